@@ -1,0 +1,342 @@
+// Package cli is meshlint's command line: it parses flags, runs a command,
+// and turns every outcome into one of the exit codes CI relies on.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/graph"
+	"github.com/meshlint/meshlint/internal/lint"
+	"github.com/meshlint/meshlint/internal/loader"
+	"github.com/meshlint/meshlint/internal/report"
+)
+
+// Exit codes (cli.md).
+const (
+	ExitOK       = 0 // no unsuppressed finding at or above --fail-on
+	ExitFindings = 1 // at least one such finding
+	ExitError    = 2 // meshlint could not do its job
+)
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// Env is what a command may touch of the process.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads environment variables (NO_COLOR); nil means os.Getenv.
+	Getenv func(string) string
+	// IsTerminal reports whether stdout is a terminal; nil means check os.Stdout.
+	IsTerminal func() bool
+}
+
+// Run executes meshlint with args (without the program name) and returns
+// the exit code. It never calls os.Exit, so tests run it in process.
+func Run(args []string, env Env) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(env.Stderr, "meshlint: internal error (please report it): %v\n", r)
+			code = ExitError
+		}
+	}()
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.IsTerminal == nil {
+		env.IsTerminal = func() bool { return isTerminal(os.Stdout) }
+	}
+	cmd, rest := "lint", args
+	if len(args) > 0 {
+		switch args[0] {
+		case "rules", "version", "explain", "lint", "help":
+			cmd, rest = args[0], args[1:]
+		}
+	}
+	var err error
+	switch cmd {
+	case "rules":
+		err = runRules(rest, env)
+	case "explain":
+		err = runExplain(rest, env)
+	case "version":
+		err = runVersion(rest, env)
+	case "help":
+		printUsage(env.Stdout)
+		return ExitOK
+	default:
+		code, err = runLint(rest, env)
+		if err == nil {
+			return code
+		}
+	}
+	if err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return ExitOK
+		}
+		fmt.Fprintf(env.Stderr, "meshlint: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(env.Stderr, "run 'meshlint --help' for usage")
+		}
+		return ExitError
+	}
+	return ExitOK
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `meshlint proves that Prometheus scraping works, and stays secure, under Istio mutual TLS.
+
+Usage:
+  meshlint [flags] [PATH ...]                     lint files, directories (recursive) or - for stdin (default .)
+  meshlint rules [--format text|markdown|json]    list every rule
+  meshlint explain RULE                           document one rule
+  meshlint version                                print version information
+
+Run 'meshlint --help' for the lint flags.
+`)
+}
+
+// lintFlags are the flags of the lint command.
+type lintFlags struct {
+	formats         []string
+	outputs         []string
+	failOn          string
+	enable, disable []string
+	policies        []string
+	rootNamespace   string
+	meshMTLS        string
+	assumeInjection string
+	namespace       string
+	noColor         bool
+	quiet           bool
+	verbose         bool
+	showSuppressed  bool
+	limits          loader.Limits
+}
+
+func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("meshlint", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.SortFlags = false
+	fs.StringArrayVarP(&f.formats, "format", "f", nil, "output format: text (default), json; repeatable, paired in order with -o")
+	fs.StringArrayVarP(&f.outputs, "output", "o", nil, "file for the matching --format; - is stdout")
+	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning, note, none")
+	fs.StringSliceVar(&f.enable, "enable", nil, "run only these rules (comma separated or repeated)")
+	fs.StringSliceVar(&f.disable, "disable", nil, "do not run these rules (comma separated or repeated)")
+	fs.StringArrayVar(&f.policies, "policy", nil, "directory of extra Rego rules; repeatable")
+	fs.StringVar(&f.rootNamespace, "root-namespace", "istio-system", "Istio root namespace (meshConfig.rootNamespace)")
+	fs.StringVar(&f.meshMTLS, "mesh-mtls", "", "mesh-wide mTLS mode when no mesh-level PeerAuthentication is in the input: PERMISSIVE (Istio's default), STRICT or DISABLE")
+	fs.StringVar(&f.assumeInjection, "assume-injection", "auto", "injection of namespaces without a Namespace manifest: auto (enabled when an Istio resource is in the namespace), enabled, disabled, unknown")
+	fs.StringVar(&f.namespace, "namespace", "default", "namespace of objects without metadata.namespace")
+	fs.BoolVar(&f.noColor, "no-color", false, "no colour in text output (also: NO_COLOR, or stdout not a terminal)")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no summary line")
+	fs.BoolVar(&f.verbose, "verbose", false, "list skipped files and the assumptions in force")
+	fs.BoolVar(&f.showSuppressed, "show-suppressed", false, "include suppressed findings in text and json output")
+	fs.Int64Var(&f.limits.MaxFileBytes, "max-file-size", loader.DefaultLimits.MaxFileBytes, "largest file read, in bytes")
+	fs.IntVar(&f.limits.MaxDocuments, "max-documents", loader.DefaultLimits.MaxDocuments, "most YAML documents read from one file")
+	fs.IntVar(&f.limits.MaxDepth, "max-depth", loader.DefaultLimits.MaxDepth, "deepest nesting read in a document")
+	fs.IntVar(&f.limits.MaxNodes, "max-nodes", loader.DefaultLimits.MaxNodes, "most YAML nodes in one document after alias expansion")
+	fs.Usage = func() {
+		printUsage(stderr)
+		fmt.Fprintln(stderr, "\nLint flags:")
+		fs.PrintDefaults()
+		fmt.Fprintln(stderr, `
+Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 meshlint could not do its job.`)
+	}
+	return fs
+}
+
+// outputTarget is one --format/--output pair.
+type outputTarget struct {
+	format string
+	path   string // "-" for stdout
+}
+
+func (f *lintFlags) targets(stdoutIsTerminal bool) ([]outputTarget, error) {
+	if len(f.outputs) > len(f.formats) {
+		return nil, usagef("%d --output values but only %d --format values; pair each -o with a -f", len(f.outputs), len(f.formats))
+	}
+	formats := f.formats
+	if len(formats) == 0 {
+		formats = []string{"text"}
+	}
+	var out []outputTarget
+	toStdout := 0
+	for i, fm := range formats {
+		if !contains(report.Formats, fm) {
+			return nil, usagef("unknown format %q (want %s)", fm, strings.Join(report.Formats, ", "))
+		}
+		path := "-"
+		if i < len(f.outputs) && f.outputs[i] != "" {
+			path = f.outputs[i]
+		}
+		if path == "-" {
+			toStdout++
+		}
+		out = append(out, outputTarget{format: fm, path: path})
+	}
+	if toStdout > 1 {
+		return nil, usagef("%d formats write to stdout; give all but one an --output file", toStdout)
+	}
+	return out, nil
+}
+
+func (f *lintFlags) settings() (graph.Settings, error) {
+	s := graph.DefaultSettings()
+	s.RootNamespace = f.rootNamespace
+	s.DefaultNamespace = f.namespace
+	if f.meshMTLS != "" {
+		m := graph.Mode(strings.ToUpper(f.meshMTLS))
+		switch m {
+		case graph.ModeStrict, graph.ModePermissive, graph.ModeDisable:
+		default:
+			return s, usagef("--mesh-mtls %q: want STRICT, PERMISSIVE or DISABLE", f.meshMTLS)
+		}
+		s.MeshDefaultMode, s.MeshModeExplicit = m, true
+	}
+	switch f.assumeInjection {
+	case "auto", "enabled", "disabled", "unknown":
+		s.AssumeInjection = f.assumeInjection
+	default:
+		return s, usagef("--assume-injection %q: want auto, enabled, disabled or unknown", f.assumeInjection)
+	}
+	if f.rootNamespace == "" || f.namespace == "" {
+		return s, usagef("--root-namespace and --namespace must not be empty")
+	}
+	return s, nil
+}
+
+func runLint(args []string, env Env) (int, error) {
+	var f lintFlags
+	fs := newLintFlagSet(&f, env.Stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return ExitOK, err
+		}
+		return ExitError, usagef("%v", err)
+	}
+	switch f.failOn {
+	case "error", "warning", "note", "none":
+	default:
+		return ExitError, usagef("--fail-on %q: want error, warning, note or none", f.failOn)
+	}
+	targets, err := f.targets(env.IsTerminal())
+	if err != nil {
+		return ExitError, err
+	}
+	settings, err := f.settings()
+	if err != nil {
+		return ExitError, err
+	}
+	if f.limits.MaxFileBytes <= 0 || f.limits.MaxDocuments <= 0 || f.limits.MaxDepth <= 0 || f.limits.MaxNodes <= 0 {
+		return ExitError, usagef("limits (--max-file-size, --max-documents, --max-depth, --max-nodes) must be positive")
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	ctx := context.Background()
+	eng, err := engine.New(ctx, f.policies)
+	if err != nil {
+		return ExitError, err
+	}
+	res, err := lint.Run(ctx, eng, lint.Options{Paths: paths, Stdin: env.Stdin, Settings: settings, Limits: f.limits,
+		Enable: f.enable, Disable: f.disable})
+	if f.verbose && res != nil {
+		for _, s := range res.Skipped {
+			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(s.File), s.Reason)
+		}
+		printAssumptions(env.Stderr, settings)
+	}
+	if err != nil {
+		if errors.Is(err, lint.ErrNoManifests) {
+			return ExitError, fmt.Errorf("%w in %s (use --verbose to see skipped files)", err, strings.Join(paths, ", "))
+		}
+		return ExitError, err
+	}
+
+	rep := &report.Report{Tool: report.Tool{Name: "meshlint", Version: Version()}, Findings: res.Findings,
+		Summary: res.Summary, ShowSuppressed: f.showSuppressed}
+	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
+	for _, t := range targets {
+		if err := writeReport(t, rep, color, env.Stdout); err != nil {
+			return ExitError, err
+		}
+	}
+	if !f.quiet {
+		fmt.Fprintf(env.Stderr, "meshlint: %s\n", report.SummaryLine(res.Summary))
+	}
+	return exitCode(res.Findings, f.failOn), nil
+}
+
+func writeReport(t outputTarget, rep *report.Report, color bool, stdout io.Writer) error {
+	fm, err := report.New(t.format, report.Options{Color: color && t.path == "-"})
+	if err != nil {
+		return usagef("%v", err)
+	}
+	if t.path == "-" {
+		return fm.Format(stdout, rep)
+	}
+	file, err := os.Create(t.path)
+	if err != nil {
+		return fmt.Errorf("write %s report: %w", t.format, err)
+	}
+	if err := fm.Format(file, rep); err != nil {
+		file.Close()
+		return fmt.Errorf("write %s report to %s: %w", t.format, t.path, err)
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("write %s report to %s: %w", t.format, t.path, err)
+	}
+	return nil
+}
+
+// exitCode is 1 when an unsuppressed finding reaches --fail-on.
+func exitCode(findings []report.Finding, failOn string) int {
+	if failOn == "none" {
+		return ExitOK
+	}
+	for _, f := range findings {
+		if !f.Suppressed && engine.SeverityAtLeast(f.Severity, failOn) {
+			return ExitFindings
+		}
+	}
+	return ExitOK
+}
+
+func printAssumptions(w io.Writer, s graph.Settings) {
+	mesh := string(s.MeshDefaultMode) + " (Istio's default)"
+	if s.MeshModeExplicit {
+		mesh = string(s.MeshDefaultMode) + " (--mesh-mtls)"
+	}
+	fmt.Fprintf(w, "meshlint: assuming root namespace %s; mesh-wide mTLS %s when no mesh PeerAuthentication is given; injection of namespaces without a manifest: %s; default namespace %s\n",
+		s.RootNamespace, mesh, s.AssumeInjection, s.DefaultNamespace)
+}
+
+func isTerminal(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,180 @@
+// Package engine compiles meshlint's Rego rules once and evaluates them over
+// the graph's facts in one query per run.
+package engine
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/meshlint/meshlint/policies"
+)
+
+// Rule is one rule's documentation, read from its METADATA block.
+type Rule struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Severity    string `json:"severity"`
+	Category    string `json:"category"`
+	Tier        string `json:"tier"`
+	Fix         string `json:"fix"`
+	Semantics   string `json:"semantics,omitempty"`
+	// Package is the Rego package path, e.g. "meshlint.rules.scrape.podmonitor_under_strict".
+	Package string `json:"-"`
+	// File is where the rule is defined ("policies/rules/..." for built-ins).
+	File string `json:"-"`
+	// Builtin is false for rules loaded with --policy.
+	Builtin bool `json:"-"`
+}
+
+// Severities in increasing order.
+var severityRank = map[string]int{"note": 1, "warning": 2, "error": 3}
+
+// ValidSeverity reports whether s is note, warning or error.
+func ValidSeverity(s string) bool { return severityRank[s] > 0 }
+
+// SeverityAtLeast reports whether s is at or above min.
+func SeverityAtLeast(s, min string) bool { return severityRank[s] >= severityRank[min] }
+
+// source is one Rego file to compile.
+type source struct {
+	name    string // display name, used in compile errors
+	text    string
+	builtin bool
+}
+
+// builtinSources returns the embedded rules and library, tests excluded.
+func builtinSources(withTests bool) ([]source, error) {
+	var out []source
+	err := fs.WalkDir(policies.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return nil
+		}
+		if strings.HasSuffix(p, "_test.rego") && !withTests {
+			return nil
+		}
+		b, err := fs.ReadFile(policies.FS, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, source{name: "policies/" + p, text: string(b), builtin: true})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read embedded policies: %w", err)
+	}
+	return out, nil
+}
+
+// userSources reads the .rego files of a --policy directory.
+func userSources(dir string, withTests bool) ([]source, error) {
+	var out []source
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read policy directory %s: %w", dir, err)
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			return nil
+		}
+		if strings.HasSuffix(p, "_test.rego") && !withTests {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("read policy %s: %w", p, err)
+		}
+		out = append(out, source{name: filepath.ToSlash(p), text: string(b)})
+		return nil
+	})
+	return out, err
+}
+
+// parseModules parses sources into modules, keeping METADATA.
+func parseModules(sources []source) (map[string]*ast.Module, error) {
+	modules := make(map[string]*ast.Module, len(sources))
+	opts := ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1}
+	for _, s := range sources {
+		m, err := ast.ParseModuleWithOpts(s.name, s.text, opts)
+		if err != nil {
+			return nil, fmt.Errorf("parse policy: %w", err)
+		}
+		modules[s.name] = m
+	}
+	return modules, nil
+}
+
+// rulesFromModules reads each rule module's package METADATA. A module under
+// a meshlint.rules package must document itself completely; that is the
+// contract for built-in and user rules alike.
+func rulesFromModules(modules map[string]*ast.Module, sources []source) ([]*Rule, error) {
+	builtin := map[string]bool{}
+	for _, s := range sources {
+		builtin[s.name] = s.builtin
+	}
+	var rules []*Rule
+	seen := map[string]string{}
+	names := make([]string, 0, len(modules))
+	for n := range modules {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		m := modules[name]
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		if !strings.HasPrefix(pkg, "meshlint.rules.") || strings.HasSuffix(pkg, "_test") {
+			continue
+		}
+		var ann *ast.Annotations
+		for _, a := range m.Annotations {
+			if a.Scope == "package" {
+				ann = a
+			}
+		}
+		if ann == nil {
+			return nil, fmt.Errorf("%s:%d: rule package %s has no METADATA block", name, m.Package.Location.Row, pkg)
+		}
+		r := &Rule{Title: ann.Title, Description: strings.TrimSpace(ann.Description), Package: pkg, File: name, Builtin: builtin[name]}
+		custom := ann.Custom
+		r.ID, _ = custom["id"].(string)
+		r.Severity, _ = custom["severity"].(string)
+		r.Category, _ = custom["category"].(string)
+		r.Tier, _ = custom["tier"].(string)
+		r.Fix, _ = custom["fix"].(string)
+		r.Fix = strings.TrimSpace(r.Fix)
+		r.Semantics, _ = custom["semantics"].(string)
+		if r.Tier == "" && !r.Builtin {
+			r.Tier = "custom"
+		}
+		var missing []string
+		for field, v := range map[string]string{"title": r.Title, "description": r.Description, "custom.id": r.ID,
+			"custom.severity": r.Severity, "custom.category": r.Category, "custom.fix": r.Fix} {
+			if v == "" {
+				missing = append(missing, field)
+			}
+		}
+		sort.Strings(missing)
+		loc := fmt.Sprintf("%s:%d", name, ann.Location.Row)
+		if len(missing) > 0 {
+			return nil, fmt.Errorf("%s: rule package %s: METADATA lacks %s", loc, pkg, strings.Join(missing, ", "))
+		}
+		if !ValidSeverity(r.Severity) {
+			return nil, fmt.Errorf("%s: rule %s: severity %q is not note, warning or error", loc, r.ID, r.Severity)
+		}
+		if prev, dup := seen[r.ID]; dup {
+			return nil, fmt.Errorf("%s: rule id %s is already defined in %s", loc, r.ID, prev)
+		}
+		seen[r.ID] = name
+		rules = append(rules, r)
+	}
+	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
+	return rules, nil
+}

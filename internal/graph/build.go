@@ -1,0 +1,365 @@
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+// Build resolves the documents into a Graph. Objects whose fields a rule
+// needs but cannot read become Problems and are left out of the graph, so
+// they cannot cause findings built on a guess.
+func Build(docs []*loader.Document, s Settings) *Graph {
+	g := &Graph{
+		Settings:      s,
+		Namespaces:    map[string]*Namespace{},
+		workloadsByNS: map[string][]*Workload{},
+		servicesByNS:  map[string][]*Service{},
+		peerAuthsByNS: map[string][]*PeerAuthentication{},
+	}
+	for _, d := range docs {
+		ns := d.Namespace
+		if ns == "" && !clusterScoped(d.Kind) {
+			ns = s.DefaultNamespace
+		}
+		r := &Resource{ID: len(g.Resources), Doc: d, Kind: d.Kind, Namespace: ns, Name: d.Name}
+		g.Resources = append(g.Resources, r)
+		if d.Object == nil {
+			if isIstioGroup(d.APIVersion) && ns != "" {
+				g.noteIstioEvidence(ns, r.ID)
+			}
+			continue
+		}
+		if err := g.add(r); err != nil {
+			g.Problems = append(g.Problems, Problem{Resource: r.ID, Pointer: err.Pointer, Message: err.Message})
+		}
+	}
+	for _, w := range g.Workloads {
+		g.workloadsByNS[w.Namespace] = append(g.workloadsByNS[w.Namespace], w)
+	}
+	for _, svc := range g.Services {
+		g.servicesByNS[svc.Namespace] = append(g.servicesByNS[svc.Namespace], svc)
+	}
+	for _, pa := range g.PeerAuths {
+		pa.Scope = classifyScope(pa, s.RootNamespace)
+		g.peerAuthsByNS[pa.Namespace] = append(g.peerAuthsByNS[pa.Namespace], pa)
+	}
+	for _, w := range g.Workloads {
+		w.Injection = g.DecideInjection(w)
+	}
+	for _, p := range g.Prometheus {
+		p.Pod.Injection = g.DecideInjection(p.Pod)
+	}
+	sort.SliceStable(g.Problems, func(i, j int) bool { return g.Problems[i].Resource < g.Problems[j].Resource })
+	return g
+}
+
+func clusterScoped(kind string) bool {
+	switch kind {
+	case "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
+		"ValidatingWebhookConfiguration", "PersistentVolume", "StorageClass", "PriorityClass", "Node", "MeshPolicy":
+		return true
+	}
+	return false
+}
+
+func isIstioGroup(apiVersion string) bool {
+	group := apiVersion
+	if i := strings.IndexByte(group, '/'); i >= 0 {
+		group = group[:i]
+	}
+	return strings.HasSuffix(group, ".istio.io")
+}
+
+func (g *Graph) namespace(name string) *Namespace {
+	ns, ok := g.Namespaces[name]
+	if !ok {
+		ns = &Namespace{Name: name, Resource: -1, IstioEvidence: -1}
+		g.Namespaces[name] = ns
+	}
+	return ns
+}
+
+func (g *Graph) noteIstioEvidence(ns string, id int) {
+	n := g.namespace(ns)
+	if n.IstioEvidence < 0 {
+		n.IstioEvidence = id
+	}
+}
+
+func (g *Graph) add(r *Resource) *fieldError {
+	obj := r.Doc.Object
+	if isIstioGroup(r.Doc.APIVersion) {
+		g.noteIstioEvidence(r.Namespace, r.ID)
+	}
+	switch r.Kind {
+	case "Namespace":
+		labels, err := stringMap(dig(obj, "metadata", "labels"), "/metadata/labels")
+		if err != nil {
+			return err
+		}
+		ns := g.namespace(r.Name)
+		ns.Resource = r.ID
+		ns.Labels = labels
+	case "Pod":
+		return g.addWorkload(r, "")
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job":
+		if !strings.HasPrefix(r.Doc.APIVersion, "apps/") && !strings.HasPrefix(r.Doc.APIVersion, "batch/") && r.Doc.APIVersion != "v1" && !strings.HasPrefix(r.Doc.APIVersion, "extensions/") {
+			return nil
+		}
+		return g.addWorkload(r, "/spec/template")
+	case "CronJob":
+		return g.addWorkload(r, "/spec/jobTemplate/spec/template")
+	case "Rollout":
+		if !strings.HasPrefix(r.Doc.APIVersion, "argoproj.io/") {
+			return nil
+		}
+		if dig(obj, "spec", "template") == nil {
+			// A workloadRef Rollout runs the referenced Deployment's template;
+			// that Deployment is linted on its own.
+			return nil
+		}
+		return g.addWorkload(r, "/spec/template")
+	case "Service":
+		if r.Doc.APIVersion != "v1" {
+			return nil
+		}
+		return g.addService(r)
+	case "PeerAuthentication":
+		if !strings.HasPrefix(r.Doc.APIVersion, "security.istio.io/") {
+			return nil
+		}
+		return g.addPeerAuthentication(r)
+	case "ServiceMonitor", "PodMonitor":
+		if !strings.HasPrefix(r.Doc.APIVersion, "monitoring.coreos.com/") {
+			return nil
+		}
+		return g.addMonitor(r)
+	case "Prometheus":
+		if !strings.HasPrefix(r.Doc.APIVersion, "monitoring.coreos.com/") {
+			return nil
+		}
+		return g.addPrometheus(r)
+	}
+	return nil
+}
+
+// addWorkload reads the pod template at tmpl.
+func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
+	var template any = r.Doc.Object
+	if tmpl != "" {
+		for _, k := range strings.Split(strings.TrimPrefix(tmpl, "/"), "/") {
+			m, ok := template.(map[string]any)
+			if !ok {
+				return &fieldError{tmpl, "pod template is not a mapping"}
+			}
+			template = m[k]
+		}
+	}
+	if template == nil {
+		return nil
+	}
+	tm, ok := template.(map[string]any)
+	if !ok {
+		return &fieldError{tmpl, "pod template is not a mapping"}
+	}
+	w := &Workload{Resource: r.ID, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name, Template: tmpl}
+	var err *fieldError
+	if w.Labels, err = stringMap(dig(tm, "metadata", "labels"), tmpl+"/metadata/labels"); err != nil {
+		return err
+	}
+	if w.Annotations, err = stringMap(dig(tm, "metadata", "annotations"), tmpl+"/metadata/annotations"); err != nil {
+		return err
+	}
+	spec, err := mapAt(tm, "spec", tmpl)
+	if err != nil {
+		return err
+	}
+	if spec != nil {
+		if w.HostNetwork, _, err = boolAt(spec, "hostNetwork", tmpl+"/spec"); err != nil {
+			return err
+		}
+		for _, list := range []string{"containers", "initContainers"} {
+			containers, err := listAt(spec, list, tmpl+"/spec")
+			if err != nil {
+				return err
+			}
+			for i, c := range containers {
+				cp := fmt.Sprintf("%s/spec/%s/%d", tmpl, list, i)
+				cm, ok := c.(map[string]any)
+				if !ok {
+					return &fieldError{cp, "container is not a mapping"}
+				}
+				name, _ := cm["name"].(string)
+				if name == "istio-proxy" {
+					w.HasProxy = true
+				}
+				if list == "initContainers" && name != "istio-proxy" {
+					continue // init containers serve no traffic
+				}
+				ports, err := listAt(cm, "ports", cp)
+				if err != nil {
+					return err
+				}
+				for j, p := range ports {
+					pp := fmt.Sprintf("%s/ports/%d", cp, j)
+					pm, ok := p.(map[string]any)
+					if !ok {
+						return &fieldError{pp, "container port is not a mapping"}
+					}
+					num, err := parsePortNumber(pm["containerPort"], pp+"/containerPort")
+					if err != nil {
+						return err
+					}
+					if num == 0 {
+						return &fieldError{pp, "container port has no containerPort"}
+					}
+					pname, err := stringAt(pm, "name", pp)
+					if err != nil {
+						return err
+					}
+					w.Ports = append(w.Ports, ContainerPort{Container: name, Name: pname, Port: num, Pointer: pp})
+				}
+			}
+		}
+	}
+	if _, injected := w.Annotations["sidecar.istio.io/status"]; injected {
+		w.HasProxy = true
+	}
+	g.Workloads = append(g.Workloads, w)
+	return nil
+}
+
+func (g *Graph) addService(r *Resource) *fieldError {
+	obj := r.Doc.Object
+	svc := &Service{Resource: r.ID, Namespace: r.Namespace, Name: r.Name}
+	var err *fieldError
+	if svc.Labels, err = stringMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
+		return err
+	}
+	spec, err := mapAt(obj, "spec", "")
+	if err != nil {
+		return err
+	}
+	if spec == nil {
+		g.Services = append(g.Services, svc)
+		return nil
+	}
+	if t, _ := spec["type"].(string); t == "ExternalName" {
+		return nil // no pods behind it
+	}
+	if svc.Selector, err = stringMap(spec["selector"], "/spec/selector"); err != nil {
+		return err
+	}
+	svc.Headless = asString(spec["clusterIP"]) == "None"
+	ports, err := listAt(spec, "ports", "/spec")
+	if err != nil {
+		return err
+	}
+	for i, p := range ports {
+		pp := fmt.Sprintf("/spec/ports/%d", i)
+		pm, ok := p.(map[string]any)
+		if !ok {
+			return &fieldError{pp, "Service port is not a mapping"}
+		}
+		num, err := parsePortNumber(pm["port"], pp+"/port")
+		if err != nil {
+			return err
+		}
+		if num == 0 {
+			return &fieldError{pp, "Service port has no port"}
+		}
+		name, err := stringAt(pm, "name", pp)
+		if err != nil {
+			return err
+		}
+		target, err := parseIntOrString(pm["targetPort"], pp+"/targetPort")
+		if err != nil {
+			return err
+		}
+		if !target.Set {
+			target = IntOrString{Set: true, Num: num}
+		}
+		svc.Ports = append(svc.Ports, ServicePort{Name: name, Port: num, TargetPort: target, Pointer: pp})
+	}
+	g.Services = append(g.Services, svc)
+	return nil
+}
+
+func (g *Graph) addPeerAuthentication(r *Resource) *fieldError {
+	obj := r.Doc.Object
+	pa := &PeerAuthentication{Resource: r.ID, Namespace: r.Namespace, Name: r.Name, Mode: ModeUnset}
+	spec, err := mapAt(obj, "spec", "")
+	if err != nil {
+		return err
+	}
+	if sel, err := mapAt(spec, "selector", "/spec"); err != nil {
+		return err
+	} else if sel != nil {
+		if pa.MatchLabels, err = stringMap(sel["matchLabels"], "/spec/selector/matchLabels"); err != nil {
+			return err
+		}
+		pa.HasSelector = len(pa.MatchLabels) > 0
+	}
+	mtls, err := mapAt(spec, "mtls", "/spec")
+	if err != nil {
+		return err
+	}
+	if mtls != nil {
+		m, err := parseMode(mtls["mode"], "/spec/mtls/mode")
+		if err != nil {
+			return err
+		}
+		pa.Mode = m
+		pa.ModePointer = "/spec/mtls/mode"
+	}
+	plm, err := mapAt(spec, "portLevelMtls", "/spec")
+	if err != nil {
+		return err
+	}
+	if _, present := spec["portLevelMtls"]; present {
+		pa.PortLevelPointer = "/spec/portLevelMtls"
+	}
+	for _, key := range sortedKeys(plm) {
+		kp := "/spec/portLevelMtls/" + escape(key)
+		port, perr := strconv.Atoi(strings.TrimSpace(key))
+		if perr != nil || port < 1 || port > 65535 {
+			return &fieldError{kp, fmt.Sprintf("portLevelMtls key %q is not a port number 1-65535", key)}
+		}
+		entry, ok := plm[key].(map[string]any)
+		mode := ModeUnset
+		if !ok && plm[key] != nil {
+			return &fieldError{kp, "portLevelMtls entry is not a mapping"}
+		}
+		if entry != nil {
+			if mode, err = parseMode(entry["mode"], kp+"/mode"); err != nil {
+				return err
+			}
+		}
+		pa.PortLevel = append(pa.PortLevel, PortMode{Port: port, Key: key, Mode: mode, Pointer: kp})
+	}
+	sort.SliceStable(pa.PortLevel, func(i, j int) bool { return pa.PortLevel[i].Port < pa.PortLevel[j].Port })
+	g.PeerAuths = append(g.PeerAuths, pa)
+	return nil
+}
+
+func parseMode(v any, pointer string) (Mode, *fieldError) {
+	if v == nil {
+		return ModeUnset, nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		return "", &fieldError{pointer, "mTLS mode is not a string"}
+	}
+	switch Mode(strings.ToUpper(s)) {
+	case ModeUnset, ModeDisable, ModePermissive, ModeStrict:
+		if Mode(s) != Mode(strings.ToUpper(s)) {
+			return "", &fieldError{pointer, fmt.Sprintf("mTLS mode %q must be upper case (%s)", s, strings.ToUpper(s))}
+		}
+		return Mode(s), nil
+	}
+	return "", &fieldError{pointer, fmt.Sprintf("unknown mTLS mode %q (want UNSET, DISABLE, PERMISSIVE or STRICT)", s)}
+}

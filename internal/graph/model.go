@@ -1,0 +1,289 @@
+// Package graph resolves the cross-resource facts meshlint's rules rest on:
+// which pods a Service or monitor selects, which container port a scrape
+// reaches, whether that pod has a sidecar, and the effective mTLS mode of
+// every (workload, port). The rules in policies/ only read these facts.
+package graph
+
+import (
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+// Mode is a PeerAuthentication mTLS mode.
+type Mode string
+
+const (
+	ModeUnset      Mode = "UNSET"
+	ModeDisable    Mode = "DISABLE"
+	ModePermissive Mode = "PERMISSIVE"
+	ModeStrict     Mode = "STRICT"
+)
+
+// Dataplane says what, if anything, enforces mTLS in front of a pod.
+type Dataplane string
+
+const (
+	DataplaneSidecar Dataplane = "sidecar"
+	DataplaneAmbient Dataplane = "ambient"
+	DataplaneNone    Dataplane = "none"
+	// DataplaneUnknown: the input does not say (no Namespace manifest and no
+	// assumption); rules that depend on injection stay silent.
+	DataplaneUnknown Dataplane = "unknown"
+)
+
+// Settings stand in for facts that manifests on disk do not carry (cli.md,
+// "Assumptions").
+type Settings struct {
+	RootNamespace    string // meshConfig.rootNamespace
+	MeshDefaultMode  Mode   // mode when no mesh-level PeerAuthentication is in the input
+	MeshModeExplicit bool   // --mesh-mtls was given, so findings resting on it say so
+	// AssumeInjection applies to namespaces with no Namespace manifest:
+	// "auto" (injected when an Istio resource names the namespace, else
+	// unknown), "enabled", "disabled" or "unknown".
+	AssumeInjection       string
+	DefaultNamespace      string
+	EnablePrometheusMerge bool
+}
+
+// DefaultSettings are Istio's own defaults.
+func DefaultSettings() Settings {
+	return Settings{
+		RootNamespace:         "istio-system",
+		MeshDefaultMode:       ModePermissive,
+		AssumeInjection:       "auto",
+		DefaultNamespace:      "default",
+		EnablePrometheusMerge: true,
+	}
+}
+
+// Resource is one object in the input. Everything in the graph points back
+// to its Resource so findings can name it and locate fields in it.
+type Resource struct {
+	ID        int
+	Doc       *loader.Document
+	Kind      string
+	Namespace string // metadata.namespace, or the default namespace
+	Name      string
+}
+
+// Ref names a field of a resource: what a finding or a related location
+// points at.
+type Ref struct {
+	Resource int
+	Pointer  string
+}
+
+// Problem is a field the API server would reject that a rule needs.
+type Problem struct {
+	Resource int
+	Pointer  string
+	Message  string
+}
+
+// Namespace is what the input says about a namespace.
+type Namespace struct {
+	Name     string
+	Resource int // -1 when no Namespace manifest is in the input
+	Labels   map[string]string
+	// IstioEvidence is the first Istio resource found in the namespace; it
+	// backs the "auto" injection assumption.
+	IstioEvidence int
+}
+
+// ContainerPort is a port declared by a container of a pod template.
+type ContainerPort struct {
+	Container string
+	Name      string
+	Port      int
+	Pointer   string // JSON pointer of the port entry
+}
+
+// Workload is a pod template: the pod of a Pod, or the template of a
+// controller. Labels and annotations are the template's.
+type Workload struct {
+	Resource    int
+	Kind        string
+	Namespace   string
+	Name        string
+	Template    string // JSON pointer of the pod template ("" for a Pod)
+	Labels      map[string]string
+	Annotations map[string]string
+	HostNetwork bool
+	Ports       []ContainerPort
+	// HasProxy is true when the manifest already shows an injected
+	// istio-proxy container (istioctl kube-inject output).
+	HasProxy bool
+
+	Injection Injection
+}
+
+// Display is "Deployment shop/cart".
+func (w *Workload) Display() string { return w.Kind + " " + w.Namespace + "/" + w.Name }
+
+// ServicePort is one entry of a Service's spec.ports.
+type ServicePort struct {
+	Name       string
+	Port       int
+	TargetPort IntOrString // defaults to Port
+	Pointer    string
+}
+
+// Service is a Kubernetes Service.
+type Service struct {
+	Resource  int
+	Namespace string
+	Name      string
+	Labels    map[string]string
+	Selector  map[string]string // empty: selects no pods (endpoints managed elsewhere)
+	Ports     []ServicePort
+	Headless  bool
+}
+
+// PeerAuthentication is an Istio PeerAuthentication (v1 or v1beta1).
+type PeerAuthentication struct {
+	Resource         int
+	Namespace        string
+	Name             string
+	MatchLabels      map[string]string // empty or nil: no workload selector
+	HasSelector      bool              // selector.matchLabels has at least one label
+	Mode             Mode              // spec.mtls.mode; UNSET when absent
+	ModePointer      string
+	PortLevel        []PortMode // sorted by port
+	PortLevelPointer string
+	Scope            Scope
+}
+
+// PortMode is one portLevelMtls entry.
+type PortMode struct {
+	Port    int
+	Key     string // as written
+	Mode    Mode
+	Pointer string
+}
+
+// Scope is how Istio applies a PeerAuthentication (semantics.md §1.2).
+type Scope string
+
+const (
+	ScopeMesh      Scope = "mesh"
+	ScopeNamespace Scope = "namespace"
+	ScopeWorkload  Scope = "workload"
+	ScopeIgnored   Scope = "ignored" // selector policy in the root namespace
+)
+
+// TLSFile is a file-based TLS setting of a scrape (caFile, certFile, keyFile).
+type TLSFile struct {
+	Field   string // caFile, certFile or keyFile
+	Path    string
+	Pointer string
+}
+
+// TLSConfig is the part of a monitor's or scrape class's tlsConfig that
+// matters for Istio certs.
+type TLSConfig struct {
+	Present            bool
+	Pointer            string
+	Files              []TLSFile
+	HasSecretCA        bool
+	HasSecretCert      bool
+	HasSecretKey       bool
+	InsecureSkipVerify bool
+	SkipVerifySet      bool
+	SkipVerifyPointer  string
+}
+
+// Endpoint is one ServiceMonitor endpoint or PodMonitor podMetricsEndpoint.
+type Endpoint struct {
+	Index         int
+	Pointer       string
+	Port          string // port name
+	PortNumber    int    // PodMonitor portNumber
+	TargetPort    IntOrString
+	Scheme        string // lower case; "" when unset (http)
+	SchemePointer string
+	TLS           TLSConfig
+	// Relabeled is set when relabelings rewrite the address or filter
+	// targets, so the scraped port cannot be derived from the port fields.
+	Relabeled bool
+}
+
+// Monitor is a ServiceMonitor or PodMonitor.
+type Monitor struct {
+	Resource           int
+	Kind               string
+	Namespace          string
+	Name               string
+	Labels             map[string]string
+	Selector           *LabelSelector
+	AnyNamespace       bool
+	MatchNamespaces    []string // empty: the monitor's own namespace
+	ScrapeClass        string
+	ScrapeClassPointer string
+	Endpoints          []Endpoint
+}
+
+// Display is "ServiceMonitor shop/cart".
+func (m *Monitor) Display() string { return m.Kind + " " + m.Namespace + "/" + m.Name }
+
+// Volume is a pod volume, as far as the cert recipe needs it.
+type Volume struct {
+	Name          string
+	Pointer       string
+	EmptyDir      bool
+	Medium        string
+	MediumPointer string
+}
+
+// VolumeMount is a mount of the Prometheus container.
+type VolumeMount struct {
+	Name      string
+	MountPath string
+	Pointer   string
+}
+
+// ScrapeClass is an entry of Prometheus spec.scrapeClasses.
+type ScrapeClass struct {
+	Name    string
+	Default bool
+	TLS     TLSConfig
+	Pointer string
+}
+
+// Prometheus is a Prometheus CR, with the pod it produces.
+type Prometheus struct {
+	Resource  int
+	Namespace string
+	Name      string
+
+	ServiceMonitorSelector          *LabelSelector
+	ServiceMonitorNamespaceSelector *LabelSelector
+	PodMonitorSelector              *LabelSelector
+	PodMonitorNamespaceSelector     *LabelSelector
+
+	PodLabels          map[string]string
+	PodAnnotations     map[string]string
+	PodMetadataPointer string
+	Volumes            []Volume
+	VolumeMounts       []VolumeMount
+	ScrapeClasses      []ScrapeClass
+	Pod                *Workload // the Prometheus pod, for injection
+}
+
+// Display is "Prometheus monitoring/k8s".
+func (p *Prometheus) Display() string { return "Prometheus " + p.Namespace + "/" + p.Name }
+
+// Graph is the resolved model of the input.
+type Graph struct {
+	Settings   Settings
+	Resources  []*Resource
+	Namespaces map[string]*Namespace
+	Workloads  []*Workload
+	Services   []*Service
+	PeerAuths  []*PeerAuthentication
+	Monitors   []*Monitor
+	Prometheus []*Prometheus
+	Problems   []Problem
+
+	workloadsByNS map[string][]*Workload
+	servicesByNS  map[string][]*Service
+	peerAuthsByNS map[string][]*PeerAuthentication
+}

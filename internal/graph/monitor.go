@@ -1,0 +1,258 @@
+package graph
+
+import (
+	"fmt"
+	"strings"
+)
+
+func (g *Graph) addMonitor(r *Resource) *fieldError {
+	obj := r.Doc.Object
+	m := &Monitor{Resource: r.ID, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+	var err *fieldError
+	if m.Labels, err = stringMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
+		return err
+	}
+	spec, err := mapAt(obj, "spec", "")
+	if err != nil {
+		return err
+	}
+	if spec == nil {
+		return &fieldError{"", r.Kind + " has no spec"}
+	}
+	if m.Selector, err = parseLabelSelector(spec["selector"], "/spec/selector"); err != nil {
+		return err
+	}
+	if m.Selector == nil {
+		// The CRD requires a selector; an absent one decodes as the empty
+		// selector in the operator's Go types, which selects everything.
+		m.Selector = &LabelSelector{}
+	}
+	nsSel, err := mapAt(spec, "namespaceSelector", "/spec")
+	if err != nil {
+		return err
+	}
+	if nsSel != nil {
+		if m.AnyNamespace, _, err = boolAt(nsSel, "any", "/spec/namespaceSelector"); err != nil {
+			return err
+		}
+		names, err := listAt(nsSel, "matchNames", "/spec/namespaceSelector")
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			m.MatchNamespaces = append(m.MatchNamespaces, scalarString(n))
+		}
+	}
+	if m.ScrapeClass, err = stringAt(spec, "scrapeClass", "/spec"); err != nil {
+		return err
+	}
+	if m.ScrapeClass != "" {
+		m.ScrapeClassPointer = "/spec/scrapeClass"
+	}
+	listKey := "endpoints"
+	if r.Kind == "PodMonitor" {
+		listKey = "podMetricsEndpoints"
+	}
+	eps, err := listAt(spec, listKey, "/spec")
+	if err != nil {
+		return err
+	}
+	for i, e := range eps {
+		ep, err := parseEndpoint(e, fmt.Sprintf("/spec/%s/%d", listKey, i), r.Kind)
+		if err != nil {
+			return err
+		}
+		ep.Index = i
+		m.Endpoints = append(m.Endpoints, ep)
+	}
+	g.Monitors = append(g.Monitors, m)
+	return nil
+}
+
+func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
+	e := Endpoint{Pointer: pointer}
+	em, ok := v.(map[string]any)
+	if !ok {
+		return e, &fieldError{pointer, "endpoint is not a mapping"}
+	}
+	var err *fieldError
+	if e.Port, err = stringAt(em, "port", pointer); err != nil {
+		return e, err
+	}
+	if kind == "PodMonitor" {
+		if e.PortNumber, err = parsePortNumber(em["portNumber"], pointer+"/portNumber"); err != nil {
+			return e, err
+		}
+	}
+	if e.TargetPort, err = parseIntOrString(em["targetPort"], pointer+"/targetPort"); err != nil {
+		return e, err
+	}
+	scheme, err := stringAt(em, "scheme", pointer)
+	if err != nil {
+		return e, err
+	}
+	e.Scheme = strings.ToLower(scheme)
+	if scheme != "" {
+		e.SchemePointer = pointer + "/scheme"
+		if e.Scheme != "http" && e.Scheme != "https" {
+			return e, &fieldError{e.SchemePointer, fmt.Sprintf("scheme %q is not http or https", scheme)}
+		}
+	}
+	if e.TLS, err = parseTLSConfig(em["tlsConfig"], pointer+"/tlsConfig"); err != nil {
+		return e, err
+	}
+	relabelings, err := listAt(em, "relabelings", pointer)
+	if err != nil {
+		return e, err
+	}
+	for _, rl := range relabelings {
+		rm := asMap(rl)
+		action := strings.ToLower(asString(rm["action"]))
+		target := asString(rm["targetLabel"])
+		if target == "" {
+			target = asString(rm["target_label"])
+		}
+		if target == "__address__" || action == "keep" || action == "drop" || action == "keepequal" || action == "dropequal" {
+			e.Relabeled = true
+		}
+	}
+	return e, nil
+}
+
+func parseTLSConfig(v any, pointer string) (TLSConfig, *fieldError) {
+	t := TLSConfig{Pointer: pointer}
+	if v == nil {
+		return t, nil
+	}
+	tm, ok := v.(map[string]any)
+	if !ok {
+		return t, &fieldError{pointer, "tlsConfig is not a mapping"}
+	}
+	t.Present = true
+	for _, f := range []string{"caFile", "certFile", "keyFile"} {
+		s, err := stringAt(tm, f, pointer)
+		if err != nil {
+			return t, err
+		}
+		if s != "" {
+			t.Files = append(t.Files, TLSFile{Field: f, Path: s, Pointer: pointer + "/" + f})
+		}
+	}
+	t.HasSecretCA = tm["ca"] != nil
+	t.HasSecretCert = tm["cert"] != nil
+	t.HasSecretKey = tm["keySecret"] != nil
+	var err *fieldError
+	if t.InsecureSkipVerify, t.SkipVerifySet, err = boolAt(tm, "insecureSkipVerify", pointer); err != nil {
+		return t, err
+	}
+	if t.SkipVerifySet {
+		t.SkipVerifyPointer = pointer + "/insecureSkipVerify"
+	}
+	return t, nil
+}
+
+func (g *Graph) addPrometheus(r *Resource) *fieldError {
+	obj := r.Doc.Object
+	p := &Prometheus{Resource: r.ID, Namespace: r.Namespace, Name: r.Name}
+	spec, err := mapAt(obj, "spec", "")
+	if err != nil {
+		return err
+	}
+	if spec == nil {
+		spec = map[string]any{}
+	}
+	for _, s := range []struct {
+		key string
+		dst **LabelSelector
+	}{
+		{"serviceMonitorSelector", &p.ServiceMonitorSelector},
+		{"serviceMonitorNamespaceSelector", &p.ServiceMonitorNamespaceSelector},
+		{"podMonitorSelector", &p.PodMonitorSelector},
+		{"podMonitorNamespaceSelector", &p.PodMonitorNamespaceSelector},
+	} {
+		if *s.dst, err = parseLabelSelector(spec[s.key], "/spec/"+s.key); err != nil {
+			return err
+		}
+	}
+	p.PodMetadataPointer = "/spec/podMetadata"
+	if p.PodLabels, err = stringMap(dig(spec, "podMetadata", "labels"), "/spec/podMetadata/labels"); err != nil {
+		return err
+	}
+	if p.PodAnnotations, err = stringMap(dig(spec, "podMetadata", "annotations"), "/spec/podMetadata/annotations"); err != nil {
+		return err
+	}
+	volumes, err := listAt(spec, "volumes", "/spec")
+	if err != nil {
+		return err
+	}
+	for i, v := range volumes {
+		vp := fmt.Sprintf("/spec/volumes/%d", i)
+		vm, ok := v.(map[string]any)
+		if !ok {
+			return &fieldError{vp, "volume is not a mapping"}
+		}
+		vol := Volume{Name: asString(vm["name"]), Pointer: vp}
+		if ed, exists := vm["emptyDir"]; exists {
+			vol.EmptyDir = true
+			edm, ok := ed.(map[string]any)
+			if !ok && ed != nil {
+				return &fieldError{vp + "/emptyDir", "emptyDir is not a mapping"}
+			}
+			vol.Medium = asString(edm["medium"])
+			vol.MediumPointer = vp + "/emptyDir"
+			if _, set := edm["medium"]; set {
+				vol.MediumPointer = vp + "/emptyDir/medium"
+			}
+		}
+		p.Volumes = append(p.Volumes, vol)
+	}
+	mounts, err := listAt(spec, "volumeMounts", "/spec")
+	if err != nil {
+		return err
+	}
+	for i, v := range mounts {
+		mp := fmt.Sprintf("/spec/volumeMounts/%d", i)
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return &fieldError{mp, "volumeMount is not a mapping"}
+		}
+		p.VolumeMounts = append(p.VolumeMounts, VolumeMount{Name: asString(mm["name"]), MountPath: asString(mm["mountPath"]), Pointer: mp})
+	}
+	classes, err := listAt(spec, "scrapeClasses", "/spec")
+	if err != nil {
+		return err
+	}
+	for i, c := range classes {
+		cp := fmt.Sprintf("/spec/scrapeClasses/%d", i)
+		cm, ok := c.(map[string]any)
+		if !ok {
+			return &fieldError{cp, "scrape class is not a mapping"}
+		}
+		sc := ScrapeClass{Name: asString(cm["name"]), Pointer: cp}
+		if sc.Default, _, err = boolAt(cm, "default", cp); err != nil {
+			return err
+		}
+		if sc.TLS, err = parseTLSConfig(cm["tlsConfig"], cp+"/tlsConfig"); err != nil {
+			return err
+		}
+		p.ScrapeClasses = append(p.ScrapeClasses, sc)
+	}
+	hostNetwork, _, err := boolAt(spec, "hostNetwork", "/spec")
+	if err != nil {
+		return err
+	}
+	// The operator labels the pod itself; podMetadata adds to those.
+	labels := map[string]string{
+		"app.kubernetes.io/name":       "prometheus",
+		"app.kubernetes.io/instance":   p.Name,
+		"app.kubernetes.io/managed-by": "prometheus-operator",
+		"prometheus":                   p.Name,
+	}
+	for k, v := range p.PodLabels {
+		labels[k] = v
+	}
+	p.Pod = &Workload{Resource: r.ID, Kind: "Prometheus", Namespace: p.Namespace, Name: p.Name,
+		Template: "/spec/podMetadata", Labels: labels, Annotations: p.PodAnnotations, HostNetwork: hostNetwork}
+	g.Prometheus = append(g.Prometheus, p)
+	return nil
+}

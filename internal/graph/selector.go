@@ -1,0 +1,194 @@
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// LabelSelector is a Kubernetes metav1.LabelSelector. A nil *LabelSelector is
+// the null selector (matches nothing); a non-nil selector with no terms is the
+// empty selector (matches everything). The two differ, and the Prometheus
+// Operator relies on the difference (semantics.md §7.4, §5.3.3).
+type LabelSelector struct {
+	MatchLabels      map[string]string
+	MatchExpressions []Requirement
+}
+
+// Requirement is one matchExpressions term.
+type Requirement struct {
+	Key      string
+	Operator string // In, NotIn, Exists, DoesNotExist
+	Values   []string
+}
+
+// Matches applies the selector to a set of labels.
+func (s *LabelSelector) Matches(labels map[string]string) bool {
+	if s == nil {
+		return false
+	}
+	for k, v := range s.MatchLabels {
+		if got, ok := labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	for _, r := range s.MatchExpressions {
+		if !r.matches(labels) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r Requirement) matches(labels map[string]string) bool {
+	v, has := labels[r.Key]
+	switch r.Operator {
+	case "In":
+		return has && contains(r.Values, v)
+	case "NotIn":
+		// Objects without the key match NotIn (Kubernetes label semantics).
+		return !has || !contains(r.Values, v)
+	case "Exists":
+		return has
+	case "DoesNotExist":
+		return !has
+	}
+	return false
+}
+
+// IsEmpty reports whether the selector selects everything.
+func (s *LabelSelector) IsEmpty() bool {
+	return s != nil && len(s.MatchLabels) == 0 && len(s.MatchExpressions) == 0
+}
+
+// String renders the selector the way kubectl does, for messages.
+func (s *LabelSelector) String() string {
+	if s == nil {
+		return "<null>"
+	}
+	var parts []string
+	for _, k := range sortedKeys(s.MatchLabels) {
+		parts = append(parts, k+"="+s.MatchLabels[k])
+	}
+	for _, r := range s.MatchExpressions {
+		switch r.Operator {
+		case "Exists":
+			parts = append(parts, r.Key)
+		case "DoesNotExist":
+			parts = append(parts, "!"+r.Key)
+		default:
+			parts = append(parts, fmt.Sprintf("%s %s (%s)", r.Key, strings.ToLower(r.Operator), strings.Join(r.Values, ",")))
+		}
+	}
+	if len(parts) == 0 {
+		return "{} (everything)"
+	}
+	return strings.Join(parts, ",")
+}
+
+// parseLabelSelector reads a metav1.LabelSelector. A missing or null value
+// gives nil. A value of the wrong shape is a fieldError at the offending
+// field, since the API server would reject the object.
+func parseLabelSelector(v any, pointer string) (*LabelSelector, *fieldError) {
+	if v == nil {
+		return nil, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, &fieldError{pointer, "label selector is not a mapping"}
+	}
+	sel := &LabelSelector{}
+	if ml, exists := m["matchLabels"]; exists && ml != nil {
+		labels, err := stringMap(ml, pointer+"/matchLabels")
+		if err != nil {
+			return nil, err
+		}
+		sel.MatchLabels = labels
+	}
+	if me, exists := m["matchExpressions"]; exists && me != nil {
+		list, ok := me.([]any)
+		if !ok {
+			return nil, &fieldError{pointer + "/matchExpressions", "matchExpressions is not a list"}
+		}
+		for i, item := range list {
+			p := fmt.Sprintf("%s/matchExpressions/%d", pointer, i)
+			im, ok := item.(map[string]any)
+			if !ok {
+				return nil, &fieldError{p, "matchExpressions item is not a mapping"}
+			}
+			key, _ := im["key"].(string)
+			op, _ := im["operator"].(string)
+			if key == "" {
+				return nil, &fieldError{p, "matchExpressions item has no key"}
+			}
+			r := Requirement{Key: key, Operator: op}
+			switch op {
+			case "In", "NotIn", "Exists", "DoesNotExist":
+			default:
+				return nil, &fieldError{p + "/operator", fmt.Sprintf("unknown selector operator %q (want In, NotIn, Exists or DoesNotExist)", op)}
+			}
+			if vals, exists := im["values"]; exists && vals != nil {
+				vl, ok := vals.([]any)
+				if !ok {
+					return nil, &fieldError{p + "/values", "values is not a list"}
+				}
+				for _, x := range vl {
+					r.Values = append(r.Values, scalarString(x))
+				}
+			}
+			sel.MatchExpressions = append(sel.MatchExpressions, r)
+		}
+	}
+	return sel, nil
+}
+
+// stringMap reads a map[string]string such as labels or a Service selector.
+// Values that YAML typed as numbers or booleans are read as their text, as
+// the API server would refuse them but the intent is clear.
+func stringMap(v any, pointer string) (map[string]string, *fieldError) {
+	if v == nil {
+		return nil, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, &fieldError{pointer, "expected a mapping of strings"}
+	}
+	out := make(map[string]string, len(m))
+	for k, val := range m {
+		switch val.(type) {
+		case map[string]any, []any:
+			return nil, &fieldError{pointer + "/" + escape(k), fmt.Sprintf("value of %q is not a string", k)}
+		}
+		out[k] = scalarString(val)
+	}
+	return out, nil
+}
+
+// subsetOf reports whether every key/value of sel is in labels: the Istio
+// WorkloadSelector and the Service selector semantics.
+func subsetOf(sel, labels map[string]string) bool {
+	for k, v := range sel {
+		if got, ok := labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

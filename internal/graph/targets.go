@@ -1,0 +1,339 @@
+package graph
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Target is one (pod template, container port) that a monitor endpoint
+// scrapes, with the way it got there.
+type Target struct {
+	Workload      *Workload
+	Port          int
+	ContainerPort *ContainerPort // nil when the port is not declared
+	Service       *Service       // nil for PodMonitors
+	ServicePort   *ServicePort
+}
+
+// Chain renders how the endpoint reaches the port, e.g.
+// "Service shop/cart port metrics (8080) -> targetPort 9090 -> container port 9090 of Deployment shop/cart".
+func (t Target) Chain() string {
+	cp := fmt.Sprintf("container port %d", t.Port)
+	if t.ContainerPort != nil && t.ContainerPort.Name != "" {
+		cp = fmt.Sprintf("container port %s (%d)", t.ContainerPort.Name, t.Port)
+	}
+	if t.Service == nil {
+		return cp + " of " + t.Workload.Display()
+	}
+	sp := fmt.Sprintf("port %d", t.ServicePort.Port)
+	if t.ServicePort.Name != "" {
+		sp = fmt.Sprintf("port %s (%d)", t.ServicePort.Name, t.ServicePort.Port)
+	}
+	return fmt.Sprintf("Service %s/%s %s -> targetPort %s -> %s of %s", t.Service.Namespace, t.Service.Name, sp,
+		t.ServicePort.TargetPort, cp, t.Workload.Display())
+}
+
+// istioProxyPorts are the ports the injected istio-proxy container declares
+// on sidecar pods, though no manifest on disk shows them.
+var istioProxyPorts = []ContainerPort{
+	{Container: "istio-proxy", Name: "http-envoy-prom", Port: 15090},
+}
+
+// ResolveTargetPort maps a Service port to the container port it reaches on
+// one workload: a number is used as is, a name is looked up among the
+// workload's container ports (Kubernetes §7.3). ok is false when the named
+// port does not exist on that workload, which then is no endpoint of it.
+func ResolveTargetPort(sp *ServicePort, w *Workload) (port int, cp *ContainerPort, ok bool) {
+	if sp.TargetPort.IsName {
+		for i := range w.Ports {
+			if w.Ports[i].Name == sp.TargetPort.Name {
+				return w.Ports[i].Port, &w.Ports[i], true
+			}
+		}
+		return 0, nil, false
+	}
+	return sp.TargetPort.Num, w.declared(sp.TargetPort.Num), true
+}
+
+func (w *Workload) declared(port int) *ContainerPort {
+	for i := range w.Ports {
+		if w.Ports[i].Port == port {
+			return &w.Ports[i]
+		}
+	}
+	return nil
+}
+
+// ports lists declared ports plus, on sidecar pods, the proxy's own.
+func (w *Workload) ports() []ContainerPort {
+	if w.Injection.Dataplane != DataplaneSidecar || w.HasProxy {
+		return w.Ports
+	}
+	return append(append([]ContainerPort(nil), w.Ports...), istioProxyPorts...)
+}
+
+// SelectedServices lists the Services a workload sits behind.
+func (g *Graph) ServicesOf(w *Workload) []*Service {
+	var out []*Service
+	for _, svc := range g.servicesByNS[w.Namespace] {
+		if len(svc.Selector) > 0 && subsetOf(svc.Selector, w.Labels) {
+			out = append(out, svc)
+		}
+	}
+	return out
+}
+
+// BackendsOf lists the workloads a Service selects. An empty selector
+// selects nothing: its endpoints are managed outside Kubernetes.
+func (g *Graph) BackendsOf(svc *Service) []*Workload {
+	if len(svc.Selector) == 0 {
+		return nil
+	}
+	var out []*Workload
+	for _, w := range g.workloadsByNS[svc.Namespace] {
+		if subsetOf(svc.Selector, w.Labels) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// monitorNamespaces reports whether a monitor looks for targets in ns.
+func (m *Monitor) watches(ns string) bool {
+	if m.AnyNamespace {
+		return true
+	}
+	if len(m.MatchNamespaces) > 0 {
+		return contains(m.MatchNamespaces, ns)
+	}
+	return ns == m.Namespace
+}
+
+// namespacesWatched lists the namespaces to search, sorted.
+func (g *Graph) namespacesWatched(m *Monitor, byNS func(string) bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	add := func(ns string) {
+		if !seen[ns] && m.watches(ns) && byNS(ns) {
+			seen[ns] = true
+			out = append(out, ns)
+		}
+	}
+	for ns := range g.workloadsByNS {
+		add(ns)
+	}
+	for ns := range g.servicesByNS {
+		add(ns)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Targets resolves what one endpoint scrapes (semantics.md §5.1.3, §5.2.2).
+// It returns nothing when relabelings decide the targets, since guessing
+// there would cause false alarms.
+func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
+	if e.Relabeled {
+		return nil
+	}
+	var out []Target
+	all := func(string) bool { return true }
+	for _, ns := range g.namespacesWatched(m, all) {
+		if m.Kind == "ServiceMonitor" {
+			for _, svc := range g.servicesByNS[ns] {
+				if !m.Selector.Matches(svc.Labels) {
+					continue
+				}
+				out = append(out, g.serviceTargets(svc, e)...)
+			}
+			continue
+		}
+		for _, w := range g.workloadsByNS[ns] {
+			if m.Selector.Matches(w.Labels) {
+				out = append(out, podTargets(w, e)...)
+			}
+		}
+	}
+	return out
+}
+
+func (g *Graph) serviceTargets(svc *Service, e *Endpoint) []Target {
+	var out []Target
+	for _, w := range g.BackendsOf(svc) {
+		switch {
+		case e.Port != "":
+			for i := range svc.Ports {
+				sp := &svc.Ports[i]
+				if sp.Name != e.Port {
+					continue
+				}
+				if port, cp, ok := ResolveTargetPort(sp, w); ok {
+					out = append(out, Target{Workload: w, Port: port, ContainerPort: cp, Service: svc, ServicePort: sp})
+				}
+			}
+		case e.TargetPort.Set:
+			// targetPort matches the pod's container ports, by name or
+			// number; the Service need not expose it (§5.1.4).
+			for i := range svc.Ports {
+				sp := &svc.Ports[i]
+				port, cp, ok := ResolveTargetPort(sp, w)
+				if ok && ((e.TargetPort.IsName && cp != nil && cp.Name == e.TargetPort.Name) || (!e.TargetPort.IsName && port == e.TargetPort.Num)) {
+					out = append(out, Target{Workload: w, Port: port, ContainerPort: cp, Service: svc, ServicePort: sp})
+				}
+			}
+		default:
+			for i := range svc.Ports {
+				sp := &svc.Ports[i]
+				if port, cp, ok := ResolveTargetPort(sp, w); ok {
+					out = append(out, Target{Workload: w, Port: port, ContainerPort: cp, Service: svc, ServicePort: sp})
+				}
+			}
+		}
+	}
+	return dedupeTargets(out)
+}
+
+func podTargets(w *Workload, e *Endpoint) []Target {
+	var out []Target
+	for _, cp := range w.ports() {
+		cp := cp
+		match := false
+		switch {
+		case e.Port != "":
+			match = cp.Name == e.Port
+		case e.PortNumber != 0:
+			match = cp.Port == e.PortNumber
+		case e.TargetPort.Set && e.TargetPort.IsName:
+			match = cp.Name == e.TargetPort.Name
+		case e.TargetPort.Set:
+			match = cp.Port == e.TargetPort.Num
+		default:
+			match = true
+		}
+		if match {
+			out = append(out, Target{Workload: w, Port: cp.Port, ContainerPort: &cp})
+		}
+	}
+	return dedupeTargets(out)
+}
+
+func dedupeTargets(ts []Target) []Target {
+	seen := map[string]bool{}
+	out := ts[:0]
+	for _, t := range ts {
+		k := fmt.Sprintf("%d/%d", t.Workload.Resource, t.Port)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// Selects reports whether a Prometheus picks up a monitor (semantics.md
+// §5.3.3): a null selector selects nothing, an empty one everything; a null
+// namespace selector means the Prometheus's own namespace.
+func (g *Graph) Selects(p *Prometheus, m *Monitor) bool {
+	sel, nsSel := p.ServiceMonitorSelector, p.ServiceMonitorNamespaceSelector
+	if m.Kind == "PodMonitor" {
+		sel, nsSel = p.PodMonitorSelector, p.PodMonitorNamespaceSelector
+	}
+	if !sel.Matches(m.Labels) {
+		return false
+	}
+	if nsSel == nil {
+		return m.Namespace == p.Namespace
+	}
+	return nsSel.Matches(g.namespaceLabels(m.Namespace))
+}
+
+// namespaceLabels are a namespace's labels, with the kubernetes.io/metadata.name
+// label the API server adds to every namespace.
+func (g *Graph) namespaceLabels(name string) map[string]string {
+	labels := map[string]string{"kubernetes.io/metadata.name": name}
+	if ns, ok := g.Namespaces[name]; ok {
+		for k, v := range ns.Labels {
+			labels[k] = v
+		}
+	}
+	return labels
+}
+
+// EffectiveTLS merges an endpoint's tlsConfig with the scrape class that
+// applies under Prometheus p (semantics.md §5.3.4). p may be nil when no
+// Prometheus in the input selects the monitor. class is the class that
+// applied ("" for none); classKnown is false when a class is named that
+// cannot be seen.
+func EffectiveTLS(m *Monitor, e *Endpoint, p *Prometheus) (tls TLSConfig, class string, classKnown bool) {
+	tls = e.TLS
+	if p == nil {
+		return tls, "", m.ScrapeClass == ""
+	}
+	var sc *ScrapeClass
+	for i := range p.ScrapeClasses {
+		c := &p.ScrapeClasses[i]
+		if (m.ScrapeClass != "" && c.Name == m.ScrapeClass) || (m.ScrapeClass == "" && c.Default) {
+			sc = c
+			break
+		}
+	}
+	if sc == nil {
+		return tls, "", m.ScrapeClass == ""
+	}
+	if !sc.TLS.Present {
+		return tls, sc.Name, true
+	}
+	if !tls.Present {
+		return sc.TLS, sc.Name, true
+	}
+	merged := tls
+	merged.Files = append([]TLSFile(nil), tls.Files...)
+	has := map[string]bool{}
+	for _, f := range tls.Files {
+		has[f.Field] = true
+	}
+	secret := map[string]bool{"caFile": tls.HasSecretCA, "certFile": tls.HasSecretCert, "keyFile": tls.HasSecretKey}
+	for _, f := range sc.TLS.Files {
+		if !has[f.Field] && !secret[f.Field] {
+			merged.Files = append(merged.Files, f)
+		}
+	}
+	return merged, sc.Name, true
+}
+
+// istioCertNames are the files pilot-agent writes to OUTPUT_CERTS.
+var istioCertNames = map[string]bool{"root-cert.pem": true, "cert-chain.pem": true, "key.pem": true}
+
+// Directories whose files come from Kubernetes or the Prometheus Operator,
+// never from an Istio sidecar: the service account token mount, and the
+// operator's mounts of spec.secrets and spec.configMaps. Cert files there are
+// out of scope for the Istio recipe.
+var nonIstioDirs = []string{
+	"/var/run/secrets/kubernetes.io/serviceaccount/",
+	"/etc/prometheus/secrets/",
+	"/etc/prometheus/configmaps/",
+}
+
+// IsIstioCertFile reports whether a TLS file is one of Istio's exported
+// certs: by its name, or because it lives under the directory where the
+// Prometheus mounts the volume its sidecar writes certs to.
+func IsIstioCertFile(file string, certDirs []string) bool {
+	clean := path.Clean(file)
+	for _, d := range nonIstioDirs {
+		if strings.HasPrefix(clean, d) {
+			return false
+		}
+	}
+	if istioCertNames[path.Base(clean)] {
+		return true
+	}
+	for _, d := range certDirs {
+		if d != "" && strings.HasPrefix(clean, path.Clean(d)+"/") {
+			return true
+		}
+	}
+	return false
+}

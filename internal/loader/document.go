@@ -1,0 +1,447 @@
+package loader
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Document is one Kubernetes object read from a file. Objects inside a List
+// are Documents of their own whose Pointer is the item's place in the List.
+type Document struct {
+	File      string // display path: relative to the working directory, forward slashes, "-" for stdin
+	Index     int    // 0-based position of the YAML document in the file
+	Item      int    // 0-based position in a List, -1 when not from a List
+	StartLine int    // 1-based line of the document's first line in the file
+
+	APIVersion string
+	Kind       string
+	Name       string
+	Namespace  string // as written; empty when the manifest has none
+
+	// Object is the decoded object (map[string]any, []any, string, int64,
+	// float64, bool, nil). It is nil for kinds that no rule reads, which are
+	// only checked for being well formed.
+	Object map[string]any
+
+	// Prefix is the JSON pointer of the object within the YAML document:
+	// "" for a plain manifest, "/items/3" for an item of a List.
+	Prefix string
+
+	text      string // the YAML document's own text, for lazy positions
+	posOnce   sync.Once
+	positions *PositionIndex
+}
+
+// Position maps a JSON pointer within the object to its span in the file,
+// falling back to the nearest existing parent. Positions are computed only
+// when first asked for, because most documents never have a finding.
+func (d *Document) Position(pointer string) (Range, bool) {
+	d.posOnce.Do(func() {
+		var root yaml.Node
+		if err := yaml.Unmarshal([]byte(d.text), &root); err != nil || root.Kind == 0 {
+			d.positions = &PositionIndex{spans: map[string]Range{}, root: Range{d.StartLine, 1, d.StartLine, 1}}
+			return
+		}
+		d.positions = buildPositions(&root, strings.Split(d.text, "\n"), d.StartLine-1)
+	})
+	return d.positions.Lookup(d.Prefix + pointer)
+}
+
+// Problem is a document that cannot be linted: broken YAML, or not a
+// Kubernetes object. It becomes an invalid-manifest finding.
+type Problem struct {
+	File                             string
+	Line, Column, EndLine, EndColumn int
+	Message                          string
+}
+
+// chunk is one YAML document's text and where it starts in the file.
+type chunk struct {
+	text      string
+	startLine int
+}
+
+var docSeparator = regexp.MustCompile(`^---(\s|$)`)
+
+// splitDocuments cuts a file at its "---" lines. Each document is parsed on
+// its own, so a syntax error in one does not stop the others from being read;
+// a "---" at column 0 can never be inside a block scalar, so the cut is safe.
+func splitDocuments(text string) []chunk {
+	var chunks []chunk
+	lines := strings.SplitAfter(text, "\n")
+	var cur strings.Builder
+	start := 1
+	for i, l := range lines {
+		if docSeparator.MatchString(l) || strings.TrimRight(l, " \t\n") == "..." {
+			chunks = append(chunks, chunk{cur.String(), start})
+			cur.Reset()
+			start = i + 1
+			// Keep anything after the marker on its line (e.g. "--- {a: 1}"),
+			// padded so its columns stay right.
+			if rest := strings.TrimLeft(strings.TrimPrefix(l, "---"), " \t"); strings.HasPrefix(l, "---") && strings.TrimSpace(rest) != "" && !strings.HasPrefix(strings.TrimSpace(rest), "#") {
+				cur.WriteString(strings.Repeat(" ", len(l)-len(rest)) + rest)
+			} else {
+				cur.WriteString("\n")
+			}
+			continue
+		}
+		cur.WriteString(l)
+	}
+	chunks = append(chunks, chunk{cur.String(), start})
+	return chunks
+}
+
+var yamlErrLine = regexp.MustCompile(`line (\d+)`)
+
+// shiftErrorLines rewrites "line N" in a yaml.v3 error to the file's line.
+func shiftErrorLines(msg string, offset int) (string, int) {
+	first := 0
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	out := yamlErrLine.ReplaceAllStringFunc(msg, func(m string) string {
+		n, _ := strconv.Atoi(yamlErrLine.FindStringSubmatch(m)[1])
+		if first == 0 {
+			first = n + offset
+		}
+		return "line " + strconv.Itoa(n+offset)
+	})
+	return out, first
+}
+
+// Kinds whose full object the graph reads. Every other kind is checked for
+// being well formed and counted, but never converted, which is where most of
+// the time and memory of a large repository would otherwise go.
+var graphKinds = map[string]bool{
+	"Namespace": true, "Service": true,
+	"Pod": true, "Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true,
+	"ReplicationController": true, "Job": true, "CronJob": true, "Rollout": true,
+	"PeerAuthentication": true, "ServiceMonitor": true, "PodMonitor": true, "Prometheus": true,
+	"ScrapeConfig": true, "Probe": true, "Policy": true, "MeshPolicy": true,
+}
+
+// parsedFile is what reading one file produced.
+type parsedFile struct {
+	docs     []*Document
+	problems []Problem
+	skipped  string // reason the file was skipped as not a manifest; "" if not
+}
+
+var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|else|end|range|with|define|toYaml|tpl|printf|required|default|/\*)`)
+
+// parseFile splits and parses one file. display is the name findings use.
+func parseFile(display string, data []byte, limits Limits, inChartTemplates bool) parsedFile {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if bytes.IndexByte(data, 0) >= 0 {
+		return parsedFile{problems: []Problem{{File: display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+			Message: "file contains NUL bytes: it is binary, not YAML or JSON"}}}
+	}
+	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	isTemplate := templateAction.MatchString(text)
+	if isTemplate && inChartTemplates {
+		return parsedFile{skipped: "Helm template (contains {{ }} actions); lint the chart directory to render it"}
+	}
+	if !utf8Valid(text) {
+		line, col := firstInvalidUTF8(text)
+		return parsedFile{problems: []Problem{{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
+			Message: "file is not valid UTF-8"}}}
+	}
+
+	var out parsedFile
+	chunks := splitDocuments(text)
+	if len(chunks) > limits.MaxDocuments {
+		return parsedFile{problems: []Problem{{File: display, Line: chunks[limits.MaxDocuments].startLine, Column: 1,
+			EndLine: chunks[limits.MaxDocuments].startLine, EndColumn: 4,
+			Message: fmt.Sprintf("file holds more than %d YAML documents; limit --max-documents", limits.MaxDocuments)}}}
+	}
+	looksLikeManifest := false
+	var syntaxErrors []Problem
+	for i, c := range chunks {
+		if strings.TrimSpace(stripComments(c.text)) == "" {
+			continue
+		}
+		var root yaml.Node
+		if err := yaml.Unmarshal([]byte(c.text), &root); err != nil {
+			msg, line := shiftErrorLines(err.Error(), c.startLine-1)
+			if line == 0 {
+				line = c.startLine
+			}
+			syntaxErrors = append(syntaxErrors, Problem{File: display, Line: line, Column: 1, EndLine: line,
+				EndColumn: lineLen(text, line) + 1, Message: "invalid YAML: " + msg})
+			continue
+		}
+		docs, problems, manifest := readDocument(display, i, c, &root, limits)
+		looksLikeManifest = looksLikeManifest || manifest
+		out.docs = append(out.docs, docs...)
+		out.problems = append(out.problems, problems...)
+	}
+	if len(syntaxErrors) > 0 {
+		if isTemplate {
+			return parsedFile{skipped: "Helm template (contains {{ }} actions and is not valid YAML)"}
+		}
+		// A broken file that says it is a manifest is reported; a broken file
+		// that never mentions apiVersion or kind is some other YAML.
+		if looksLikeManifest || mentionsManifestKeys(text) {
+			out.problems = append(out.problems, syntaxErrors...)
+			return out
+		}
+		return parsedFile{skipped: "not a Kubernetes manifest (invalid YAML without apiVersion/kind)"}
+	}
+	if !looksLikeManifest {
+		if len(out.docs) == 0 && len(out.problems) == 0 {
+			return parsedFile{skipped: "no YAML documents"}
+		}
+		return parsedFile{skipped: "not a Kubernetes manifest (no document has apiVersion and kind)"}
+	}
+	return out
+}
+
+var (
+	apiVersionLine = regexp.MustCompile(`(?m)^\s*"?apiVersion"?\s*:`)
+	kindLine       = regexp.MustCompile(`(?m)^\s*"?kind"?\s*:`)
+)
+
+func mentionsManifestKeys(text string) bool {
+	return apiVersionLine.MatchString(text) && kindLine.MatchString(text)
+}
+
+// readDocument turns one parsed YAML document into Documents (several for a
+// List). manifest reports whether it looks like a Kubernetes object at all.
+func readDocument(display string, index int, c chunk, root *yaml.Node, limits Limits) (docs []*Document, problems []Problem, manifest bool) {
+	n := root
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil, nil, false
+		}
+		n = n.Content[0]
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return nil, nil, false
+	}
+	lines := func() []string { return strings.Split(c.text, "\n") }
+	problemAt := func(pointer, msg string) Problem {
+		idx := buildPositions(root, lines(), c.startLine-1)
+		r, _ := idx.Lookup(pointer)
+		return Problem{File: display, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn, Message: msg}
+	}
+	if n.Kind != yaml.MappingNode {
+		return nil, []Problem{problemAt("", "document is not a mapping, so it is not a Kubernetes object")}, false
+	}
+	apiVersion, kind := topScalar(n, "apiVersion"), topScalar(n, "kind")
+	if apiVersion == nil || kind == nil {
+		// Only half of the pair: some other YAML with a "kind" key (Zarf
+		// packages, Helm values). The file decides whether that is an error.
+		return nil, []Problem{problemAt("", "document has no apiVersion or no kind, so it is not a Kubernetes object")}, false
+	}
+	if strings.HasPrefix(apiVersion.Value, "kustomize.config.k8s.io/") || strings.HasPrefix(apiVersion.Value, "config.kubernetes.io/") {
+		return nil, nil, false // build configuration, not a cluster object
+	}
+	manifest = true
+	if apiVersion.Value == "" || kind.Value == "" {
+		return nil, []Problem{problemAt("", "document has an empty apiVersion or kind, so it is not a Kubernetes object")}, true
+	}
+
+	isList := kind.Value == "List" || (strings.HasSuffix(kind.Value, "List") && hasKey(n, "items"))
+	if !graphKinds[kind.Value] && !isList {
+		// Cheap structural check only: the kind is nothing a rule reads.
+		if p := metadataProblem(n); p != "" {
+			return nil, []Problem{problemAt("/metadata", p)}, true
+		}
+		return []*Document{{File: display, Index: index, Item: -1, StartLine: c.startLine,
+			APIVersion: apiVersion.Value, Kind: kind.Value, Name: nameOf(n), Namespace: namespaceOf(n), text: c.text}}, nil, true
+	}
+
+	value, err := newConverter(limits).convert(n, 0)
+	if err != nil {
+		if ve, ok := err.(*ValueError); ok {
+			line := ve.Line + c.startLine - 1
+			return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
+				EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.Message}}, true
+		}
+		return nil, []Problem{problemAt("", err.Error())}, true
+	}
+	obj := value.(map[string]any)
+	if isList {
+		items, ok := obj["items"].([]any)
+		if !ok {
+			if obj["items"] == nil {
+				return nil, nil, true
+			}
+			return nil, []Problem{problemAt("/items", kind.Value+" items is not a list")}, true
+		}
+		for i, it := range items {
+			ptr := "/items/" + strconv.Itoa(i)
+			m, ok := it.(map[string]any)
+			if !ok {
+				problems = append(problems, problemAt(ptr, "List item is not an object"))
+				continue
+			}
+			d, bad := newDocument(display, index, i, c, m, ptr)
+			if bad != nil {
+				problems = append(problems, problemAt(ptr+bad.pointer, bad.message))
+				continue
+			}
+			docs = append(docs, d)
+		}
+		return docs, problems, true
+	}
+	d, bad := newDocument(display, index, -1, c, obj, "")
+	if bad != nil {
+		return nil, []Problem{problemAt(bad.pointer, bad.message)}, true
+	}
+	return []*Document{d}, nil, true
+}
+
+// fieldProblem is a wrongly typed or missing field of an object.
+type fieldProblem struct{ pointer, message string }
+
+func bad(pointer, message string) *fieldProblem { return &fieldProblem{pointer, message} }
+
+// newDocument validates the identity fields of a decoded object.
+func newDocument(display string, index, item int, c chunk, obj map[string]any, prefix string) (*Document, *fieldProblem) {
+	apiVersion, _ := obj["apiVersion"].(string)
+	kind, _ := obj["kind"].(string)
+	if apiVersion == "" || kind == "" {
+		return nil, bad("/kind", "object has no apiVersion or kind (both must be strings)")
+	}
+	meta, ok := obj["metadata"].(map[string]any)
+	if !ok {
+		if obj["metadata"] == nil {
+			return nil, bad("", "object has no metadata")
+		}
+		return nil, bad("/metadata", "metadata is not a mapping")
+	}
+	name, nameOK := meta["name"].(string)
+	generate, _ := meta["generateName"].(string)
+	if !nameOK && generate == "" {
+		return nil, bad("/metadata", "metadata.name is missing or not a string")
+	}
+	if name == "" {
+		name = generate
+	}
+	ns := ""
+	if v, exists := meta["namespace"]; exists && v != nil {
+		s, ok := v.(string)
+		if !ok {
+			return nil, bad("/metadata/namespace", "metadata.namespace is not a string")
+		}
+		ns = s
+	}
+	for _, field := range []string{"labels", "annotations"} {
+		v, exists := meta[field]
+		if !exists || v == nil {
+			continue
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, bad("/metadata/"+field, "metadata."+field+" is not a mapping")
+		}
+		for k, val := range m {
+			if _, ok := val.(string); !ok && val != nil {
+				return nil, bad("/metadata/"+field+"/"+EscapePointerToken(k), "metadata."+field+"["+strconv.Quote(k)+"] is not a string (quote it)")
+			}
+		}
+	}
+	return &Document{File: display, Index: index, Item: item, StartLine: c.startLine, APIVersion: apiVersion,
+		Kind: kind, Name: name, Namespace: ns, Object: obj, Prefix: prefix, text: c.text}, nil
+}
+
+func topScalar(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			v := m.Content[i+1]
+			if v.Kind == yaml.ScalarNode {
+				return v
+			}
+			return &yaml.Node{Kind: yaml.ScalarNode, Value: ""}
+		}
+	}
+	return nil
+}
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func child(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func metadataProblem(n *yaml.Node) string {
+	meta := child(n, "metadata")
+	if meta == nil {
+		return "object has no metadata"
+	}
+	if meta.Kind != yaml.MappingNode {
+		return "metadata is not a mapping"
+	}
+	if name := child(meta, "name"); name == nil || name.Kind != yaml.ScalarNode || name.Value == "" {
+		if g := child(meta, "generateName"); g == nil {
+			return "metadata.name is missing or not a string"
+		}
+	}
+	return ""
+}
+
+func nameOf(n *yaml.Node) string {
+	if v := child(child(n, "metadata"), "name"); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	if v := child(child(n, "metadata"), "generateName"); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
+
+func namespaceOf(n *yaml.Node) string {
+	if v := child(child(n, "metadata"), "namespace"); v != nil && v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+		return v.Value
+	}
+	return ""
+}
+
+func stripComments(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func lineLen(text string, line int) int {
+	l := 1
+	start := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			if l == line {
+				return len([]rune(text[start:i]))
+			}
+			l++
+			start = i + 1
+		}
+	}
+	if l == line {
+		return len([]rune(text[start:]))
+	}
+	return 0
+}

@@ -1,0 +1,305 @@
+// Package loader reads Kubernetes manifests from files, directories and
+// stdin, and turns them into Documents with lazily computed positions. It is
+// the only package that sees bytes and file handles.
+package loader
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Limits bound the work one input can cause.
+type Limits struct {
+	MaxFileBytes int64 // larger files are reported, not read
+	MaxDocuments int   // YAML documents per file
+	MaxDepth     int   // nesting depth of a document
+	MaxNodes     int   // YAML nodes per document after alias expansion
+}
+
+// DefaultLimits are generous for real repositories (the largest generated
+// CRD bundles are a few MB) and small enough that a hostile file cannot
+// exhaust a CI runner.
+var DefaultLimits = Limits{
+	MaxFileBytes: 64 << 20,
+	MaxDocuments: 100000,
+	MaxDepth:     200,
+	MaxNodes:     1000000,
+}
+
+// Options configure Load.
+type Options struct {
+	Stdin   io.Reader // read for the path "-"
+	WorkDir string    // display paths are relative to it; default: the current directory
+	Limits  Limits
+}
+
+// Skip is a file that was not linted because it is not a manifest.
+type Skip struct {
+	File   string
+	Reason string
+}
+
+// Result is everything read from the inputs, in a deterministic order.
+type Result struct {
+	Documents []*Document
+	Problems  []Problem
+	Skipped   []Skip
+	Files     int // files read as manifests
+}
+
+// input is one file to read, in the order the user's paths produce them.
+type input struct {
+	path             string // filesystem path, or "-" for stdin
+	display          string
+	inChartTemplates bool
+}
+
+// Load reads every path. A path that does not exist is an error (the user
+// typed it); problems inside files are returned as Problems, so one bad file
+// never hides the findings of the others.
+func Load(paths []string, opts Options) (*Result, error) {
+	if opts.Limits == (Limits{}) {
+		opts.Limits = DefaultLimits
+	}
+	if opts.WorkDir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("get working directory: %w", err)
+		}
+		opts.WorkDir = wd
+	}
+	res := &Result{}
+	var inputs []input
+	for _, p := range paths {
+		if p == "-" {
+			inputs = append(inputs, input{path: "-", display: "-"})
+			continue
+		}
+		found, problems, err := walk(p, opts.WorkDir)
+		if err != nil {
+			return nil, err
+		}
+		inputs = append(inputs, found...)
+		res.Problems = append(res.Problems, problems...)
+	}
+	inputs = dedupeInputs(inputs)
+
+	parsed := make([]parsedFile, len(inputs))
+	var stdinErr error
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				parsed[i] = readAndParse(inputs[i], opts, &stdinErr)
+			}
+		}()
+	}
+	for i := range inputs {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if stdinErr != nil {
+		return nil, stdinErr
+	}
+
+	for i, pf := range parsed {
+		if pf.skipped != "" {
+			res.Skipped = append(res.Skipped, Skip{File: inputs[i].display, Reason: pf.skipped})
+			continue
+		}
+		res.Files++
+		res.Documents = append(res.Documents, pf.docs...)
+		res.Problems = append(res.Problems, pf.problems...)
+	}
+	sort.SliceStable(res.Problems, func(i, j int) bool {
+		a, b := res.Problems[i], res.Problems[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return res, nil
+}
+
+// readAndParse reads one input whole and closes it before parsing, so a
+// repository with tens of thousands of files never holds them open at once.
+func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
+	defer func() {
+		if r := recover(); r != nil {
+			pf = parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+				Message: fmt.Sprintf("internal error while reading this file (please report it): %v", r)}}}
+		}
+	}()
+	var data []byte
+	var err error
+	if in.path == "-" {
+		if opts.Stdin == nil {
+			*stdinErr = errors.New("read stdin: no standard input")
+			return parsedFile{}
+		}
+		data, err = io.ReadAll(io.LimitReader(opts.Stdin, opts.Limits.MaxFileBytes+1))
+		if err != nil {
+			*stdinErr = fmt.Errorf("read stdin: %w", err)
+			return parsedFile{}
+		}
+	} else {
+		data, err = readFile(in.path, opts.Limits.MaxFileBytes)
+		if err != nil {
+			return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: err.Error()}}}
+		}
+	}
+	if int64(len(data)) > opts.Limits.MaxFileBytes {
+		return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+			Message: fmt.Sprintf("file is larger than %d bytes; limit --max-file-size", opts.Limits.MaxFileBytes)}}}
+	}
+	return parseFile(in.display, data, opts.Limits, in.inChartTemplates)
+}
+
+func readFile(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read file: %w", unwrapPathError(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read file: %w", unwrapPathError(err))
+	}
+	return data, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
+
+// walk lists the manifest files under root in lexical order. Hidden
+// directories are skipped; symlinked directories are not followed, which also
+// makes symlink loops harmless. Unreadable entries become Problems.
+func walk(root, workDir string) ([]input, []Problem, error) {
+	info, err := os.Stat(root)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", root, unwrapPathError(err))
+	}
+	if !info.IsDir() {
+		return []input{{path: root, display: displayPath(root, workDir), inChartTemplates: inChartTemplates(root)}}, nil, nil
+	}
+	var found []input
+	var problems []Problem
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			problems = append(problems, Problem{File: displayPath(p, workDir), Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+				Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		name := d.Name()
+		if d.IsDir() {
+			if p != root && strings.HasPrefix(name, ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !manifestExt[strings.ToLower(filepath.Ext(name))] {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Stat(p)
+			if err != nil || !target.Mode().IsRegular() {
+				return nil
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		found = append(found, input{path: p, display: displayPath(p, workDir), inChartTemplates: inChartTemplates(p)})
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("walk %s: %w", root, err)
+	}
+	return found, problems, nil
+}
+
+// inChartTemplates reports whether a file sits in a Helm chart's templates
+// directory (a "templates" folder next to a Chart.yaml).
+func inChartTemplates(p string) bool {
+	dir := filepath.Dir(p)
+	for d := dir; ; {
+		if filepath.Base(d) == "templates" {
+			if _, err := os.Stat(filepath.Join(filepath.Dir(d), "Chart.yaml")); err == nil {
+				return true
+			}
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return false
+		}
+		d = parent
+	}
+}
+
+// displayPath makes a path relative to the working directory with forward
+// slashes. Paths outside it stay as the user gave them, made relative where
+// possible, so output never carries an absolute path of the CI runner.
+func displayPath(p, workDir string) string {
+	abs, err := filepath.Abs(p)
+	if err == nil {
+		if rel, err := filepath.Rel(workDir, abs); err == nil {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(p))
+}
+
+func dedupeInputs(in []input) []input {
+	seen := make(map[string]bool, len(in))
+	out := in[:0]
+	for _, i := range in {
+		if seen[i.display] {
+			continue
+		}
+		seen[i.display] = true
+		out = append(out, i)
+	}
+	return out
+}
+
+func utf8Valid(s string) bool { return utf8.ValidString(s) }
+
+func firstInvalidUTF8(s string) (line, col int) {
+	line, col = 1, 1
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line, col
+		}
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return line, col
+}

@@ -1,0 +1,30 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+)
+
+// JSON writes the document described in cli.md: tool, findings (sorted),
+// summary. Suppressed findings appear only with --show-suppressed.
+type JSON struct{}
+
+type jsonDocument struct {
+	Tool     Tool      `json:"tool"`
+	Findings []Finding `json:"findings"`
+	Summary  Summary   `json:"summary"`
+}
+
+// Format implements Formatter.
+func (JSON) Format(w io.Writer, r *Report) error {
+	doc := jsonDocument{Tool: r.Tool, Findings: r.Visible(), Summary: r.Summary}
+	for i := range doc.Findings {
+		if doc.Findings[i].Related == nil {
+			doc.Findings[i].Related = []Related{}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
+}

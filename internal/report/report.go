@@ -1,0 +1,135 @@
+// Package report renders findings. Each output format lives in its own file
+// behind the Formatter interface; all of them are deterministic.
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+)
+
+// Resource identifies a Kubernetes object.
+type Resource struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name"`
+}
+
+// Related is another place that makes a finding true.
+type Related struct {
+	Message   string    `json:"message"`
+	File      string    `json:"file"`
+	Line      int       `json:"line"`
+	Column    int       `json:"column"`
+	EndLine   int       `json:"endLine"`
+	EndColumn int       `json:"endColumn"`
+	Path      string    `json:"path"`
+	Resource  *Resource `json:"resource,omitempty"`
+}
+
+// Suppression says how a finding was accepted.
+type Suppression struct {
+	Kind          string `json:"kind"` // inSource (annotation) or external (config, baseline)
+	Justification string `json:"justification"`
+}
+
+// Finding is one problem at one place.
+type Finding struct {
+	Rule        string       `json:"rule"`
+	Severity    string       `json:"severity"`
+	Message     string       `json:"message"`
+	File        string       `json:"file"`
+	Line        int          `json:"line"`
+	Column      int          `json:"column"`
+	EndLine     int          `json:"endLine"`
+	EndColumn   int          `json:"endColumn"`
+	Path        string       `json:"path"`
+	Resource    *Resource    `json:"resource,omitempty"`
+	Related     []Related    `json:"related"`
+	Suppressed  bool         `json:"suppressed"`
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// Summary counts what was linted and found.
+type Summary struct {
+	Files      int `json:"files"`
+	Resources  int `json:"resources"`
+	Errors     int `json:"errors"`
+	Warnings   int `json:"warnings"`
+	Notes      int `json:"notes"`
+	Suppressed int `json:"suppressed"`
+}
+
+// Tool names meshlint in reports.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Report is everything a formatter renders.
+type Report struct {
+	Tool           Tool
+	Findings       []Finding // sorted; suppressed ones included
+	Summary        Summary
+	ShowSuppressed bool
+}
+
+// Formatter writes a report in one format.
+type Formatter interface {
+	Format(w io.Writer, r *Report) error
+}
+
+// Options configure formatters that depend on the terminal.
+type Options struct {
+	Color bool
+}
+
+// New returns the formatter for a format name.
+func New(format string, opts Options) (Formatter, error) {
+	switch format {
+	case "text":
+		return &Text{Color: opts.Color}, nil
+	case "json":
+		return JSON{}, nil
+	}
+	return nil, fmt.Errorf("unknown format %q (want text or json)", format)
+}
+
+// Formats lists the supported format names.
+var Formats = []string{"text", "json"}
+
+// Sort orders findings by file, line, column, rule and message, so output
+// never depends on the order files were read in.
+func Sort(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Message < b.Message
+	})
+}
+
+// Visible returns the findings a human-facing format shows.
+func (r *Report) Visible() []Finding {
+	if r.ShowSuppressed {
+		return r.Findings
+	}
+	out := make([]Finding, 0, len(r.Findings))
+	for _, f := range r.Findings {
+		if !f.Suppressed {
+			out = append(out, f)
+		}
+	}
+	return out
+}

@@ -1,0 +1,110 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+)
+
+// Text writes one line per finding, `file:line:col: severity: message [rule]`,
+// the format editors and CI logs link to, with related locations indented
+// below it.
+type Text struct {
+	Color bool
+}
+
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiDim    = "\x1b[2m"
+)
+
+// Format implements Formatter.
+func (t *Text) Format(w io.Writer, r *Report) error {
+	var b strings.Builder
+	for _, f := range r.Visible() {
+		sev := f.Severity
+		if f.Suppressed {
+			sev += " (suppressed)"
+		}
+		loc := fmt.Sprintf("%s:%d:%d:", Sanitize(f.File), f.Line, f.Column)
+		rule := "[" + f.Rule + "]"
+		if t.Color {
+			loc = ansiBold + loc + ansiReset
+			sev = severityColor(f.Severity) + sev + ansiReset
+			rule = ansiDim + rule + ansiReset
+		}
+		fmt.Fprintf(&b, "%s %s: %s %s\n", loc, sev, Sanitize(f.Message), rule)
+		for _, rel := range f.Related {
+			rloc := fmt.Sprintf("%s:%d:%d:", Sanitize(rel.File), rel.Line, rel.Column)
+			if t.Color {
+				rloc = ansiCyan + rloc + ansiReset
+			}
+			fmt.Fprintf(&b, "    %s %s\n", rloc, Sanitize(rel.Message))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func severityColor(s string) string {
+	switch s {
+	case "error":
+		return ansiBold + ansiRed
+	case "warning":
+		return ansiBold + ansiYellow
+	}
+	return ansiBold + ansiCyan
+}
+
+// Sanitize escapes control characters so text from manifests (names,
+// annotation values) cannot forge output lines or terminal colours.
+func Sanitize(s string) string {
+	clean := true
+	for _, r := range s {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// SummaryLine is the human summary meshlint prints to stderr.
+func SummaryLine(s Summary) string {
+	parts := []string{plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Notes, "note")}
+	line := strings.Join(parts, ", ")
+	if s.Suppressed > 0 {
+		line += fmt.Sprintf(" (%d suppressed)", s.Suppressed)
+	}
+	return fmt.Sprintf("%s in %s (%s)", line, plural(s.Files, "file"), plural(s.Resources, "resource"))
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,34 @@
+# METADATA
+# title: Prometheus relies on Istio certs but gets no sidecar
+# description: >-
+#   Monitors this Prometheus selects use Istio cert files, but its pod gets no
+#   Istio sidecar: its namespace is not selected for injection, it carries the
+#   label `sidecar.istio.io/inject: "false"`, only the annotation `"true"` in an
+#   unlabeled namespace, `hostNetwork`, or an ambient namespace. Without a
+#   sidecar nothing writes the certs.
+# custom:
+#   id: prometheus-not-injected
+#   severity: error
+#   category: prometheus
+#   tier: core
+#   semantics: "§2.1, §2.2, §3.4"
+#   fix: >-
+#     Label the Prometheus namespace `istio-injection=enabled` (or with
+#     `istio.io/rev`), or set the pod label `sidecar.istio.io/inject: "true"`
+#     under `spec.podMetadata.labels`.
+package meshlint.rules.prometheus.prometheus_not_injected
+
+import data.meshlint.lib
+
+report contains finding if {
+	some p in input.prometheuses
+	p.usesIstioCerts
+	p.injection.dataplane in {"none", "ambient"}
+	related := array.concat(
+		[lib.loc(d.resource, d.pointer, "decides injection") | d := p.injection.decider; d != null],
+		[lib.loc(u.resource, u.pointer, sprintf("%s uses Istio certs", [u.message])) | some u in p.certUsers],
+	)
+	assumed := [a | a := p.injection.assumed; a != ""]
+	msg := sprintf("Prometheus %s relies on Istio certs, but its pod gets no sidecar because %s; nothing writes the certs", [p.name, p.injection.reason])
+	finding := lib.finding(p.resource, "/spec/podMetadata/labels", msg, related, assumed)
+}

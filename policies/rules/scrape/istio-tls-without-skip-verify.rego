@@ -1,0 +1,32 @@
+# METADATA
+# title: Istio certs without insecureSkipVerify
+# description: >-
+#   The endpoint scrapes over https with Istio's cert files but does not set
+#   `insecureSkipVerify: true`. Istio workload certificates carry only a SPIFFE
+#   URI SAN, never the pod IP or DNS name Prometheus dials, so hostname
+#   verification fails on every scrape.
+# custom:
+#   id: istio-tls-without-skip-verify
+#   severity: error
+#   category: scrape
+#   tier: core
+#   semantics: "§1.6.4, §3.5"
+#   fix: >-
+#     Set `insecureSkipVerify: true` in the tlsConfig. The client certificate is
+#     still presented and verified by the target's sidecar, so the connection
+#     stays mutually authenticated.
+package meshlint.rules.scrape.istio_tls_without_skip_verify
+
+import data.meshlint.lib
+
+report contains finding if {
+	some s in input.scrapes
+	s.tls.istioCA # verified against Istio's root: the target is a mesh workload
+	s.scheme == "https"
+	not s.tls.skipVerify
+	msg := sprintf(
+		"endpoint %d scrapes over https with Istio certs (%s)%s but does not set insecureSkipVerify: true; Istio certificates name a SPIFFE identity, not the pod address, so verification fails",
+		[s.endpoint, lib.cert_files(s.tls), lib.class_note(s.tls)],
+	)
+	finding := lib.finding(s.monitor, s.tls.skipVerifyPointer, msg, [], [])
+}

@@ -1,0 +1,33 @@
+package meshlint.rules.scrape.podmonitor_under_strict_test
+
+import data.meshlint.rules.scrape.podmonitor_under_strict as rule
+
+scrape(istio, class_known, requirement) := {
+	"monitor": 1, "kind": "PodMonitor", "name": "PodMonitor shop/cart", "endpoint": 0,
+	"pointer": "/spec/podMetricsEndpoints/0", "scheme": "http", "schemePointer": "/spec/podMetricsEndpoints/0",
+	"tls": {"istio": istio, "classKnown": class_known, "certFiles": []},
+	"targets": [{
+		"requirement": requirement, "chain": "container port metrics (9090) of Deployment shop/cart",
+		"modeExplain": "STRICT (PeerAuthentication shop/default, namespace-wide)", "why": "x",
+		"related": [], "assumptions": [],
+	}],
+}
+
+test_podmonitor_to_strict_port_is_reported if {
+	findings := rule.report with input as {"scrapes": [scrape(false, true, "mtls")]}
+	count(findings) == 1
+	some f in findings
+	f.pointer == "/spec/podMetricsEndpoints/0"
+}
+
+test_istio_scrape_class_makes_it_possible if {
+	count(rule.report) == 0 with input as {"scrapes": [scrape(true, true, "mtls")]}
+}
+
+test_unknown_scrape_class_stays_silent if {
+	count(rule.report) == 0 with input as {"scrapes": [scrape(false, false, "mtls")]}
+}
+
+test_merged_metrics_port_is_fine if {
+	count(rule.report) == 0 with input as {"scrapes": [scrape(false, true, "any")]}
+}

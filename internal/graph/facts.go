@@ -39,12 +39,12 @@ type ScrapeFact struct {
 
 // TLSFact is the effective TLS of a scrape after the scrape class merge.
 type TLSFact struct {
-	Istio             bool   `json:"istio"`      // uses Istio's exported cert files
+	Istio bool `json:"istio"` // uses Istio's exported cert files
 	// IstioIntent: the Istio files come from the endpoint itself or from a
 	// scrape class the monitor names. A Prometheus-wide default class adds
 	// them to every monitor, including plain http ones that never meant TLS.
-	IstioIntent bool `json:"istioIntent"`
-	IstioCA     bool `json:"istioCA"` // the CA is Istio's root cert, so the target is a mesh workload
+	IstioIntent       bool   `json:"istioIntent"`
+	IstioCA           bool   `json:"istioCA"`    // the CA is Istio's root cert, so the target is a mesh workload
 	CertFiles         []Loc  `json:"certFiles"`  // the Istio cert files, message = path
 	Pointer           string `json:"pointer"`    // where to anchor TLS findings
 	SkipVerify        bool   `json:"skipVerify"` // insecureSkipVerify: true

@@ -166,7 +166,8 @@ func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
 	if !ok {
 		return &fieldError{tmpl, "pod template is not a mapping"}
 	}
-	w := &Workload{Resource: r.ID, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name, Template: tmpl}
+	w := &Workload{Resource: r.ID, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name, Template: tmpl,
+		Meta: tmpl + "/metadata", Spec: tmpl + "/spec"}
 	var err *fieldError
 	if w.Labels, err = stringMap(dig(tm, "metadata", "labels"), tmpl+"/metadata/labels"); err != nil {
 		return err

@@ -32,14 +32,14 @@ const (
 // pod labels, then the injector's own checks, then ambient enrollment.
 func (g *Graph) DecideInjection(w *Workload) Injection {
 	labelPtr := func(key string) *Ref {
-		return &Ref{Resource: w.Resource, Pointer: w.Template + "/metadata/labels/" + escape(key)}
+		return &Ref{Resource: w.Resource, Pointer: w.Meta + "/labels/" + escape(key)}
 	}
 	if w.HasProxy {
 		return Injection{Dataplane: DataplaneSidecar, Reason: "the manifest already contains the istio-proxy sidecar"}
 	}
 	if w.HostNetwork {
 		return Injection{Dataplane: DataplaneNone, Reason: "it uses hostNetwork, which Istio never injects",
-			Decider: &Ref{Resource: w.Resource, Pointer: w.Template + "/spec/hostNetwork"}}
+			Decider: &Ref{Resource: w.Resource, Pointer: w.Spec + "/hostNetwork"}}
 	}
 	if ignoredNamespaces[w.Namespace] {
 		return Injection{Dataplane: DataplaneNone, Reason: fmt.Sprintf("namespace %s is never injected by Istio", w.Namespace)}
@@ -85,7 +85,7 @@ func (g *Graph) DecideInjection(w *Workload) Injection {
 		// annotation can only opt out of a namespace that is selected.
 		if v, ok := w.Annotations[labelInject]; ok && !hasPodInject && v == "false" {
 			return Injection{Dataplane: DataplaneNone, Reason: "its pod annotation sidecar.istio.io/inject is \"false\"",
-				Decider: &Ref{Resource: w.Resource, Pointer: w.Template + "/metadata/annotations/" + escape(labelInject)}, Assumed: assumed}
+				Decider: &Ref{Resource: w.Resource, Pointer: w.Meta + "/annotations/" + escape(labelInject)}, Assumed: assumed}
 		}
 		return Injection{Dataplane: DataplaneSidecar, Reason: reason, Decider: decider, Assumed: assumed}
 	}

@@ -100,11 +100,16 @@ type ContainerPort struct {
 // Workload is a pod template: the pod of a Pod, or the template of a
 // controller. Labels and annotations are the template's.
 type Workload struct {
-	Resource    int
-	Kind        string
-	Namespace   string
-	Name        string
-	Template    string // JSON pointer of the pod template ("" for a Pod)
+	Resource  int
+	Kind      string
+	Namespace string
+	Name      string
+	Template  string // JSON pointer of the pod template ("" for a Pod)
+	// Meta is the JSON pointer of the pod metadata (labels, annotations) and
+	// Spec of the pod spec: "/spec/template/metadata" and "/spec/template/spec"
+	// for a Deployment, "/spec/podMetadata" and "/spec" for a Prometheus.
+	Meta        string
+	Spec        string
 	Labels      map[string]string
 	Annotations map[string]string
 	HostNetwork bool

@@ -252,7 +252,7 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 		labels[k] = v
 	}
 	p.Pod = &Workload{Resource: r.ID, Kind: "Prometheus", Namespace: p.Namespace, Name: p.Name,
-		Template: "/spec/podMetadata", Labels: labels, Annotations: p.PodAnnotations, HostNetwork: hostNetwork}
+		Template: "/spec/podMetadata", Meta: "/spec/podMetadata", Spec: "/spec", Labels: labels, Annotations: p.PodAnnotations, HostNetwork: hostNetwork}
 	g.Prometheus = append(g.Prometheus, p)
 	return nil
 }

@@ -97,20 +97,44 @@ func splitDocuments(text string) []chunk {
 	return chunks
 }
 
-var yamlErrLine = regexp.MustCompile(`line (\d+)`)
+var yamlErrLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
 
-// shiftErrorLines rewrites "line N" in a yaml.v3 error to the file's line.
-func shiftErrorLines(msg string, offset int) (string, int) {
-	first := 0
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	out := yamlErrLine.ReplaceAllStringFunc(msg, func(m string) string {
-		n, _ := strconv.Atoi(yamlErrLine.FindStringSubmatch(m)[1])
-		if first == 0 {
-			first = n + offset
+// parserErrors are the yaml.v3 messages raised by its parser rather than its
+// scanner. yaml.v3 prints the parser's 0-based line for them, but the
+// scanner's 1-based line for the others, so the two need different fixes.
+var parserErrors = []string{
+	"did not find expected key", "did not find expected node content", "did not find expected '-' indicator",
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected <document start>",
+}
+
+// yamlErrorAt turns a yaml.v3 error on a document into a message and the
+// file line it is about. lines are the document's lines; offset is the
+// document's first line in the file minus one.
+func yamlErrorAt(err error, lines []string, offset int) (string, int) {
+	msg := err.Error()
+	line := 1
+	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+		for _, p := range parserErrors {
+			if strings.HasPrefix(msg, p) {
+				line++
+				break
+			}
 		}
-		return "line " + strconv.Itoa(n+offset)
-	})
-	return out, first
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	if line > len(lines) {
+		line = len(lines)
+	}
+	if line < 1 {
+		line = 1
+	}
+	if strings.HasPrefix(strings.TrimLeft(lines[line-1], " "), "\t") {
+		msg += " (a tab character: YAML indentation must use spaces)"
+	}
+	return msg, line + offset
 }
 
 // Kinds whose full object the graph reads. Every other kind is checked for
@@ -166,10 +190,7 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 		}
 		var root yaml.Node
 		if err := yaml.Unmarshal([]byte(c.text), &root); err != nil {
-			msg, line := shiftErrorLines(err.Error(), c.startLine-1)
-			if line == 0 {
-				line = c.startLine
-			}
+			msg, line := yamlErrorAt(err, strings.Split(c.text, "\n"), c.startLine-1)
 			syntaxErrors = append(syntaxErrors, Problem{File: display, Line: line, Column: 1, EndLine: line,
 				EndColumn: lineLen(text, line) + 1, Message: "invalid YAML: " + msg})
 			continue

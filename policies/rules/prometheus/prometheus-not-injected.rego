@@ -30,5 +30,12 @@ report contains finding if {
 	)
 	assumed := [a | a := p.injection.assumed; a != ""]
 	msg := sprintf("Prometheus %s relies on Istio certs, but its pod gets no sidecar because %s; nothing writes the certs", [p.name, p.injection.reason])
-	finding := lib.finding(p.resource, "/spec/podMetadata/labels", msg, related, assumed)
+	finding := lib.finding(p.resource, anchor(p), msg, related, assumed)
 }
+
+# The finding lands on the Prometheus field that decided, when it is one of
+# its own (a pod label, hostNetwork); otherwise where the fix goes, the pod
+# labels.
+anchor(p) := p.injection.decider.pointer if p.injection.decider.resource == p.resource
+
+anchor(p) := "/spec/podMetadata/labels" if not p.injection.decider.resource == p.resource

@@ -50,7 +50,18 @@ func rulesText(w io.Writer, rules []*engine.Rule) error {
 	return tw.Flush()
 }
 
-// RulesMarkdown renders the rule table used in the README.
+// rulesReadmeTable renders the short rule table in README.md.
+func rulesReadmeTable(w io.Writer, rules []*engine.Rule) error {
+	var b strings.Builder
+	b.WriteString("| id | severity | category | title |\n|---|---|---|---|\n")
+	for _, r := range rules {
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.ID, r.Severity, r.Category, r.Title)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// rulesMarkdown renders every rule with its fix.
 func rulesMarkdown(w io.Writer, rules []*engine.Rule) error {
 	var b strings.Builder
 	b.WriteString("| id | severity | category | title | fix |\n|---|---|---|---|---|\n")

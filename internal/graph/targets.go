@@ -111,24 +111,24 @@ func (m *Monitor) watches(ns string) bool {
 	return ns == m.Namespace
 }
 
-// namespacesWatched lists the namespaces to search, sorted.
-func (g *Graph) namespacesWatched(m *Monitor, byNS func(string) bool) []string {
-	var out []string
-	seen := map[string]bool{}
-	add := func(ns string) {
-		if !seen[ns] && m.watches(ns) && byNS(ns) {
-			seen[ns] = true
-			out = append(out, ns)
+// namespacesWatched lists the namespaces a monitor searches, sorted. Only
+// a monitor with namespaceSelector.any needs every namespace; the others name
+// theirs, which keeps a platform of thousands of namespaces linear.
+func (g *Graph) namespacesWatched(m *Monitor) []string {
+	if !m.AnyNamespace {
+		if len(m.MatchNamespaces) > 0 {
+			return uniqueSorted(m.MatchNamespaces)
 		}
+		return []string{m.Namespace}
 	}
+	var all []string
 	for ns := range g.workloadsByNS {
-		add(ns)
+		all = append(all, ns)
 	}
 	for ns := range g.servicesByNS {
-		add(ns)
+		all = append(all, ns)
 	}
-	sort.Strings(out)
-	return out
+	return uniqueSorted(all)
 }
 
 // Targets resolves what one endpoint scrapes (semantics.md §5.1.3, §5.2.2).
@@ -139,8 +139,7 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 		return nil
 	}
 	var out []Target
-	all := func(string) bool { return true }
-	for _, ns := range g.namespacesWatched(m, all) {
+	for _, ns := range g.namespacesWatched(m) {
 		if m.Kind == "ServiceMonitor" {
 			for _, svc := range g.servicesByNS[ns] {
 				if !m.Selector.Matches(svc.Labels) {

@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 	"path"
-	"sort"
 	"strings"
 )
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -42,6 +43,9 @@ type Env struct {
 	Getenv func(string) string
 	// IsTerminal reports whether stdout is a terminal; nil means check os.Stdout.
 	IsTerminal func() bool
+	// Now is the clock that decides when config ignore entries expire; nil
+	// means time.Now.
+	Now func() time.Time
 }
 
 // Run executes meshlint with args (without the program name) and returns
@@ -49,7 +53,8 @@ type Env struct {
 func Run(args []string, env Env) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(env.Stderr, "meshlint: internal error (please report it): %v\n", r)
+			fmt.Fprintf(env.Stderr, "meshlint: internal error (please report it) in 'meshlint %s': %v\n",
+				report.Sanitize(strings.Join(args, " ")), r)
 			code = ExitError
 		}
 	}()
@@ -125,19 +130,30 @@ type lintFlags struct {
 	quiet           bool
 	verbose         bool
 	showSuppressed  bool
+	stats           bool
+	config          string
+	baseline        string
+	writeBaseline   string
 	limits          loader.Limits
+	prom            promValuesFlags // --prometheus-values (promvalues.go)
+	render          renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
 }
 
 func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("meshlint", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.SortFlags = false
-	fs.StringArrayVarP(&f.formats, "format", "f", nil, "output format: text (default), json; repeatable, paired in order with -o")
+	fs.StringArrayVarP(&f.formats, "format", "f", nil, "output format: text (default), json, sarif, junit, github; repeatable, paired in order with -o")
 	fs.StringArrayVarP(&f.outputs, "output", "o", nil, "file for the matching --format; - is stdout")
 	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning, note, none")
+	fs.StringVarP(&f.config, "config", "c", "", "config file (default: .meshlint.yaml in the current directory or the nearest parent holding one)")
 	fs.StringSliceVar(&f.enable, "enable", nil, "run only these rules (comma separated or repeated)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "do not run these rules (comma separated or repeated)")
 	fs.StringArrayVar(&f.policies, "policy", nil, "directory of extra Rego rules; repeatable")
+	fs.StringVar(&f.baseline, "baseline", "", "file of accepted findings; findings in it are reported as suppressed")
+	fs.StringVar(&f.writeBaseline, "write-baseline", "", "write the current findings to this file and exit 0")
+	f.prom.register(fs)
+	f.render.register(fs)
 	fs.StringVar(&f.rootNamespace, "root-namespace", "istio-system", "Istio root namespace (meshConfig.rootNamespace)")
 	fs.StringVar(&f.meshMTLS, "mesh-mtls", "", "mesh-wide mTLS mode when no mesh-level PeerAuthentication is in the input: PERMISSIVE (Istio's default), STRICT or DISABLE")
 	fs.StringVar(&f.assumeInjection, "assume-injection", "auto", "injection of namespaces without a Namespace manifest: auto (enabled when an Istio resource is in the namespace), enabled, disabled, unknown")
@@ -145,7 +161,8 @@ func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&f.noColor, "no-color", false, "no colour in text output (also: NO_COLOR, or stdout not a terminal)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no summary line")
 	fs.BoolVar(&f.verbose, "verbose", false, "list skipped files and the assumptions in force")
-	fs.BoolVar(&f.showSuppressed, "show-suppressed", false, "include suppressed findings in text and json output")
+	fs.BoolVar(&f.stats, "stats", false, "print counts, phase timings and peak memory to stderr")
+	fs.BoolVar(&f.showSuppressed, "show-suppressed", false, "include suppressed findings in text, json and github output (sarif always carries them, junit lists them as passing)")
 	fs.Int64Var(&f.limits.MaxFileBytes, "max-file-size", loader.DefaultLimits.MaxFileBytes, "largest file read, in bytes")
 	fs.IntVar(&f.limits.MaxDocuments, "max-documents", loader.DefaultLimits.MaxDocuments, "most YAML documents read from one file")
 	fs.IntVar(&f.limits.MaxDepth, "max-depth", loader.DefaultLimits.MaxDepth, "deepest nesting read in a document")
@@ -229,6 +246,10 @@ func runLint(args []string, env Env) (int, error) {
 		}
 		return ExitError, usagef("%v", err)
 	}
+	lc, err := loadLintConfig(fs, &f)
+	if err != nil {
+		return ExitError, err
+	}
 	switch f.failOn {
 	case "error", "warning", "note", "none":
 	default:
@@ -242,6 +263,7 @@ func runLint(args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
+	lc.settings(&settings)
 	if f.limits.MaxFileBytes <= 0 || f.limits.MaxDocuments <= 0 || f.limits.MaxDepth <= 0 || f.limits.MaxNodes <= 0 {
 		return ExitError, usagef("limits (--max-file-size, --max-documents, --max-depth, --max-nodes) must be positive")
 	}
@@ -250,13 +272,25 @@ func runLint(args []string, env Env) (int, error) {
 		paths = []string{"."}
 	}
 	ctx := context.Background()
+	compileStart := time.Now() // --stats
 	eng, err := engine.New(ctx, f.policies)
 	if err != nil {
 		return ExitError, err
 	}
-	res, err := lint.Run(ctx, eng, lint.Options{Paths: paths, Stdin: env.Stdin, Settings: settings, Limits: f.limits,
-		Enable: f.enable, Disable: f.disable})
+	compiled := time.Since(compileStart)
+	if err := lc.check(eng); err != nil {
+		return ExitError, err
+	}
+	opts := lint.Options{Paths: paths, Stdin: env.Stdin, Settings: settings, Limits: f.limits,
+		Enable: f.enable, Disable: f.disable}
+	lc.options(&opts, env)
+	f.render.apply(&opts)
+	if err := f.prom.load(&opts, nil, env, f.quiet); err != nil {
+		return ExitError, err
+	}
+	res, err := lint.Run(ctx, eng, opts)
 	if f.verbose && res != nil {
+		fmt.Fprintf(env.Stderr, "meshlint: using %s\n", lc.describe())
 		for _, s := range res.Skipped {
 			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(s.File), s.Reason)
 		}
@@ -268,19 +302,51 @@ func runLint(args []string, env Env) (int, error) {
 		}
 		return ExitError, err
 	}
+	if f.writeBaseline != "" {
+		return ExitOK, writeBaseline(f.writeBaseline, res, env, f.quiet)
+	}
 
+	// The exit code is decided before any report is written, because SARIF
+	// records it in its invocation.
+	code := exitCode(res.Findings, f.failOn)
+	if len(res.Internal) > 0 {
+		code = ExitError // a bug in meshlint: the findings are written, but the run failed
+	}
 	rep := &report.Report{Tool: report.Tool{Name: "meshlint", Version: Version()}, Findings: res.Findings,
-		Summary: res.Summary, ShowSuppressed: f.showSuppressed}
+		Summary: res.Summary, ShowSuppressed: f.showSuppressed, Resources: res.Resources, ExitCode: code,
+		Rules: ruleInfos(lint.EnabledRules(eng, opts.Enable, opts.Disable), opts.Severity)}
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
+	reportStart := time.Now()
 	for _, t := range targets {
 		if err := writeReport(t, rep, color, env.Stdout); err != nil {
 			return ExitError, err
 		}
 	}
+	if f.stats {
+		printStats(env.Stderr, res.Stats, compiled, time.Since(reportStart)) // stats.go
+	}
 	if !f.quiet {
 		fmt.Fprintf(env.Stderr, "meshlint: %s\n", report.SummaryLine(res.Summary))
 	}
-	return exitCode(res.Findings, f.failOn), nil
+	for _, msg := range res.Internal {
+		fmt.Fprintf(env.Stderr, "meshlint: %s\n", report.Sanitize(msg))
+	}
+	return code, nil
+}
+
+// ruleInfos describes the enabled rules for the reports, with the severity
+// this run gives them (config rules.<id>.severity), as their findings have.
+func ruleInfos(rules []*engine.Rule, severity map[string]string) []report.RuleInfo {
+	out := make([]report.RuleInfo, 0, len(rules))
+	for _, r := range rules {
+		sev := r.Severity
+		if s, ok := severity[r.ID]; ok {
+			sev = s
+		}
+		out = append(out, report.RuleInfo{ID: r.ID, Title: r.Title, Description: r.Description, Severity: sev,
+			Category: r.Category, Tier: r.Tier, Fix: r.Fix})
+	}
+	return out
 }
 
 func writeReport(t outputTarget, rep *report.Report, color bool, stdout io.Writer) error {
@@ -321,7 +387,7 @@ func exitCode(findings []report.Finding, failOn string) int {
 func printAssumptions(w io.Writer, s graph.Settings) {
 	mesh := string(s.MeshDefaultMode) + " (Istio's default)"
 	if s.MeshModeExplicit {
-		mesh = string(s.MeshDefaultMode) + " (--mesh-mtls)"
+		mesh = string(s.MeshDefaultMode) + " (--mesh-mtls or mesh.defaultMode)"
 	}
 	fmt.Fprintf(w, "meshlint: assuming root namespace %s; mesh-wide mTLS %s when no mesh PeerAuthentication is given; injection of namespaces without a manifest: %s; default namespace %s\n",
 		s.RootNamespace, mesh, s.AssumeInjection, s.DefaultNamespace)

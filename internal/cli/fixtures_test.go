@@ -12,7 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/meshlint/meshlint/internal/fixtures"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -22,7 +24,8 @@ import (
 // line and that "message [rule-id]" matches the regexp; several may follow
 // one `want`. Every finding of a case must be wanted and every want must be
 // found, so good cases prove silence and bad cases prove exact positions.
-// An optional file named `args` holds extra command-line flags.
+// An optional file named `args` holds extra command-line flags, and an
+// optional .meshlint.yaml a config file (see internal/fixtures).
 const fixtureRoot = "../../testdata/rules"
 
 var wantComment = regexp.MustCompile(`#\s*want((?:\s+"(?:[^"\\]|\\.)*")+)\s*$`)
@@ -87,12 +90,14 @@ func runFixture(t *testing.T, rule, kind, dir string) {
 		}
 	}
 	args := []string{"--format", "json", "--fail-on", "none", "-q"}
-	if extra, err := os.ReadFile(filepath.Join(dir, "args")); err == nil {
-		args = append(args, strings.Fields(string(extra))...)
+	extra, err := fixtures.Args(dir) // the args file and the case's .meshlint.yaml
+	if err != nil {
+		t.Fatal(err)
 	}
-	args = append(args, dir)
+	args = append(append(args, extra...), dir)
 	var stdout, stderr bytes.Buffer
-	code := Run(args, Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }, IsTerminal: func() bool { return false }})
+	code := Run(args, Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }, IsTerminal: func() bool { return false },
+		Now: func() time.Time { return fixtures.Clock }})
 	if code != 0 {
 		t.Fatalf("meshlint exited %d: %s", code, stderr.String())
 	}

@@ -3,13 +3,14 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/pflag"
 
+	"github.com/meshlint/meshlint/internal/docs"
 	"github.com/meshlint/meshlint/internal/engine"
 )
 
@@ -17,22 +18,15 @@ func runRules(args []string, env Env) error {
 	fs := pflag.NewFlagSet("meshlint rules", pflag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	format := fs.String("format", "text", "text, markdown or json")
-	policies := fs.StringArray("policy", nil, "directory of extra Rego rules; repeatable")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("rules takes no arguments, got %q", fs.Args())
-	}
-	eng, err := engine.New(context.Background(), *policies)
+	eng, err := parseRuleCommand(fs, args, 0, "rules takes no arguments")
 	if err != nil {
 		return err
 	}
 	switch *format {
 	case "text":
-		return rulesText(env.Stdout, eng.Rules)
+		return docs.RulesText(env.Stdout, eng.Rules)
 	case "markdown":
-		return rulesMarkdown(env.Stdout, eng.Rules)
+		return docs.RulesMarkdown(env.Stdout, eng.Rules)
 	case "json":
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -41,13 +35,25 @@ func runRules(args []string, env Env) error {
 	return usagef("unknown rules format %q (want text, markdown or json)", *format)
 }
 
-func rulesText(w io.Writer, rules []*engine.Rule) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tSEVERITY\tCATEGORY\tTIER\tTITLE")
-	for _, r := range rules {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Category, r.Tier, r.Title)
+// parseRuleCommand parses the flags rules and explain share and compiles
+// the rules, custom ones included: --policy and the config file's policies.
+func parseRuleCommand(fs *pflag.FlagSet, args []string, nargs int, usage string) (*engine.Engine, error) {
+	policies := fs.StringArray("policy", nil, "directory of extra Rego rules; repeatable")
+	configPath := fs.StringP("config", "c", "", "config file whose policies to include (default: .meshlint.yaml in the current directory or a parent)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usagef("%v", err)
 	}
-	return tw.Flush()
+	if fs.NArg() != nargs {
+		return nil, usagef("%s", usage)
+	}
+	dirs, err := configPolicies(*configPath, *policies)
+	if err != nil {
+		return nil, err
+	}
+	return engine.New(context.Background(), dirs)
 }
 
 // rulesReadmeTable renders the short rule table in README.md.
@@ -61,32 +67,10 @@ func rulesReadmeTable(w io.Writer, rules []*engine.Rule) error {
 	return err
 }
 
-// rulesMarkdown renders every rule with its fix.
-func rulesMarkdown(w io.Writer, rules []*engine.Rule) error {
-	var b strings.Builder
-	b.WriteString("| id | severity | category | title | fix |\n|---|---|---|---|---|\n")
-	for _, r := range rules {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, r.Severity, r.Category, r.Title, oneLine(r.Fix))
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func oneLine(s string) string {
-	return strings.ReplaceAll(strings.Join(strings.Fields(s), " "), "|", "\\|")
-}
-
 func runExplain(args []string, env Env) error {
 	fs := pflag.NewFlagSet("meshlint explain", pflag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	policies := fs.StringArray("policy", nil, "directory of extra Rego rules; repeatable")
-	if err := fs.Parse(args); err != nil {
-		return usagef("%v", err)
-	}
-	if fs.NArg() != 1 {
-		return usagef("explain takes one rule id, e.g. 'meshlint explain plaintext-scrape-of-strict-port'")
-	}
-	eng, err := engine.New(context.Background(), *policies)
+	eng, err := parseRuleCommand(fs, args, 1, "explain takes one rule id, e.g. 'meshlint explain plaintext-scrape-of-strict-port'")
 	if err != nil {
 		return err
 	}
@@ -94,28 +78,13 @@ func runExplain(args []string, env Env) error {
 	if r == nil {
 		return usagef("unknown rule %q (see 'meshlint rules')", fs.Arg(0))
 	}
-	fmt.Fprintf(env.Stdout, "%s: %s\n\nseverity: %s   category: %s   tier: %s\n\n%s\n\nFix: %s\n",
-		r.ID, r.Title, r.Severity, r.Category, r.Tier, wrap(r.Description, 88), wrap(r.Fix, 88))
-	if r.Semantics != "" {
-		fmt.Fprintf(env.Stdout, "\nBased on: semantics %s\n", r.Semantics)
+	catalog, err := docs.Embedded()
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(env.Stdout, "Suppress on a resource with the annotation ignore.meshlint.io/%s: \"<reason>\"\n", r.ID)
-	return nil
-}
-
-func wrap(s string, width int) string {
-	var b strings.Builder
-	n := 0
-	for _, word := range strings.Fields(s) {
-		if n > 0 && n+1+len(word) > width {
-			b.WriteByte('\n')
-			n = 0
-		} else if n > 0 {
-			b.WriteByte(' ')
-			n++
-		}
-		b.WriteString(word)
-		n += len(word)
+	var ex *docs.Examples
+	if r.Builtin {
+		ex = catalog[r.ID]
 	}
-	return b.String()
+	return docs.Explain(env.Stdout, r, ex)
 }

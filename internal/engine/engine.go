@@ -34,6 +34,10 @@ type RawFinding struct {
 	Message     string
 	Related     []Related
 	Assumptions []string
+	// Severity, when a rule sets it on one finding, replaces the rule's
+	// default for that finding (e.g. an error rule that knows a case is
+	// only probably wrong). Config overrides still win.
+	Severity string
 }
 
 // deniedBuiltins are the built-ins rules may not call: rules must be pure
@@ -159,17 +163,9 @@ func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) 
 }
 
 func toValue(facts any) (ast.Value, error) {
-	// Round-trip through JSON once so struct tags apply, then build the OPA
-	// value from plain maps.
-	b, err := json.Marshal(facts)
-	if err != nil {
-		return nil, fmt.Errorf("encode facts: %w", err)
-	}
-	v, err := ast.ValueFromReader(strings.NewReader(string(b)))
-	if err != nil {
-		return nil, fmt.Errorf("convert facts: %w", err)
-	}
-	return v, nil
+	// Built directly with the JSON encoding's rules (value.go): the JSON
+	// round trip it replaces cost more than the evaluation at scale.
+	return valueOf(facts)
 }
 
 // decodeReport reads a rule's report set.
@@ -193,11 +189,16 @@ func decodeReport(rule *Rule, v any) ([]RawFinding, error) {
 			Message     string    `json:"message"`
 			Related     []Related `json:"related"`
 			Assumptions []string  `json:"assumptions"`
+			Severity    string    `json:"severity"`
 		}
 		if err := json.Unmarshal(b, &f); err != nil || f.Resource == nil || f.Message == "" {
 			return nil, fmt.Errorf("rule %s (%s): a finding must be an object with resource, pointer and message (use data.meshlint.lib.finding); got %s", rule.ID, rule.File, b)
 		}
-		out = append(out, RawFinding{Rule: rule, Resource: *f.Resource, Pointer: f.Pointer, Message: f.Message, Related: f.Related, Assumptions: f.Assumptions})
+		if f.Severity != "" && !ValidSeverity(f.Severity) {
+			return nil, fmt.Errorf("rule %s (%s): finding severity %q is not error, warning or note", rule.ID, rule.File, f.Severity)
+		}
+		out = append(out, RawFinding{Rule: rule, Resource: *f.Resource, Pointer: f.Pointer, Message: f.Message, Related: f.Related,
+			Assumptions: f.Assumptions, Severity: f.Severity})
 	}
 	return out, nil
 }

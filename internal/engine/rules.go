@@ -25,6 +25,9 @@ type Rule struct {
 	Tier        string `json:"tier"`
 	Fix         string `json:"fix"`
 	Semantics   string `json:"semantics,omitempty"`
+	// Source is set (custom.source: go or loader) for rules whose findings
+	// meshlint computes in Go; their Rego module only documents them.
+	Source string `json:"-"`
 	// Package is the Rego package path, e.g. "meshlint.rules.scrape.podmonitor_under_strict".
 	Package string `json:"-"`
 	// File is where the rule is defined ("policies/rules/..." for built-ins).
@@ -151,6 +154,7 @@ func rulesFromModules(modules map[string]*ast.Module, sources []source) ([]*Rule
 		r.Fix, _ = custom["fix"].(string)
 		r.Fix = strings.TrimSpace(r.Fix)
 		r.Semantics, _ = custom["semantics"].(string)
+		r.Source, _ = custom["source"].(string)
 		if r.Tier == "" && !r.Builtin {
 			r.Tier = "custom"
 		}

@@ -33,8 +33,8 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 			}
 			continue
 		}
-		if err := g.add(r); err != nil {
-			g.Problems = append(g.Problems, Problem{Resource: r.ID, Pointer: err.Pointer, Message: err.Message})
+		if err, internal := g.safeAdd(r); err != nil {
+			g.Problems = append(g.Problems, Problem{Resource: r.ID, Pointer: err.Pointer, Message: err.Message, Internal: internal})
 		}
 	}
 	for _, w := range g.Workloads {
@@ -284,7 +284,7 @@ func (g *Graph) addService(r *Resource) *fieldError {
 		if !target.Set {
 			target = IntOrString{Set: true, Num: num}
 		}
-		svc.Ports = append(svc.Ports, ServicePort{Name: name, Port: num, TargetPort: target, Pointer: pp})
+		svc.Ports = append(svc.Ports, ServicePort{Name: name, Port: num, TargetPort: target, Pointer: pp, AppProtocol: asString(pm["appProtocol"])})
 	}
 	g.Services = append(g.Services, svc)
 	return nil
@@ -312,7 +312,7 @@ func (g *Graph) addPeerAuthentication(r *Resource) *fieldError {
 	if mtls != nil {
 		m, err := parseMode(mtls["mode"], "/spec/mtls/mode")
 		if err != nil {
-			return err
+			return g.rejectPeerAuth(r, mtls["mode"], err)
 		}
 		pa.Mode = m
 		pa.ModePointer = "/spec/mtls/mode"
@@ -321,15 +321,20 @@ func (g *Graph) addPeerAuthentication(r *Resource) *fieldError {
 	if err != nil {
 		return err
 	}
-	if _, present := spec["portLevelMtls"]; present {
+	if v, present := spec["portLevelMtls"]; present && v != nil { // null is absent, as the API server prunes it
 		pa.PortLevelPointer = "/spec/portLevelMtls"
 	}
+	portKeys := map[int]string{}
 	for _, key := range sortedKeys(plm) {
 		kp := "/spec/portLevelMtls/" + escape(key)
-		port, perr := strconv.Atoi(strings.TrimSpace(key))
-		if perr != nil || port < 1 || port > 65535 {
-			return &fieldError{kp, fmt.Sprintf("portLevelMtls key %q is not a port number 1-65535", key)}
+		port, perr := parsePortKey(key)
+		if perr != nil {
+			return g.rejectPeerAuth(r, key, &fieldError{kp, perr.Error()})
 		}
+		if prev, dup := portKeys[port]; dup {
+			return &fieldError{kp, fmt.Sprintf("portLevelMtls keys %q and %q are the same port %d; the API server keeps only one of them", prev, key, port)}
+		}
+		portKeys[port] = key
 		entry, ok := plm[key].(map[string]any)
 		mode := ModeUnset
 		if !ok && plm[key] != nil {
@@ -337,7 +342,7 @@ func (g *Graph) addPeerAuthentication(r *Resource) *fieldError {
 		}
 		if entry != nil {
 			if mode, err = parseMode(entry["mode"], kp+"/mode"); err != nil {
-				return err
+				return g.rejectPeerAuth(r, entry["mode"], err)
 			}
 		}
 		pa.PortLevel = append(pa.PortLevel, PortMode{Port: port, Key: key, Mode: mode, Pointer: kp})
@@ -345,6 +350,23 @@ func (g *Graph) addPeerAuthentication(r *Resource) *fieldError {
 	sort.SliceStable(pa.PortLevel, func(i, j int) bool { return pa.PortLevel[i].Port < pa.PortLevel[j].Port })
 	g.PeerAuths = append(g.PeerAuths, pa)
 	return nil
+}
+
+// parsePortKey reads a portLevelMtls key. The map is keyed by uint32 port
+// numbers; YAML integer keys reach us as their decimal text (the loader
+// renders them the way the API server's YAML-to-JSON conversion does), and
+// quoted keys as written, so `8080:` and `"8080":` are the same port. Only
+// decimal digits are accepted: the CRD's CEL rule (`int(key)`) and the
+// protobuf JSON decoding reject signs, spaces and other bases.
+func parsePortKey(key string) (int, error) {
+	if key == "" || len(key) > 10 || strings.TrimLeft(key, "0123456789") != "" {
+		return 0, fmt.Errorf("portLevelMtls key %q is not a port number 1-65535", key)
+	}
+	port, err := strconv.Atoi(key)
+	if err != nil || port < 1 || port > 65535 {
+		return 0, fmt.Errorf("portLevelMtls key %q is not a port number 1-65535", key)
+	}
+	return port, nil
 }
 
 func parseMode(v any, pointer string) (Mode, *fieldError) {

@@ -14,6 +14,15 @@ type Facts struct {
 	Scrapes             []ScrapeFact     `json:"scrapes"`
 	Prometheuses        []PrometheusFact `json:"prometheuses"`
 	PeerAuthentications []PeerAuthFact   `json:"peerAuthentications"`
+	// Monitors, Controllers and PrometheusConfigs back the monitor wiring
+	// and Prometheus setup rules (facts_monitors.go).
+	Monitors          []MonitorFact          `json:"monitors"`
+	Controllers       []ControllerFact       `json:"controllers"`
+	PrometheusConfigs []PrometheusConfigFact `json:"prometheusConfigs"`
+	// PeerAuthReview and Merge back the full-tier peerauthentication and
+	// merge rules (facts_peerauth.go, facts_merge.go).
+	PeerAuthReview PeerAuthReview `json:"peerAuthReview"`
+	Merge          []MergeFact    `json:"merge"`
 }
 
 // Loc is a field of a resource, with what it means to the finding.
@@ -35,6 +44,12 @@ type ScrapeFact struct {
 	Prometheus    *Loc         `json:"prometheus"`
 	TLS           TLSFact      `json:"tls"`
 	Targets       []TargetFact `json:"targets"`
+	// Port is how the endpoint picks its port ("port metrics", "portNumber
+	// 15020", "targetPort 9090"); "" when it scrapes every declared port.
+	Port string `json:"port"`
+	// AppTLS says why the endpoint's own TLS settings show that the app
+	// serves TLS itself (a CA that is not Istio's, a serverName); "" if not.
+	AppTLS string `json:"appTLS"`
 }
 
 // TLSFact is the effective TLS of a scrape after the scrape class merge.
@@ -71,6 +86,12 @@ type TargetFact struct {
 	Why         string   `json:"why"` // why the requirement holds, for messages
 	Assumptions []string `json:"assumptions"`
 	Related     []Loc    `json:"related"`
+	// IstioPort: a port of the sidecar itself (15090, 15021, the status
+	// port) that serves plaintext and is never captured (§1.7).
+	IstioPort bool `json:"istioPort"`
+	// AppTLS says why the port is known to serve TLS from the app itself
+	// (its name or appProtocol); "" when not known.
+	AppTLS string `json:"appTLS"`
 }
 
 // PrometheusFact is a Prometheus whose monitors rely on Istio certs.
@@ -224,6 +245,7 @@ func (g *Graph) Facts() *Facts {
 					certDirs = p.CertDirs()
 				}
 				sf.TLS = tlsFact(m, e, p, certDirs)
+				sf.Port, sf.AppTLS = endpointPort(e), endpointAppTLS(e, certDirs)
 				if sf.TLS.Istio && p != nil {
 					certUsers[p.Resource] = append(certUsers[p.Resource], Loc{Resource: m.Resource, Pointer: sf.TLS.Pointer, Message: m.Display()})
 					if certDirUsers[p.Resource] == nil {
@@ -244,6 +266,9 @@ func (g *Graph) Facts() *Facts {
 	for _, pa := range g.PeerAuths {
 		f.PeerAuthentications = append(f.PeerAuthentications, g.peerAuthFact(pa, scraped))
 	}
+	g.addWiringFacts(f)
+	f.PeerAuthReview = g.PeerAuthReview(g.ScrapedPorts(f.Scrapes))
+	f.Merge = g.MergeFacts(f.Scrapes)
 	return f
 }
 
@@ -298,7 +323,7 @@ func tlsFact(m *Monitor, e *Endpoint, p *Prometheus, certDirs []string) TLSFact 
 func (g *Graph) targetFact(t Target) TargetFact {
 	w := t.Workload
 	tf := TargetFact{Workload: w.Display(), Port: t.Port, Chain: t.Chain(), Dataplane: string(w.Injection.Dataplane),
-		Assumptions: []string{}, Related: []Loc{}}
+		Assumptions: []string{}, Related: []Loc{}, IstioPort: w.isIstioPort(t.Port), AppTLS: t.appTLS()}
 	if t.Service != nil {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.Resource, Pointer: t.ServicePort.Pointer,
 			Message: fmt.Sprintf("Service port %d targets %s", t.ServicePort.Port, t.ServicePort.TargetPort)})
@@ -347,6 +372,9 @@ func (g *Graph) targetFact(t Target) TargetFact {
 		tf.Requirement = "plaintext"
 	}
 	tf.Why = fmt.Sprintf("%s gets a sidecar because %s", w.Display(), w.Injection.Reason)
+	if w.Injection.Dataplane == DataplaneAmbient {
+		tf.Why = fmt.Sprintf("%s is enrolled in ambient because %s", w.Display(), w.Injection.Reason)
+	}
 	return tf
 }
 

@@ -77,6 +77,10 @@ type Problem struct {
 	Resource int
 	Pointer  string
 	Message  string
+	Internal bool // a recovered panic: a bug in meshlint, not in the manifest
+	// Rule reports the problem; "" means invalid-manifest. A value Istio's
+	// validation rejects in a PeerAuthentication is invalid-peer-authentication.
+	Rule string
 }
 
 // Namespace is what the input says about a namespace.
@@ -130,6 +134,8 @@ type ServicePort struct {
 	Port       int
 	TargetPort IntOrString // defaults to Port
 	Pointer    string
+	// AppProtocol is spec.ports[].appProtocol ("" when unset).
+	AppProtocol string
 }
 
 // Service is a Kubernetes Service.
@@ -194,6 +200,7 @@ type TLSConfig struct {
 	InsecureSkipVerify bool
 	SkipVerifySet      bool
 	SkipVerifyPointer  string
+	ServerName         string // serverName: the name the app's own certificate carries
 }
 
 // Endpoint is one ServiceMonitor endpoint or PodMonitor podMetricsEndpoint.
@@ -209,6 +216,10 @@ type Endpoint struct {
 	// Relabeled is set when relabelings rewrite the address or filter
 	// targets, so the scraped port cannot be derived from the port fields.
 	Relabeled bool
+	// BearerTokenFile is the deprecated file-based bearer token of a
+	// ServiceMonitor endpoint ("" when unset).
+	BearerTokenFile        string
+	BearerTokenFilePointer string
 }
 
 // Monitor is a ServiceMonitor or PodMonitor.
@@ -271,6 +282,11 @@ type Prometheus struct {
 	VolumeMounts       []VolumeMount
 	ScrapeClasses      []ScrapeClass
 	Pod                *Workload // the Prometheus pod, for injection
+
+	// ArbitraryFSDeny is spec.arbitraryFSAccessThroughSMs.deny: the operator
+	// then rejects ServiceMonitors that read files (§5.1.6).
+	ArbitraryFSDeny        bool
+	ArbitraryFSDenyPointer string
 }
 
 // Display is "Prometheus monitoring/k8s".
@@ -291,4 +307,5 @@ type Graph struct {
 	workloadsByNS map[string][]*Workload
 	servicesByNS  map[string][]*Service
 	peerAuthsByNS map[string][]*PeerAuthentication
+	podsByLabel   map[string][]*Workload // index.go
 }

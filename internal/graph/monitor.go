@@ -101,6 +101,14 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 	if e.TLS, err = parseTLSConfig(em["tlsConfig"], pointer+"/tlsConfig"); err != nil {
 		return e, err
 	}
+	if kind == "ServiceMonitor" {
+		if e.BearerTokenFile, err = stringAt(em, "bearerTokenFile", pointer); err != nil {
+			return e, err
+		}
+		if e.BearerTokenFile != "" {
+			e.BearerTokenFilePointer = pointer + "/bearerTokenFile"
+		}
+	}
 	relabelings, err := listAt(em, "relabelings", pointer)
 	if err != nil {
 		return e, err
@@ -141,6 +149,7 @@ func parseTLSConfig(v any, pointer string) (TLSConfig, *fieldError) {
 	t.HasSecretCA = tm["ca"] != nil
 	t.HasSecretCert = tm["cert"] != nil
 	t.HasSecretKey = tm["keySecret"] != nil
+	t.ServerName = asString(tm["serverName"])
 	var err *fieldError
 	if t.InsecureSkipVerify, t.SkipVerifySet, err = boolAt(tm, "insecureSkipVerify", pointer); err != nil {
 		return t, err
@@ -240,6 +249,16 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 	hostNetwork, _, err := boolAt(spec, "hostNetwork", "/spec")
 	if err != nil {
 		return err
+	}
+	fsAccess, err := mapAt(spec, "arbitraryFSAccessThroughSMs", "/spec")
+	if err != nil {
+		return err
+	}
+	if fsAccess != nil {
+		if p.ArbitraryFSDeny, _, err = boolAt(fsAccess, "deny", "/spec/arbitraryFSAccessThroughSMs"); err != nil {
+			return err
+		}
+		p.ArbitraryFSDenyPointer = "/spec/arbitraryFSAccessThroughSMs/deny"
 	}
 	// The operator labels the pod itself; podMetadata adds to those.
 	labels := map[string]string{

@@ -73,8 +73,17 @@ func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambi
 			}
 			return cands[i].Namespace < cands[j].Namespace
 		})
-		if len(cands) > 1 {
-			ambiguous[level] = cands[1:]
+		// The same object rendered twice is one object in the cluster.
+		var others []*PeerAuthentication
+		seen := map[string]bool{cands[0].Namespace + "/" + cands[0].Name: true}
+		for _, c := range cands[1:] {
+			if id := c.Namespace + "/" + c.Name; !seen[id] {
+				seen[id] = true
+				others = append(others, c)
+			}
+		}
+		if len(others) > 0 {
+			ambiguous[level] = others
 		}
 		return cands[0]
 	}

@@ -195,7 +195,7 @@ func (g *Graph) serviceTargets(svc *Service, e *Endpoint) []Target {
 
 func podTargets(w *Workload, e *Endpoint) []Target {
 	var out []Target
-	for _, cp := range w.ports() {
+	for _, cp := range w.selectablePorts(e) {
 		cp := cp
 		match := false
 		switch {

@@ -9,10 +9,14 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/meshlint/meshlint/internal/baseline"
+	"github.com/meshlint/meshlint/internal/config"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
+	"github.com/meshlint/meshlint/internal/render"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -25,6 +29,23 @@ type Options struct {
 	Limits   loader.Limits
 	Enable   []string // only these rules, when set
 	Disable  []string
+	// Severity overrides rules' default severities (config rules.<id>.severity).
+	Severity map[string]string
+	// Ignores are the config file's ignore entries (external suppressions).
+	Ignores []config.Ignore
+	// Baseline accepts the findings it lists; nil for none.
+	Baseline *baseline.Baseline
+	// Now decides which ignore entries have expired; zero means time.Now().
+	Now time.Time
+	// Derived are objects read from inputs that are not manifests (the
+	// Prometheus a --prometheus-values file configures), linted like
+	// manifests; DerivedProblems is what could not be read from those
+	// inputs (derived.go).
+	Derived         []*loader.Document
+	DerivedProblems []DerivedProblem
+	// Render configures the rendering of Helm charts, Kustomize roots and
+	// Flux HelmReleases in the input (internal/render, render.go).
+	Render render.Options
 }
 
 // Result is a finished lint.
@@ -32,6 +53,13 @@ type Result struct {
 	Findings []report.Finding // sorted, suppressed ones included
 	Summary  report.Summary
 	Skipped  []loader.Skip
+	// Internal are recovered panics, bugs in meshlint, as "file:line:
+	// message"; they are findings too, and make the exit code 2.
+	Internal []string
+	// Resources are the objects linted, for formats that list what was
+	// checked (JUnit), in input order.
+	Resources []report.LintedResource
+	Stats     Stats // stats.go
 }
 
 // ErrNoManifests means the inputs held nothing to lint: never a silent pass.
@@ -42,39 +70,82 @@ const invalidManifest = "invalid-manifest"
 // suppressionPrefix is the annotation that accepts a finding on a resource.
 const suppressionPrefix = "ignore.meshlint.io/"
 
-// Run lints the inputs with a compiled engine.
-func Run(ctx context.Context, eng *engine.Engine, opts Options) (*Result, error) {
+// Run lints the inputs with a compiled engine. A panic is a bug in
+// meshlint: one while reading a file or resolving a resource is reported in
+// Result.Internal, naming the file, and the rest is still linted; any other
+// is returned as an error naming what was being done.
+func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err error) {
+	stage := "loading " + strings.Join(opts.Paths, ", ")
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("internal error while %s (please report it): %v", stage, r)
+		}
+	}()
 	if err := checkRuleIDs(eng, opts.Enable, opts.Disable); err != nil {
 		return nil, err
 	}
-	loaded, err := loader.Load(opts.Paths, loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits})
+	var clock phaseClock // --stats
+	clock.next("load")
+	loaded, err := loader.Load(opts.Paths, loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true})
 	if err != nil {
 		return nil, err
 	}
-	if len(loaded.Documents) == 0 && len(loaded.Problems) == 0 {
+	stage = "rendering the charts and Kustomize roots in " + strings.Join(opts.Paths, ", ")
+	clock.next("render")
+	rendered, err := expand(ctx, loaded, opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(loaded.Documents) == 0 && len(loaded.Problems) == 0 && len(rendered) == 0 {
 		return &Result{Skipped: loaded.Skipped}, ErrNoManifests
 	}
-	g := graph.Build(loaded.Documents, opts.Settings)
-	raw, err := eng.Evaluate(ctx, g.Facts())
+	stage = "building the mesh model of " + strings.Join(opts.Paths, ", ")
+	clock.next("graph")
+	g := graph.Build(withDerived(loaded.Documents, opts.Derived), opts.Settings)
+	facts := g.Facts()
+	stage = "evaluating the rules over " + strings.Join(opts.Paths, ", ")
+	clock.next("evaluate")
+	raw, err := eng.Evaluate(ctx, facts)
 	if err != nil {
 		return nil, err
 	}
 
-	b := &builder{g: g, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable)}
+	stage = "placing the findings in " + strings.Join(opts.Paths, ", ")
+	clock.next("findings")
+	b := &builder{g: g, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: &stage}
+	var internal []string
 	for _, p := range loaded.Problems {
+		if p.Internal {
+			internal = append(internal, fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message))
+		}
 		b.addProblem(p)
 	}
 	for _, p := range g.Problems {
+		if p.Internal {
+			r := g.Resources[p.Resource]
+			internal = append(internal, fmt.Sprintf("%s:%d: %s %s: %s", r.Doc.File, r.Doc.StartLine, r.Kind, qualified(r), p.Message))
+		}
 		b.addGraphProblem(p)
 	}
+	b.addDerivedProblems(opts.DerivedProblems)
+	b.addRendered(rendered)
 	for _, rf := range raw {
 		b.addRaw(rf)
 	}
 	b.checkSuppressionReasons()
+	b.applySuppressions(opts, raw)
 	report.Sort(b.findings)
 
-	res := &Result{Findings: b.findings, Skipped: loaded.Skipped}
-	res.Summary = report.Summary{Files: loaded.Files, Resources: len(loaded.Documents)}
+	clock.end()
+	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal}
+	res.Stats = Stats{Files: loaded.Files, SkippedFiles: len(loaded.Skipped), YAMLDocuments: loaded.Stats.YAMLDocuments,
+		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(g.Resources),
+		Findings: len(b.findings), Phases: clock.phases}
+	for _, r := range g.Resources {
+		res.Resources = append(res.Resources, report.LintedResource{File: r.Doc.File, Line: r.Doc.StartLine,
+			Resource: report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}})
+	}
+	res.Summary = report.Summary{Files: loaded.Files + derivedFiles(opts.Derived), Resources: len(loaded.Documents) + len(opts.Derived)}
 	for _, f := range res.Findings {
 		switch {
 		case f.Suppressed:
@@ -101,6 +172,19 @@ func checkRuleIDs(eng *engine.Engine, lists ...[]string) error {
 	return nil
 }
 
+// EnabledRules are the rules a run with these --enable/--disable lists
+// reports on, sorted by id: what SARIF and JUnit say was checked.
+func EnabledRules(eng *engine.Engine, enable, disable []string) []*engine.Rule {
+	on := enabledSet(eng, enable, disable)
+	var out []*engine.Rule
+	for _, r := range eng.Rules {
+		if on[r.ID] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func enabledSet(eng *engine.Engine, enable, disable []string) map[string]bool {
 	on := map[string]bool{}
 	for _, r := range eng.Rules {
@@ -116,6 +200,7 @@ func enabledSet(eng *engine.Engine, enable, disable []string) map[string]bool {
 }
 
 type builder struct {
+	stage    *string // what Run is doing, for the message of a panic
 	g        *graph.Graph
 	eng      *engine.Engine
 	enabled  map[string]bool
@@ -154,7 +239,17 @@ func (b *builder) addGraphProblem(p graph.Problem) {
 	r := b.g.Resources[p.Resource]
 	f := b.locate(r, p.Pointer)
 	f.Rule, f.Severity = invalidManifest, b.severity(invalidManifest)
-	f.Message = fmt.Sprintf("%s %s: %s; meshlint cannot check it until this is fixed", r.Kind, qualified(r), p.Message)
+	f.Message = fmt.Sprintf("%s %s: %s; meshlint cannot check it until this is fixed", r.Kind, qualified(r), p.Message) + renderedFrom(r)
+	if p.Rule != "" {
+		// A value the API server rejects: the object is not applied at all.
+		f.Rule, f.Severity = p.Rule, b.severity(p.Rule)
+		f.Message = fmt.Sprintf("%s %s: %s; Istio's validation rejects it, so the policy is not applied (meshlint leaves it out of mode resolution)", r.Kind, qualified(r), p.Message)
+		if reason, ok := annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
+			f.Suppressed = true
+			f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
+		}
+	}
+	describeDerived(r, p.Pointer, &f, true)
 	b.add(f)
 }
 
@@ -164,7 +259,11 @@ func (b *builder) addRaw(rf engine.RawFinding) {
 	}
 	r := b.g.Resources[rf.Resource]
 	f := b.locate(r, rf.Pointer)
-	f.Rule, f.Severity, f.Message = rf.Rule.ID, rf.Rule.Severity, rf.Message
+	f.Rule, f.Severity, f.Message = rf.Rule.ID, rf.Rule.Severity, rf.Message+renderedFrom(r)
+	describeDerived(r, rf.Pointer, &f, false)
+	if rf.Severity != "" {
+		f.Severity = rf.Severity
+	}
 	if len(rf.Assumptions) > 0 {
 		f.Message += " [assumes: " + strings.Join(uniq(rf.Assumptions), "; ") + "]"
 	}
@@ -174,7 +273,7 @@ func (b *builder) addRaw(rf engine.RawFinding) {
 		}
 		rr := b.g.Resources[rel.Resource]
 		loc := b.locate(rr, rel.Pointer)
-		f.Related = append(f.Related, report.Related{Message: rel.Message, File: loc.File, Line: loc.Line, Column: loc.Column,
+		f.Related = append(f.Related, report.Related{Message: relatedMessage(rr, rel.Pointer, rel.Message), File: loc.File, Line: loc.Line, Column: loc.Column,
 			EndLine: loc.EndLine, EndColumn: loc.EndColumn, Path: rel.Pointer, Resource: loc.Resource})
 	}
 	sort.SliceStable(f.Related, func(i, j int) bool {
@@ -193,8 +292,11 @@ func (b *builder) addRaw(rf engine.RawFinding) {
 
 // locate places a pointer of a resource in its file.
 func (b *builder) locate(r *graph.Resource, pointer string) report.Finding {
-	rng, _ := r.Doc.Position(pointer)
-	return report.Finding{File: r.Doc.File, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn,
+	if b.stage != nil {
+		*b.stage = "placing a finding in " + r.Doc.File
+	}
+	file, rng := r.Doc.Locate(pointer) // rendered objects: the template or base file
+	return report.Finding{File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn,
 		Path: pointer, Related: []report.Related{},
 		Resource: &report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}}
 }

@@ -38,10 +38,10 @@ func newConverter(limits Limits) *converter {
 func (c *converter) convert(n *yaml.Node, depth int) (any, error) {
 	c.budget--
 	if c.budget < 0 {
-		return nil, &ValueError{n.Line, n.Column, fmt.Sprintf("document expands to more than %d YAML nodes (an alias bomb?); limit --max-nodes", c.maxNodes)}
+		return nil, &ValueError{n.Line, n.Column, nodeLimitMessage(c.maxNodes)}
 	}
 	if depth > c.maxDepth {
-		return nil, &ValueError{n.Line, n.Column, fmt.Sprintf("document is nested deeper than %d levels; limit --max-depth", c.maxDepth)}
+		return nil, &ValueError{n.Line, n.Column, depthLimitMessage(c.maxDepth)}
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -87,7 +87,7 @@ func (c *converter) mapping(n *yaml.Node, depth int) (map[string]any, error) {
 			return nil, err
 		}
 		if first, dup := seen[key]; dup {
-			return nil, &ValueError{k.Line, k.Column, fmt.Sprintf("duplicate key %q (first defined at line %d); the API server rejects it and tools disagree on which value wins", key, first.Line)}
+			return nil, duplicateKeyError(k, key, first)
 		}
 		seen[key] = k
 		val, err := c.convert(v, depth+1)
@@ -125,6 +125,126 @@ func (c *converter) mapping(n *yaml.Node, depth int) (map[string]any, error) {
 	return out, nil
 }
 
+// checkShape enforces MaxDepth and MaxNodes on a document that is not
+// converted, with the converter's messages. It counts the nodes an alias
+// expands to without expanding it (each anchored node is measured once), so
+// a billion-laughs document costs the size of its text.
+func checkShape(n *yaml.Node, limits Limits) *ValueError {
+	s := shapeChecker{limits: limits, measured: map[*yaml.Node]shape{}}
+	s.measure(n, 0)
+	return s.err
+}
+
+// shape is what an anchored node expands to: its node count (saturated at
+// MaxNodes+1) and its height.
+type shape struct{ nodes, height int }
+
+type shapeChecker struct {
+	limits   Limits
+	measured map[*yaml.Node]shape
+	err      *ValueError
+}
+
+func (s *shapeChecker) measure(n *yaml.Node, depth int) shape {
+	if s.err != nil {
+		return shape{}
+	}
+	if depth > s.limits.MaxDepth {
+		s.err = &ValueError{n.Line, n.Column, depthLimitMessage(s.limits.MaxDepth)}
+		return shape{}
+	}
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == nil {
+			return shape{1, 0}
+		}
+		a := s.measure(n.Alias, depth+1)
+		return shape{a.nodes, a.height + 1}
+	}
+	if sh, ok := s.measured[n]; ok {
+		if sh.nodes < 0 { // an alias inside its own anchor
+			s.err = &ValueError{n.Line, n.Column, "alias refers to the node that contains it"}
+			return shape{}
+		}
+		if depth+sh.height > s.limits.MaxDepth {
+			s.err = &ValueError{n.Line, n.Column, depthLimitMessage(s.limits.MaxDepth)}
+		}
+		return sh
+	}
+	if n.Anchor != "" {
+		s.measured[n] = shape{-1, 0}
+	}
+	if n.Kind == yaml.MappingNode {
+		if s.err = checkKeys(n); s.err != nil {
+			return shape{}
+		}
+	}
+	total := shape{1, 0}
+	for _, c := range n.Content {
+		cs := s.measure(c, depth+1)
+		if s.err != nil {
+			return shape{}
+		}
+		total.nodes = min(total.nodes+cs.nodes, s.limits.MaxNodes+1)
+		total.height = max(total.height, cs.height+1)
+	}
+	if total.nodes > s.limits.MaxNodes {
+		s.err = &ValueError{n.Line, n.Column, nodeLimitMessage(s.limits.MaxNodes)}
+		return shape{}
+	}
+	if n.Anchor != "" {
+		s.measured[n] = total
+	}
+	return total
+}
+
+// checkKeys reports the first key of a mapping that the API server would
+// refuse: one that is not a scalar, null, or a duplicate. The converter
+// checks the same while converting.
+func checkKeys(n *yaml.Node) *ValueError {
+	// Most mappings are small: compare pairwise without allocating.
+	var small [8]struct {
+		key  string
+		node *yaml.Node
+	}
+	count := 0
+	var seen map[string]*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			continue
+		}
+		key, err := keyString(k)
+		if err != nil {
+			return err.(*ValueError)
+		}
+		if seen == nil && count < len(small) {
+			for _, prev := range small[:count] {
+				if prev.key == key {
+					return duplicateKeyError(k, key, prev.node)
+				}
+			}
+			small[count].key, small[count].node = key, k
+			count++
+			continue
+		}
+		if seen == nil {
+			seen = make(map[string]*yaml.Node, len(n.Content)/2)
+			for _, prev := range small[:count] {
+				seen[prev.key] = prev.node
+			}
+		}
+		if first, dup := seen[key]; dup {
+			return duplicateKeyError(k, key, first)
+		}
+		seen[key] = k
+	}
+	return nil
+}
+
+func duplicateKeyError(k *yaml.Node, key string, first *yaml.Node) *ValueError {
+	return &ValueError{k.Line, k.Column, fmt.Sprintf("duplicate key %q (first defined at line %d); the API server rejects it and tools disagree on which value wins", key, first.Line)}
+}
+
 // keyString renders a mapping key as the string the API server would see.
 func keyString(k *yaml.Node) (string, error) {
 	if k.Kind == yaml.AliasNode && k.Alias != nil {
@@ -136,7 +256,24 @@ func keyString(k *yaml.Node) (string, error) {
 	if k.Tag == "!!null" {
 		return "", &ValueError{k.Line, k.Column, "mapping key is null"}
 	}
-	return k.Value, nil
+	return keyText(k), nil
+}
+
+// keyText is a scalar key's text as the API server sees it: the YAML-to-JSON
+// conversion of kubectl (sigs.k8s.io/yaml) writes an integer key such as
+// 8080, 0x1F90 or 8_080 as its decimal text, "8080". Other keys are their
+// text as written.
+func keyText(k *yaml.Node) string {
+	if k.Kind == yaml.AliasNode && k.Alias != nil {
+		k = k.Alias
+	}
+	if k.Kind == yaml.ScalarNode && k.ShortTag() == "!!int" {
+		var i int64
+		if err := k.Decode(&i); err == nil {
+			return strconv.FormatInt(i, 10)
+		}
+	}
+	return k.Value
 }
 
 func scalarValue(n *yaml.Node) (any, error) {

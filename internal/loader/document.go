@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -36,6 +37,12 @@ type Document struct {
 	text      string // the YAML document's own text, for lazy positions
 	posOnce   sync.Once
 	positions *PositionIndex
+	source    SourceMap // set for documents derived from non-manifest files (derived.go)
+
+	// Origin says where a rendered object came from, for messages (e.g.
+	// "rendered from Helm chart charts/shop"); "" for plain files.
+	Origin string
+	locate func(d *Document, pointer string, r Range) (string, Range) // rendered.go
 }
 
 // Position maps a JSON pointer within the object to its span in the file,
@@ -50,7 +57,7 @@ func (d *Document) Position(pointer string) (Range, bool) {
 		}
 		d.positions = buildPositions(&root, strings.Split(d.text, "\n"), d.StartLine-1)
 	})
-	return d.positions.Lookup(d.Prefix + pointer)
+	return d.positions.Lookup(d.filePointer(pointer))
 }
 
 // Problem is a document that cannot be linted: broken YAML, or not a
@@ -59,6 +66,9 @@ type Problem struct {
 	File                             string
 	Line, Column, EndLine, EndColumn int
 	Message                          string
+	// Internal marks a bug in meshlint (a recovered panic), not a problem
+	// of the file: the run still reports everything else, then exits 2.
+	Internal bool
 }
 
 // chunk is one YAML document's text and where it starts in the file.
@@ -124,6 +134,7 @@ func yamlErrorAt(err error, lines []string, offset int) (string, int) {
 		}
 	} else {
 		msg = strings.TrimPrefix(msg, "yaml: ")
+		line = unknownAnchorLine(msg, lines)
 	}
 	if line > len(lines) {
 		line = len(lines)
@@ -153,6 +164,8 @@ type parsedFile struct {
 	docs     []*Document
 	problems []Problem
 	skipped  string // reason the file was skipped as not a manifest; "" if not
+
+	yamlDocuments, prescanned int // for Stats
 }
 
 var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|else|end|range|with|define|toYaml|tpl|printf|required|default|/\*)`)
@@ -164,7 +177,9 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 		return parsedFile{problems: []Problem{{File: display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: "file contains NUL bytes: it is binary, not YAML or JSON"}}}
 	}
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	// YAML ends a line at CRLF, LF and a lone CR; so do editors. Normalize
+	// all three to LF, so YAML's line numbers are the file's.
+	text := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
 	isTemplate := templateAction.MatchString(text)
 	if isTemplate && inChartTemplates {
 		return parsedFile{skipped: "Helm template (contains {{ }} actions); lint the chart directory to render it"}
@@ -174,13 +189,19 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 		return parsedFile{problems: []Problem{{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
 			Message: "file is not valid UTF-8"}}}
 	}
+	if line, col, name, found := unusualLineBreak(text); found {
+		// yaml.v3 ends a line at these too (YAML 1.1), editors and CI
+		// annotations do not: every position after one would be wrong.
+		return parsedFile{problems: []Problem{{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
+			Message: fmt.Sprintf("file contains %s, which YAML reads as a line break but editors do not; remove it, or write it as an escape in a double-quoted string", name)}}}
+	}
 
 	var out parsedFile
 	chunks := splitDocuments(text)
 	if len(chunks) > limits.MaxDocuments {
 		return parsedFile{problems: []Problem{{File: display, Line: chunks[limits.MaxDocuments].startLine, Column: 1,
 			EndLine: chunks[limits.MaxDocuments].startLine, EndColumn: 4,
-			Message: fmt.Sprintf("file holds more than %d YAML documents; limit --max-documents", limits.MaxDocuments)}}}
+			Message: documentLimitMessage(limits.MaxDocuments)}}}
 	}
 	looksLikeManifest := false
 	var syntaxErrors []Problem
@@ -188,11 +209,25 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 		if strings.TrimSpace(stripComments(c.text)) == "" {
 			continue
 		}
+		out.yamlDocuments++
+		if !isTemplate {
+			if id, ok := prescan(c.text, limits); ok {
+				// A kind no rule reads, known from its text: no full parse.
+				looksLikeManifest = true
+				out.prescanned++
+				out.docs = append(out.docs, id.document(display, i, c))
+				continue
+			}
+		}
 		var root yaml.Node
 		if err := yaml.Unmarshal([]byte(c.text), &root); err != nil {
 			msg, line := yamlErrorAt(err, strings.Split(c.text, "\n"), c.startLine-1)
+			msg = "invalid YAML: " + msg
+			if strings.Contains(msg, "exceeded max depth of") {
+				msg = parserDepthMessage(limits.MaxDepth)
+			}
 			syntaxErrors = append(syntaxErrors, Problem{File: display, Line: line, Column: 1, EndLine: line,
-				EndColumn: lineLen(text, line) + 1, Message: "invalid YAML: " + msg})
+				EndColumn: lineLen(text, line) + 1, Message: msg})
 			continue
 		}
 		docs, problems, manifest := readDocument(display, i, c, &root, limits)
@@ -222,8 +257,9 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 }
 
 var (
-	apiVersionLine = regexp.MustCompile(`(?m)^\s*"?apiVersion"?\s*:`)
-	kindLine       = regexp.MustCompile(`(?m)^\s*"?kind"?\s*:`)
+	// At the start of a line (YAML) or after { or , (JSON, flow style).
+	apiVersionLine = regexp.MustCompile(`(?m)(^|[{,])\s*"?apiVersion"?\s*:`)
+	kindLine       = regexp.MustCompile(`(?m)(^|[{,])\s*"?kind"?\s*:`)
 )
 
 func mentionsManifestKeys(text string) bool {
@@ -264,6 +300,15 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 	manifest = true
 	if apiVersion.Value == "" || kind.Value == "" {
 		return nil, []Problem{problemAt("", "document has an empty apiVersion or kind, so it is not a Kubernetes object")}, true
+	}
+
+	// The limits hold for every kind, and are checked on the parsed text
+	// before anything is converted: an alias bomb costs the size of its
+	// text, never its expansion.
+	if ve := checkShape(n, limits); ve != nil {
+		line := ve.Line + c.startLine - 1
+		return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
+			EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.Message}}, true
 	}
 
 	isList := kind.Value == "List" || (strings.HasSuffix(kind.Value, "List") && hasKey(n, "items"))
@@ -326,8 +371,11 @@ func bad(pointer, message string) *fieldProblem { return &fieldProblem{pointer, 
 func newDocument(display string, index, item int, c chunk, obj map[string]any, prefix string) (*Document, *fieldProblem) {
 	apiVersion, _ := obj["apiVersion"].(string)
 	kind, _ := obj["kind"].(string)
-	if apiVersion == "" || kind == "" {
-		return nil, bad("/kind", "object has no apiVersion or kind (both must be strings)")
+	if apiVersion == "" {
+		return nil, bad("/apiVersion", "object has no apiVersion, or it is not a string")
+	}
+	if kind == "" {
+		return nil, bad("/kind", "object has no kind, or it is not a string")
 	}
 	meta, ok := obj["metadata"].(map[string]any)
 	if !ok {
@@ -465,4 +513,35 @@ func lineLen(text string, line int) int {
 		return len([]rune(text[start:]))
 	}
 	return 0
+}
+
+// unusualLineBreak finds the first NEL, LINE SEPARATOR or PARAGRAPH
+// SEPARATOR in text: the line breaks of YAML 1.1 that are not "\n".
+func unusualLineBreak(text string) (line, col int, name string, found bool) {
+	i := strings.IndexFunc(text, func(r rune) bool { return r == '\u0085' || r == '\u2028' || r == '\u2029' })
+	if i < 0 {
+		return 0, 0, "", false
+	}
+	line = strings.Count(text[:i], "\n") + 1
+	col = utf8.RuneCountInString(text[strings.LastIndexByte(text[:i], '\n')+1:i]) + 1
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return line, col, fmt.Sprintf("%U (%s)", r, map[rune]string{'\u0085': "NEXT LINE", '\u2028': "LINE SEPARATOR", '\u2029': "PARAGRAPH SEPARATOR"}[r]), true
+}
+
+var unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+
+// unknownAnchorLine finds the line of the alias an "unknown anchor" error is
+// about (yaml.v3 gives that error no line), or 1.
+func unknownAnchorLine(msg string, lines []string) int {
+	m := unknownAnchor.FindStringSubmatch(msg)
+	if m == nil {
+		return 1
+	}
+	alias := regexp.MustCompile(`\*` + regexp.QuoteMeta(m[1]) + `($|[\s,\]}])`)
+	for i, l := range lines {
+		if alias.MatchString(l) {
+			return i + 1
+		}
+	}
+	return 1
 }

@@ -4,6 +4,7 @@
 package loader
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -40,6 +41,9 @@ type Options struct {
 	Stdin   io.Reader // read for the path "-"
 	WorkDir string    // display paths are relative to it; default: the current directory
 	Limits  Limits
+	// DetectRoots lists Helm charts and Kustomize roots in Result.Roots
+	// instead of walking into them (internal/render renders them).
+	DetectRoots bool
 }
 
 // Skip is a file that was not linted because it is not a manifest.
@@ -53,7 +57,19 @@ type Result struct {
 	Documents []*Document
 	Problems  []Problem
 	Skipped   []Skip
-	Files     int // files read as manifests
+	Files     int    // files read as manifests
+	Roots     []Root // with Options.DetectRoots: charts and Kustomize roots to render
+	Stats     Stats
+}
+
+// Stats count the loader's work in the files read as manifests, for
+// --stats: how many YAML documents there were, how many of them prescan
+// identified from their text alone (kinds no rule reads), and how many
+// objects were fully decoded for the graph.
+type Stats struct {
+	YAMLDocuments int
+	Prescanned    int
+	Decoded       int
 }
 
 // input is one file to read, in the order the user's paths produce them.
@@ -61,6 +77,7 @@ type input struct {
 	path             string // filesystem path, or "-" for stdin
 	display          string
 	inChartTemplates bool
+	skip             string // why the file is skipped unread; "" to read it
 }
 
 // Load reads every path. A path that does not exist is an error (the user
@@ -84,7 +101,11 @@ func Load(paths []string, opts Options) (*Result, error) {
 			inputs = append(inputs, input{path: "-", display: "-"})
 			continue
 		}
-		found, problems, err := walk(p, opts.WorkDir)
+		var roots *[]Root
+		if opts.DetectRoots {
+			roots = &res.Roots
+		}
+		found, problems, err := walk(p, opts.WorkDir, roots)
 		if err != nil {
 			return nil, err
 		}
@@ -123,6 +144,13 @@ func Load(paths []string, opts Options) (*Result, error) {
 		res.Files++
 		res.Documents = append(res.Documents, pf.docs...)
 		res.Problems = append(res.Problems, pf.problems...)
+		res.Stats.YAMLDocuments += pf.yamlDocuments
+		res.Stats.Prescanned += pf.prescanned
+		for _, d := range pf.docs {
+			if d.Object != nil {
+				res.Stats.Decoded++
+			}
+		}
 	}
 	sort.SliceStable(res.Problems, func(i, j int) bool {
 		a, b := res.Problems[i], res.Problems[j]
@@ -139,7 +167,7 @@ func Load(paths []string, opts Options) (*Result, error) {
 func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 	defer func() {
 		if r := recover(); r != nil {
-			pf = parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+			pf = parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Internal: true,
 				Message: fmt.Sprintf("internal error while reading this file (please report it): %v", r)}}}
 		}
 	}()
@@ -152,21 +180,32 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 		}
 		data, err = io.ReadAll(io.LimitReader(opts.Stdin, opts.Limits.MaxFileBytes+1))
 		if err != nil {
-			*stdinErr = fmt.Errorf("read stdin: %w", err)
-			return parsedFile{}
+			// A pipe that broke half way: report where it stopped, and
+			// lint none of it (a truncated manifest would mislead).
+			line := bytes.Count(data, []byte("\n")) + 1
+			return parsedFile{problems: []Problem{{File: in.display, Line: line, Column: 1, EndLine: line, EndColumn: 1,
+				Message: fmt.Sprintf("cannot read standard input: %v (after %d bytes, in line %d); nothing from it was linted", err, len(data), line)}}}
 		}
 	} else {
+		if in.skip != "" {
+			return parsedFile{skipped: in.skip}
+		}
 		data, err = readFile(in.path, opts.Limits.MaxFileBytes)
-		if err != nil {
+		if errors.Is(err, errTooLarge) {
+			data = nil // reported below without being read
+		} else if err != nil {
 			return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: err.Error()}}}
 		}
 	}
-	if int64(len(data)) > opts.Limits.MaxFileBytes {
+	if int64(len(data)) > opts.Limits.MaxFileBytes || errors.Is(err, errTooLarge) {
 		return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
-			Message: fmt.Sprintf("file is larger than %d bytes; limit --max-file-size", opts.Limits.MaxFileBytes)}}}
+			Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
 	}
 	return parseFile(in.display, data, opts.Limits, in.inChartTemplates)
 }
+
+// errTooLarge is a regular file whose size is over the limit.
+var errTooLarge = errors.New("file too large")
 
 func readFile(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -174,6 +213,9 @@ func readFile(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read file: %w", unwrapPathError(err))
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() > max {
+		return nil, errTooLarge // say so without reading it
+	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read file: %w", unwrapPathError(err))
@@ -194,12 +236,16 @@ var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 // walk lists the manifest files under root in lexical order. Hidden
 // directories are skipped; symlinked directories are not followed, which also
 // makes symlink loops harmless. Unreadable entries become Problems.
-func walk(root, workDir string) ([]input, []Problem, error) {
+func walk(root, workDir string, roots *[]Root) ([]input, []Problem, error) {
 	info, err := os.Stat(root)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", root, unwrapPathError(err))
+		return nil, nil, fmt.Errorf("read %s: %w", displayPath(root, workDir), unwrapPathError(err))
 	}
 	if !info.IsDir() {
+		if r, ok := rootFile(root, workDir); ok && roots != nil {
+			*roots = append(*roots, r)
+			return nil, nil, nil
+		}
 		return []input{{path: root, display: displayPath(root, workDir), inChartTemplates: inChartTemplates(root)}}, nil, nil
 	}
 	var found []input
@@ -218,6 +264,10 @@ func walk(root, workDir string) ([]input, []Problem, error) {
 			if p != root && strings.HasPrefix(name, ".") {
 				return fs.SkipDir
 			}
+			if r, ok := rootAt(p, workDir); ok && roots != nil {
+				*roots = append(*roots, r) // rendered, not walked
+				return fs.SkipDir
+			}
 			return nil
 		}
 		if !manifestExt[strings.ToLower(filepath.Ext(name))] {
@@ -225,7 +275,14 @@ func walk(root, workDir string) ([]input, []Problem, error) {
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
 			target, err := os.Stat(p)
-			if err != nil || !target.Mode().IsRegular() {
+			if err != nil {
+				// A dangling link or a loop: skipped (cli.md), and listed
+				// by --verbose.
+				found = append(found, input{path: p, display: displayPath(p, workDir),
+					skip: fmt.Sprintf("symbolic link that cannot be followed (%v)", unwrapPathError(err))})
+				return nil
+			}
+			if !target.Mode().IsRegular() {
 				return nil
 			}
 		} else if !d.Type().IsRegular() {

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -65,7 +66,7 @@ func buildPositions(root *yaml.Node, lines []string, lineOffset int) *PositionIn
 		n = n.Content[0]
 	}
 	endLine, endCol := b.end(n)
-	idx.root = Range{n.Line + lineOffset, n.Column, endLine + lineOffset, endCol}
+	idx.root = b.span(n.Line, n.Column, endLine, endCol)
 	idx.spans[""] = idx.root
 	b.walk(n, "", 0)
 	return idx
@@ -76,6 +77,9 @@ type positionBuilder struct {
 	offset int
 	spans  map[string]Range
 	budget int // bounds the walk over aliases
+
+	flowEnds map[*yaml.Node][2]int // memo: nested flow collections share ends
+	runes    map[int][]rune        // memo: lines as characters
 }
 
 func (b *positionBuilder) walk(n *yaml.Node, pointer string, depth int) {
@@ -87,19 +91,48 @@ func (b *positionBuilder) walk(n *yaml.Node, pointer string, depth int) {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
-			p := pointer + "/" + EscapePointerToken(k.Value)
+			p := pointer + "/" + EscapePointerToken(keyText(k))
 			el, ec := b.end(v)
-			b.spans[p] = Range{k.Line + b.offset, k.Column, el + b.offset, ec}
+			b.spans[p] = b.span(k.Line, k.Column, el, ec)
 			b.walk(v, p, depth+1)
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
 			p := pointer + "/" + strconv.Itoa(i)
 			el, ec := b.end(item)
-			b.spans[p] = Range{item.Line + b.offset, item.Column, el + b.offset, ec}
+			b.spans[p] = b.span(item.Line, item.Column, el, ec)
 			b.walk(item, p, depth+1)
 		}
 	}
+}
+
+// span makes a file Range from positions within the document. yaml.v3
+// places some nodes past the text (the empty value of a trailing "? key"),
+// and ends are estimated from the text, so both ends are clamped into the
+// document and the end never comes before the start.
+func (b *positionBuilder) span(line, col, endLine, endCol int) Range {
+	line, col = b.clamp(line, col)
+	endLine, endCol = b.clamp(endLine, endCol)
+	if endLine < line || (endLine == line && endCol < col) {
+		endLine, endCol = line, col
+	}
+	return Range{line + b.offset, col, endLine + b.offset, endCol}
+}
+
+func (b *positionBuilder) clamp(line, col int) (int, int) {
+	if line > len(b.lines) {
+		line, col = len(b.lines), math.MaxInt
+	}
+	if line < 1 {
+		line, col = 1, 1
+	}
+	if n := utf8.RuneCountInString(b.line(line)) + 1; col > n {
+		col = n
+	}
+	if col < 1 {
+		col = 1
+	}
+	return line, col
 }
 
 // end finds where a node's text ends (line relative to the document, column
@@ -130,46 +163,69 @@ func (b *positionBuilder) line(l int) string {
 }
 
 // flowEnd finds the closing bracket of a flow collection ({...} or [...]),
-// which may span lines.
+// which may span lines. The search starts where the last item ends, so
+// brackets and quotes inside the items (`{a: it's}`, `["]"]`) cannot
+// mislead it; between the last item and the bracket there is only
+// whitespace, commas and comments.
 func (b *positionBuilder) flowEnd(n *yaml.Node) (int, int) {
-	open, closeCh := '{', '}'
-	if n.Kind == yaml.SequenceNode {
-		open, closeCh = '[', ']'
+	if n.Kind == yaml.DocumentNode {
+		return n.Line, n.Column
 	}
-	depth := 0
-	inQuote := rune(0)
-	for l := n.Line; l <= len(b.lines) && l < n.Line+10000; l++ {
-		runes := []rune(b.line(l))
-		start := 0
-		if l == n.Line {
-			start = n.Column - 1
+	if e, ok := b.flowEnds[n]; ok {
+		return e[0], e[1]
+	}
+	l, c := b.scanFlowEnd(n)
+	if b.flowEnds == nil {
+		b.flowEnds = map[*yaml.Node][2]int{}
+	}
+	b.flowEnds[n] = [2]int{l, c}
+	return l, c
+}
+
+func (b *positionBuilder) scanFlowEnd(n *yaml.Node) (int, int) {
+	closeCh := '}'
+	if n.Kind == yaml.SequenceNode {
+		closeCh = ']'
+	}
+	line, col := n.Line, n.Column+1 // just after the opening bracket
+	if len(n.Content) > 0 {
+		line, col = b.end(n.Content[len(n.Content)-1])
+	}
+	for l := line; l <= len(b.lines) && l < line+10000; l++ {
+		runes := b.lineRunes(l)
+		i := 0
+		if l == line {
+			i = max(col-1, 0)
 		}
-		for i := start; i < len(runes); i++ {
-			r := runes[i]
-			switch {
-			case inQuote != 0:
-				if r == inQuote {
-					inQuote = 0
-				}
-			case r == '"' || r == '\'':
-				inQuote = r
-			case r == open:
-				depth++
+		for ; i < len(runes); i++ {
+			switch r := runes[i]; {
 			case r == closeCh:
-				depth--
-				if depth == 0 {
-					return l, i + 2
-				}
-			case r == '#' && depth == 0:
-				i = len(runes)
+				return l, i + 2
+			case r == '#' && (i == 0 || runes[i-1] == ' ' || runes[i-1] == '\t'):
+				i = len(runes) // a comment runs to the end of the line
 			}
 		}
+	}
+	if line > n.Line || (line == n.Line && col > n.Column+1) {
+		return line, col // at least cover the items
 	}
 	return n.Line, n.Column + 1
 }
 
+func (b *positionBuilder) lineRunes(l int) []rune {
+	if r, ok := b.runes[l]; ok {
+		return r
+	}
+	if b.runes == nil {
+		b.runes = map[int][]rune{}
+	}
+	r := []rune(b.line(l))
+	b.runes[l] = r
+	return r
+}
+
 func (b *positionBuilder) scalarEnd(n *yaml.Node) (int, int) {
-	runes := []rune(b.line(n.Line))
+	runes := b.lineRunes(n.Line)
 	start := n.Column - 1
 	if start < 0 || start > len(runes) {
 		return n.Line, n.Column + utf8.RuneCountInString(n.Value)
@@ -216,7 +272,7 @@ func (b *positionBuilder) scalarEnd(n *yaml.Node) (int, int) {
 func (b *positionBuilder) quotedEnd(line, start int, quote rune) (int, int) {
 	first := true
 	for l := line; l <= len(b.lines) && l < line+10000; l++ {
-		runes := []rune(b.line(l))
+		runes := b.lineRunes(l)
 		i := 0
 		if first {
 			i = start + 1

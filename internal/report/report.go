@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 )
 
 // Resource identifies a Kubernetes object.
@@ -67,12 +68,40 @@ type Tool struct {
 	Version string `json:"version"`
 }
 
+// RuleInfo documents one enabled rule, for the formats that describe what
+// they checked: SARIF lists the rules in tool.driver.rules, JUnit writes one
+// test suite per rule.
+type RuleInfo struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Severity    string `json:"severity"`
+	Category    string `json:"category"`
+	Tier        string `json:"tier"`
+	Fix         string `json:"fix"`
+}
+
+// LintedResource is a Kubernetes object that was read, with where it starts,
+// so formats can list what was checked and not only what failed.
+type LintedResource struct {
+	Resource
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
 // Report is everything a formatter renders.
 type Report struct {
 	Tool           Tool
 	Findings       []Finding // sorted; suppressed ones included
 	Summary        Summary
 	ShowSuppressed bool
+	// Rules are the enabled rules, sorted by id.
+	Rules []RuleInfo
+	// Resources are the objects linted, in input order.
+	Resources []LintedResource
+	// ExitCode is the exit code meshlint ends this run with; SARIF records
+	// it in its invocation.
+	ExitCode int
 }
 
 // Formatter writes a report in one format.
@@ -92,12 +121,18 @@ func New(format string, opts Options) (Formatter, error) {
 		return &Text{Color: opts.Color}, nil
 	case "json":
 		return JSON{}, nil
+	case "sarif":
+		return SARIF{}, nil
+	case "junit":
+		return JUnit{}, nil
+	case "github":
+		return GitHub{}, nil
 	}
-	return nil, fmt.Errorf("unknown format %q (want text or json)", format)
+	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
 
 // Formats lists the supported format names.
-var Formats = []string{"text", "json"}
+var Formats = []string{"text", "json", "sarif", "junit", "github"}
 
 // Sort orders findings by file, line, column, rule and message, so output
 // never depends on the order files were read in.

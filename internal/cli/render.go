@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"github.com/spf13/pflag"
+
+	"github.com/meshlint/meshlint/internal/lint"
+)
+
+// renderFlags are the flags for the Helm charts in the input (Kustomize roots
+// and HelmReleases need none: they carry their own settings).
+type renderFlags struct {
+	values           []string
+	set              []string
+	releaseName      string
+	releaseNamespace string
+}
+
+func (r *renderFlags) register(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&r.values, "values", nil, "values file for the Helm charts in the input, as helm's --values; repeatable, later files win")
+	fs.StringArrayVar(&r.set, "set", nil, "value for the Helm charts in the input, as helm's --set (key=value, a.b=c, list={a,b}); repeatable")
+	fs.StringVar(&r.releaseName, "release-name", "", "Helm release name the charts are rendered with (default: each chart's name)")
+	fs.StringVar(&r.releaseNamespace, "release-namespace", "", "Helm release namespace: .Release.Namespace, and the namespace of rendered objects without one (default: --namespace)")
+}
+
+func (r *renderFlags) apply(opts *lint.Options) {
+	opts.Render.ValueFiles = r.values
+	opts.Render.Set = r.set
+	opts.Render.ReleaseName = r.releaseName
+	opts.Render.ReleaseNamespace = r.releaseNamespace
+}

@@ -1,0 +1,224 @@
+// Package config reads meshlint's configuration file, .meshlint.yaml
+// (cli.md, "Config file"). Every value keeps the line it was read from, so
+// mistakes found later (an unknown rule id) can still name file:line.
+//
+// The file is strict: an unknown key or a value of the wrong type is an
+// error naming the key and its line, never silently ignored, because a typo
+// in a CI config would otherwise turn a check off without anyone noticing.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// FileName is the file meshlint looks for in the current directory and its
+// parents.
+const FileName = ".meshlint.yaml"
+
+// DateLayout is the layout of ignore[].expires.
+const DateLayout = "2006-01-02"
+
+// Setting is one scalar value of the file; Set is false when the key is
+// absent, so defaults and flags can tell "not configured" from a zero value.
+type Setting[T any] struct {
+	Value T
+	Set   bool
+	Line  int
+}
+
+// Mesh holds the assumptions about the mesh (cli.md, "Assumptions").
+type Mesh struct {
+	RootNamespace         Setting[string]
+	DefaultMode           Setting[string] // STRICT, PERMISSIVE or DISABLE, upper-cased
+	EnablePrometheusMerge Setting[bool]
+	AssumeInjection       Setting[string] // auto, enabled, disabled or unknown
+}
+
+// Rule is the configuration of one rule under rules.<id>.
+type Rule struct {
+	ID       string
+	Line     int
+	Severity Setting[string] // error, warning or note
+	Enabled  Setting[bool]
+}
+
+// Path is a path the file names, made relative to the file's directory.
+type Path struct {
+	Path string // usable path: joined with the config file's directory
+	Line int
+}
+
+// Ignore is one ignore entry: findings of Rule on resources matching Kind,
+// Namespace and Name (a path.Match glob) are accepted for Reason until
+// Expires. Empty Kind, Namespace or Name match anything.
+type Ignore struct {
+	Rule      string
+	Kind      string
+	Namespace string
+	Name      string
+	Reason    string
+	Expires   string // YYYY-MM-DD, "" for never; the entry holds through that day (UTC)
+	File      string // display path of the config file
+	Line      int    // line of the entry
+	Column    int
+}
+
+// Config is a parsed .meshlint.yaml.
+type Config struct {
+	File      string // display path of the file
+	Mesh      Mesh
+	Namespace Setting[string]
+	FailOn    Setting[string]
+	Rules     []Rule // in file order
+	Policies  []Path
+	Ignore    []Ignore
+}
+
+// Error is one mistake in the file.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// Errors are all mistakes found in one file, in line order.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return "invalid config: " + strings.Join(lines, "\n  ")
+}
+
+// Discover returns the config file in dir or its nearest parent holding
+// one, or "" when there is none up to the filesystem root.
+func Discover(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("find %s: %w", FileName, err)
+	}
+	for {
+		p := filepath.Join(dir, FileName)
+		info, err := os.Stat(p)
+		switch {
+		case err == nil && !info.IsDir():
+			return p, nil
+		case err != nil && !errors.Is(err, fs.ErrNotExist):
+			return "", fmt.Errorf("find %s: %w", FileName, err)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil
+		}
+		dir = parent
+	}
+}
+
+// Load reads and checks the config file at path; display is how messages
+// name it.
+func Load(path, display string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config %s: %w", display, err)
+	}
+	return Parse(data, display, filepath.Dir(path))
+}
+
+// Parse reads a config file's bytes. Relative policy paths are joined with
+// dir, the directory holding the file.
+func Parse(data []byte, display, dir string) (*Config, error) {
+	p := &parser{file: display, dir: dir, cfg: &Config{File: display}}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		line, msg := yamlError(err)
+		return nil, Errors{{File: display, Line: line, Msg: "not valid YAML: " + msg}}
+	}
+	if len(doc.Content) > 0 {
+		p.root(doc.Content[0])
+	}
+	if len(p.errs) > 0 {
+		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
+		return nil, p.errs
+	}
+	return p.cfg, nil
+}
+
+// CheckRuleIDs reports rule ids the file names that no loaded rule has. It
+// runs once the engine knows the built-in and --policy rules.
+func (c *Config) CheckRuleIDs(known func(id string) bool) error {
+	var errs Errors
+	for _, r := range c.Rules {
+		if !known(r.ID) {
+			errs = append(errs, &Error{File: c.File, Line: r.Line, Msg: fmt.Sprintf("rules.%s: unknown rule %q (see 'meshlint rules')", r.ID, r.ID)})
+		}
+	}
+	for i, ig := range c.Ignore {
+		if !known(ig.Rule) {
+			errs = append(errs, &Error{File: c.File, Line: ig.Line, Msg: fmt.Sprintf("ignore[%d].rule: unknown rule %q (see 'meshlint rules')", i, ig.Rule)})
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// Expired reports whether the entry no longer applies on the UTC date of
+// now. An entry expiring 2027-01-31 still holds on that day.
+func (ig *Ignore) Expired(now time.Time) bool {
+	return ig.Expires != "" && now.UTC().Format(DateLayout) > ig.Expires
+}
+
+// Matches reports whether the entry covers a finding of rule on the named
+// resource. A finding without a resource matches only an entry that names
+// no kind, namespace or name.
+func (ig *Ignore) Matches(rule, kind, namespace, name string) bool {
+	if ig.Rule != rule {
+		return false
+	}
+	if ig.Kind != "" && ig.Kind != kind {
+		return false
+	}
+	if ig.Namespace != "" && ig.Namespace != namespace {
+		return false
+	}
+	if ig.Name != "" {
+		ok, _ := path.Match(ig.Name, name) // validated when parsed
+		return ok
+	}
+	return true
+}
+
+// Scope describes what the entry covers, for messages: "ServiceMonitor
+// shop/web", "resources in namespace gitlab", "any resource".
+func (ig *Ignore) Scope() string {
+	what := ig.Kind
+	if what == "" {
+		what = "resource"
+	}
+	switch {
+	case ig.Namespace != "" && ig.Name != "":
+		return what + " " + ig.Namespace + "/" + ig.Name
+	case ig.Name != "":
+		return what + " named " + ig.Name
+	case ig.Namespace != "":
+		return what + "s in namespace " + ig.Namespace
+	case ig.Kind != "":
+		return "every " + ig.Kind
+	}
+	return "any resource"
+}

@@ -1,0 +1,74 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+// TestExamplePolicyUnitTests runs the Rego unit tests of the worked custom
+// rule in examples/policies (docs/custom-rules.md) against meshlint's
+// library, the way a user's `opa test` would.
+func TestExamplePolicyUnitTests(t *testing.T) {
+	builtin, err := builtinSources(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sources []source
+	for _, s := range builtin {
+		if strings.HasPrefix(s.name, "policies/lib/") {
+			sources = append(sources, s)
+		}
+	}
+	user, err := userSources("../../examples/policies", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules, err := parseModules(append(sources, user...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch, err := tester.NewRunner().SetModules(modules).SetDefaultRegoVersion(ast.RegoV1).
+		CapturePrintOutput(true).RaiseBuiltinErrors(true).Run(context.Background(), modules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	for r := range ch {
+		ran++
+		if r.Error != nil || r.Fail {
+			t.Errorf("%s.%s failed: %v\n%s", r.Package, r.Name, r.Error, r.Output)
+		}
+	}
+	if ran < 4 {
+		t.Errorf("%d example tests ran, want at least 4", ran)
+	}
+}
+
+// TestCapabilitiesDenyTheOutsideWorld pins the built-ins no rule may call.
+func TestCapabilitiesDenyTheOutsideWorld(t *testing.T) {
+	caps := Capabilities()
+	for _, b := range caps.Builtins {
+		if deniedBuiltin(b.Name) {
+			t.Errorf("built-in %s is allowed", b.Name)
+		}
+	}
+	kept := map[string]bool{}
+	for _, b := range caps.Builtins {
+		kept[b.Name] = true
+	}
+	for _, name := range []string{"http.send", "net.lookup_ip_addr", "net.cidr_contains", "opa.runtime"} {
+		if kept[name] {
+			t.Errorf("%s is allowed", name)
+		}
+	}
+	if !kept["sprintf"] || !kept["startswith"] {
+		t.Error("ordinary built-ins were removed too")
+	}
+	if len(caps.AllowNet) != 0 {
+		t.Errorf("AllowNet = %v, want none", caps.AllowNet)
+	}
+}

@@ -1,0 +1,102 @@
+package loader
+
+import (
+	"bytes"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// SourceMap ties a derived object to the file it was read from: the object
+// is not written in the file (a Prometheus CR that a Helm values file
+// configures), so its JSON pointers have to be translated into pointers of
+// the file before they can be located.
+type SourceMap interface {
+	// FilePointer is the pointer within the file that holds the object's
+	// field at pointer. The field need not exist in the file: Position falls
+	// back to its nearest existing parent.
+	FilePointer(pointer string) string
+	// Describe names the field at pointer for messages, in the file's own
+	// terms (e.g. "prometheus.prometheusSpec.volumes[0]").
+	Describe(pointer string) string
+}
+
+// Derived makes a Document for an object that meshlint derives from a file
+// that is not a manifest. text is the file's text (LF line endings), obj the
+// derived object; m maps the object's pointers into the file.
+func Derived(file, text, apiVersion, kind, name, namespace string, obj map[string]any, m SourceMap) *Document {
+	return &Document{File: file, Item: -1, StartLine: 1, APIVersion: apiVersion, Kind: kind, Name: name,
+		Namespace: namespace, Object: obj, text: text, source: m}
+}
+
+// IsDerived reports whether the document was derived from a non-manifest
+// file rather than read from a manifest.
+func (d *Document) IsDerived() bool { return d.source != nil }
+
+// Describe names the field at pointer in the terms of the file the document
+// was derived from; "" for a document read from a manifest.
+func (d *Document) Describe(pointer string) string {
+	if d.source == nil {
+		return ""
+	}
+	return d.source.Describe(pointer)
+}
+
+// filePointer maps a pointer of the object to a pointer of the file.
+func (d *Document) filePointer(pointer string) string {
+	if d.source == nil {
+		return d.Prefix + pointer
+	}
+	return d.source.FilePointer(pointer)
+}
+
+// ReadYAMLValues decodes a YAML file that is not a manifest, such as a Helm
+// values file, into the value types manifests decode to (map[string]any,
+// []any, string, int64, float64, bool, nil), under the same limits. Only
+// the first YAML document is read, as Helm does. It returns the root
+// mapping (nil for an empty file), the text positions refer to, and a
+// Problem when the file cannot be read as YAML.
+func ReadYAMLValues(display string, data []byte, limits Limits) (map[string]any, string, *Problem) {
+	if limits == (Limits{}) {
+		limits = DefaultLimits
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	text := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+	problem := func(line, col int, msg string) *Problem {
+		return &Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: lineLen(text, line) + 1, Message: msg}
+	}
+	if bytes.IndexByte(data, 0) >= 0 {
+		return nil, text, problem(1, 1, "file contains NUL bytes: it is binary, not YAML")
+	}
+	if !utf8Valid(text) {
+		line, col := firstInvalidUTF8(text)
+		return nil, text, problem(line, col, "file is not valid UTF-8")
+	}
+	if int64(len(data)) > limits.MaxFileBytes {
+		return nil, text, problem(1, 1, "file is larger than the --max-file-size limit")
+	}
+	var root yaml.Node
+	dec := yaml.NewDecoder(strings.NewReader(text))
+	if err := dec.Decode(&root); err != nil {
+		if err.Error() == "EOF" {
+			return nil, text, nil
+		}
+		msg, line := yamlErrorAt(err, strings.Split(text, "\n"), 0)
+		return nil, text, problem(line, 1, "invalid YAML: "+msg)
+	}
+	v, err := newConverter(limits).convert(&root, 0)
+	if err != nil {
+		if ve, ok := err.(*ValueError); ok {
+			return nil, text, problem(ve.Line, ve.Column, ve.Message)
+		}
+		return nil, text, problem(1, 1, err.Error())
+	}
+	if v == nil {
+		return nil, text, nil
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, text, problem(root.Line, root.Column, "file is not a YAML mapping")
+	}
+	return m, text, nil
+}

@@ -1,0 +1,33 @@
+package loader
+
+import "fmt"
+
+// Messages for the limits, in one place so each one names the limit that was
+// hit and the flag that raises it.
+
+func depthLimitMessage(max int) string {
+	return fmt.Sprintf("document is nested deeper than the limit of %d levels; --max-depth raises it", max)
+}
+
+func nodeLimitMessage(max int) string {
+	return fmt.Sprintf("document expands to more than the limit of %d YAML nodes once aliases are expanded (an alias bomb?); --max-nodes raises it", max)
+}
+
+func documentLimitMessage(max int) string {
+	return fmt.Sprintf("file holds more than the limit of %d YAML documents; --max-documents raises it", max)
+}
+
+func sizeLimitMessage(max int64) string {
+	return fmt.Sprintf("file is larger than the limit of %d bytes; --max-file-size raises it", max)
+}
+
+// yamlParserMaxDepth is the nesting yaml.v3 itself refuses to parse.
+const yamlParserMaxDepth = 10000
+
+// parserDepthMessage is for documents deeper than yaml.v3 parses at all.
+func parserDepthMessage(max int) string {
+	if max < yamlParserMaxDepth {
+		return fmt.Sprintf("document is nested deeper than the limit of %d levels (and than %d, the most the YAML parser reads); --max-depth raises the first", max, yamlParserMaxDepth)
+	}
+	return fmt.Sprintf("document is nested deeper than %d levels, the most the YAML parser reads (no flag raises it)", yamlParserMaxDepth)
+}

@@ -1,0 +1,635 @@
+package render
+
+import (
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/strvals"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+// A Flux HelmRelease whose chart is a path in a GitRepository (or Bucket)
+// is rendered when that path is a chart directory relative to an input path,
+// the working directory or the Git work tree holding the HelmRelease: the
+// GitRepository is taken to be the repository being linted. Its values are
+// spec.values over the valuesFrom ConfigMaps and Secrets found in the input,
+// and its spec.postRenderers Kustomize patches are applied, as Flux does.
+// Whatever cannot be resolved offline (a chart from a Helm or OCI
+// repository, values from an object not in the input) is a render-skipped
+// note, never a guess.
+
+// releasePlan is a HelmRelease that can be rendered.
+type releasePlan struct {
+	doc      *loader.Document
+	job      chartJob
+	post     []*patchSource // spec.postRenderers patches, in order
+	postSpec []map[string]any
+	label    string // namespace/name
+}
+
+const fluxGroup = "helm.toolkit.fluxcd.io/"
+
+// planReleases finds the HelmReleases among docs and works out how to
+// render each; the chart directories they render are added to claimed, so
+// they are not also rendered on their own with the chart's default values.
+func (x *expander) planReleases(docs []*loader.Document, claimed map[string]bool) ([]*releasePlan, []Finding) {
+	var plans []*releasePlan
+	var findings []Finding
+	var objects *objectIndex
+	for _, d := range docs {
+		if d.Kind != "HelmRelease" || !strings.HasPrefix(d.APIVersion, fluxGroup) {
+			continue
+		}
+		if objects == nil {
+			objects = x.indexObjects()
+		}
+		p, fs := x.planSafely(d, objects, claimed)
+		findings = append(findings, fs...)
+		if p != nil {
+			plans = append(plans, p)
+		}
+	}
+	return plans, findings
+}
+
+// objectIndex finds ConfigMaps and Secrets by namespace and name.
+type objectIndex struct {
+	byKey map[string]*loader.Document
+}
+
+// indexObjects indexes the ConfigMaps and Secrets of the input. It is built
+// from all documents seen so far, which the expander keeps in x.known.
+func (x *expander) indexObjects() *objectIndex {
+	idx := &objectIndex{byKey: map[string]*loader.Document{}}
+	for _, d := range x.known {
+		if d.Kind != "ConfigMap" && d.Kind != "Secret" {
+			continue
+		}
+		ns := d.Namespace
+		if ns == "" {
+			ns = x.opts.DefaultNamespace
+		}
+		key := d.Kind + "/" + ns + "/" + d.Name
+		if _, dup := idx.byKey[key]; !dup {
+			idx.byKey[key] = d
+		}
+	}
+	return idx
+}
+
+func (idx *objectIndex) get(kind, ns, name string) *loader.Document {
+	return idx.byKey[kind+"/"+ns+"/"+name]
+}
+
+// note is a render-skipped finding on a HelmRelease field.
+func (x *expander) note(d *loader.Document, pointer, msg string) Finding {
+	file, r := d.Locate(pointer)
+	return Finding{Rule: RuleRenderSkipped, File: file, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn,
+		Path: pointer, Message: msg, Resource: resourceOf(d, x.opts.DefaultNamespace)}
+}
+
+func resourceOf(d *loader.Document, defaultNS string) *Resource {
+	ns := d.Namespace
+	if ns == "" {
+		ns = defaultNS
+	}
+	return &Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: ns, Name: d.Name}
+}
+
+func (x *expander) planSafely(d *loader.Document, objects *objectIndex, claimed map[string]bool) (p *releasePlan, fs []Finding) {
+	defer func() {
+		if r := recover(); r != nil {
+			p, fs = nil, []Finding{x.errorAt(d.File, 1, 1, fmt.Sprintf("internal error while reading HelmRelease %s (please report it): %v", d.Name, r))}
+		}
+	}()
+	return x.planRelease(d, objects, claimed)
+}
+
+func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed map[string]bool) (*releasePlan, []Finding) {
+	obj, ok := d.Decode()
+	if !ok {
+		return nil, nil
+	}
+	ns := d.Namespace
+	if ns == "" {
+		ns = x.opts.DefaultNamespace
+	}
+	label := ns + "/" + d.Name
+	var notes []Finding
+	skip := func(pointer, why string) (*releasePlan, []Finding) {
+		return nil, append(notes, x.note(d, pointer, fmt.Sprintf("HelmRelease %s is not rendered: %s; its chart's resources are not linted", label, why)))
+	}
+	if ref, ok := dig(obj, "spec", "chartRef").(map[string]any); ok {
+		kind, _ := ref["kind"].(string)
+		name, _ := ref["name"].(string)
+		return skip("/spec/chartRef", fmt.Sprintf("its chart comes from %s %s, which meshlint does not fetch (it works offline)", kind, name))
+	}
+	spec, _ := dig(obj, "spec", "chart", "spec").(map[string]any)
+	chartPath, _ := spec["chart"].(string)
+	src, _ := spec["sourceRef"].(map[string]any)
+	srcKind, _ := src["kind"].(string)
+	srcName, _ := src["name"].(string)
+	srcNS, _ := src["namespace"].(string)
+	if srcNS == "" {
+		srcNS = ns
+	}
+	if chartPath == "" || src == nil {
+		// Not a valid HelmRelease (Flux's schema requires both): nothing
+		// to resolve, and nothing to say beyond what Flux says.
+		return nil, nil
+	}
+	switch srcKind {
+	case "GitRepository", "Bucket":
+	default:
+		return skip("/spec/chart/spec/sourceRef", fmt.Sprintf("chart %s comes from %s %s/%s, which meshlint does not fetch (it works offline); vendor the chart and lint its directory, or point a GitRepository at a chart path in this repository", chartPath, srcKind, srcNS, srcName))
+	}
+	if repo, url, remotes := x.foreignRepository(d, srcKind, srcNS, srcName); repo != "" {
+		return skip("/spec/chart/spec/sourceRef", fmt.Sprintf("%s %s is %s, not the repository being linted (remote %s)", srcKind, repo, url, strings.Join(remotes, ", ")))
+	}
+	dir, candidates := x.resolveChart(d, chartPath)
+	switch {
+	case len(candidates) > 1:
+		return skip("/spec/chart/spec/chart", fmt.Sprintf("chart path %s of %s %s/%s could be any of %s; lint from the repository root", chartPath, srcKind, srcNS, srcName, strings.Join(candidates, ", ")))
+	case dir == "":
+		return skip("/spec/chart/spec/chart", fmt.Sprintf("chart path %s of %s %s/%s is not a chart directory relative to the input paths, the working directory or the Git work tree", chartPath, srcKind, srcNS, srcName))
+	}
+	claimed[dir] = true
+
+	job := chartJob{dir: dir, namespace: ns}
+	if t, _ := dig(obj, "spec", "targetNamespace").(string); t != "" {
+		job.namespace = t
+	}
+	job.release, _ = dig(obj, "spec", "releaseName").(string)
+	if job.release == "" {
+		job.release = d.Name
+		if t, _ := dig(obj, "spec", "targetNamespace").(string); t != "" {
+			job.release = t + "-" + d.Name
+		}
+	}
+	for i, f := range list(spec["valuesFiles"]) {
+		s, _ := f.(string)
+		p := x.resolveInSource(dir, chartPath, s)
+		if p == "" {
+			return skip("/spec/chart/spec/valuesFiles/"+strconv.Itoa(i), fmt.Sprintf("values file %s is not in the chart's source", s))
+		}
+		job.valuesFiles = append(job.valuesFiles, p)
+	}
+
+	vals := map[string]any{}
+	for i, e := range list(dig(obj, "spec", "valuesFrom")) {
+		ref, _ := e.(map[string]any)
+		pointer := "/spec/valuesFrom/" + strconv.Itoa(i)
+		kind, _ := ref["kind"].(string)
+		name, _ := ref["name"].(string)
+		key, _ := ref["valuesKey"].(string)
+		if key == "" {
+			key = "values.yaml"
+		}
+		target, _ := ref["targetPath"].(string)
+		optional, _ := ref["optional"].(bool)
+		raw, found := x.valuesFrom(objects, kind, ns, name, key)
+		if !found {
+			what := fmt.Sprintf("%s %s/%s (key %s)", kind, ns, name, key)
+			if optional {
+				notes = append(notes, x.note(d, pointer, fmt.Sprintf("HelmRelease %s is rendered without its optional values from %s, which is not in the input", label, what)))
+				continue
+			}
+			return skip(pointer, fmt.Sprintf("%s, which it takes values from, is not in the input (meshlint reads only ConfigMaps and Secrets in the input)", what))
+		}
+		if target != "" {
+			if err := strvals.ParseInto(target+"="+raw, vals); err != nil {
+				return skip(pointer, fmt.Sprintf("targetPath %s cannot be set: %v", target, err))
+			}
+			continue
+		}
+		v, err := chartutil.ReadValues([]byte(raw))
+		if err != nil {
+			return skip(pointer, fmt.Sprintf("the values in %s %s/%s (key %s) are not valid YAML: %v", kind, ns, name, key, err))
+		}
+		vals = mergeMaps(vals, v)
+	}
+	if v, ok := dig(obj, "spec", "values").(map[string]any); ok {
+		vals = mergeMaps(vals, v)
+	}
+	job.values = vals
+
+	p := &releasePlan{doc: d, job: job, label: label}
+	c := container{x: x, locate: d.Locate}
+	for i, pr := range list(dig(obj, "spec", "postRenderers")) {
+		k, ok := dig(pr, "kustomize").(map[string]any)
+		if !ok {
+			continue
+		}
+		base := "/spec/postRenderers/" + strconv.Itoa(i) + "/kustomize"
+		p.postSpec = append(p.postSpec, k)
+		var mine []*patchSource
+		for j, e := range list(k["patches"]) {
+			m, _ := e.(map[string]any)
+			if s, ok := m["patch"].(string); ok {
+				mine = append(mine, newPatch(selectorFrom(m["target"]), c.inline(base+"/patches/"+strconv.Itoa(j)+"/patch", s)))
+			}
+		}
+		for j, e := range list(k["patchesStrategicMerge"]) {
+			mine = append(mine, newPatch(nil, []patchDoc{c.field(base+"/patchesStrategicMerge/"+strconv.Itoa(j), e)}))
+		}
+		for j, e := range list(k["patchesJson6902"]) {
+			m, _ := e.(map[string]any)
+			mine = append(mine, newPatch(selectorFrom(m["target"]), []patchDoc{c.field(base+"/patchesJson6902/"+strconv.Itoa(j)+"/patch", m["patch"])}))
+		}
+		for j := len(mine) - 1; j >= 0; j-- { // later patches win
+			p.post = append([]*patchSource{mine[j]}, p.post...)
+		}
+	}
+	return p, notes
+}
+
+// valuesFrom reads a values key of a ConfigMap or Secret in the input.
+func (x *expander) valuesFrom(objects *objectIndex, kind, ns, name, key string) (string, bool) {
+	d := objects.get(kind, ns, name)
+	if d == nil {
+		return "", false
+	}
+	obj, ok := d.Decode()
+	if !ok {
+		return "", false
+	}
+	if s, ok := dig(obj, "data", key).(string); ok && kind == "ConfigMap" {
+		return s, true
+	}
+	if kind == "Secret" {
+		if s, ok := dig(obj, "stringData", key).(string); ok {
+			return s, true
+		}
+		if s, ok := dig(obj, "data", key).(string); ok {
+			if b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s)); err == nil {
+				return string(b), true
+			}
+		}
+	}
+	return "", false
+}
+
+// resolveChart finds the chart directory a GitRepository path names. The
+// bases tried are the input paths, the working directory and the Git work
+// tree that holds the HelmRelease; more than one distinct chart is
+// ambiguous.
+func (x *expander) resolveChart(d *loader.Document, chartPath string) (string, []string) {
+	var bases []string
+	for _, p := range x.opts.Paths {
+		if p == "-" {
+			continue
+		}
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			p = filepath.Dir(p)
+		}
+		bases = append(bases, p)
+	}
+	bases = append(bases, x.workDir)
+	file := d.File
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(x.workDir, filepath.FromSlash(file))
+	}
+	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
+		if exists(filepath.Join(dir, ".git")) {
+			bases = append(bases, dir)
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	seen := map[string]bool{}
+	var found []string
+	for _, b := range bases {
+		dir, err := filepath.Abs(filepath.Join(b, filepath.FromSlash(chartPath)))
+		if err != nil || seen[dir] || !isFile(filepath.Join(dir, "Chart.yaml")) {
+			continue
+		}
+		seen[dir] = true
+		found = append(found, dir)
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	sort.Strings(found)
+	display := make([]string, len(found))
+	for i, f := range found {
+		display[i] = x.display(f)
+	}
+	return "", display
+}
+
+// resolveInSource resolves a valuesFiles entry: a path in the source, like
+// the chart path (so relative to the source root the chart path was
+// resolved against).
+func (x *expander) resolveInSource(chartDir, chartPath, file string) string {
+	root := chartDir
+	for _, tok := range strings.Split(filepath.ToSlash(filepath.Clean(chartPath)), "/") {
+		if tok != "." && tok != "" {
+			root = filepath.Dir(root)
+		}
+	}
+	p := filepath.Join(root, filepath.FromSlash(file))
+	if isFile(p) {
+		return p
+	}
+	return ""
+}
+
+// releaseBatch renders a HelmRelease's chart with its values and applies
+// its post-renderers.
+func (x *expander) releaseBatch(p *releasePlan) batch {
+	co := x.renderChart(p.job)
+	origin := fmt.Sprintf("rendered from Helm chart %s for HelmRelease %s", x.display(p.job.dir), p.label)
+	b := batch{findings: co.findings}
+	var docs []*loader.Document
+	for _, o := range co.outputs {
+		ds, problems := loader.ParseRendered(x.templateRendered(o, origin, p.job.namespace), x.opts.Limits)
+		docs = append(docs, ds...)
+		b.problems = append(b.problems, problems...)
+	}
+	if len(p.postSpec) == 0 || len(docs) == 0 {
+		b.docs = docs
+		return b
+	}
+	post, err := x.postRender(p, docs, origin+", with its postRenderers")
+	if err != nil {
+		file, r := p.doc.Locate("/spec/postRenderers")
+		b.findings = append(b.findings, Finding{Rule: RuleRenderError, File: file, Line: r.Line, Column: r.Column,
+			EndLine: r.EndLine, EndColumn: r.EndColumn, Path: "/spec/postRenderers", Resource: resourceOf(p.doc, x.opts.DefaultNamespace),
+			Message: fmt.Sprintf("the postRenderers of HelmRelease %s do not apply: %s; the chart is linted without them", p.label, x.relative(oneLine(err.Error())))})
+		b.docs = docs
+		return b
+	}
+	b.docs = post
+	return b
+}
+
+const sourceAnnotation = "meshlint.io/render-source"
+
+// postRender applies the Kustomize post-renderers of a HelmRelease to its
+// rendered documents, in memory, as Flux does. Each object is tagged with
+// an annotation so that its output can be traced to its template, and a
+// field written by a post-renderer patch is located in the HelmRelease.
+func (x *expander) postRender(p *releasePlan, docs []*loader.Document, origin string) ([]*loader.Document, error) {
+	var stream strings.Builder
+	for i, d := range docs {
+		obj, ok := d.Decode()
+		if !ok {
+			continue
+		}
+		obj = copyMap(obj)
+		meta, _ := obj["metadata"].(map[string]any)
+		if meta == nil {
+			continue
+		}
+		anns, _ := meta["annotations"].(map[string]any)
+		if anns == nil {
+			anns = map[string]any{}
+			meta["annotations"] = anns
+		}
+		anns[sourceAnnotation] = strconv.Itoa(i)
+		y, err := sigsyaml.Marshal(obj)
+		if err != nil {
+			return nil, err
+		}
+		stream.WriteString("---\n")
+		stream.Write(y)
+	}
+	fs := filesys.MakeFsInMemory()
+	if err := fs.WriteFile("/resources.yaml", []byte(stream.String())); err != nil {
+		return nil, err
+	}
+	var ks []string
+	for _, k := range p.postSpec {
+		kz := map[string]any{"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": []any{"resources.yaml"}}
+		// Flux gives strategic-merge and JSON 6902 patches as objects;
+		// kustomize reads them as patch text.
+		patches := append([]any{}, list(k["patches"])...)
+		for _, e := range list(k["patchesStrategicMerge"]) {
+			j, err := sigsyaml.Marshal(e)
+			if err != nil {
+				return nil, err
+			}
+			patches = append(patches, map[string]any{"patch": string(j)})
+		}
+		for _, e := range list(k["patchesJson6902"]) {
+			j, err := sigsyaml.Marshal(dig(e, "patch"))
+			if err != nil {
+				return nil, err
+			}
+			entry := map[string]any{"patch": string(j)}
+			if t := dig(e, "target"); t != nil {
+				entry["target"] = t
+			}
+			patches = append(patches, entry)
+		}
+		if len(patches) > 0 {
+			kz["patches"] = patches
+		}
+		if v, ok := k["images"]; ok {
+			kz["images"] = v
+		}
+		y, err := sigsyaml.Marshal(kz)
+		if err != nil {
+			return nil, err
+		}
+		ks = append(ks, string(y))
+	}
+	// Each post-renderer applies to the previous one's output.
+	var out []map[string]any
+	for _, k := range ks {
+		if err := fs.WriteFile("/kustomization.yaml", []byte(k)); err != nil {
+			return nil, err
+		}
+		var y []byte
+		err := runKustomize(fs, "/", func(m resmap.ResMap) error {
+			var err error
+			if y, err = m.AsYaml(); err != nil {
+				return err
+			}
+			out = nil
+			for _, r := range m.Resources() {
+				obj, err := r.Map()
+				if err != nil {
+					return err
+				}
+				out = append(out, obj)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := fs.WriteFile("/resources.yaml", y); err != nil {
+			return nil, err
+		}
+	}
+	var result []*loader.Document
+	for _, obj := range out {
+		var orig *loader.Document
+		if meta, ok := obj["metadata"].(map[string]any); ok {
+			if anns, ok := meta["annotations"].(map[string]any); ok {
+				if s, ok := anns[sourceAnnotation].(string); ok {
+					if i, err := strconv.Atoi(s); err == nil && i >= 0 && i < len(docs) {
+						orig = docs[i]
+					}
+				}
+				delete(anns, sourceAnnotation)
+				if len(anns) == 0 {
+					delete(meta, "annotations")
+				}
+			}
+		}
+		y, err := sigsyaml.Marshal(obj)
+		if err != nil {
+			return nil, err
+		}
+		var mine []*patchSource
+		for _, ps := range p.post {
+			if ps.applies(obj) {
+				mine = append(mine, ps)
+			}
+		}
+		file, hr := p.doc.Locate("")
+		if orig != nil {
+			file = orig.File
+		}
+		ds, _ := loader.ParseRendered(loader.Rendered{File: file, Text: string(y), Origin: origin, Namespace: p.job.namespace,
+			Line: func(int) int { return hr.Line },
+			Locate: func(d *loader.Document, pointer string, _ loader.Range) (string, loader.Range) {
+				if o, ok := d.Decode(); ok {
+					for _, ps := range mine {
+						if f, r, ok := ps.writes(o, pointer); ok {
+							return f, r
+						}
+					}
+				}
+				if orig != nil {
+					return orig.Locate(pointer)
+				}
+				return p.doc.Locate("/spec/postRenderers")
+			}}, x.opts.Limits)
+		result = append(result, ds...)
+	}
+	return result, nil
+}
+
+// foreignRepository reports a GitRepository in the input whose URL is not a
+// remote of the Git work tree holding the HelmRelease: its chart path names
+// a directory of another repository, and resolving it here would render the
+// wrong chart. Without the GitRepository or the work tree's remotes, the
+// source is taken to be this repository.
+func (x *expander) foreignRepository(d *loader.Document, kind, ns, name string) (string, string, []string) {
+	if kind != "GitRepository" {
+		return "", "", nil
+	}
+	var url string
+	for _, o := range x.known {
+		if o.Kind == kind && o.Name == name && strings.HasPrefix(o.APIVersion, "source.toolkit.fluxcd.io/") && (o.Namespace == ns || o.Namespace == "" && ns == x.opts.DefaultNamespace) {
+			if obj, ok := o.Decode(); ok {
+				url, _ = dig(obj, "spec", "url").(string)
+			}
+			break
+		}
+	}
+	if url == "" {
+		return "", "", nil
+	}
+	root := x.gitRoot(d)
+	if root == "" {
+		return "", "", nil
+	}
+	remotes := gitRemotes(root)
+	if len(remotes) == 0 {
+		return "", "", nil
+	}
+	for _, r := range remotes {
+		if normalizeGitURL(r) == normalizeGitURL(url) {
+			return "", "", nil
+		}
+	}
+	return ns + "/" + name, url, remotes
+}
+
+// gitRoot is the Git work tree holding a document's file, or "".
+func (x *expander) gitRoot(d *loader.Document) string {
+	file := d.File
+	if !filepath.IsAbs(file) {
+		file = filepath.Join(x.workDir, filepath.FromSlash(file))
+	}
+	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
+		if exists(filepath.Join(dir, ".git")) {
+			return dir
+		}
+		if filepath.Dir(dir) == dir {
+			return ""
+		}
+	}
+}
+
+// gitRemotes reads the remote URLs of a work tree from .git/config.
+func gitRemotes(root string) []string {
+	gitDir := filepath.Join(root, ".git")
+	if data, err := os.ReadFile(gitDir); err == nil { // a worktree or submodule: "gitdir: <path>"
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir:"); ok {
+			gitDir = strings.TrimSpace(rest)
+			if !filepath.IsAbs(gitDir) {
+				gitDir = filepath.Join(root, gitDir)
+			}
+			if common, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+				gitDir = filepath.Join(gitDir, strings.TrimSpace(string(common)))
+			}
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(gitDir, "config"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	inRemote := false
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			inRemote = strings.HasPrefix(line, "[remote ")
+			continue
+		}
+		if k, v, ok := strings.Cut(line, "="); ok && inRemote && strings.TrimSpace(k) == "url" {
+			out = append(out, strings.TrimSpace(v))
+		}
+	}
+	return out
+}
+
+// normalizeGitURL reduces the spellings of one repository's URL to
+// host/path: https://github.com/a/b.git, git@github.com:a/b and
+// ssh://git@github.com/a/b are the same repository.
+func normalizeGitURL(u string) string {
+	u = strings.TrimSpace(u)
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	} else if at := strings.Index(u, "@"); at >= 0 && strings.Contains(u[at:], ":") {
+		u = strings.Replace(u, ":", "/", 1)
+	}
+	if at := strings.Index(u, "@"); at >= 0 && at < strings.Index(u+"/", "/") {
+		u = u[at+1:]
+	}
+	u = strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git")
+	if host, path, ok := strings.Cut(u, "/"); ok {
+		if h, _, ok := strings.Cut(host, ":"); ok && !strings.Contains(path, ":") {
+			host = h // a port
+		}
+		return strings.ToLower(host) + "/" + path
+	}
+	return strings.ToLower(u)
+}

@@ -1,0 +1,425 @@
+package render
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"helm.sh/helm/v3/pkg/chart"
+	helmloader "helm.sh/helm/v3/pkg/chart/loader"
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/engine"
+
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+// chartJob is one rendering of a Helm chart: a chart directory in the input,
+// or the chart of a Flux HelmRelease.
+type chartJob struct {
+	dir       string         // chart directory
+	values    map[string]any // user values, merged over the chart's values.yaml
+	release   string         // "" means the chart's name
+	namespace string
+	origin    string // how findings describe it; "" means "Helm chart <dir>"
+	// valuesFiles replace the chart's values.yaml (HelmRelease
+	// spec.chart.spec.valuesFiles), in order.
+	valuesFiles []string
+}
+
+// templateOutput is what one template of a chart rendered to.
+type templateOutput struct {
+	key   string // the template's name in the engine: <chart>/templates/x.yaml (the "# Source:" header)
+	file  string // display path of the template file, or of the chart archive holding it
+	text  string
+	lines []int // template line of each rendered line; nil maps every line to 1
+}
+
+// chartOutput is a rendered chart.
+type chartOutput struct {
+	name      string // the chart's name
+	release   string
+	outputs   []templateOutput
+	findings  []Finding
+	chartFile string // display path of Chart.yaml
+}
+
+// extraAPIVersions are offered to .Capabilities.APIVersions on top of Helm's
+// defaults: charts commonly render their ServiceMonitors, PodMonitors and
+// PeerAuthentications only when the cluster serves those APIs, and the
+// clusters meshlint checks do. (helm template's --api-versions.)
+var extraAPIVersions = []string{
+	"monitoring.coreos.com/v1", "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PodMonitor",
+	"monitoring.coreos.com/v1/Prometheus", "monitoring.coreos.com/v1/PrometheusRule", "monitoring.coreos.com/v1/Probe",
+	"monitoring.coreos.com/v1/Alertmanager", "monitoring.coreos.com/v1alpha1", "monitoring.coreos.com/v1alpha1/ScrapeConfig",
+	"security.istio.io/v1", "security.istio.io/v1beta1", "security.istio.io/v1/PeerAuthentication",
+	"security.istio.io/v1beta1/PeerAuthentication", "security.istio.io/v1/AuthorizationPolicy",
+	"security.istio.io/v1beta1/AuthorizationPolicy", "networking.istio.io/v1", "networking.istio.io/v1beta1",
+	"networking.istio.io/v1alpha3",
+}
+
+func capabilities() *chartutil.Capabilities {
+	caps := *chartutil.DefaultCapabilities
+	caps.APIVersions = append(append(chartutil.VersionSet{}, chartutil.DefaultCapabilities.APIVersions...), extraAPIVersions...)
+	return &caps
+}
+
+// renderChart renders a chart the way `helm template` does, without a
+// cluster. Errors become render-error findings; it never fails.
+func (x *expander) renderChart(job chartJob) (out chartOutput) {
+	out.chartFile = x.display(filepath.Join(job.dir, "Chart.yaml"))
+	defer func() {
+		if r := recover(); r != nil {
+			out.outputs = nil
+			out.findings = append(out.findings, x.errorAt(out.chartFile, 1, 1,
+				fmt.Sprintf("internal error while rendering Helm chart %s (please report it): %v", x.display(job.dir), r)))
+		}
+	}()
+	ch, err := helmloader.Load(job.dir)
+	if err != nil {
+		out.findings = append(out.findings, x.errorAt(out.chartFile, 1, 1,
+			fmt.Sprintf("cannot load Helm chart %s: %v", x.display(job.dir), err)))
+		return out
+	}
+	out.name = ch.Name()
+	out.release = job.release
+	if out.release == "" {
+		out.release = x.opts.ReleaseName
+	}
+	if out.release == "" {
+		out.release = ch.Name()
+	}
+	if out.release == "" {
+		out.release = "release"
+	}
+	files := templateFiles(ch, job.dir)
+	if missing := x.missingDependencies(ch, job.dir); len(missing) > 0 {
+		out.findings = append(out.findings, missing...)
+		return out
+	}
+	if len(job.valuesFiles) > 0 {
+		vals := map[string]any{}
+		for _, f := range job.valuesFiles {
+			v, err := chartutil.ReadValuesFile(f)
+			if err != nil {
+				out.findings = append(out.findings, x.errorAt(x.display(f), 1, 1, fmt.Sprintf("cannot read values file %s: %v", x.display(f), err)))
+				return out
+			}
+			vals = mergeMaps(vals, v)
+		}
+		ch.Values = vals
+	}
+	vals := copyMap(job.values)
+	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
+		out.findings = append(out.findings, x.errorAt(out.chartFile, 1, 1,
+			fmt.Sprintf("cannot resolve the dependencies of Helm chart %s: %v", x.display(job.dir), err)))
+		return out
+	}
+	options := chartutil.ReleaseOptions{Name: out.release, Namespace: job.namespace, Revision: 1, IsInstall: true}
+	renderValues, err := chartutil.ToRenderValues(ch, vals, options, capabilities())
+	if err != nil {
+		file := out.chartFile
+		if _, serr := os.Stat(filepath.Join(job.dir, "values.schema.json")); serr == nil {
+			file = x.display(filepath.Join(job.dir, "values.schema.json"))
+		}
+		out.findings = append(out.findings, x.errorAt(file, 1, 1,
+			fmt.Sprintf("the values of Helm chart %s are not valid: %v", x.display(job.dir), oneLine(err.Error()))))
+		return out
+	}
+
+	templates := chartTemplates(ch)
+	var rendered map[string]string
+	// A template that fails is reported and left out, and the chart is
+	// rendered again, so one broken template does not hide the others.
+	for attempts := len(templates) + 1; attempts > 0; attempts-- {
+		rendered, err = engine.Engine{}.Render(ch, renderValues)
+		if err == nil {
+			break
+		}
+		f, drop := x.templateError(err, templates, files, out.chartFile)
+		if drop == "" || templates[drop] == nil {
+			f.Message += "; the chart's other templates were not rendered"
+			out.findings = append(out.findings, f)
+			return out
+		}
+		out.findings = append(out.findings, f)
+		removeTemplate(templates[drop])
+		delete(templates, drop)
+	}
+	if err != nil {
+		return out
+	}
+	keys := make([]string, 0, len(rendered))
+	for k := range rendered {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		text := rendered[k]
+		if path.Base(k) == "NOTES.txt" || strings.TrimSpace(text) == "" {
+			continue
+		}
+		t := templates[k]
+		o := templateOutput{key: k, text: text, file: out.chartFile}
+		if t != nil {
+			if loc, ok := files[t.file]; ok {
+				o.file = x.display(loc.path)
+				if !loc.archive {
+					o.lines = mapLines(string(t.file.Data), text)
+				}
+			}
+		}
+		out.outputs = append(out.outputs, o)
+	}
+	return out
+}
+
+// templateRef is a template of a chart or of one of its subcharts.
+type templateRef struct {
+	chart *chart.Chart
+	file  *chart.File
+}
+
+// chartTemplates lists every template by its engine name, after the
+// dependencies were processed (disabled ones are gone, aliases renamed).
+func chartTemplates(ch *chart.Chart) map[string]*templateRef {
+	out := map[string]*templateRef{}
+	var walk func(c *chart.Chart)
+	walk = func(c *chart.Chart) {
+		for _, t := range c.Templates {
+			if t != nil {
+				out[path.Join(c.ChartFullPath(), t.Name)] = &templateRef{chart: c, file: t}
+			}
+		}
+		for _, d := range c.Dependencies() {
+			walk(d)
+		}
+	}
+	walk(ch)
+	return out
+}
+
+func removeTemplate(t *templateRef) {
+	kept := make([]*chart.File, 0, len(t.chart.Templates)) // alias copies share the array
+	for _, f := range t.chart.Templates {
+		if f != t.file {
+			kept = append(kept, f)
+		}
+	}
+	t.chart.Templates = kept
+}
+
+// fileLocation is where a template lives on disk.
+type fileLocation struct {
+	path    string // the template file, or the archive holding it
+	archive bool
+}
+
+// templateFiles maps every template of a loaded chart and its vendored
+// subcharts to its file. Subcharts are found in charts/ by their name (a
+// directory's Chart.yaml, or an archive name-version.tgz). Templates are
+// keyed by their *chart.File, which alias copies of a subchart share.
+func templateFiles(ch *chart.Chart, dir string) map[*chart.File]fileLocation {
+	out := map[*chart.File]fileLocation{}
+	var walk func(c *chart.Chart, loc string, archive bool)
+	walk = func(c *chart.Chart, loc string, archive bool) {
+		for _, t := range c.Templates {
+			if archive {
+				out[t] = fileLocation{path: loc, archive: true}
+			} else {
+				out[t] = fileLocation{path: filepath.Join(loc, filepath.FromSlash(t.Name))}
+			}
+		}
+		if len(c.Dependencies()) == 0 {
+			return
+		}
+		var subdirs map[string]string
+		var tgz []string
+		if !archive {
+			subdirs = map[string]string{}
+			entries, _ := os.ReadDir(filepath.Join(loc, "charts"))
+			for _, e := range entries {
+				p := filepath.Join(loc, "charts", e.Name())
+				if e.IsDir() {
+					if md, err := chartutil.LoadChartfile(filepath.Join(p, "Chart.yaml")); err == nil {
+						if _, seen := subdirs[md.Name]; !seen {
+							subdirs[md.Name] = p
+						}
+					}
+				} else if strings.HasSuffix(e.Name(), ".tgz") {
+					tgz = append(tgz, p)
+				}
+			}
+		}
+		for _, d := range c.Dependencies() {
+			switch {
+			case archive:
+				walk(d, loc, true)
+			case subdirs[d.Name()] != "":
+				walk(d, subdirs[d.Name()], false)
+			default:
+				found := ""
+				for _, p := range tgz {
+					if d.Metadata != nil && filepath.Base(p) == d.Name()+"-"+d.Metadata.Version+".tgz" {
+						found = p
+					}
+				}
+				if found == "" {
+					found = filepath.Join(loc, "charts")
+				}
+				walk(d, found, true)
+			}
+		}
+	}
+	walk(ch, dir, false)
+	return out
+}
+
+// missingDependencies reports the dependencies that Chart.yaml lists but
+// charts/ does not hold, as `helm install` refuses to render without them.
+func (x *expander) missingDependencies(ch *chart.Chart, dir string) []Finding {
+	if ch.Metadata == nil || len(ch.Metadata.Dependencies) == 0 {
+		return nil
+	}
+	var missing []Finding
+	chartFile := filepath.Join(dir, "Chart.yaml")
+	var src []*loader.SourceDocument
+	for i, req := range ch.Metadata.Dependencies {
+		found := false
+		for _, d := range ch.Dependencies() {
+			if d.Name() == req.Name {
+				found = true
+				break
+			}
+		}
+		if found {
+			continue
+		}
+		if src == nil {
+			src, _ = loader.ReadSource(chartFile, x.opts.Limits)
+		}
+		r := loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
+		if len(src) > 0 {
+			r, _ = src[0].Lookup("/dependencies/" + strconv.Itoa(i))
+		}
+		where := req.Repository
+		if where == "" {
+			where = "no repository given"
+		}
+		missing = append(missing, Finding{Rule: RuleRenderError, File: x.display(chartFile), Line: r.Line, Column: r.Column,
+			EndLine: r.EndLine, EndColumn: r.EndColumn, Path: "/dependencies/" + strconv.Itoa(i),
+			Message: fmt.Sprintf("Helm chart %s depends on chart %s %s (%s), which is not in its charts/ directory; run `helm dependency build %s` and commit the result, or vendor the chart",
+				x.display(dir), req.Name, req.Version, where, x.display(dir))})
+	}
+	return missing
+}
+
+// Helm reports template errors as "template: NAME:LINE:COL: ...", "parse
+// error at (NAME:LINE): ..." or "execution error at (NAME:LINE:COL): ...",
+// nested for errors inside included templates.
+var templateErrorAt = regexp.MustCompile(`(?:template: |error at \(|error in \()([^\s:()]+):(\d+)(?::(\d+))?`)
+var executing = regexp.MustCompile(`executing "([^"]+)"`)
+
+// templateError turns a Helm rendering error into a finding at the failing
+// template line (the innermost one, for errors inside included templates)
+// and names the template to leave out on the next attempt.
+func (x *expander) templateError(err error, templates map[string]*templateRef, files map[*chart.File]fileLocation, chartFile string) (Finding, string) {
+	msg := oneLine(err.Error())
+	f := x.errorAt(chartFile, 1, 1, "Helm template does not render: "+msg)
+	locs := templateErrorAt.FindAllStringSubmatch(msg, -1)
+	if len(locs) > 0 {
+		in := locs[len(locs)-1]
+		if t := templates[in[1]]; t != nil {
+			if loc, ok := files[t.file]; ok {
+				line, _ := strconv.Atoi(in[2])
+				col, _ := strconv.Atoi(in[3])
+				if loc.archive {
+					line, col = 1, 1
+					f.Message += " (template " + in[1] + " inside the chart archive)"
+				}
+				if col < 1 {
+					col = 1
+				}
+				f.File, f.Line, f.Column, f.EndLine, f.EndColumn = x.display(loc.path), line, col, line, col+1
+			}
+		}
+	}
+	// The template to leave out is the one being rendered: the outermost
+	// location or "executing" name that is not a partial.
+	candidates := []string{}
+	for _, l := range locs {
+		candidates = append(candidates, l[1])
+	}
+	for _, e := range executing.FindAllStringSubmatch(msg, -1) {
+		candidates = append(candidates, e[1])
+	}
+	for _, c := range candidates {
+		if templates[c] != nil && !strings.HasPrefix(path.Base(c), "_") {
+			return f, c
+		}
+	}
+	return f, ""
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// mergeMaps merges b over a, recursing into maps, as Helm merges values
+// files.
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if bm, ok := asMap(v); ok {
+			if am, ok := asMap(out[k]); ok {
+				out[k] = mergeMaps(am, bm)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func asMap(v any) (map[string]any, bool) {
+	switch m := v.(type) {
+	case map[string]any:
+		return m, true
+	case chartutil.Values:
+		return m, true
+	}
+	return nil, false
+}
+
+// copyMap deep-copies values, so that concurrent renderings never share
+// maps Helm might write to.
+func copyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = copyValue(v)
+	}
+	return out
+}
+
+func copyValue(v any) any {
+	switch c := v.(type) {
+	case map[string]any:
+		return copyMap(c)
+	case chartutil.Values:
+		return copyMap(c)
+	case []any:
+		out := make([]any, len(c))
+		for i, e := range c {
+			out[i] = copyValue(e)
+		}
+		return out
+	}
+	return v
+}

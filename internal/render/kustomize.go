@@ -1,0 +1,444 @@
+package render
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	yaml "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+// kustomizeMu serializes krusty builds: kustomize mutates package-global
+// state (the OpenAPI schema, plugin factories) that is not safe for
+// concurrent use (kubernetes-sigs/kustomize#3659). Builds are fast; the
+// parsing of their output still runs in parallel.
+var kustomizeMu sync.Mutex
+
+// runKustomize runs a build under kustomizeMu. kustomize prints deprecation
+// warnings ("'patchesStrategicMerge' is deprecated") straight to os.Stderr,
+// without saying which file they are about; they are not meshlint's
+// diagnostics, so they are dropped while the build runs.
+func runKustomize(fs filesys.FileSystem, dir string, use func(resmap.ResMap) error) error {
+	kustomizeMu.Lock()
+	defer kustomizeMu.Unlock()
+	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		saved := os.Stderr
+		os.Stderr = null
+		defer func() {
+			os.Stderr = saved
+			null.Close()
+		}()
+	}
+	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, dir)
+	if err != nil {
+		return err
+	}
+	return use(m)
+}
+
+// kustomizationFile is the kustomization file of dir, or "".
+func kustomizationFile(dir string) string {
+	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+		if p := filepath.Join(dir, name); isFile(p) {
+			return p
+		}
+	}
+	return ""
+}
+
+func isKustomizationName(name string) bool {
+	return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization"
+}
+
+// readKustomization decodes a kustomization file.
+func (x *expander) readKustomization(path string) (map[string]any, *loader.SourceDocument) {
+	docs, err := loader.ReadSource(path, x.opts.Limits)
+	if err != nil || len(docs) == 0 {
+		return nil, nil
+	}
+	m, _ := docs[0].Value.(map[string]any)
+	return m, docs[0]
+}
+
+// localDirs are the directories a kustomization builds on (resources, bases
+// and components that are local directories).
+func localDirs(dir string, k map[string]any) []string {
+	var out []string
+	for _, key := range []string{"resources", "bases", "components"} {
+		for _, e := range list(k[key]) {
+			s, ok := e.(string)
+			if !ok || s == "" {
+				continue
+			}
+			p := filepath.Join(dir, filepath.FromSlash(s))
+			if info, err := os.Stat(p); err == nil && info.IsDir() {
+				if abs, err := filepath.Abs(p); err == nil {
+					out = append(out, abs)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// topRoots keeps the Kustomize roots that no other root in the input builds
+// on (directly or through bases outside the input): an overlay's base is
+// linted as the overlay builds it, not a second time on its own. Components
+// are never built alone.
+func (x *expander) topRoots(roots []loader.Root) ([]loader.Root, []loader.Skip) {
+	used := map[string]string{} // abs dir -> root that uses it
+	for _, r := range roots {
+		abs, _ := filepath.Abs(r.Dir)
+		seen := map[string]bool{abs: true}
+		queue := []string{abs}
+		for len(queue) > 0 && len(seen) < 10000 {
+			dir := queue[0]
+			queue = queue[1:]
+			f := kustomizationFile(dir)
+			if f == "" {
+				continue
+			}
+			k, _ := x.readKustomization(f)
+			for _, d := range localDirs(dir, k) {
+				if !seen[d] {
+					seen[d] = true
+					queue = append(queue, d)
+					if _, ok := used[d]; !ok {
+						used[d] = r.Display
+					}
+				}
+			}
+		}
+	}
+	var keep []loader.Root
+	var skipped []loader.Skip
+	for _, r := range roots {
+		abs, _ := filepath.Abs(r.Dir)
+		if by, ok := used[abs]; ok {
+			skipped = append(skipped, loader.Skip{File: r.File, Reason: "Kustomize base of " + by + ", linted as that root builds it"})
+			continue
+		}
+		if k, _ := x.readKustomization(kustomizationFile(r.Dir)); k != nil && k["kind"] == "Component" {
+			skipped = append(skipped, loader.Skip{File: r.File, Reason: "Kustomize component, linted through the kustomizations that use it"})
+			continue
+		}
+		keep = append(keep, r)
+	}
+	return keep, skipped
+}
+
+// buildFS is the real filesystem, except that the kustomization files it
+// serves are adjusted for an offline, in-process build: the root's turns on
+// origin annotations, and helm chart inflation (which runs the helm binary)
+// and remote bases (which need the network) are left out, each with a
+// render-skipped note.
+type buildFS struct {
+	filesys.FileSystem
+	x        *expander
+	rootFile string // absolute path of the root's kustomization file
+	notes    []Finding
+	noted    map[string]bool
+}
+
+func (f *buildFS) ReadFile(path string) ([]byte, error) {
+	data, err := f.FileSystem.ReadFile(path)
+	if err != nil || !isKustomizationName(filepath.Base(path)) {
+		return data, err
+	}
+	return f.adjust(path, data), nil
+}
+
+var remoteRef = regexp.MustCompile(`^(https?://|git@|ssh://|git::|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=|\.git(//|$)`)
+
+func (f *buildFS) adjust(path string, data []byte) []byte {
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return data // kustomize reports it
+	}
+	m := doc.Content[0]
+	display := f.x.display(path)
+	note := func(n *yaml.Node, msg string) {
+		key := display + ":" + strconv.Itoa(n.Line) + ":" + strconv.Itoa(n.Column)
+		if f.noted[key] {
+			return
+		}
+		f.noted[key] = true
+		f.notes = append(f.notes, Finding{Rule: RuleRenderSkipped, File: display, Line: n.Line, Column: n.Column,
+			EndLine: n.Line, EndColumn: n.Column + len(n.Value), Message: msg})
+	}
+	changed := false
+	dir := filepath.Dir(path)
+	for i := 0; i+1 < len(m.Content); {
+		k, v := m.Content[i], m.Content[i+1]
+		switch k.Value {
+		case "helmCharts", "helmChartInflationGenerator", "helmGlobals":
+			if k.Value != "helmGlobals" {
+				note(k, fmt.Sprintf("%s in %s are inflated by running the helm binary, which meshlint does not do; the rest of the kustomization is linted, and the charts can be linted as chart directories or through a HelmRelease", k.Value, display))
+			}
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			changed = true
+			continue
+		case "resources", "bases", "components":
+			if v.Kind == yaml.SequenceNode {
+				kept := v.Content[:0]
+				for _, e := range v.Content {
+					if e.Kind == yaml.ScalarNode && remoteRef.MatchString(e.Value) && !exists(filepath.Join(dir, e.Value)) {
+						note(e, fmt.Sprintf("remote %s %s is not fetched (meshlint works offline); the rest of the kustomization is linted", strings.TrimSuffix(k.Value, "s"), e.Value))
+						changed = true
+						continue
+					}
+					kept = append(kept, e)
+				}
+				v.Content = kept
+			}
+		}
+		i += 2
+	}
+	if same, _ := filepath.Abs(path); same == f.rootFile {
+		var meta *yaml.Node
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == "buildMetadata" && m.Content[i+1].Kind == yaml.SequenceNode {
+				meta = m.Content[i+1]
+			}
+		}
+		if meta == nil {
+			meta = &yaml.Node{Kind: yaml.SequenceNode}
+			m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"}, meta)
+		}
+		has := false
+		for _, e := range meta.Content {
+			has = has || e.Value == "originAnnotations"
+		}
+		if !has {
+			meta.Content = append(meta.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "originAnnotations"})
+			changed = true
+		}
+	}
+	if !changed {
+		return data
+	}
+	out, err := yaml.Marshal(m)
+	if err != nil {
+		return data
+	}
+	return out
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// buildKustomization builds a Kustomize root in process, on the real
+// filesystem, with plugins, helm and the network off.
+func (x *expander) buildKustomization(root loader.Root) (out batch) {
+	dir, _ := filepath.Abs(root.Dir)
+	kfile := kustomizationFile(dir)
+	defer func() {
+		if r := recover(); r != nil {
+			out = batch{findings: []Finding{x.errorAt(root.File, 1, 1,
+				fmt.Sprintf("internal error while building Kustomize root %s (please report it): %v", root.Display, r))}}
+		}
+	}()
+	fs := &buildFS{FileSystem: filesys.MakeFsOnDisk(), x: x, rootFile: kfile, noted: map[string]bool{}}
+	var resources []*resource.Resource
+	var origins []*resource.Origin
+	var texts []string
+	err := runKustomize(fs, dir, func(m resmap.ResMap) error {
+		resources = m.Resources()
+		for _, r := range resources {
+			o, _ := r.GetOrigin()
+			origins = append(origins, o)
+		}
+		if err := m.RemoveOriginAnnotations(); err != nil {
+			return err
+		}
+		for _, r := range resources {
+			y, err := r.AsYAML()
+			if err != nil {
+				return err
+			}
+			texts = append(texts, string(y))
+		}
+		return nil
+	})
+	out.findings = append(out.findings, fs.notes...)
+	if err != nil {
+		out.findings = append(out.findings, x.kustomizeError(root, kfile, err))
+		return out
+	}
+
+	patches, consumed := x.chainPatches(dir)
+	out.consumed = consumed
+	origin := "built by Kustomize root " + root.Display
+	for i, r := range resources {
+		obj, _ := r.Map()
+		file, src := x.originOf(dir, origins[i], obj)
+		if file != "" {
+			out.consumed = append(out.consumed, file)
+		}
+		display := root.File
+		if file != "" {
+			display = x.display(file)
+		}
+		var mine []*patchSource
+		for _, p := range patches {
+			if p.applies(obj) {
+				mine = append(mine, p)
+			}
+		}
+		docs, problems := loader.ParseRendered(loader.Rendered{File: display, Text: texts[i], Origin: origin,
+			Line: func(int) int { return 1 },
+			Locate: func(d *loader.Document, pointer string, _ loader.Range) (string, loader.Range) {
+				if len(mine) > 0 {
+					if o, ok := d.Decode(); ok {
+						for _, p := range mine {
+							if f, rr, ok := p.writes(o, pointer); ok {
+								return f, rr
+							}
+						}
+					}
+				}
+				if src != nil {
+					return display, src(pointer)
+				}
+				return display, loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
+			}}, x.opts.Limits)
+		out.docs = append(out.docs, docs...)
+		out.problems = append(out.problems, problems...)
+	}
+	return out
+}
+
+// originOf finds the file a built resource came from and the document in
+// it that holds the resource, by kind and name (kustomize records the file,
+// not the document).
+func (x *expander) originOf(rootDir string, o *resource.Origin, obj map[string]any) (string, func(string) loader.Range) {
+	if o == nil || o.Repo != "" {
+		return "", nil
+	}
+	rel := o.Path
+	generator := ""
+	if rel == "" && o.ConfiguredIn != "" {
+		rel = o.ConfiguredIn // made by a generator of that kustomization
+		if k := o.ConfiguredBy.Kind; k != "" {
+			generator = "/" + strings.ToLower(k[:1]) + k[1:] // ConfigMapGenerator -> /configMapGenerator
+		}
+	}
+	if rel == "" {
+		return "", nil
+	}
+	file := filepath.Join(rootDir, filepath.FromSlash(rel))
+	docs, err := loader.ReadSource(file, x.opts.Limits)
+	if err != nil || len(docs) == 0 {
+		return file, nil
+	}
+	lookup := func(d *loader.SourceDocument) func(string) loader.Range {
+		return func(p string) loader.Range { r, _ := d.Lookup(p); return r }
+	}
+	if generator != "" {
+		return file, func(string) loader.Range { r, _ := docs[0].Lookup(generator); return r }
+	}
+	kind, _ := obj["kind"].(string)
+	name, _ := dig(obj, "metadata", "name").(string)
+	var byKind *loader.SourceDocument
+	for _, d := range docs {
+		dk, _ := dig(d.Value, "kind").(string)
+		dn, _ := dig(d.Value, "metadata", "name").(string)
+		if dk != kind {
+			continue
+		}
+		if dn != "" && strings.Contains(name, dn) {
+			return file, lookup(d)
+		}
+		if byKind == nil {
+			byKind = d
+		}
+	}
+	if byKind != nil {
+		return file, lookup(byKind)
+	}
+	return file, lookup(docs[0])
+}
+
+// chainPatches collects the patches of the root's kustomization and of the
+// kustomizations it builds on, outermost first (an outer patch is applied
+// last, so it has the last word), and the patch files they read.
+func (x *expander) chainPatches(root string) ([]*patchSource, []string) {
+	var patches []*patchSource
+	var files []string
+	seen := map[string]bool{root: true}
+	queue := []string{root}
+	for len(queue) > 0 && len(seen) < 10000 {
+		dir := queue[0]
+		queue = queue[1:]
+		kf := kustomizationFile(dir)
+		if kf == "" {
+			continue
+		}
+		k, src := x.readKustomization(kf)
+		if k == nil {
+			continue
+		}
+		display := x.display(kf)
+		c := container{x: x, locate: func(p string) (string, loader.Range) {
+			r, _ := src.Lookup(p)
+			return display, r
+		}}
+		ps := x.kustomizationPatches(dir, k, c)
+		for i := len(ps) - 1; i >= 0; i-- { // later patches of one kustomization win
+			patches = append(patches, ps[i])
+		}
+		files = append(files, patchFiles(dir, k)...)
+		for _, d := range localDirs(dir, k) {
+			if !seen[d] {
+				seen[d] = true
+				queue = append(queue, d)
+			}
+		}
+	}
+	return patches, files
+}
+
+// kustomizeError is a render-error at the kustomization entry the error
+// names (a missing base or file), else at the kustomization file.
+func (x *expander) kustomizeError(root loader.Root, kfile string, err error) Finding {
+	msg := oneLine(err.Error())
+	f := x.errorAt(root.File, 1, 1, fmt.Sprintf("Kustomize root %s does not build: %s", root.Display, msg))
+	k, src := x.readKustomization(kfile)
+	if k == nil || src == nil {
+		return f
+	}
+	for _, key := range []string{"resources", "bases", "components", "patchesStrategicMerge", "configurations", "crds"} {
+		for i, e := range list(k[key]) {
+			if s, ok := e.(string); ok && s != "" && strings.Contains(msg, s) {
+				r, _ := src.Lookup("/" + key + "/" + strconv.Itoa(i))
+				f.Line, f.Column, f.EndLine, f.EndColumn = r.Line, r.Column, r.EndLine, r.EndColumn
+				if !exists(filepath.Join(filepath.Dir(kfile), filepath.FromSlash(s))) {
+					f.Message = fmt.Sprintf("Kustomize root %s does not build: %s entry %s is neither a file nor a directory", root.Display, key, s)
+				}
+				return f
+			}
+		}
+	}
+	for _, key := range []string{"patches", "patchesJson6902"} {
+		for i, e := range list(k[key]) {
+			if p, ok := dig(e, "path").(string); ok && p != "" && strings.Contains(msg, p) {
+				r, _ := src.Lookup("/" + key + "/" + strconv.Itoa(i))
+				f.Line, f.Column, f.EndLine, f.EndColumn = r.Line, r.Column, r.EndLine, r.EndColumn
+				return f
+			}
+		}
+	}
+	return f
+}

@@ -1,0 +1,383 @@
+// Package render lints Helm charts, Kustomize roots and Flux HelmReleases in
+// place: it renders them in process with the Helm SDK and the Kustomize API
+// (no helm or kustomize binary, no cluster, no network), and turns what they
+// render into loader Documents whose findings point at the template, base or
+// patch file a user edits.
+//
+// The loader finds the charts and roots during its walk and does not read
+// the plain files under them (they are linted through the rendering, once);
+// Expand renders them, and the HelmReleases among the documents, in
+// parallel within GOMAXPROCS workers.
+package render
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"helm.sh/helm/v3/pkg/chartutil"
+	"helm.sh/helm/v3/pkg/strvals"
+
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+// Rule ids of the findings rendering reports itself.
+const (
+	RuleRenderError   = "render-error"   // a chart or root that cannot be rendered (error)
+	RuleRenderSkipped = "render-skipped" // something meshlint does not render offline (note)
+)
+
+// Options are the rendering settings of a lint run.
+type Options struct {
+	ValueFiles       []string // --values, in order, for the charts in the input
+	Set              []string // --set k=v, applied after the values files
+	ReleaseName      string   // --release-name; "" means each chart's name
+	ReleaseNamespace string   // --release-namespace; "" means DefaultNamespace
+
+	// Filled in by the lint run.
+	Paths            []string // the paths the user typed, to resolve HelmRelease chart paths
+	WorkDir          string
+	Limits           loader.Limits
+	DefaultNamespace string // --namespace
+}
+
+// Resource names the object a finding is about.
+type Resource struct {
+	APIVersion, Kind, Namespace, Name string
+}
+
+// Finding is a render-error or render-skipped finding.
+type Finding struct {
+	Rule                             string
+	Message                          string
+	File                             string
+	Line, Column, EndLine, EndColumn int
+	Path                             string    // JSON pointer within Resource, when there is one
+	Resource                         *Resource // nil for findings about a chart or kustomization
+}
+
+// expander is one Expand call.
+type expander struct {
+	ctx     context.Context
+	opts    Options
+	workDir string
+	values  map[string]any // --values and --set merged
+
+	textMu sync.Mutex
+	texts  map[string]string // display path -> file text, for inline patches
+
+	known []*loader.Document // every document so far, where valuesFrom objects are looked up
+}
+
+// UserValues reads --values and --set, so that a mistake in them is a usage
+// error (exit 2) before anything is rendered.
+func (o Options) UserValues() (map[string]any, error) {
+	vals := map[string]any{}
+	for _, f := range o.ValueFiles {
+		v, err := chartutil.ReadValuesFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("read --values %s: %w", f, err)
+		}
+		vals = mergeMaps(vals, v)
+	}
+	for _, s := range o.Set {
+		if err := strvals.ParseInto(s, vals); err != nil {
+			return nil, fmt.Errorf("parse --set %q: %w", s, err)
+		}
+	}
+	return vals, nil
+}
+
+// Expand renders the charts and Kustomize roots of res.Roots and the Flux
+// HelmReleases among the documents, adds the rendered documents to res, and
+// returns the render-error and render-skipped findings. Rendering problems
+// never make it fail; an error means the options cannot be used.
+func Expand(ctx context.Context, res *loader.Result, opts Options) ([]Finding, error) {
+	vals, err := opts.UserValues()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Limits == (loader.Limits{}) {
+		opts.Limits = loader.DefaultLimits
+	}
+	if opts.DefaultNamespace == "" {
+		opts.DefaultNamespace = "default"
+	}
+	if opts.ReleaseNamespace == "" {
+		opts.ReleaseNamespace = opts.DefaultNamespace
+	}
+	wd := opts.WorkDir
+	if wd == "" {
+		if wd, err = os.Getwd(); err != nil {
+			return nil, fmt.Errorf("get working directory: %w", err)
+		}
+	}
+	x := &expander{ctx: ctx, opts: opts, workDir: wd, values: vals, texts: map[string]string{}}
+	return x.expand(res), nil
+}
+
+// batch is what a group of renderings produced, in input order.
+type batch struct {
+	docs     []*loader.Document
+	problems []loader.Problem
+	findings []Finding
+	consumed []string // absolute paths of plain files a kustomization read
+}
+
+func (b *batch) add(o batch) {
+	b.docs = append(b.docs, o.docs...)
+	b.problems = append(b.problems, o.problems...)
+	b.findings = append(b.findings, o.findings...)
+	b.consumed = append(b.consumed, o.consumed...)
+}
+
+func (x *expander) expand(res *loader.Result) []Finding {
+	var kustomize, charts []loader.Root
+	for _, r := range res.Roots {
+		if r.Kind == loader.KustomizeRoot {
+			kustomize = append(kustomize, r)
+		} else {
+			charts = append(charts, r)
+		}
+	}
+	var all batch
+
+	// 1. Kustomize roots that no other root in the input builds on.
+	kustomize, skipped := x.topRoots(kustomize)
+	res.Skipped = append(res.Skipped, skipped...)
+	built := make([]batch, len(kustomize))
+	parallel(x.ctx, len(kustomize), func(i int) {
+		built[i] = x.safely(kustomize[i].File, func() batch { return x.buildKustomization(kustomize[i]) })
+	})
+	for _, b := range built {
+		all.add(b)
+	}
+	x.dropConsumed(res, all.consumed)
+	res.Documents = append(res.Documents, all.docs...)
+
+	// 2. HelmReleases, and the charts no HelmRelease renders.
+	claimed := map[string]bool{}
+	x.known = res.Documents
+	releases, findings := x.planReleases(res.Documents, claimed)
+	all.findings = append(all.findings, findings...)
+	var jobs []func() batch
+	for _, r := range charts {
+		abs, _ := filepath.Abs(r.Dir)
+		if claimed[abs] {
+			res.Skipped = append(res.Skipped, loader.Skip{File: r.File,
+				Reason: "Helm chart rendered through the HelmRelease that installs it, with that release's values"})
+			continue
+		}
+		job := chartJob{dir: r.Dir, values: x.values, release: x.opts.ReleaseName, namespace: x.opts.ReleaseNamespace}
+		jobs = append(jobs, func() batch { return x.safely(r.File, func() batch { return x.chartBatch(job) }) })
+	}
+	for _, p := range releases {
+		jobs = append(jobs, func() batch { return x.safely(p.doc.File, func() batch { return x.releaseBatch(p) }) })
+	}
+	for round := 0; len(jobs) > 0; round++ {
+		out := make([]batch, len(jobs))
+		parallel(x.ctx, len(jobs), func(i int) { out[i] = jobs[i]() })
+		var fresh batch
+		for _, b := range out {
+			fresh.add(b)
+		}
+		all.problems = append(all.problems, fresh.problems...)
+		all.findings = append(all.findings, fresh.findings...)
+		res.Documents = append(res.Documents, fresh.docs...)
+		// 3. HelmReleases that charts render (an umbrella chart), twice at most.
+		jobs = nil
+		if round < 2 {
+			x.known = res.Documents
+			releases, findings := x.planReleases(fresh.docs, claimed)
+			all.findings = append(all.findings, findings...)
+			for _, p := range releases {
+				jobs = append(jobs, func() batch { return x.safely(p.doc.File, func() batch { return x.releaseBatch(p) }) })
+			}
+		}
+	}
+	res.Problems = append(res.Problems, all.problems...)
+	res.Files += countFiles(res.Documents)
+	sortFindings(all.findings)
+	return all.findings
+}
+
+// safely runs a rendering job; a panic in it (a bug in meshlint, Helm or
+// Kustomize) is a render-error at file, never a crash: jobs run on their own
+// goroutines, where nothing else would recover it.
+func (x *expander) safely(file string, job func() batch) (b batch) {
+	defer func() {
+		if r := recover(); r != nil {
+			b = batch{findings: []Finding{x.errorAt(file, 1, 1, fmt.Sprintf("internal error while rendering (please report it): %v", r))}}
+		}
+	}()
+	return job()
+}
+
+// countFiles counts the distinct source files of rendered documents.
+func countFiles(docs []*loader.Document) int {
+	seen := map[string]bool{}
+	for _, d := range docs {
+		if d.Origin != "" {
+			seen[d.File] = true
+		}
+	}
+	return len(seen)
+}
+
+// dropConsumed removes plain documents read from files that a Kustomize
+// root also read (a base or patch outside the root, such as ../../shared),
+// so that they are linted once, as built.
+func (x *expander) dropConsumed(res *loader.Result, consumed []string) {
+	if len(consumed) == 0 {
+		return
+	}
+	gone := map[string]bool{}
+	for _, c := range consumed {
+		gone[x.display(c)] = true
+	}
+	files := map[string]bool{}
+	docs := res.Documents[:0]
+	for _, d := range res.Documents {
+		if gone[d.File] && d.Origin == "" {
+			files[d.File] = true
+			continue
+		}
+		docs = append(docs, d)
+	}
+	res.Documents = docs
+	problems := res.Problems[:0]
+	for _, p := range res.Problems {
+		if gone[p.File] {
+			files[p.File] = true
+			continue
+		}
+		problems = append(problems, p)
+	}
+	res.Problems = problems
+	res.Files -= len(files)
+	for f := range files {
+		res.Skipped = append(res.Skipped, loader.Skip{File: f, Reason: "read by a Kustomize root in the input, and linted as it builds"})
+	}
+}
+
+// parallel runs f(0..n-1) on at most GOMAXPROCS goroutines.
+func parallel(ctx context.Context, n int, f func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > n {
+		workers = n
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if ctx.Err() == nil {
+					f(i)
+				}
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// chartBatch renders a chart of the input with the user's values.
+func (x *expander) chartBatch(job chartJob) batch {
+	co := x.renderChart(job)
+	origin := fmt.Sprintf("rendered from Helm chart %s as release %s", x.display(job.dir), co.release)
+	b := batch{findings: co.findings}
+	for _, o := range co.outputs {
+		docs, problems := loader.ParseRendered(x.templateRendered(o, origin, job.namespace), x.opts.Limits)
+		b.docs = append(b.docs, docs...)
+		b.problems = append(b.problems, problems...)
+	}
+	return b
+}
+
+// templateRendered describes one template's output for the loader: its
+// documents are located in the template file through the line map.
+func (x *expander) templateRendered(o templateOutput, origin, namespace string) loader.Rendered {
+	line := func(l int) int {
+		if o.lines == nil || l < 1 {
+			return 1
+		}
+		if l > len(o.lines) {
+			l = len(o.lines)
+		}
+		return o.lines[l-1]
+	}
+	return loader.Rendered{File: o.file, Text: o.text, Origin: origin, Namespace: namespace, Line: line,
+		Locate: func(d *loader.Document, pointer string, r loader.Range) (string, loader.Range) {
+			if o.lines == nil {
+				return o.file, loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
+			}
+			out := loader.Range{Line: line(r.Line), Column: r.Column, EndLine: line(r.EndLine), EndColumn: r.EndColumn}
+			if out.EndLine < out.Line || (out.EndLine == out.Line && out.EndColumn < out.Column) {
+				out.EndLine, out.EndColumn = out.Line, out.Column
+			}
+			return o.file, out
+		}}
+}
+
+// display is the path findings show for a filesystem path.
+func (x *expander) display(p string) string { return loader.DisplayPath(p, x.workDir) }
+
+// errorAt is a render-error finding at a file position.
+func (x *expander) errorAt(file string, line, col int, msg string) Finding {
+	return Finding{Rule: RuleRenderError, File: file, Line: line, Column: col, EndLine: line, EndColumn: col, Message: x.relative(msg)}
+}
+
+// relative rewrites the absolute paths Helm and Kustomize put in their
+// errors relative to the working directory: output never carries the
+// absolute paths of the machine it ran on.
+func (x *expander) relative(msg string) string {
+	wd := filepath.ToSlash(x.workDir)
+	if wd == "" || wd == "/" {
+		return msg
+	}
+	msg = strings.ReplaceAll(msg, wd+"/", "")
+	return strings.ReplaceAll(msg, wd, ".")
+}
+
+// fileText reads a file the findings point into (display path), cached.
+func (x *expander) fileText(display string) string {
+	x.textMu.Lock()
+	defer x.textMu.Unlock()
+	if t, ok := x.texts[display]; ok {
+		return t
+	}
+	p := display
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(x.workDir, filepath.FromSlash(display))
+	}
+	data, err := os.ReadFile(p)
+	t := ""
+	if err == nil && int64(len(data)) <= x.opts.Limits.MaxFileBytes {
+		t = strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+	}
+	x.texts[display] = t
+	return t
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Message < b.Message
+	})
+}

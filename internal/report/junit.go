@@ -1,0 +1,235 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// JUnit writes JUnit XML as Jenkins and GitLab read it (the jenkins-junit
+// XSD): one <testsuite> per enabled rule, one <testcase> per resource that
+// rule checked, and a <failure> per live finding with file:line:col in its
+// text. Suppressed findings are not failures; they are listed in the test
+// case's <system-out> with their justification. No timestamps or durations:
+// the same input gives the same bytes.
+//
+// Consumers that keep one failure per test case (Jenkins shows the first)
+// show one finding of several on the same resource; SARIF and the github
+// format carry every one.
+type JUnit struct{}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Errors     int              `xml:"errors,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+type junitProperties struct {
+	Property []junitProperty `xml:"property"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string         `xml:"name,attr"`
+	Classname string         `xml:"classname,attr"`
+	Failures  []junitFailure `xml:"failure"`
+	SystemOut *junitText     `xml:"system-out"`
+	key       string
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",cdata"`
+}
+
+// junitText is element content kept as CDATA, so the multi-line text reads
+// as it will be shown instead of as &#xA; entities.
+type junitText struct {
+	Text string `xml:",cdata"`
+}
+
+// checkedKinds approximates which resources a rule checks by the kinds its
+// category reads (rules.md): a rule's Rego sees the whole graph, so "checked"
+// is not recorded per rule, but each category is about a known set of
+// kinds. A resource with a finding is always a test case of its rule, so the
+// approximation can only add passing cases, never hide a failure. The input
+// category (invalid-manifest) and categories meshlint does not know (rules
+// from --policy) check every resource. Self-managed Prometheus Deployments
+// are checked by the prometheus category but are not told apart from other
+// Deployments here; they appear when they have a finding.
+var checkedKinds = map[string][]string{
+	"scrape":             {"ServiceMonitor", "PodMonitor", "ScrapeConfig"},
+	"monitor":            {"ServiceMonitor", "PodMonitor", "ScrapeConfig"},
+	"prometheus":         {"Prometheus"},
+	"peerauthentication": {"PeerAuthentication", "Policy", "MeshPolicy"},
+	"merge":              {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"},
+}
+
+// Format implements Formatter.
+func (JUnit) Format(w io.Writer, r *Report) error {
+	doc := junitSuites{Name: r.Tool.Name}
+	byRule := map[string][]Finding{}
+	for _, f := range r.Findings {
+		byRule[f.Rule] = append(byRule[f.Rule], f)
+	}
+	rules := append([]RuleInfo(nil), r.Rules...)
+	known := map[string]bool{}
+	for _, rule := range rules {
+		known[rule.ID] = true
+	}
+	for id, fs := range byRule {
+		if !known[id] {
+			rules = append(rules, RuleInfo{ID: id, Severity: fs[0].Severity})
+		}
+	}
+	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
+	for _, rule := range rules {
+		s := junitSuiteFor(rule, r.Resources, byRule[rule.ID])
+		doc.Suites = append(doc.Suites, s)
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encode junit: %w", err)
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func junitSuiteFor(rule RuleInfo, resources []LintedResource, findings []Finding) junitSuite {
+	classname := "meshlint." + rule.ID
+	if rule.Category != "" {
+		classname = "meshlint." + rule.Category + "." + rule.ID
+	}
+	cases := map[string]*junitCase{}
+	caseFor := func(key, name string) *junitCase {
+		c := cases[key]
+		if c == nil {
+			c = &junitCase{Name: name, Classname: classname, key: key}
+			cases[key] = c
+		}
+		return c
+	}
+	kinds, knownCategory := checkedKinds[rule.Category]
+	for _, res := range resources {
+		if !knownCategory || slices.Contains(kinds, res.Kind) {
+			caseFor(resourceKey(&res.Resource), resourceName(&res.Resource))
+		}
+	}
+	for _, f := range findings {
+		var c *junitCase
+		if f.Resource != nil {
+			c = caseFor(resourceKey(f.Resource), resourceName(f.Resource))
+		} else {
+			// A file that holds no object to name (broken YAML).
+			c = caseFor("file\x00"+f.File, f.File)
+		}
+		if f.Suppressed {
+			if c.SystemOut == nil {
+				c.SystemOut = &junitText{}
+			}
+			line := "suppressed: " + findingLine(f)
+			if f.Suppression != nil && f.Suppression.Justification != "" {
+				line += " (" + f.Suppression.Justification + ")"
+			}
+			c.SystemOut.Text += xmlSafe(line) + "\n"
+			continue
+		}
+		c.Failures = append(c.Failures, junitFailure{Message: f.Message, Type: f.Severity, Text: xmlSafe(failureText(f))})
+	}
+
+	s := junitSuite{Name: rule.ID}
+	for _, p := range [][2]string{{"severity", rule.Severity}, {"category", rule.Category}, {"tier", rule.Tier}} {
+		if p[1] != "" {
+			if s.Properties == nil {
+				s.Properties = &junitProperties{}
+			}
+			s.Properties.Property = append(s.Properties.Property, junitProperty{Name: p[0], Value: p[1]})
+		}
+	}
+	for _, c := range cases {
+		s.Cases = append(s.Cases, *c)
+		if len(c.Failures) > 0 {
+			s.Failures++
+		}
+	}
+	sort.Slice(s.Cases, func(i, j int) bool {
+		if s.Cases[i].Name != s.Cases[j].Name {
+			return s.Cases[i].Name < s.Cases[j].Name
+		}
+		return s.Cases[i].key < s.Cases[j].key
+	})
+	s.Tests = len(s.Cases)
+	return s
+}
+
+// resourceKey identifies an object across the findings and the resource
+// list; the apiVersion keeps same-named kinds of different groups apart.
+func resourceKey(r *Resource) string {
+	return strings.Join([]string{r.APIVersion, r.Kind, r.Namespace, r.Name}, "\x00")
+}
+
+// resourceName is a test case name: "Kind namespace/name", or "Kind name"
+// for cluster-scoped objects. It holds no line number, so CI test history
+// follows the object when lines move.
+func resourceName(r *Resource) string {
+	if r.Namespace == "" {
+		return r.Kind + " " + r.Name
+	}
+	return r.Kind + " " + r.Namespace + "/" + r.Name
+}
+
+// findingLine is "file:line:col: message", the form editors and CI logs link.
+func findingLine(f Finding) string {
+	return fmt.Sprintf("%s:%d:%d: %s", f.File, f.Line, f.Column, f.Message)
+}
+
+func failureText(f Finding) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d:%d: %s: %s [%s]\n", f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule)
+	for _, rel := range f.Related {
+		fmt.Fprintf(&b, "    %s:%d:%d: %s\n", rel.File, rel.Line, rel.Column, rel.Message)
+	}
+	return b.String()
+}
+
+// xmlSafe replaces the characters XML 1.0 cannot hold at all (most control
+// characters), which CDATA, unlike escaped text, passes through unchanged.
+// Manifest text reaches the messages, so it must not break the document.
+func xmlSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20, r >= 0xD800 && r <= 0xDFFF, r == 0xFFFE, r == 0xFFFF:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
+}

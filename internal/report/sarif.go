@@ -1,0 +1,296 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/owenrumney/go-sarif/v2/sarif"
+)
+
+// SARIF writes a SARIF 2.1.0 log that GitHub code scanning ingests as is
+// (cli.md, "SARIF"): every enabled rule in tool.driver.rules, one result per
+// finding with a real region, the Kubernetes object as a logical location,
+// fingerprints that survive line moves, and suppressed findings marked
+// rather than dropped, whatever --show-suppressed says.
+type SARIF struct{}
+
+const (
+	// InformationURI is meshlint's home page, named in SARIF tool.driver.
+	InformationURI = "https://github.com/meshlint/meshlint"
+	// ruleDocBase is where docs/rules/<id>.md is read on GitHub.
+	ruleDocBase = InformationURI + "/blob/main/docs/rules/"
+	// srcRoot is the base of every artifact URI: the directory meshlint ran
+	// in, which in CI is the checkout, so upload-sarif resolves the files.
+	srcRoot = "%SRCROOT%"
+	// fingerprintKey names meshlint's partial fingerprint; the /v1 suffix
+	// lets the recipe change without matching old alerts wrongly.
+	fingerprintKey = "meshlint/resourcePointer/v1"
+)
+
+// The wrappers below exist because go-sarif v2.3.3 cannot express three
+// things cli.md requires: it drops an empty suppressions list (omitempty),
+// writes null for a suppression's unset status/guid/location (the schema
+// rejects null there), and drops exitCode 0 (omitempty). Fields declared
+// here shadow the embedded ones of the same JSON name.
+type sarifLog struct {
+	*sarif.Report
+	Runs []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	*sarif.Run
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+}
+
+type sarifInvocation struct {
+	*sarif.Invocation
+	ExitCode int `json:"exitCode"`
+}
+
+type sarifResult struct {
+	*sarif.Result
+	Suppressions []sarifSuppression `json:"suppressions"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Status        string `json:"status"`
+	Justification string `json:"justification,omitempty"`
+}
+
+// Format implements Formatter.
+func (SARIF) Format(w io.Writer, r *Report) error {
+	log, err := buildSARIF(r)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(log); err != nil {
+		return fmt.Errorf("encode sarif: %w", err)
+	}
+	return nil
+}
+
+func buildSARIF(r *Report) (*sarifLog, error) {
+	doc, err := sarif.New(sarif.Version210)
+	if err != nil {
+		return nil, fmt.Errorf("start sarif log: %w", err)
+	}
+	run := sarif.NewRunWithInformationURI(r.Tool.Name, InformationURI)
+	version := strings.TrimPrefix(r.Tool.Version, "v")
+	run.Tool.Driver.Version = &version
+	run.Tool.Driver.SemanticVersion = &version
+	// Columns count characters (loader.Range), not UTF-16 units.
+	run.ColumnKind = "unicodeCodePoints"
+	run.OriginalUriBaseIDs = map[string]*sarif.ArtifactLocation{
+		srcRoot: {Description: textMessage("The directory meshlint was run in; in CI, the repository checkout.")},
+	}
+
+	index := map[string]int{}
+	for _, rule := range r.Rules {
+		index[rule.ID] = len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(rule))
+	}
+	out := sarifRun{Run: run, Results: []sarifResult{}}
+	seen := map[string]int{}
+	for _, f := range r.Findings {
+		i, ok := index[f.Rule]
+		if !ok {
+			// A finding of a rule that the report does not describe (a
+			// caller that filled no Rules): describe it minimally, because
+			// every result must point at a rule in tool.driver.rules.
+			i = len(run.Tool.Driver.Rules)
+			index[f.Rule] = i
+			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(RuleInfo{ID: f.Rule, Title: f.Rule, Severity: f.Severity}))
+		}
+		out.Results = append(out.Results, sarifFinding(f, i, seen))
+	}
+	// Exit code 2 means meshlint could not do its job; 0 and 1 are a
+	// finished lint, with or without findings.
+	success := r.ExitCode == 0 || r.ExitCode == 1
+	out.Invocations = []sarifInvocation{{Invocation: &sarif.Invocation{ExecutionSuccessful: &success}, ExitCode: r.ExitCode}}
+	return &sarifLog{Report: doc, Runs: []sarifRun{out}}, nil
+}
+
+// sarifRule describes a rule with everything code scanning shows in its
+// rule help panel.
+func sarifRule(rule RuleInfo) *sarif.ReportingDescriptor {
+	name := pascalCase(rule.ID)
+	title := orDefault(rule.Title, rule.ID)
+	description := orDefault(rule.Description, title)
+	helpURI := ruleDocBase + url.PathEscape(rule.ID) + ".md"
+	helpText := title + "\n\n" + description
+	helpMarkdown := "**" + title + "**\n\n" + description
+	if rule.Fix != "" {
+		helpText += "\n\nFix: " + rule.Fix
+		helpMarkdown += "\n\n**Fix:** " + rule.Fix
+	}
+	helpText += "\n\nDocumentation: " + helpURI
+	helpMarkdown += "\n\n[Documentation](" + helpURI + ")"
+	d := &sarif.ReportingDescriptor{
+		ID:                   rule.ID,
+		Name:                 &name,
+		ShortDescription:     &sarif.MultiformatMessageString{Text: &title},
+		FullDescription:      &sarif.MultiformatMessageString{Text: &description},
+		Help:                 &sarif.MultiformatMessageString{Text: &helpText, Markdown: &helpMarkdown},
+		HelpURI:              &helpURI,
+		DefaultConfiguration: &sarif.ReportingConfiguration{Level: sarifLevel(rule.Severity)},
+	}
+	var tags []string
+	for _, t := range []string{rule.Category, rule.Tier} {
+		if t != "" {
+			tags = append(tags, t)
+		}
+	}
+	if len(tags) > 0 {
+		d.Properties = sarif.Properties{"tags": tags}
+	}
+	return d
+}
+
+func sarifFinding(f Finding, ruleIndex int, seen map[string]int) sarifResult {
+	res := sarif.NewRuleResult(f.Rule).WithRuleIndex(ruleIndex).WithLevel(sarifLevel(f.Severity))
+	res.Message = *textMessage(sentence(f.Message))
+	loc := sarifLocation(f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Resource)
+	res.Locations = []*sarif.Location{loc}
+	for i, rel := range f.Related {
+		rl := sarifLocation(rel.File, rel.Line, rel.Column, rel.EndLine, rel.EndColumn, rel.Resource)
+		id := uint(i + 1)
+		rl.Id = &id
+		rl.Message = textMessage(sentence(rel.Message))
+		res.RelatedLocations = append(res.RelatedLocations, rl)
+	}
+	fp := fingerprint(f)
+	seen[fp]++
+	if n := seen[fp]; n > 1 {
+		// Two findings of one rule at one field (say, through two
+		// Prometheus servers) must stay two alerts.
+		fp = fingerprintOf(fp, fmt.Sprint(n))
+	}
+	res.PartialFingerprints = map[string]interface{}{fingerprintKey: fp}
+	out := sarifResult{Result: res, Suppressions: []sarifSuppression{}}
+	if f.Suppressed {
+		s := sarifSuppression{Kind: "external", Status: "accepted"}
+		if f.Suppression != nil {
+			s.Justification = f.Suppression.Justification
+			if f.Suppression.Kind == "inSource" {
+				s.Kind = "inSource"
+			}
+		}
+		out.Suppressions = append(out.Suppressions, s)
+	}
+	return out
+}
+
+// sarifLocation is a file region plus, when known, the Kubernetes object it
+// belongs to, named namespace/Kind/name (Kind/name when cluster-scoped).
+func sarifLocation(file string, line, col, endLine, endCol int, res *Resource) *sarif.Location {
+	uri, base := artifactURI(file), srcRoot
+	start, end := normalizeRegion(line, col, endLine, endCol)
+	loc := &sarif.Location{PhysicalLocation: &sarif.PhysicalLocation{
+		ArtifactLocation: &sarif.ArtifactLocation{URI: &uri, URIBaseId: &base},
+		Region:           &sarif.Region{StartLine: &start[0], StartColumn: &start[1], EndLine: &end[0], EndColumn: &end[1]},
+	}}
+	if res != nil {
+		name, fqn, kind := res.Name, objectName(res), "object"
+		loc.LogicalLocations = []*sarif.LogicalLocation{{Name: &name, FullyQualifiedName: &fqn, Kind: &kind}}
+	}
+	return loc
+}
+
+// normalizeRegion keeps a region valid when a position is unknown (zero):
+// SARIF lines and columns are 1-based and the end never precedes the start.
+func normalizeRegion(line, col, endLine, endCol int) (start, end [2]int) {
+	start = [2]int{max(line, 1), max(col, 1)}
+	end = [2]int{max(endLine, start[0]), max(endCol, 1)}
+	if end[0] == start[0] && end[1] < start[1] {
+		end[1] = start[1]
+	}
+	return start, end
+}
+
+// artifactURI turns a display path (relative, forward slashes) into a
+// relative URI reference: spaces and the like percent-encoded, and a colon
+// in the first segment kept from reading as a scheme.
+func artifactURI(file string) string {
+	if file == "-" {
+		return "stdin"
+	}
+	return (&url.URL{Path: file}).String()
+}
+
+// objectName is the logical location of a Kubernetes object.
+func objectName(r *Resource) string {
+	if r.Namespace == "" {
+		return r.Kind + "/" + r.Name
+	}
+	return r.Namespace + "/" + r.Kind + "/" + r.Name
+}
+
+// fingerprint identifies a finding by what it is about, never by where it
+// sits in the file, so moving lines keeps the alert: rule, the object's
+// apiVersion/kind/namespace/name and the JSON pointer of the field. Findings
+// on a file that is no object (broken YAML) have only the file and message.
+func fingerprint(f Finding) string {
+	if f.Resource == nil {
+		return fingerprintOf(f.Rule, f.File, f.Message)
+	}
+	r := f.Resource
+	return fingerprintOf(f.Rule, r.APIVersion, r.Kind, r.Namespace, r.Name, f.Path)
+}
+
+func fingerprintOf(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:16])
+}
+
+func sarifLevel(severity string) string {
+	switch severity {
+	case "error", "warning", "note":
+		return severity
+	}
+	return "warning"
+}
+
+// sentence ends a message with a period, as SARIF asks of plain-text
+// messages (the Multitool's SARIF2001).
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.HasSuffix(s, ".") {
+		return s
+	}
+	return s + "."
+}
+
+func textMessage(s string) *sarif.Message {
+	return &sarif.Message{Text: &s}
+}
+
+// pascalCase turns a rule id into the rule's SARIF name:
+// plaintext-scrape-of-strict-port -> PlaintextScrapeOfStrictPort.
+func pascalCase(id string) string {
+	var b strings.Builder
+	for _, part := range strings.FieldsFunc(id, func(r rune) bool { return r == '-' || r == '_' || r == '.' || r == ' ' }) {
+		first, size := utf8.DecodeRuneInString(part)
+		b.WriteRune(unicode.ToUpper(first))
+		b.WriteString(part[size:])
+	}
+	return b.String()
+}
+
+func orDefault(s, def string) string {
+	if strings.TrimSpace(s) == "" {
+		return def
+	}
+	return s
+}

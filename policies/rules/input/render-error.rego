@@ -1,0 +1,33 @@
+# METADATA
+# title: Render error
+# description: >-
+#   A Helm chart or Kustomize root in the input that cannot be rendered: a
+#   template that fails (a syntax error, a nil value, `required` or `fail`),
+#   values that break the chart's values.schema.json, a dependency that
+#   Chart.yaml lists but charts/ does not hold, a missing Kustomize base,
+#   resource or patch file, or a Flux HelmRelease whose postRenderers do not
+#   apply. It is reported at the failing template line (the innermost one for
+#   an error inside an included template), at the Chart.yaml dependency entry,
+#   at the kustomization entry that names the missing file, or else at
+#   Chart.yaml or the kustomization file. The rest of the input is still
+#   linted, and so are the chart's other templates (the failing one is left
+#   out and the chart rendered again); rendering never makes meshlint exit 2.
+#   Nothing of what the chart or root would render is checked until it
+#   renders, so this is an error.
+# custom:
+#   id: render-error
+#   severity: error
+#   category: input
+#   tier: helm
+#   semantics: "cli.md Inputs"
+#   fix: >-
+#     Fix the template, values, dependency or kustomization as the message says;
+#     `helm template` or `kustomize build` on the same directory fail the same
+#     way. Vendor missing chart dependencies with `helm dependency build` and
+#     commit charts/.
+#   source: go
+package meshlint.rules.input.render_error
+
+# Rendering (internal/render) reports these findings in Go; this module
+# carries the rule's documentation.
+report := set()

@@ -1,0 +1,63 @@
+package meshlint.rules.peerauthentication.conflicting_peer_authentications_test
+
+import data.meshlint.rules.peerauthentication.conflicting_peer_authentications as rule
+
+ref(resource, name, mode) := {"resource": resource, "name": name, "pointer": "/metadata/name", "mode": mode, "ports": "none", "emptySelector": false}
+
+conflict(level, where, others, differ) := {"peerAuthReview": {"conflicts": [{
+	"level": level, "where": where, "winner": ref(0, "shop/a", "STRICT"), "others": others,
+	"workloads": [], "differ": differ, "difference": "shop/a: mode STRICT, portLevelMtls none; shop/b: mode PERMISSIVE, portLevelMtls none",
+}]}}
+
+test_differing_namespace_policies_are_errors if {
+	findings := rule.report with input as conflict("namespace", "namespace shop", [ref(1, "shop/b", "PERMISSIVE")], true)
+	count(findings) == 1
+	some f in findings
+	f.resource == 1
+	f.severity == "error"
+	contains(f.message, "one of 2 namespace-wide policies in namespace shop (with shop/a)")
+	contains(f.message, "shop/a wins")
+	contains(f.message, "they differ")
+	f.related[0].resource == 0
+}
+
+test_agreeing_policies_are_warnings if {
+	findings := rule.report with input as conflict("mesh", "the mesh (root namespace istio-system)", [ref(1, "istio-system/b", "STRICT")], false)
+	some f in findings
+	f.severity == "warning"
+	contains(f.message, "mesh-wide")
+	contains(f.message, "they agree today")
+}
+
+test_every_loser_is_reported if {
+	findings := rule.report with input as conflict("namespace", "namespace shop", [ref(1, "shop/b", "STRICT"), ref(2, "shop/c", "STRICT")], false)
+	count(findings) == 2
+	some f in findings
+	contains(f.message, "one of 3")
+}
+
+test_workload_level_names_the_workloads if {
+	findings := rule.report with input as conflict("workload", "Deployment shop/cart", [ref(1, "shop/b", "STRICT")], true)
+	some f in findings
+	contains(f.message, "PeerAuthentication shop/b and shop/a both select Deployment shop/cart")
+	contains(f.message, "never merges their portLevelMtls")
+}
+
+test_no_conflicts_no_findings if {
+	count(rule.report) == 0 with input as {"peerAuthReview": {"conflicts": []}}
+}
+
+test_empty_selector_is_explained if {
+	b := object.union(ref(1, "shop/b", "STRICT"), {"emptySelector": true, "pointer": "/spec/selector"})
+	findings := rule.report with input as conflict("namespace", "namespace shop", [b], false)
+	some f in findings
+	f.pointer == "/spec/selector"
+	contains(f.message, "shop/b has an empty selector, which makes it namespace-wide")
+}
+
+test_three_workload_policies if {
+	findings := rule.report with input as conflict("workload", "Deployment shop/cart", [ref(1, "shop/b", "STRICT"), ref(2, "shop/c", "STRICT")], true)
+	some f in findings
+	f.resource == 2
+	contains(f.message, "PeerAuthentication shop/c, shop/a and shop/b all select Deployment shop/cart")
+}

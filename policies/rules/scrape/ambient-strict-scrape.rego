@@ -1,0 +1,74 @@
+# METADATA
+# title: STRICT ambient workload scraped from outside ambient
+# description: >-
+#   The endpoint reaches a port that is STRICT on an ambient workload (no
+#   sidecar; enrolled through `istio.io/dataplane-mode=ambient`), but the
+#   Prometheus that scrapes it is not itself enrolled in ambient (it has a
+#   sidecar, or no data plane at all), or the endpoint uses the sidecar-cert
+#   recipe (https with Istio's exported cert files). ztunnel enforces STRICT by
+#   denying connections that carry no mesh identity, and only HBONE carries
+#   one: neither plaintext from outside the mesh, a sidecar dialing a pod IP,
+#   nor TLS with sidecar-exported certs does [infer].
+# custom:
+#   id: ambient-strict-scrape
+#   severity: warning
+#   category: scrape
+#   tier: full
+#   semantics: "§2.4, §2.5, §6.6"
+#   fix: >-
+#     Enroll the Prometheus pod in ambient (label its namespace or pod
+#     `istio.io/dataplane-mode=ambient`, with no sidecar) and scrape over http;
+#     drop the Istio `tlsConfig` and the cert export.
+package meshlint.rules.scrape.ambient_strict_scrape
+
+import data.meshlint.lib
+
+report contains finding if {
+	some s in input.scrapes
+	some t in s.targets
+	t.requirement == "ambient-strict"
+	reasons := array.concat(
+		[sprintf("it uses the sidecar-cert recipe (Istio cert files %s)%s, which reaches ztunnel as raw TLS, not HBONE", [lib.cert_files(s.tls), lib.class_note(s.tls)]) | recipe(s)],
+		[sprintf("Prometheus %s is not enrolled in ambient: %s", [p.name, enrollment(p)]) | some p in outside_ambient(s)],
+	)
+	count(reasons) > 0
+	msg := sprintf("endpoint %d scrapes %s, which is %s and %s; ztunnel denies connections without a mesh identity there, but %s, so this target is down", [
+		s.endpoint, t.chain, t.modeExplain, t.why, concat(", and ", reasons),
+	])
+	related := array.concat(t.related, [lib.loc(p.injection.decider.resource, p.injection.decider.pointer, "decides the Prometheus data plane") |
+		some p in outside_ambient(s)
+		p.injection.decider != null
+	])
+	finding := lib.finding(s.monitor, anchor(s), msg, related, t.assumptions)
+}
+
+# outside_ambient lists the Prometheus scraping s whose pod is not enrolled
+# in ambient. A Prometheus whose data plane is unknown is not listed.
+outside_ambient(s) := [p |
+	s.prometheus != null
+	some p in input.prometheuses
+	p.resource == s.prometheus.resource
+	p.injection.dataplane in {"none", "sidecar"}
+]
+
+recipe(s) if {
+	s.tls.istio
+	s.scheme == "https"
+}
+
+recipe(s) if {
+	s.tls.istio
+	s.tls.istioIntent
+}
+
+enrollment(p) := sprintf("it gets a sidecar (%s), and a sidecar dialing a pod IP sends no HBONE", [p.injection.reason]) if {
+	p.injection.dataplane == "sidecar"
+}
+
+enrollment(p) := sprintf("it is outside the mesh (%s)", [p.injection.reason]) if {
+	p.injection.dataplane == "none"
+}
+
+anchor(s) := s.tls.pointer if recipe(s)
+
+anchor(s) := s.pointer if not recipe(s)

@@ -1,0 +1,3 @@
+{{- define "monitored.labels" -}}
+app: {{ .Release.Name }}
+{{- end -}}

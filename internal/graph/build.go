@@ -40,6 +40,12 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 	for _, w := range g.Workloads {
 		g.workloadsByNS[w.Namespace] = append(g.workloadsByNS[w.Namespace], w)
 	}
+	// Prometheus pods are pods too: Services select them and monitors scrape
+	// them, under the same mTLS rules as any other workload. They do not
+	// count as evidence that a namespace's workloads are in the input.
+	for _, p := range g.Prometheus {
+		g.workloadsByNS[p.Namespace] = append(g.workloadsByNS[p.Namespace], p.Pod)
+	}
 	for _, svc := range g.Services {
 		g.servicesByNS[svc.Namespace] = append(g.servicesByNS[svc.Namespace], svc)
 	}
@@ -385,4 +391,16 @@ func parseMode(v any, pointer string) (Mode, *fieldError) {
 		return Mode(s), nil
 	}
 	return "", &fieldError{pointer, fmt.Sprintf("unknown mTLS mode %q (want UNSET, DISABLE, PERMISSIVE or STRICT)", s)}
+}
+
+// hasDeclaredWorkloads reports whether the input holds a pod template of the
+// namespace itself (a Deployment, a Pod...), not just a Prometheus CR whose
+// pods the operator creates.
+func (g *Graph) hasDeclaredWorkloads(ns string) bool {
+	for _, w := range g.workloadsByNS[ns] {
+		if w.Kind != "Prometheus" {
+			return true
+		}
+	}
+	return false
 }

@@ -324,7 +324,11 @@ func (g *Graph) targetFact(t Target) TargetFact {
 	w := t.Workload
 	tf := TargetFact{Workload: w.Display(), Port: t.Port, Chain: t.Chain(), Dataplane: string(w.Injection.Dataplane),
 		Assumptions: []string{}, Related: []Loc{}, IstioPort: w.isIstioPort(t.Port), AppTLS: t.appTLS()}
-	if t.Service != nil {
+	if t.Service != nil && t.ServicePort == nil {
+		tf.Related = append(tf.Related, Loc{Resource: t.Service.Resource, Pointer: "/spec/selector",
+			Message: "selects the pod whose endpoints are discovered"})
+	}
+	if t.Service != nil && t.ServicePort != nil {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.Resource, Pointer: t.ServicePort.Pointer,
 			Message: fmt.Sprintf("Service port %d targets %s", t.ServicePort.Port, t.ServicePort.TargetPort)})
 	}

@@ -489,7 +489,7 @@ func (g *Graph) namespaceInInput(ns string, c *wiring) bool {
 	if clusterNamespaces[ns] || c.deployed[ns] {
 		return false
 	}
-	return len(g.workloadsByNS[ns]) > 0 || len(g.servicesByNS[ns]) > 0
+	return g.hasDeclaredWorkloads(ns) || len(g.servicesByNS[ns]) > 0
 }
 
 // looselyMatches applies a selector the way the operator's relabelings do:

@@ -406,7 +406,7 @@ func (g *Graph) opaqueNamespaces() map[string]bool {
 // nothing: the workload it selects may come with the rest of that namespace.
 func (g *Graph) namespaceWorkloadsEvident(pa *PeerAuthentication, opaque map[string]bool) bool {
 	n, ok := g.Namespaces[pa.Namespace]
-	return ok && n.Resource >= 0 && len(g.workloadsByNS[pa.Namespace]) > 0 && !opaque[pa.Namespace]
+	return ok && n.Resource >= 0 && g.hasDeclaredWorkloads(pa.Namespace) && !opaque[pa.Namespace]
 }
 
 // deployTarget returns the namespace a GitOps object (Flux HelmRelease or

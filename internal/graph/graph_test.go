@@ -117,7 +117,8 @@ func TestEffectiveMode(t *testing.T) {
 		{"port entry, int key", pa("shop", "default", "mtls: {mode: STRICT}") + pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nportLevelMtls:\n  9090: {mode: PERMISSIVE}"), 9090, ModePermissive, "port", nil},
 		{"port entry, quoted key", pa("shop", "default", "mtls: {mode: STRICT}") + pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nportLevelMtls:\n  \"9090\": {mode: PERMISSIVE}"), 9090, ModePermissive, "port", nil},
 		{"port entry for another port: other ports inherit", pa("shop", "default", "mtls: {mode: STRICT}") + pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nportLevelMtls:\n  9090: {mode: PERMISSIVE}"), 8080, ModeStrict, "namespace", nil},
-		{"port entry UNSET inherits the workload mode", pa("shop", "default", "mtls: {mode: PERMISSIVE}") + pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nmtls: {mode: STRICT}\nportLevelMtls:\n  9090: {mode: UNSET}"), 9090, ModeStrict, "port", nil},
+		{"port entry UNSET inherits the workload mode", pa("shop", "default", "mtls: {mode: PERMISSIVE}") + pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nmtls: {mode: STRICT}\nportLevelMtls:\n  9090: {mode: UNSET}"), 9090, ModeStrict, "workload", nil},
+		{"port entry UNSET credits the inherited level", pa("shop", "default", "mtls: {mode: STRICT}") + pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nportLevelMtls:\n  9090: {mode: UNSET}"), 9090, ModeStrict, "namespace", nil},
 		{"port entries on a namespace policy are ignored", pa("shop", "default", "mtls: {mode: STRICT}\nportLevelMtls:\n  9090: {mode: PERMISSIVE}"), 9090, ModeStrict, "namespace", nil},
 		{"selector policy in the root namespace is ignored", pa("istio-system", "wl", "selector: {matchLabels: {app: cart}}\nmtls: {mode: STRICT}"), 9090, ModePermissive, "default", nil},
 	}

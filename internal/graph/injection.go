@@ -80,6 +80,15 @@ func (g *Graph) DecideInjection(w *Workload) Injection {
 			reason += " (the annotation sidecar.istio.io/inject: \"true\" cannot opt a pod in; use the label)"
 		}
 	}
+	if assumed != "" && decider == nil {
+		// The namespace labels were assumed, not read: say so rather than
+		// state a label the input does not have.
+		if sidecar {
+			reason = fmt.Sprintf("namespace %s is assumed to be injected", w.Namespace)
+		} else {
+			reason = fmt.Sprintf("namespace %s is assumed not to be injected", w.Namespace)
+		}
+	}
 	if sidecar {
 		// The injector itself: the label wins over the annotation, and the
 		// annotation can only opt out of a namespace that is selected.
@@ -110,7 +119,9 @@ func (g *Graph) assumedNamespaceLabels(ns *Namespace) (map[string]string, string
 		return map[string]string{},
 			fmt.Sprintf("namespace %s is not in the input and --assume-injection=disabled", ns.Name)
 	case "auto", "":
-		if ns.IstioEvidence >= 0 {
+		// The root namespace holds the mesh-wide policies and the control
+		// plane, which Istio does not inject; a policy there is no evidence.
+		if ns.IstioEvidence >= 0 && ns.Name != g.Settings.RootNamespace {
 			r := g.Resources[ns.IstioEvidence]
 			return map[string]string{labelInjection: "enabled"},
 				fmt.Sprintf("namespace %s is not in the input; assumed injected because %s %s/%s is in it (set --assume-injection to change this)", ns.Name, r.Kind, r.Namespace, r.Name)

@@ -270,8 +270,15 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 	for k, v := range p.PodLabels {
 		labels[k] = v
 	}
+	// The operator's containers serve the web UI and API on 9090 ("web") and
+	// the config reloader's metrics on 8080 ("reloader-web"); a monitor
+	// scraping Prometheus itself reaches these.
 	p.Pod = &Workload{Resource: r.ID, Kind: "Prometheus", Namespace: p.Namespace, Name: p.Name,
-		Template: "/spec/podMetadata", Meta: "/spec/podMetadata", Spec: "/spec", Labels: labels, Annotations: p.PodAnnotations, HostNetwork: hostNetwork}
+		Template: "/spec/podMetadata", Meta: "/spec/podMetadata", Spec: "/spec", Labels: labels, Annotations: p.PodAnnotations, HostNetwork: hostNetwork,
+		Ports: []ContainerPort{
+			{Container: "prometheus", Name: "web", Port: 9090, Pointer: "/spec"},
+			{Container: "config-reloader", Name: "reloader-web", Port: 8080, Pointer: "/spec"},
+		}}
 	g.Prometheus = append(g.Prometheus, p)
 	return nil
 }

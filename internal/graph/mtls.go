@@ -134,11 +134,12 @@ func (g *Graph) EffectiveMode(w *Workload, port int) ModeDecision {
 			if pm.Port != port {
 				continue
 			}
-			mode := pm.Mode
-			if mode == ModeUnset {
-				mode = d.Mode
+			if pm.Mode == ModeUnset {
+				// The entry inherits: the policy that decided the workload's
+				// mode is still the one that decides this port.
+				continue
 			}
-			d = ModeDecision{Mode: mode, Level: "port", Policy: wl, Source: &Ref{wl.Resource, pm.Pointer}, Ambiguous: ambiguous["workload"]}
+			d = ModeDecision{Mode: pm.Mode, Level: "port", Policy: wl, Source: &Ref{wl.Resource, pm.Pointer}, Ambiguous: ambiguous["workload"]}
 		}
 	}
 	if w.Injection.Dataplane == DataplaneAmbient && d.Mode == ModeDisable {

@@ -26,6 +26,10 @@ func (t Target) Chain() string {
 	if t.Service == nil {
 		return cp + " of " + t.Workload.Display()
 	}
+	if t.ServicePort == nil {
+		return fmt.Sprintf("%s of %s, a pod behind Service %s/%s (discovered with the Service's endpoints though no Service port targets it)",
+			cp, t.Workload.Display(), t.Service.Namespace, t.Service.Name)
+	}
 	sp := fmt.Sprintf("port %d", t.ServicePort.Port)
 	if t.ServicePort.Name != "" {
 		sp = fmt.Sprintf("port %s (%d)", t.ServicePort.Name, t.ServicePort.Port)
@@ -173,11 +177,17 @@ func (g *Graph) serviceTargets(svc *Service, e *Endpoint) []Target {
 			}
 		case e.TargetPort.Set:
 			// targetPort matches the pod's container ports, by name or
-			// number; the Service need not expose it (§5.1.4).
+			// number; the Service need not expose it (§5.1.3, §5.1.4).
+			out = append(out, additionalPortTargets(svc, w, func(cp ContainerPort) bool {
+				if e.TargetPort.IsName {
+					return cp.Name == e.TargetPort.Name
+				}
+				return cp.Port == e.TargetPort.Num
+			})...)
 			for i := range svc.Ports {
 				sp := &svc.Ports[i]
 				port, cp, ok := ResolveTargetPort(sp, w)
-				if ok && ((e.TargetPort.IsName && cp != nil && cp.Name == e.TargetPort.Name) || (!e.TargetPort.IsName && port == e.TargetPort.Num)) {
+				if ok && !e.TargetPort.IsName && port == e.TargetPort.Num {
 					out = append(out, Target{Workload: w, Port: port, ContainerPort: cp, Service: svc, ServicePort: sp})
 				}
 			}
@@ -188,9 +198,34 @@ func (g *Graph) serviceTargets(svc *Service, e *Endpoint) []Target {
 					out = append(out, Target{Workload: w, Port: port, ContainerPort: cp, Service: svc, ServicePort: sp})
 				}
 			}
+			// With the endpoints role, a pod's declared container ports that
+			// no Service port covers are discovered as targets too (§5.1.4).
+			out = append(out, additionalPortTargets(svc, w, func(ContainerPort) bool { return true })...)
 		}
 	}
 	return dedupeTargets(out)
+}
+
+// additionalPortTargets are the declared container ports of w, behind svc,
+// that match. A port that a Service port targets keeps that Service port in
+// its chain; the others are reached only through endpoint discovery.
+func additionalPortTargets(svc *Service, w *Workload, match func(ContainerPort) bool) []Target {
+	var out []Target
+	for i := range w.Ports {
+		cp := &w.Ports[i]
+		if !match(*cp) {
+			continue
+		}
+		t := Target{Workload: w, Port: cp.Port, ContainerPort: cp, Service: svc}
+		for j := range svc.Ports {
+			if port, _, ok := ResolveTargetPort(&svc.Ports[j], w); ok && port == cp.Port {
+				t.ServicePort = &svc.Ports[j]
+				break
+			}
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 func podTargets(w *Workload, e *Endpoint) []Target {

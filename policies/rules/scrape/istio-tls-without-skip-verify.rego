@@ -21,7 +21,7 @@ import data.meshlint.lib
 
 report contains finding if {
 	some s in input.scrapes
-	s.tls.istioCA # verified against Istio's root: the target is a mesh workload
+	mesh_target(s)
 	s.scheme == "https"
 	not s.tls.skipVerify
 	msg := sprintf(
@@ -29,4 +29,17 @@ report contains finding if {
 		[s.endpoint, lib.cert_files(s.tls), lib.class_note(s.tls)],
 	)
 	finding := lib.finding(s.monitor, s.tls.skipVerifyPointer, msg, [], [])
+}
+
+# The scrape verifies a mesh workload's certificate: its CA is Istio's root,
+# or it presents Istio's client certificate of its own accord to a STRICT
+# sidecar port while nothing says the app serves TLS itself (without a CA
+# file the SPIFFE-only certificate is checked against the system roots).
+mesh_target(s) if s.tls.istioCA
+
+mesh_target(s) if {
+	s.tls.istioIntent
+	s.appTLS == ""
+	some t in s.targets
+	t.requirement == "mtls"
 }

@@ -32,3 +32,21 @@ test_own_ca_with_istio_client_cert_is_fine if {
 	# supplies the Istio client certificate
 	count(rule.report) == 0 with input as {"scrapes": [scrape_ca("https", false, false)]}
 }
+
+test_istio_client_cert_to_strict_port_without_ca_is_reported if {
+	s := object.union(scrape_ca("https", false, false), {
+		"appTLS": "",
+		"tls": object.union(scrape_ca("https", false, false).tls, {"istioIntent": true}),
+		"targets": [{"requirement": "mtls"}],
+	})
+	count(rule.report) == 1 with input as {"scrapes": [s]}
+}
+
+test_istio_client_cert_to_app_tls_port_is_fine if {
+	s := object.union(scrape_ca("https", false, false), {
+		"appTLS": "the endpoint sets serverName",
+		"tls": object.union(scrape_ca("https", false, false).tls, {"istioIntent": true}),
+		"targets": [{"requirement": "mtls"}],
+	})
+	count(rule.report) == 0 with input as {"scrapes": [s]}
+}

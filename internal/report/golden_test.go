@@ -3,18 +3,19 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/meshlint/meshlint/internal/goldenflag"
 )
 
 //go:generate go test . -run TestGoldenFormats -update
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/report/golden")
+var update = goldenflag.Update
 
 // reportDir holds the fixed input of the format tests (report.json, a
 // hand-written Report covering live, suppressed, related, file-level and

@@ -47,6 +47,12 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	return write(root, files)
+}
+
+// write brings the committed docs in line with files: stale pages of rules
+// that no longer exist are removed, changed files rewritten.
+func write(root string, files map[string][]byte) error {
 	stale, err := stalePages(root, files)
 	if err != nil {
 		return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/meshlint/meshlint/internal/docs"
 	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/goldenflag"
 	"github.com/meshlint/meshlint/policies"
 )
 
@@ -25,6 +26,11 @@ func TestGeneratedDocsAreCurrent(t *testing.T) {
 	files, err := generate(root)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if *goldenflag.Update {
+		if err := write(root, files); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, p := range sortedKeys(files) {
 		got, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))

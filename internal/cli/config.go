@@ -198,3 +198,16 @@ func displayPath(p, wd string) string {
 	}
 	return filepath.ToSlash(p)
 }
+
+// prometheusValues are the values files the config file names, resolved
+// against its directory; --prometheus-values files come after them.
+func (lc *lintConfig) prometheusValues() []string {
+	if lc == nil || lc.cfg == nil {
+		return nil
+	}
+	var out []string
+	for _, p := range lc.cfg.PrometheusValues {
+		out = append(out, p.Path)
+	}
+	return out
+}

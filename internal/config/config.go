@@ -81,7 +81,10 @@ type Config struct {
 	FailOn    Setting[string]
 	Rules     []Rule // in file order
 	Policies  []Path
-	Ignore    []Ignore
+	// PrometheusValues are kube-prometheus-stack or Big Bang values files
+	// read as the Prometheus they configure (--prometheus-values).
+	PrometheusValues []Path
+	Ignore           []Ignore
 }
 
 // Error is one mistake in the file.

@@ -84,7 +84,8 @@ func (p *parser) root(n *yaml.Node) {
 		{"namespace", func(key string, v *yaml.Node) { p.name(key, v, &c.Namespace) }},
 		{"failOn", func(key string, v *yaml.Node) { p.enum(key, v, &c.FailOn, nil, "error", "warning", "note", "none") }},
 		{"rules", p.rules},
-		{"policies", p.policies},
+		{"policies", func(key string, v *yaml.Node) { p.paths(key, v, "directories", &p.cfg.Policies) }},
+		{"prometheusValues", func(key string, v *yaml.Node) { p.paths(key, v, "values files", &p.cfg.PrometheusValues) }},
 		{"ignore", p.ignores},
 	})
 }
@@ -120,13 +121,14 @@ func (p *parser) rules(key string, n *yaml.Node) {
 	}
 }
 
-func (p *parser) policies(key string, n *yaml.Node) {
+// paths reads a list of paths, relative to the config file's directory.
+func (p *parser) paths(key string, n *yaml.Node, what string, dst *[]Path) {
 	n = resolve(n)
 	if isNull(n) {
 		return
 	}
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: want a list of directories, got %s", key, describe(n))
+		p.errorf(n, "%s: want a list of %s, got %s", key, what, describe(n))
 		return
 	}
 	for i, item := range n.Content {
@@ -135,11 +137,11 @@ func (p *parser) policies(key string, n *yaml.Node) {
 		if !s.Set {
 			continue
 		}
-		dir := filepath.FromSlash(s.Value)
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(p.dir, dir)
+		path := filepath.FromSlash(s.Value)
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(p.dir, path)
 		}
-		p.cfg.Policies = append(p.cfg.Policies, Path{Path: dir, Line: s.Line})
+		*dst = append(*dst, Path{Path: path, Line: s.Line})
 	}
 }
 

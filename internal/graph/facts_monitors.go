@@ -795,19 +795,14 @@ func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 	var services []*Service
 	var pods []*Workload
 	operatorPods := false
+	if m.Kind == "ServiceMonitor" {
+		services = g.SelectedServices(m)
+	} else {
+		pods = g.SelectedPods(m)
+	}
 	for _, ns := range g.namespacesWatched(m) {
 		if m.Kind == "ServiceMonitor" {
-			for _, svc := range g.servicesByNS[ns] {
-				if m.Selector.Matches(svc.Labels) {
-					services = append(services, svc)
-				}
-			}
 			continue
-		}
-		for _, w := range g.workloadsByNS[ns] {
-			if m.Selector.Matches(w.Labels) {
-				pods = append(pods, w)
-			}
 		}
 		for _, s := range c.pods[ns] {
 			if m.Selector.Matches(s.labels) {

@@ -337,21 +337,12 @@ func (g *Graph) ScrapedPorts(scrapes []ScrapeFact) map[string][]string {
 // mayBeSelectedBy lists the workloads a monitor's selector reaches, before
 // any relabeling.
 func (g *Graph) mayBeSelectedBy(m *Monitor) []*Workload {
+	if m.Kind == "PodMonitor" {
+		return g.SelectedPods(m)
+	}
 	var out []*Workload
-	for _, ns := range g.namespacesWatched(m) {
-		if m.Kind == "PodMonitor" {
-			for _, w := range g.workloadsByNS[ns] {
-				if m.Selector.Matches(w.Labels) {
-					out = append(out, w)
-				}
-			}
-			continue
-		}
-		for _, svc := range g.servicesByNS[ns] {
-			if m.Selector.Matches(svc.Labels) {
-				out = append(out, g.BackendsOf(svc)...)
-			}
-		}
+	for _, svc := range g.SelectedServices(m) {
+		out = append(out, g.BackendsOf(svc)...)
 	}
 	return out
 }

@@ -142,19 +142,40 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 		return nil
 	}
 	var out []Target
-	for _, ns := range g.namespacesWatched(m) {
-		if m.Kind == "ServiceMonitor" {
-			for _, svc := range g.servicesByNS[ns] {
-				if !m.Selector.Matches(svc.Labels) {
-					continue
-				}
-				out = append(out, g.serviceTargets(svc, e)...)
-			}
-			continue
+	if m.Kind == "ServiceMonitor" {
+		for _, svc := range g.SelectedServices(m) {
+			out = append(out, g.serviceTargets(svc, e)...)
 		}
+		return out
+	}
+	for _, w := range g.SelectedPods(m) {
+		out = append(out, podTargets(w, e)...)
+	}
+	return out
+}
+
+// SelectedServices lists the Services a ServiceMonitor's selector matches
+// in the namespaces it watches, before any relabeling.
+func (g *Graph) SelectedServices(m *Monitor) []*Service {
+	var out []*Service
+	for _, ns := range g.namespacesWatched(m) {
+		for _, svc := range g.servicesByNS[ns] {
+			if m.Selector.Matches(svc.Labels) {
+				out = append(out, svc)
+			}
+		}
+	}
+	return out
+}
+
+// SelectedPods lists the pod templates a PodMonitor's selector matches in
+// the namespaces it watches, before any relabeling.
+func (g *Graph) SelectedPods(m *Monitor) []*Workload {
+	var out []*Workload
+	for _, ns := range g.namespacesWatched(m) {
 		for _, w := range g.workloadsByNS[ns] {
 			if m.Selector.Matches(w.Labels) {
-				out = append(out, podTargets(w, e)...)
+				out = append(out, w)
 			}
 		}
 	}

@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: help build test lint generate bench fuzz examples ci
+.PHONY: help build test lint generate bench perf fuzz examples ci
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -20,6 +20,9 @@ generate: ## regenerate committed generated files (docs, golden files)
 
 bench: ## run the benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+perf: ## time meshlint against the yaml.v3 parse floor, medians of 5 (docs/performance.md)
+	bash internal/benchgen/measure.sh
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)
 	@for t in $$($(GO) test -list 'Fuzz.*' ./internal/... | grep ^Fuzz); do \

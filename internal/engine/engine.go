@@ -16,6 +16,7 @@ type Engine struct {
 	Rules    []*Rule
 	byPkg    map[string]*Rule
 	prepared rego.PreparedEvalQuery
+	groups   []evalGroup // when set, evaluated in parallel instead (parallel.go)
 }
 
 // Related is a related location a rule names.
@@ -90,15 +91,24 @@ func New(ctx context.Context, policyDirs []string) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
 	}
-	pq, err := rego.New(
-		rego.Query("data.meshlint.rules"),
-		rego.Compiler(compiler),
-		rego.StrictBuiltinErrors(true),
-	).PrepareForEval(ctx)
+	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}}
+	groups, parallel, err := prepareGroups(ctx, compiler, rules, evalGroupCount())
 	if err != nil {
-		return nil, fmt.Errorf("prepare policies: %w", err)
+		return nil, err
 	}
-	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}, prepared: pq}
+	if parallel {
+		e.groups = groups
+	} else {
+		pq, err := rego.New(
+			rego.Query("data.meshlint.rules"),
+			rego.Compiler(compiler),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("prepare policies: %w", err)
+		}
+		e.prepared = pq
+	}
 	for _, r := range rules {
 		e.byPkg[r.Package] = r
 	}
@@ -122,12 +132,20 @@ func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) 
 	if err != nil {
 		return nil, err
 	}
-	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		return nil, fmt.Errorf("evaluate policies: %w", err)
-	}
-	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
-		return nil, nil
+	var tree any
+	if e.groups != nil {
+		if tree, err = evalGroups(ctx, e.groups, input); err != nil {
+			return nil, err
+		}
+	} else {
+		rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
+		if err != nil {
+			return nil, fmt.Errorf("evaluate policies: %w", err)
+		}
+		if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+			return nil, nil
+		}
+		tree = rs[0].Expressions[0].Value
 	}
 	var out []RawFinding
 	var walk func(prefix string, v any) error
@@ -156,7 +174,7 @@ func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) 
 		}
 		return nil
 	}
-	if err := walk("meshlint.rules", rs[0].Expressions[0].Value); err != nil {
+	if err := walk("meshlint.rules", tree); err != nil {
 		return nil, err
 	}
 	return out, nil

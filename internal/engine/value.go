@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,8 +18,58 @@ import (
 // encode it (struct tags, omitempty, nil slices and maps as null), without
 // writing and re-parsing JSON: on a platform repository the facts are tens
 // of MB of JSON, and the round trip cost more than evaluating the rules.
+//
+// Terms that repeat are shared, as OPA shares its own interned terms: the
+// key of each struct field, booleans, small numbers, and short strings
+// (modes, schemes, pointers, names). That halves the memory the input
+// takes while the rules run.
 func valueOf(v any) (ast.Value, error) {
-	return reflectValue(reflect.ValueOf(v))
+	c := converter{strings: map[string]*ast.Term{}, ints: map[int64]*ast.Term{}, parallel: runtime.GOMAXPROCS(0)}
+	t, err := c.term(reflect.ValueOf(v))
+	if err != nil {
+		return nil, err
+	}
+	return t.Value, nil
+}
+
+type converter struct {
+	strings map[string]*ast.Term // short strings seen so far
+	ints    map[int64]*ast.Term  // numbers beyond OPA's own interned ones: resource ids
+	pairs   [][2]*ast.Term       // scratch for structTerm
+	// parallel is how many goroutines convert a long list; the rules wait
+	// for this conversion, and the other cores have nothing else to do.
+	parallel int
+}
+
+// parallelList is the length from which a list is split over goroutines.
+const parallelList = 2048
+
+// maxSharedString bounds the strings worth sharing: longer ones, such as
+// messages, rarely repeat.
+const maxSharedString = 64
+
+func (c *converter) intTerm(i int64) *ast.Term {
+	if ast.HasInternedValue(i) {
+		return ast.InternedTerm(i)
+	}
+	t, ok := c.ints[i]
+	if !ok {
+		t = ast.InternedTerm(i) // a new term: OPA interns only small numbers
+		c.ints[i] = t
+	}
+	return t
+}
+
+func (c *converter) stringTerm(s string) *ast.Term {
+	if len(s) > maxSharedString {
+		return ast.StringTerm(validString(s))
+	}
+	t, ok := c.strings[s]
+	if !ok {
+		t = ast.StringTerm(validString(s))
+		c.strings[s] = t
+	}
+	return t
 }
 
 var (
@@ -26,71 +77,112 @@ var (
 	textMarshaler = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
-func reflectValue(v reflect.Value) (ast.Value, error) {
+func (c *converter) term(v reflect.Value) (*ast.Term, error) {
 	if !v.IsValid() {
-		return ast.Null{}, nil
+		return ast.InternedNullTerm, nil
 	}
 	t := v.Type()
-	if t.Implements(jsonMarshaler) || t.Implements(textMarshaler) ||
-		(t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonMarshaler)) {
+	if customEncoding(t) {
 		// Types with their own encoding: use it, as encoding/json would.
 		return viaJSON(v)
 	}
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return ast.InternedNullTerm, nil
 		}
-		return reflectValue(v.Elem())
+		return c.term(v.Elem())
 	case reflect.Struct:
-		return structValue(v)
+		return c.structTerm(v)
 	case reflect.Slice:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return ast.InternedNullTerm, nil
 		}
 		if t.Elem().Kind() == reflect.Uint8 {
 			return viaJSON(v) // []byte is base64 text in JSON
 		}
 		fallthrough
 	case reflect.Array:
-		terms := make([]*ast.Term, v.Len())
-		for i := range terms {
-			x, err := reflectValue(v.Index(i))
-			if err != nil {
-				return nil, err
-			}
-			terms[i] = ast.NewTerm(x)
-		}
-		return ast.NewArray(terms...), nil
+		return c.list(v)
 	case reflect.Map:
 		if v.IsNil() {
-			return ast.Null{}, nil
+			return ast.InternedNullTerm, nil
 		}
 		if t.Key().Kind() != reflect.String {
 			return viaJSON(v)
 		}
-		obj := ast.NewObject()
+		items := make([][2]*ast.Term, 0, v.Len())
 		iter := v.MapRange()
 		for iter.Next() {
-			x, err := reflectValue(iter.Value())
+			x, err := c.term(iter.Value())
 			if err != nil {
 				return nil, err
 			}
-			obj.Insert(ast.StringTerm(validString(iter.Key().String())), ast.NewTerm(x))
+			items = append(items, [2]*ast.Term{c.stringTerm(iter.Key().String()), x})
 		}
-		return obj, nil
+		return ast.NewTerm(ast.NewObject(items...)), nil
 	case reflect.String:
-		return ast.String(validString(v.String())), nil
+		return c.stringTerm(v.String()), nil
 	case reflect.Bool:
-		return ast.Boolean(v.Bool()), nil
+		return ast.InternedTerm(v.Bool()), nil
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return ast.Number(strconv.FormatInt(v.Int(), 10)), nil
+		return c.intTerm(v.Int()), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return ast.Number(strconv.FormatUint(v.Uint(), 10)), nil
+		return ast.NumberTerm(json.Number(strconv.FormatUint(v.Uint(), 10))), nil
 	case reflect.Float32, reflect.Float64:
 		return viaJSON(v) // JSON's float text, and its error for NaN and Inf
 	}
 	return nil, fmt.Errorf("encode facts: unsupported type %s", t)
+}
+
+func (c *converter) list(v reflect.Value) (*ast.Term, error) {
+	terms := make([]*ast.Term, v.Len())
+	convert := func(c *converter, lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			x, err := c.term(v.Index(i))
+			if err != nil {
+				return err
+			}
+			terms[i] = x
+		}
+		return nil
+	}
+	if n := len(terms); n >= parallelList && c.parallel > 1 {
+		// Each goroutine has its own shared strings, and converts its part
+		// serially; the parts keep the list's order.
+		errs := make([]error, c.parallel)
+		var wg sync.WaitGroup
+		for w := range c.parallel {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[w] = convert(&converter{strings: map[string]*ast.Term{}, ints: map[int64]*ast.Term{}}, w*n/c.parallel, (w+1)*n/c.parallel)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
+			}
+		}
+	} else if err := convert(c, 0, len(terms)); err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(ast.NewArray(terms...)), nil
+}
+
+var customEncodings sync.Map // reflect.Type -> bool
+
+// customEncoding reports whether a type marshals itself, remembered per
+// type: asking reflect for every value was a tenth of the conversion.
+func customEncoding(t reflect.Type) bool {
+	if c, ok := customEncodings.Load(t); ok {
+		return c.(bool)
+	}
+	c := t.Implements(jsonMarshaler) || t.Implements(textMarshaler) ||
+		(t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(jsonMarshaler))
+	customEncodings.Store(t, c)
+	return c
 }
 
 // validString replaces invalid UTF-8 as encoding/json does.
@@ -101,18 +193,23 @@ func validString(s string) string {
 	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
-func viaJSON(v reflect.Value) (ast.Value, error) {
+func viaJSON(v reflect.Value) (*ast.Term, error) {
 	b, err := json.Marshal(v.Interface())
 	if err != nil {
 		return nil, fmt.Errorf("encode facts: %w", err)
 	}
-	return ast.ValueFromReader(strings.NewReader(string(b)))
+	x, err := ast.ValueFromReader(strings.NewReader(string(b)))
+	if err != nil {
+		return nil, fmt.Errorf("encode facts: %w", err)
+	}
+	return ast.NewTerm(x), nil
 }
 
 // field is an encoded struct field: its index path and JSON name.
 type field struct {
 	index     []int
 	name      string
+	key       *ast.Term // the name as a term, shared by every object
 	omitEmpty bool
 }
 
@@ -156,7 +253,8 @@ func fieldsOf(t reflect.Type) []field {
 				continue // the shallower field wins, as in encoding/json
 			}
 			seen[name] = true
-			out = append(out, field{index: idx, name: name, omitEmpty: strings.Contains(","+opts+",", ",omitempty,")})
+			out = append(out, field{index: idx, name: name, key: ast.StringTerm(name),
+				omitEmpty: strings.Contains(","+opts+",", ",omitempty,")})
 		}
 	}
 	walk(t, nil)
@@ -164,21 +262,23 @@ func fieldsOf(t reflect.Type) []field {
 	return out
 }
 
-func structValue(v reflect.Value) (ast.Value, error) {
-	fields := fieldsOf(v.Type())
-	terms := make([][2]*ast.Term, 0, len(fields))
-	for _, f := range fields {
+func (c *converter) structTerm(v reflect.Value) (*ast.Term, error) {
+	// The pairs go on a scratch stack that nested structs share, since
+	// NewObject copies them: one allocation less for every object.
+	start := len(c.pairs)
+	defer func() { c.pairs = c.pairs[:start] }()
+	for _, f := range fieldsOf(v.Type()) {
 		fv, ok := fieldByIndex(v, f.index)
 		if !ok || (f.omitEmpty && isEmpty(fv)) {
 			continue
 		}
-		x, err := reflectValue(fv)
+		x, err := c.term(fv)
 		if err != nil {
 			return nil, err
 		}
-		terms = append(terms, [2]*ast.Term{ast.StringTerm(f.name), ast.NewTerm(x)})
+		c.pairs = append(c.pairs, [2]*ast.Term{f.key, x})
 	}
-	return ast.NewObject(terms...), nil
+	return ast.NewTerm(ast.NewObject(c.pairs[start:]...)), nil
 }
 
 // fieldByIndex follows an index path; ok is false through a nil embedded

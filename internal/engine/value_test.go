@@ -98,3 +98,18 @@ func TestValueOfFacts(t *testing.T) {
 		t.Fatal("valueOf(facts) differs from the facts' JSON")
 	}
 }
+
+// TestValueOfLongList covers lists converted by several goroutines.
+func TestValueOfLongList(t *testing.T) {
+	list := make([]sample, 3*parallelList+7)
+	for i := range list {
+		list[i] = sample{Name: strings.Repeat("n", i%70), Zero: i, List: []inner{{A: "x"}}}
+	}
+	got, err := valueOf(map[string]any{"list": list})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := viaJSONRoundTrip(t, map[string]any{"list": list}); got.Compare(want) != 0 {
+		t.Fatal("valueOf of a long list differs from its JSON")
+	}
+}

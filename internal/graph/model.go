@@ -287,6 +287,8 @@ type Prometheus struct {
 	// then rejects ServiceMonitors that read files (§5.1.6).
 	ArbitraryFSDeny        bool
 	ArbitraryFSDenyPointer string
+
+	exported *CertExport // ExportedCerts, read once: it parses annotations
 }
 
 // Display is "Prometheus monitoring/k8s".

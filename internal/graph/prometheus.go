@@ -25,8 +25,17 @@ type CertExport struct {
 	UserMounts       []VolumeMount // volumes mounted into istio-proxy
 }
 
-// ExportedCerts reads the Prometheus pod's annotations.
+// ExportedCerts reads the Prometheus pod's annotations. Facts ask for it
+// once per scrape, so it is read once and kept.
 func (p *Prometheus) ExportedCerts() CertExport {
+	if p.exported == nil {
+		ce := p.readExportedCerts()
+		p.exported = &ce
+	}
+	return *p.exported
+}
+
+func (p *Prometheus) readExportedCerts() CertExport {
 	var ce CertExport
 	if raw, ok := p.PodAnnotations[annotationProxyConfig]; ok {
 		ce.ProxyConfigSet = true

@@ -77,34 +77,55 @@ type chunk struct {
 	startLine int
 }
 
-var docSeparator = regexp.MustCompile(`^---(\s|$)`)
-
 // splitDocuments cuts a file at its "---" lines. Each document is parsed on
 // its own, so a syntax error in one does not stop the others from being read;
 // a "---" at column 0 can never be inside a block scalar, so the cut is safe.
+// A marker line is replaced by an empty line, so line numbers stay right;
+// the documents are slices of text, since the marker's own line break can
+// stand in for it.
 func splitDocuments(text string) []chunk {
 	var chunks []chunk
-	lines := strings.SplitAfter(text, "\n")
-	var cur strings.Builder
-	start := 1
-	for i, l := range lines {
-		if docSeparator.MatchString(l) || strings.TrimRight(l, " \t\n") == "..." {
-			chunks = append(chunks, chunk{cur.String(), start})
-			cur.Reset()
+	start, from := 1, 0
+	lead := "" // what stands in for the last marker line, when text[from:] does not
+	for i, ls := 0, 0; ; i++ {
+		le := len(text)
+		if j := strings.IndexByte(text[ls:], '\n'); j >= 0 {
+			le = ls + j + 1
+		}
+		if l := text[ls:le]; isDocumentMarker(l) {
+			chunks = append(chunks, chunk{lead + text[from:ls], start})
 			start = i + 1
 			// Keep anything after the marker on its line (e.g. "--- {a: 1}"),
 			// padded so its columns stay right.
 			if rest := strings.TrimLeft(strings.TrimPrefix(l, "---"), " \t"); strings.HasPrefix(l, "---") && strings.TrimSpace(rest) != "" && !strings.HasPrefix(strings.TrimSpace(rest), "#") {
-				cur.WriteString(strings.Repeat(" ", len(l)-len(rest)) + rest)
+				lead, from = strings.Repeat(" ", len(l)-len(rest))+rest, le
+			} else if strings.HasSuffix(l, "\n") {
+				lead, from = "", le-1
 			} else {
-				cur.WriteString("\n")
+				lead, from = "\n", le
 			}
-			continue
 		}
-		cur.WriteString(l)
+		if le >= len(text) {
+			break
+		}
+		ls = le
 	}
-	chunks = append(chunks, chunk{cur.String(), start})
-	return chunks
+	return append(chunks, chunk{lead + text[from:], start})
+}
+
+// isDocumentMarker matches a line (with its line break) that starts a
+// document ("---" then whitespace or the end) or ends one ("...").
+func isDocumentMarker(l string) bool {
+	if strings.HasPrefix(l, "---") {
+		if len(l) == 3 {
+			return true
+		}
+		switch l[3] {
+		case ' ', '\t', '\n', '\f', '\r':
+			return true
+		}
+	}
+	return strings.TrimRight(l, " \t\n") == "..."
 }
 
 var yamlErrLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
@@ -206,16 +227,23 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 	looksLikeManifest := false
 	var syntaxErrors []Problem
 	for i, c := range chunks {
-		if strings.TrimSpace(stripComments(c.text)) == "" {
+		if blankOrComments(c.text) {
 			continue
 		}
 		out.yamlDocuments++
-		if !isTemplate {
+		if fastPaths && !isTemplate {
+			// The fast paths answer only where the full parse below would
+			// give the same result (prescan.go, fastdecode.go).
 			if id, ok := prescan(c.text, limits); ok {
 				// A kind no rule reads, known from its text: no full parse.
 				looksLikeManifest = true
 				out.prescanned++
 				out.docs = append(out.docs, id.document(display, i, c))
+				continue
+			}
+			if d, ok := fastDocument(display, i, c, limits); ok {
+				looksLikeManifest = true
+				out.docs = append(out.docs, d)
 				continue
 			}
 		}

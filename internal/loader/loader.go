@@ -95,43 +95,70 @@ func Load(paths []string, opts Options) (*Result, error) {
 		opts.WorkDir = wd
 	}
 	res := &Result{}
+	// Files are read and parsed while the walk goes on, over a bounded pool
+	// of workers: on a large tree the walk alone takes a good part of a
+	// second, during which the other cores would otherwise wait. Results
+	// keep the order in which the walk found the files.
+	type job struct {
+		in  input
+		out *parsedFile
+	}
+	work := make(chan job, 256)
+	var stdinErr error
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range work {
+				*j.out = readAndParse(j.in, opts, &stdinErr)
+			}
+		}()
+	}
 	var inputs []input
+	var parsed []*parsedFile
+	var stdin []job // read only once every path is known to exist
+	seen := map[string]bool{}
+	emit := func(in input) {
+		if seen[in.display] {
+			return // the same file named twice
+		}
+		seen[in.display] = true
+		j := job{in, new(parsedFile)}
+		inputs, parsed = append(inputs, in), append(parsed, j.out)
+		if in.path == "-" {
+			stdin = append(stdin, j)
+			return
+		}
+		work <- j
+	}
+	var walkErr error
 	for _, p := range paths {
 		if p == "-" {
-			inputs = append(inputs, input{path: "-", display: "-"})
+			emit(input{path: "-", display: "-"})
 			continue
 		}
 		var roots *[]Root
 		if opts.DetectRoots {
 			roots = &res.Roots
 		}
-		found, problems, err := walk(p, opts.WorkDir, roots)
+		problems, err := walk(p, opts.WorkDir, roots, emit)
 		if err != nil {
-			return nil, err
+			walkErr = err
+			break
 		}
-		inputs = append(inputs, found...)
 		res.Problems = append(res.Problems, problems...)
 	}
-	inputs = dedupeInputs(inputs)
-
-	parsed := make([]parsedFile, len(inputs))
-	var stdinErr error
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				parsed[i] = readAndParse(inputs[i], opts, &stdinErr)
-			}
-		}()
-	}
-	for i := range inputs {
-		work <- i
+	if walkErr == nil {
+		for _, j := range stdin {
+			work <- j
+		}
 	}
 	close(work)
 	wg.Wait()
+	if walkErr != nil {
+		return nil, walkErr
+	}
 	if stdinErr != nil {
 		return nil, stdinErr
 	}
@@ -213,14 +240,31 @@ func readFile(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read file: %w", unwrapPathError(err))
 	}
 	defer f.Close()
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() && info.Size() > max {
-		return nil, errTooLarge // say so without reading it
+	size := int64(0)
+	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
+		if info.Size() > max {
+			return nil, errTooLarge // say so without reading it
+		}
+		size = info.Size()
 	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("cannot read file: %w", unwrapPathError(err))
+	// Read into a buffer of the file's size, as os.ReadFile does: one read
+	// and no copies for the tens of thousands of small files of a large
+	// repository. The limit still holds if the file grows meanwhile.
+	data := make([]byte, 0, size+1)
+	r := io.LimitReader(f, max+1)
+	for {
+		n, err := r.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cannot read file: %w", unwrapPathError(err))
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)] // grow
+		}
 	}
-	return data, nil
 }
 
 func unwrapPathError(err error) error {
@@ -236,19 +280,19 @@ var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 // walk lists the manifest files under root in lexical order. Hidden
 // directories are skipped; symlinked directories are not followed, which also
 // makes symlink loops harmless. Unreadable entries become Problems.
-func walk(root, workDir string, roots *[]Root) ([]input, []Problem, error) {
+func walk(root, workDir string, roots *[]Root, emit func(input)) ([]Problem, error) {
 	info, err := os.Stat(root)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s: %w", displayPath(root, workDir), unwrapPathError(err))
+		return nil, fmt.Errorf("read %s: %w", displayPath(root, workDir), unwrapPathError(err))
 	}
 	if !info.IsDir() {
 		if r, ok := rootFile(root, workDir); ok && roots != nil {
 			*roots = append(*roots, r)
-			return nil, nil, nil
+			return nil, nil
 		}
-		return []input{{path: root, display: displayPath(root, workDir), inChartTemplates: inChartTemplates(root)}}, nil, nil
+		emit(input{path: root, display: displayPath(root, workDir), inChartTemplates: inChartTemplates(root)})
+		return nil, nil
 	}
-	var found []input
 	var problems []Problem
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -278,7 +322,7 @@ func walk(root, workDir string, roots *[]Root) ([]input, []Problem, error) {
 			if err != nil {
 				// A dangling link or a loop: skipped (cli.md), and listed
 				// by --verbose.
-				found = append(found, input{path: p, display: displayPath(p, workDir),
+				emit(input{path: p, display: displayPath(p, workDir),
 					skip: fmt.Sprintf("symbolic link that cannot be followed (%v)", unwrapPathError(err))})
 				return nil
 			}
@@ -288,13 +332,13 @@ func walk(root, workDir string, roots *[]Root) ([]input, []Problem, error) {
 		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		found = append(found, input{path: p, display: displayPath(p, workDir), inChartTemplates: inChartTemplates(p)})
+		emit(input{path: p, display: displayPath(p, workDir), inChartTemplates: inChartTemplates(p)})
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("walk %s: %w", root, err)
+		return nil, fmt.Errorf("walk %s: %w", root, err)
 	}
-	return found, problems, nil
+	return problems, nil
 }
 
 // inChartTemplates reports whether a file sits in a Helm chart's templates
@@ -326,19 +370,6 @@ func displayPath(p, workDir string) string {
 		}
 	}
 	return filepath.ToSlash(filepath.Clean(p))
-}
-
-func dedupeInputs(in []input) []input {
-	seen := make(map[string]bool, len(in))
-	out := in[:0]
-	for _, i := range in {
-		if seen[i.display] {
-			continue
-		}
-		seen[i.display] = true
-		out = append(out, i)
-	}
-	return out
 }
 
 func utf8Valid(s string) bool { return utf8.ValidString(s) }

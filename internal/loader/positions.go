@@ -52,8 +52,10 @@ func EscapePointerToken(s string) string {
 	if !strings.ContainsAny(s, "~/") {
 		return s
 	}
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	return pointerEscaper.Replace(s)
 }
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1") // built once: it is not cheap
 
 // buildPositions walks a parsed document. lines is the document's text split
 // into lines; lineOffset is added to every yaml.v3 line to make it a line of

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"strings"
+	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -39,7 +40,14 @@ type prescanned struct {
 // prescan returns the identity of a document of a kind the graph does not
 // read; ok is false when the full parse must decide.
 func prescan(text string, limits Limits) (id prescanned, ok bool) {
-	s := scanState{maxDepth: limits.MaxDepth, checkNext: -1, stack: make([]block, 0, 16)}
+	if strings.IndexByte(text, '\r') >= 0 || strings.Contains(text, "\u0085") ||
+		strings.Contains(text, "\u2028") || strings.Contains(text, "\u2029") {
+		return id, false // line breaks other than "\n": parseFile has none, but yaml.v3 would see more lines
+	}
+	// The state, with its stack and key sets, is reused across documents.
+	s := scanStatePool.Get().(*scanState)
+	defer scanStatePool.Put(s)
+	*s = scanState{maxDepth: limits.MaxDepth, checkNext: -1, stack: s.stack[:0]}
 	for pos := 0; pos < len(text); {
 		end := strings.IndexByte(text[pos:], '\n')
 		if end < 0 {
@@ -126,6 +134,8 @@ func (k *keySet) reset() {
 	k.list, k.set = k.list[:0], nil
 }
 
+var scanStatePool = sync.Pool{New: func() any { return &scanState{stack: make([]block, 0, 16)} }}
+
 type scanState struct {
 	maxDepth int
 	nodes    int     // an upper bound of the YAML nodes seen so far
@@ -160,6 +170,9 @@ type scanState struct {
 }
 
 func (s *scanState) line(line string) bool {
+	if isDocumentMarker(line) {
+		return false // another document: yaml.v3 reads only the first
+	}
 	indent := 0
 	for indent < len(line) && line[indent] == ' ' {
 		indent++
@@ -799,4 +812,21 @@ func (f *flowScanner) mapping(depth int) bool {
 // endOfLine reports whether only a comment follows the collection.
 func (f *flowScanner) endOfLine() bool {
 	return commentOnly(f.text[f.pos:])
+}
+
+// blankOrComments reports whether a document has nothing but blank and
+// comment lines, without copying it.
+func blankOrComments(text string) bool {
+	for len(text) > 0 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		if t := strings.TrimSpace(line); t != "" && t[0] != '#' {
+			return false
+		}
+	}
+	return true
 }

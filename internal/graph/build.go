@@ -11,25 +11,20 @@ import (
 
 // Build resolves the documents into a Graph. Objects whose fields a rule
 // needs but cannot read become Problems and are left out of the graph, so
-// they cannot cause findings built on a guess.
+// they cannot cause findings built on a guess. Documents the loader ran
+// through Extractor are already read; the others are read here.
 func Build(docs []*loader.Document, s Settings) *Graph {
-	g := &Graph{
-		Settings:      s,
-		Namespaces:    map[string]*Namespace{},
-		workloadsByNS: map[string][]*Workload{},
-		servicesByNS:  map[string][]*Service{},
-		peerAuthsByNS: map[string][]*PeerAuthentication{},
-	}
+	g := newGraph(s)
 	for _, d := range docs {
-		ns := d.Namespace
-		if ns == "" && !clusterScoped(d.Kind) {
-			ns = s.DefaultNamespace
-		}
-		r := &Resource{ID: len(g.Resources), Doc: d, Kind: d.Kind, Namespace: ns, Name: d.Name}
+		r := newResource(len(g.Resources), d, s)
 		g.Resources = append(g.Resources, r)
+		if p, ok := d.Extracted.(*part); ok {
+			g.adopt(p, r)
+			continue
+		}
 		if d.Object == nil {
-			if isIstioGroup(d.APIVersion) && ns != "" {
-				g.noteIstioEvidence(ns, r.ID)
+			if isIstioGroup(d.APIVersion) && r.Namespace != "" {
+				g.noteIstioEvidence(r.Namespace, r.ID)
 			}
 			continue
 		}
@@ -63,6 +58,15 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 	return g
 }
 
+// newResource is the resource of a document, in the namespace it lands in.
+func newResource(id int, d *loader.Document, s Settings) *Resource {
+	ns := d.Namespace
+	if ns == "" && !clusterScoped(d.Kind) {
+		ns = s.DefaultNamespace
+	}
+	return &Resource{ID: id, Doc: d, Kind: d.Kind, Namespace: ns, Name: d.Name}
+}
+
 func clusterScoped(kind string) bool {
 	switch kind {
 	case "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
@@ -83,6 +87,9 @@ func isIstioGroup(apiVersion string) bool {
 func (g *Graph) namespace(name string) *Namespace {
 	ns, ok := g.Namespaces[name]
 	if !ok {
+		if g.Namespaces == nil {
+			g.Namespaces = map[string]*Namespace{}
+		}
 		ns = &Namespace{Name: name, Resource: -1, IstioEvidence: -1}
 		g.Namespaces[name] = ns
 	}
@@ -139,6 +146,12 @@ func (g *Graph) add(r *Resource) *fieldError {
 			return nil
 		}
 		return g.addPeerAuthentication(r)
+	case "Policy", "MeshPolicy":
+		if strings.HasPrefix(r.Doc.APIVersion, "authentication.istio.io/") {
+			// Removed in Istio 1.6; only reported (invalid-peer-authentication).
+			g.LegacyPolicies = append(g.LegacyPolicies, &LegacyPolicy{Resource: r.ID,
+				Peers: dig(obj, "spec", "peers") != nil, Origins: dig(obj, "spec", "origins") != nil})
+		}
 	case "ServiceMonitor", "PodMonitor":
 		if !strings.HasPrefix(r.Doc.APIVersion, "monitoring.coreos.com/") {
 			return nil
@@ -236,6 +249,9 @@ func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
 	if _, injected := w.Annotations["sidecar.istio.io/status"]; injected {
 		w.HasProxy = true
 	}
+	if tmpl != "" { // a Pod's own metadata is the pod metadata
+		w.Misplaced = misplacedKeys(r.Doc.Object, w.Labels, w.Annotations)
+	}
 	g.Workloads = append(g.Workloads, w)
 	return nil
 }
@@ -310,6 +326,10 @@ func (g *Graph) addPeerAuthentication(r *Resource) *fieldError {
 			return err
 		}
 		pa.HasSelector = len(pa.MatchLabels) > 0
+		pa.SelectorPointer = "/spec/selector"
+		if _, ok := sel["matchLabels"]; ok {
+			pa.SelectorPointer = "/spec/selector/matchLabels"
+		}
 	}
 	mtls, err := mapAt(spec, "mtls", "/spec")
 	if err != nil {

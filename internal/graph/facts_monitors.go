@@ -247,20 +247,13 @@ func (g *Graph) addWiringFacts(f *Facts) {
 		f.Monitors = append(f.Monitors, g.monitorFact(m, ctx))
 	}
 	for _, w := range g.Workloads {
-		if w.Template == "" {
-			continue // a Pod's own metadata is the pod metadata
-		}
-		r := g.Resources[w.Resource]
-		keys := misplacedKeys(r.Doc.Object, w.Labels, w.Annotations)
-		if len(keys) > 0 {
+		if keys := w.Misplaced; len(keys) > 0 {
 			f.Controllers = append(f.Controllers, ControllerFact{Resource: w.Resource, Name: w.Display(),
 				PodMetadata: "the pod template (" + dotted(w.Meta) + ")", PodMetadataPointer: w.Meta, Keys: keys})
 		}
 	}
 	for i, p := range g.Prometheus {
-		r := g.Resources[p.Resource]
-		keys := misplacedKeys(r.Doc.Object, p.PodLabels, p.PodAnnotations)
-		if len(keys) > 0 {
+		if keys := p.Misplaced; len(keys) > 0 {
 			f.Controllers = append(f.Controllers, ControllerFact{Resource: p.Resource, Name: p.Display(),
 				PodMetadata: "spec.podMetadata", PodMetadataPointer: p.PodMetadataPointer, Keys: keys})
 		}
@@ -268,7 +261,7 @@ func (g *Graph) addWiringFacts(f *Facts) {
 		if i < len(f.Prometheuses) && f.Prometheuses[i].Resource == p.Resource {
 			uses = f.Prometheuses[i].UsesIstioCerts
 		}
-		f.PrometheusConfigs = append(f.PrometheusConfigs, prometheusConfigFact(p, uses, keys))
+		f.PrometheusConfigs = append(f.PrometheusConfigs, prometheusConfigFact(p, uses, p.Misplaced))
 	}
 }
 
@@ -424,7 +417,7 @@ func (g *Graph) wiringContext() *wiring {
 			continue
 		}
 		var obj map[string]any
-		if strings.HasPrefix(r.Doc.APIVersion, operatorGroup) {
+		if strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && (r.Kind == "PrometheusAgent" || r.Kind == "Alertmanager") {
 			obj, _ = r.Doc.Decode() // the loader keeps no object for kinds the graph does not model
 		}
 		switch {

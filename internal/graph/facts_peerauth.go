@@ -176,15 +176,14 @@ func (g *Graph) PeerAuthReview(scrapedPorts map[string][]string) PeerAuthReview 
 	}
 	rv.Conflicts = g.peerAuthConflicts()
 	rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict()
-	for _, r := range g.Resources {
-		if strings.HasPrefix(r.Doc.APIVersion, "authentication.istio.io/") && (r.Kind == "Policy" || r.Kind == "MeshPolicy") {
-			name := r.Name
-			if r.Namespace != "" && r.Kind == "Policy" {
-				name = r.Namespace + "/" + r.Name
-			}
-			rv.RemovedPolicies = append(rv.RemovedPolicies, RemovedPolicyFact{Resource: r.ID, Kind: r.Kind, APIVersion: r.Doc.APIVersion, Name: name,
-				Peers: dig(r.Doc.Object, "spec", "peers") != nil, Origins: dig(r.Doc.Object, "spec", "origins") != nil})
+	for _, lp := range g.LegacyPolicies {
+		r := g.Resources[lp.Resource]
+		name := r.Name
+		if r.Namespace != "" && r.Kind == "Policy" {
+			name = r.Namespace + "/" + r.Name
 		}
+		rv.RemovedPolicies = append(rv.RemovedPolicies, RemovedPolicyFact{Resource: r.ID, Kind: r.Kind, APIVersion: r.Doc.APIVersion, Name: name,
+			Peers: lp.Peers, Origins: lp.Origins})
 	}
 	return rv
 }
@@ -202,18 +201,14 @@ func matchLabelsText(m map[string]string) string {
 }
 
 func (g *Graph) policyFact(pa *PeerAuthentication, scraped map[string][]string, opaque map[string]bool) PolicyFact {
-	obj := g.Resources[pa.Resource].Doc.Object
 	pf := PolicyFact{Resource: pa.Resource, Name: pa.Namespace + "/" + pa.Name, Namespace: pa.Namespace, Scope: string(pa.Scope),
 		RootNamespace: g.Settings.RootNamespace, Mode: string(pa.Mode), Ports: []PortCheckFact{},
 		Workloads: SelectionFact{Selected: []Loc{}, Elsewhere: []Loc{}}}
-	if sel, ok := dig(obj, "spec", "selector").(map[string]any); ok { // see emptySelector
-		pf.Selector = SelectorFact{Present: true, Empty: !pa.HasSelector, Pointer: "/spec/selector", Labels: matchLabelsText(pa.MatchLabels)}
-		if _, ok := sel["matchLabels"]; ok {
-			pf.Selector.Pointer = "/spec/selector/matchLabels"
-		}
+	if pa.SelectorPointer != "" { // see emptySelector
+		pf.Selector = SelectorFact{Present: true, Empty: !pa.HasSelector, Pointer: pa.SelectorPointer, Labels: matchLabelsText(pa.MatchLabels)}
 	}
-	if plm, ok := dig(obj, "spec", "portLevelMtls").(map[string]any); ok {
-		pf.PortLevel = PortLevelFact{Present: true, Empty: len(plm) == 0, Pointer: "/spec/portLevelMtls"}
+	if pa.PortLevelPointer != "" {
+		pf.PortLevel = PortLevelFact{Present: true, Empty: len(pa.PortLevel) == 0, Pointer: pa.PortLevelPointer}
 	}
 	if pa.Scope == ScopeWorkload || pa.Scope == ScopeIgnored {
 		for _, w := range g.podsMatching(pa.MatchLabels) { // indexed: policies × workloads otherwise
@@ -564,8 +559,7 @@ func (g *Graph) peerAuthConflict(level, where string, pas []*PeerAuthentication)
 // emptySelector reports a policy written with `selector: {}` or an empty
 // matchLabels: namespace- or mesh-wide despite the selector (§1.2.5).
 func (g *Graph) emptySelector(pa *PeerAuthentication) bool {
-	_, present := dig(g.Resources[pa.Resource].Doc.Object, "spec", "selector").(map[string]any)
-	return present && !pa.HasSelector
+	return pa.SelectorPointer != "" && !pa.HasSelector
 }
 
 func portMapText(pa *PeerAuthentication) string {

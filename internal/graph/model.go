@@ -121,6 +121,9 @@ type Workload struct {
 	// HasProxy is true when the manifest already shows an injected
 	// istio-proxy container (istioctl kube-inject output).
 	HasProxy bool
+	// Misplaced are the Istio and Prometheus keys in the controller's own
+	// metadata that only work on the pod template (istio-annotations-misplaced).
+	Misplaced []MetadataKey
 
 	Injection Injection
 }
@@ -151,12 +154,16 @@ type Service struct {
 
 // PeerAuthentication is an Istio PeerAuthentication (v1 or v1beta1).
 type PeerAuthentication struct {
-	Resource         int
-	Namespace        string
-	Name             string
-	MatchLabels      map[string]string // empty or nil: no workload selector
-	HasSelector      bool              // selector.matchLabels has at least one label
-	Mode             Mode              // spec.mtls.mode; UNSET when absent
+	Resource    int
+	Namespace   string
+	Name        string
+	MatchLabels map[string]string // empty or nil: no workload selector
+	HasSelector bool              // selector.matchLabels has at least one label
+	// SelectorPointer is where the selector is written: "/spec/selector",
+	// or its matchLabels when present; "" when there is no selector. An
+	// empty selector makes the policy namespace- or mesh-wide (§1.2.5).
+	SelectorPointer  string
+	Mode             Mode // spec.mtls.mode; UNSET when absent
 	ModePointer      string
 	PortLevel        []PortMode // sorted by port
 	PortLevelPointer string
@@ -288,7 +295,19 @@ type Prometheus struct {
 	ArbitraryFSDeny        bool
 	ArbitraryFSDenyPointer string
 
+	// Misplaced are Istio and Prometheus keys in the CR's own metadata that
+	// only work in spec.podMetadata.
+	Misplaced []MetadataKey
+
 	exported *CertExport // ExportedCerts, read once: it parses annotations
+}
+
+// LegacyPolicy is an authentication.istio.io Policy or MeshPolicy, removed
+// in Istio 1.6: what it tried to configure, for the finding.
+type LegacyPolicy struct {
+	Resource int
+	Peers    bool // spec.peers: mTLS, now PeerAuthentication
+	Origins  bool // spec.origins: JWT, now RequestAuthentication
 }
 
 // Display is "Prometheus monitoring/k8s".
@@ -304,7 +323,9 @@ type Graph struct {
 	PeerAuths  []*PeerAuthentication
 	Monitors   []*Monitor
 	Prometheus []*Prometheus
-	Problems   []Problem
+	// LegacyPolicies are the removed v1alpha1 Policy and MeshPolicy objects.
+	LegacyPolicies []*LegacyPolicy
+	Problems       []Problem
 
 	workloadsByNS map[string][]*Workload
 	servicesByNS  map[string][]*Service

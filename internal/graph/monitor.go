@@ -279,6 +279,7 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 			{Container: "prometheus", Name: "web", Port: 9090, Pointer: "/spec"},
 			{Container: "config-reloader", Name: "reloader-web", Port: 8080, Pointer: "/spec"},
 		}}
+	p.Misplaced = misplacedKeys(obj, p.PodLabels, p.PodAnnotations)
 	g.Prometheus = append(g.Prometheus, p)
 	return nil
 }

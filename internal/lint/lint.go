@@ -9,6 +9,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/meshlint/meshlint/internal/baseline"
@@ -86,7 +87,13 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	}
 	var clock phaseClock // --stats
 	clock.next("load")
-	loaded, err := loader.Load(opts.Paths, loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true})
+	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
+	extract := graph.Extractor(opts.Settings)
+	loaded, err := loader.Load(opts.Paths, loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true,
+		Extract: func(d *loader.Document) {
+			sup.note(d)
+			extract(d)
+		}})
 	if err != nil {
 		return nil, err
 	}
@@ -101,18 +108,17 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	}
 	stage = "building the mesh model of " + strings.Join(opts.Paths, ", ")
 	clock.next("graph")
-	g := graph.Build(withDerived(loaded.Documents, opts.Derived), opts.Settings)
-	facts := g.Facts()
+	m := buildModel(withDerived(loaded.Documents, opts.Derived), opts.Settings, sup)
 	stage = "evaluating the rules over " + strings.Join(opts.Paths, ", ")
 	clock.next("evaluate")
-	raw, err := eng.Evaluate(ctx, facts)
+	raw, err := eng.Evaluate(ctx, m.facts)
 	if err != nil {
 		return nil, err
 	}
 
 	stage = "placing the findings in " + strings.Join(opts.Paths, ", ")
 	clock.next("findings")
-	b := &builder{g: g, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: &stage}
+	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: &stage}
 	var internal []string
 	for _, p := range loaded.Problems {
 		if p.Internal {
@@ -120,9 +126,9 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 		}
 		b.addProblem(p)
 	}
-	for _, p := range g.Problems {
+	for _, p := range m.problems {
 		if p.Internal {
-			r := g.Resources[p.Resource]
+			r := m.resources[p.Resource]
 			internal = append(internal, fmt.Sprintf("%s:%d: %s %s: %s", r.Doc.File, r.Doc.StartLine, r.Kind, qualified(r), p.Message))
 		}
 		b.addGraphProblem(p)
@@ -139,9 +145,9 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	clock.end()
 	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal}
 	res.Stats = Stats{Files: loaded.Files, SkippedFiles: len(loaded.Skipped), YAMLDocuments: loaded.Stats.YAMLDocuments,
-		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(g.Resources),
+		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(m.resources),
 		Findings: len(b.findings), Phases: clock.phases}
-	for _, r := range g.Resources {
+	for _, r := range m.resources {
 		res.Resources = append(res.Resources, report.LintedResource{File: r.Doc.File, Line: r.Doc.StartLine,
 			Resource: report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}})
 	}
@@ -199,13 +205,71 @@ func enabledSet(eng *engine.Engine, enable, disable []string) map[string]bool {
 	return on
 }
 
+// model is what the rest of a run needs from the mesh graph: the rules'
+// input, and the resources and problems findings are placed on.
+type model struct {
+	facts     *graph.Facts
+	resources []*graph.Resource
+	problems  []graph.Problem
+	// suppressions are each resource's ignore.meshlint.io/ annotations, by
+	// resource id, read before the decoded objects are released.
+	suppressions []map[string]any
+}
+
+// buildModel builds the graph and its facts, then lets go of everything
+// the rules and the findings do not need: the graph's workloads, services
+// and label maps, and the decoded objects of the rendered documents (those
+// read from files were released as they were read: graph.Extractor). At
+// platform scale those are most of the memory, and keeping them through
+// rule evaluation doubled the peak.
+func buildModel(docs []*loader.Document, s graph.Settings, sup *suppressionIndex) model {
+	g := graph.Build(docs, s)
+	m := model{facts: g.Facts(), resources: g.Resources, problems: g.Problems}
+	m.suppressions = make([]map[string]any, len(g.Resources))
+	for _, r := range g.Resources {
+		if r.Doc.Object != nil {
+			sup.note(r.Doc)
+			r.Doc.ReleaseObject()
+		}
+		m.suppressions[r.ID] = sup.byDoc[r.Doc]
+	}
+	return m
+}
+
+// suppressionIndex keeps the ignore.meshlint.io/ annotations of each
+// document, read before its decoded object is released; note is called
+// from the loader's workers.
+type suppressionIndex struct {
+	mu    sync.Mutex
+	byDoc map[*loader.Document]map[string]any
+}
+
+func (x *suppressionIndex) note(d *loader.Document) {
+	anns, _ := dig(d.Object, "metadata", "annotations").(map[string]any)
+	var found map[string]any
+	for k, v := range anns {
+		if strings.HasPrefix(k, suppressionPrefix) {
+			if found == nil {
+				found = map[string]any{}
+			}
+			found[k] = v
+		}
+	}
+	if found != nil {
+		x.mu.Lock()
+		x.byDoc[d] = found
+		x.mu.Unlock()
+	}
+}
+
 type builder struct {
-	stage    *string // what Run is doing, for the message of a panic
-	g        *graph.Graph
-	eng      *engine.Engine
-	enabled  map[string]bool
-	findings []report.Finding
-	seen     map[string]bool
+	stage        *string // what Run is doing, for the message of a panic
+	resources    []*graph.Resource
+	suppressions []map[string]any // model.suppressions
+	eng          *engine.Engine
+	enabled      map[string]bool
+	findings     []report.Finding
+	seen         map[string]bool
 }
 
 func (b *builder) add(f report.Finding) {
@@ -236,7 +300,7 @@ func (b *builder) addProblem(p loader.Problem) {
 }
 
 func (b *builder) addGraphProblem(p graph.Problem) {
-	r := b.g.Resources[p.Resource]
+	r := b.resources[p.Resource]
 	f := b.locate(r, p.Pointer)
 	f.Rule, f.Severity = invalidManifest, b.severity(invalidManifest)
 	f.Message = fmt.Sprintf("%s %s: %s; meshlint cannot check it until this is fixed", r.Kind, qualified(r), p.Message) + renderedFrom(r)
@@ -244,7 +308,7 @@ func (b *builder) addGraphProblem(p graph.Problem) {
 		// A value the API server rejects: the object is not applied at all.
 		f.Rule, f.Severity = p.Rule, b.severity(p.Rule)
 		f.Message = fmt.Sprintf("%s %s: %s; Istio's validation rejects it, so the policy is not applied (meshlint leaves it out of mode resolution)", r.Kind, qualified(r), p.Message)
-		if reason, ok := annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
+		if reason, ok := b.annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
 			f.Suppressed = true
 			f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
 		}
@@ -254,10 +318,10 @@ func (b *builder) addGraphProblem(p graph.Problem) {
 }
 
 func (b *builder) addRaw(rf engine.RawFinding) {
-	if rf.Resource < 0 || rf.Resource >= len(b.g.Resources) {
+	if rf.Resource < 0 || rf.Resource >= len(b.resources) {
 		return
 	}
-	r := b.g.Resources[rf.Resource]
+	r := b.resources[rf.Resource]
 	f := b.locate(r, rf.Pointer)
 	f.Rule, f.Severity, f.Message = rf.Rule.ID, rf.Rule.Severity, rf.Message+renderedFrom(r)
 	describeDerived(r, rf.Pointer, &f, false)
@@ -268,10 +332,10 @@ func (b *builder) addRaw(rf engine.RawFinding) {
 		f.Message += " [assumes: " + strings.Join(uniq(rf.Assumptions), "; ") + "]"
 	}
 	for _, rel := range rf.Related {
-		if rel.Resource < 0 || rel.Resource >= len(b.g.Resources) {
+		if rel.Resource < 0 || rel.Resource >= len(b.resources) {
 			continue
 		}
-		rr := b.g.Resources[rel.Resource]
+		rr := b.resources[rel.Resource]
 		loc := b.locate(rr, rel.Pointer)
 		f.Related = append(f.Related, report.Related{Message: relatedMessage(rr, rel.Pointer, rel.Message), File: loc.File, Line: loc.Line, Column: loc.Column,
 			EndLine: loc.EndLine, EndColumn: loc.EndColumn, Path: rel.Pointer, Resource: loc.Resource})
@@ -283,7 +347,7 @@ func (b *builder) addRaw(rf engine.RawFinding) {
 		}
 		return a.Line < c.Line
 	})
-	if reason, ok := annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
+	if reason, ok := b.annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
 		f.Suppressed = true
 		f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
 	}
@@ -304,13 +368,11 @@ func (b *builder) locate(r *graph.Resource, pointer string) report.Finding {
 // checkSuppressionReasons reports suppression annotations without a reason:
 // accepting a finding must say why, or reviews cannot judge it.
 func (b *builder) checkSuppressionReasons() {
-	for _, r := range b.g.Resources {
-		anns, _ := dig(r.Doc.Object, "metadata", "annotations").(map[string]any)
+	for _, r := range b.resources {
+		anns := b.suppressions[r.ID]
 		keys := make([]string, 0, len(anns))
 		for k := range anns {
-			if strings.HasPrefix(k, suppressionPrefix) {
-				keys = append(keys, k)
-			}
+			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
@@ -326,8 +388,9 @@ func (b *builder) checkSuppressionReasons() {
 	}
 }
 
-func annotation(r *graph.Resource, key string) (string, bool) {
-	v, ok := dig(r.Doc.Object, "metadata", "annotations", key).(string)
+// annotation is the value of a suppression annotation of r.
+func (b *builder) annotation(r *graph.Resource, key string) (string, bool) {
+	v, ok := b.suppressions[r.ID][key].(string)
 	return v, ok
 }
 

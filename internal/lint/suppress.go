@@ -55,11 +55,11 @@ func (b *builder) reportUnusedAnnotations(raw []engine.RawFinding) {
 		reported[key{rf.Rule.ID, rf.Resource}] = true
 	}
 	var unused []report.Finding
-	for i, r := range b.g.Resources {
-		anns, _ := dig(r.Doc.Object, "metadata", "annotations").(map[string]any)
+	for i, r := range b.resources {
+		anns := b.suppressions[r.ID]
 		keys := make([]string, 0, len(anns))
 		for k, v := range anns {
-			if s, _ := v.(string); strings.HasPrefix(k, suppressionPrefix) && strings.TrimSpace(s) != "" {
+			if s, _ := v.(string); strings.TrimSpace(s) != "" {
 				keys = append(keys, k) // an empty reason is already an invalid-manifest finding
 			}
 		}
@@ -79,7 +79,7 @@ func (b *builder) reportUnusedAnnotations(raw []engine.RawFinding) {
 				f.Message = fmt.Sprintf("annotation %s suppresses nothing: %s reports no finding on %s %s; remove the annotation", k, id, r.Kind, qualified(r))
 			}
 			f.Rule, f.Severity = unusedSuppression, b.severity(unusedSuppression)
-			if reason, ok := annotation(r, suppressionPrefix+unusedSuppression); ok && strings.TrimSpace(reason) != "" {
+			if reason, ok := b.annotation(r, suppressionPrefix+unusedSuppression); ok && strings.TrimSpace(reason) != "" {
 				f.Suppressed = true
 				f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
 			}

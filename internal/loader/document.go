@@ -30,6 +30,10 @@ type Document struct {
 	// only checked for being well formed.
 	Object map[string]any
 
+	// Extracted is what Options.Extract took from the object before
+	// releasing it; nil when there was no Extract or no object.
+	Extracted any
+
 	// Prefix is the JSON pointer of the object within the YAML document:
 	// "" for a plain manifest, "/items/3" for an item of a List.
 	Prefix string
@@ -186,7 +190,7 @@ type parsedFile struct {
 	problems []Problem
 	skipped  string // reason the file was skipped as not a manifest; "" if not
 
-	yamlDocuments, prescanned int // for Stats
+	yamlDocuments, prescanned, decoded int // for Stats
 }
 
 var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|else|end|range|with|define|toYaml|tpl|printf|required|default|/\*)`)

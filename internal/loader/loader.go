@@ -44,6 +44,12 @@ type Options struct {
 	// DetectRoots lists Helm charts and Kustomize roots in Result.Roots
 	// instead of walking into them (internal/render renders them).
 	DetectRoots bool
+	// Extract, when set, is called on each decoded document of a file as
+	// soon as it is read, on the worker that read it, to take what later
+	// stages need into Document.Extracted and release the decoded object
+	// (graph.Extractor). A repository's decoded objects are then never all
+	// alive at once: at platform scale they were most of the memory.
+	Extract func(*Document)
 }
 
 // Skip is a file that was not linted because it is not a manifest.
@@ -173,11 +179,7 @@ func Load(paths []string, opts Options) (*Result, error) {
 		res.Problems = append(res.Problems, pf.problems...)
 		res.Stats.YAMLDocuments += pf.yamlDocuments
 		res.Stats.Prescanned += pf.prescanned
-		for _, d := range pf.docs {
-			if d.Object != nil {
-				res.Stats.Decoded++
-			}
-		}
+		res.Stats.Decoded += pf.decoded
 	}
 	sort.SliceStable(res.Problems, func(i, j int) bool {
 		a, b := res.Problems[i], res.Problems[j]
@@ -228,7 +230,16 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 		return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
 	}
-	return parseFile(in.display, data, opts.Limits, in.inChartTemplates)
+	pf = parseFile(in.display, data, opts.Limits, in.inChartTemplates)
+	for _, d := range pf.docs {
+		if d.Object != nil {
+			pf.decoded++
+			if opts.Extract != nil {
+				opts.Extract(d)
+			}
+		}
+	}
+	return pf
 }
 
 // errTooLarge is a regular file whose size is over the limit.

@@ -140,8 +140,21 @@ func (d *Document) Locate(pointer string) (string, Range) {
 // List), as rendered or read.
 func (d *Document) Text() string { return d.text }
 
+// ReleaseObject drops the decoded object of a document read from a file,
+// once the graph has read what it needs: at platform scale the decoded
+// objects are the largest thing in memory, and keeping them through rule
+// evaluation doubled the peak. Decode still works afterwards, from the
+// text. Rendered and derived documents keep theirs: locating a finding in
+// them reads the object, and there are few of them.
+func (d *Document) ReleaseObject() {
+	if d.locate == nil && d.source == nil && d.text != "" {
+		d.Object = nil
+	}
+}
+
 // Decode returns the object, decoding it from the text when the loader did
-// not keep it (kinds no rule reads, such as ConfigMap and HelmRelease).
+// not keep it (kinds no rule reads, such as ConfigMap and HelmRelease) or
+// released it.
 func (d *Document) Decode() (map[string]any, bool) {
 	if d.Object != nil {
 		return d.Object, true

@@ -1,0 +1,112 @@
+package graph
+
+import (
+	"fmt"
+
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+// A part is what the graph reads from one document, taken while the loader
+// reads it: what add would put in the graph for it, with resource ids of 0
+// until Build adopts it under the document's place in the input. It holds
+// only that, not a whole Graph: there is one per manifest.
+type part struct {
+	settings   *Settings
+	namespaces []*Namespace
+	workloads  []*Workload
+	services   []*Service
+	peerAuths  []*PeerAuthentication
+	monitors   []*Monitor
+	prometheus []*Prometheus
+	legacy     []*LegacyPolicy
+	problems   []Problem
+	err        *fieldError // what add reported
+	internal   bool        // err is a recovered panic
+}
+
+// adopted replaces a part once Build has taken it, so that the graph's
+// entities are not kept alive by the documents after the graph is dropped.
+var adopted = &part{}
+
+// Extractor returns the loader's Extract hook for these settings (Build
+// must be given the same). It reads each decoded document into the graph's
+// model on the loader's workers and releases the decoded object, so that the
+// objects of a large repository are never all alive at once; only the
+// model's few fields per resource stay.
+func Extractor(s Settings) func(*loader.Document) {
+	settings := &s
+	return func(d *loader.Document) {
+		mini := &Graph{Settings: s}
+		err, internal := mini.safeAdd(newResource(0, d, s))
+		p := &part{settings: settings, workloads: mini.Workloads, services: mini.Services, peerAuths: mini.PeerAuths,
+			monitors: mini.Monitors, prometheus: mini.Prometheus, legacy: mini.LegacyPolicies, problems: mini.Problems,
+			err: err, internal: internal}
+		for _, n := range mini.Namespaces {
+			p.namespaces = append(p.namespaces, n)
+		}
+		d.Extracted = p
+		d.ReleaseObject()
+	}
+}
+
+func newGraph(s Settings) *Graph {
+	return &Graph{
+		Settings:      s,
+		Namespaces:    map[string]*Namespace{},
+		workloadsByNS: map[string][]*Workload{},
+		servicesByNS:  map[string][]*Service{},
+		peerAuthsByNS: map[string][]*PeerAuthentication{},
+	}
+}
+
+// adopt adds an extracted part to the graph as resource r, as add would
+// have: the same entries, in the same order, under r's id.
+func (g *Graph) adopt(p *part, r *Resource) {
+	switch {
+	case p == adopted:
+		panic(fmt.Sprintf("%s was already built into a graph; extract the documents again for another", r.Doc.File))
+	case *p.settings != g.Settings:
+		panic(fmt.Sprintf("%s was extracted with other settings than the graph is built with", r.Doc.File))
+	}
+	r.Doc.Extracted = adopted
+	for _, n := range p.namespaces {
+		ns := g.namespace(n.Name)
+		if n.IstioEvidence >= 0 && ns.IstioEvidence < 0 {
+			ns.IstioEvidence = r.ID
+		}
+		if n.Resource >= 0 {
+			ns.Resource, ns.Labels = r.ID, n.Labels
+		}
+	}
+	for _, w := range p.workloads {
+		w.Resource = r.ID
+		g.Workloads = append(g.Workloads, w)
+	}
+	for _, s := range p.services {
+		s.Resource = r.ID
+		g.Services = append(g.Services, s)
+	}
+	for _, pa := range p.peerAuths {
+		pa.Resource = r.ID
+		g.PeerAuths = append(g.PeerAuths, pa)
+	}
+	for _, m := range p.monitors {
+		m.Resource = r.ID
+		g.Monitors = append(g.Monitors, m)
+	}
+	for _, pr := range p.prometheus {
+		pr.Resource, pr.Pod.Resource = r.ID, r.ID
+		g.Prometheus = append(g.Prometheus, pr)
+	}
+	for _, lp := range p.legacy {
+		lp.Resource = r.ID
+		g.LegacyPolicies = append(g.LegacyPolicies, lp)
+	}
+	for _, pr := range p.problems {
+		pr.Resource = r.ID
+		g.Problems = append(g.Problems, pr)
+	}
+	if p.err != nil {
+		g.Problems = append(g.Problems, Problem{Resource: r.ID, Pointer: p.err.Pointer, Message: p.err.Message, Internal: p.internal})
+	}
+}

@@ -16,7 +16,9 @@ type Engine struct {
 	Rules    []*Rule
 	byPkg    map[string]*Rule
 	prepared rego.PreparedEvalQuery
-	groups   []evalGroup // when set, evaluated in parallel instead (parallel.go)
+	stages   []stage // when set, evaluated in stages instead (stages.go)
+	workers  int     // goroutines per stage
+	compiler *ast.Compiler
 }
 
 // Related is a related location a rule names.
@@ -91,14 +93,17 @@ func New(ctx context.Context, policyDirs []string) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
 	}
-	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}}
-	groups, parallel, err := prepareGroups(ctx, compiler, rules, evalGroupCount())
-	if err != nil {
-		return nil, err
+	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}, compiler: compiler}
+	if e.workers = evalWorkerCount(); !singleQuery {
+		stages, ok, err := planStages(ctx, compiler, rules)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			e.stages = stages
+		}
 	}
-	if parallel {
-		e.groups = groups
-	} else {
+	if e.stages == nil {
 		pq, err := rego.New(
 			rego.Query("data.meshlint.rules"),
 			rego.Compiler(compiler),
@@ -125,28 +130,25 @@ func (e *Engine) Rule(id string) *Rule {
 	return nil
 }
 
-// Evaluate runs every rule once over the facts. The facts are converted to
-// an OPA value once, not per rule.
+// Evaluate runs every rule once over the facts: in stages, each over the
+// part of the facts its rules read (stages.go), or as one query over all of
+// them.
 func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) {
+	if e.stages != nil {
+		return e.evalStages(ctx, facts)
+	}
 	input, err := toValue(facts)
 	if err != nil {
 		return nil, err
 	}
-	var tree any
-	if e.groups != nil {
-		if tree, err = evalGroups(ctx, e.groups, input); err != nil {
-			return nil, err
-		}
-	} else {
-		rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
-		if err != nil {
-			return nil, fmt.Errorf("evaluate policies: %w", err)
-		}
-		if len(rs) == 0 || len(rs[0].Expressions) == 0 {
-			return nil, nil
-		}
-		tree = rs[0].Expressions[0].Value
+	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policies: %w", err)
 	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil, nil
+	}
+	tree := rs[0].Expressions[0].Value
 	var out []RawFinding
 	var walk func(prefix string, v any) error
 	walk = func(prefix string, v any) error {

@@ -32,6 +32,43 @@ func valueOf(v any) (ast.Value, error) {
 	return t.Value, nil
 }
 
+// valueOfKeys is valueOf with only the given top-level keys of the object
+// v encodes to (a struct or a map with string keys); all of them when keys
+// is nil. Keys v does not have are left out.
+func valueOfKeys(v any, keys []string) (ast.Value, error) {
+	rv := reflect.ValueOf(v)
+	for rv.IsValid() && (rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface) && !rv.IsNil() {
+		rv = rv.Elem()
+	}
+	if keys == nil || !rv.IsValid() || customEncoding(rv.Type()) {
+		return valueOf(v)
+	}
+	keep := map[string]bool{}
+	for _, k := range keys {
+		keep[k] = true
+	}
+	c := converter{strings: map[string]*ast.Term{}, ints: map[int64]*ast.Term{}, parallel: runtime.GOMAXPROCS(0)}
+	switch {
+	case rv.Kind() == reflect.Struct:
+		return c.structObject(rv, keep)
+	case rv.Kind() == reflect.Map && rv.Type().Key().Kind() == reflect.String:
+		items := [][2]*ast.Term{}
+		for _, k := range keys {
+			x := rv.MapIndex(reflect.ValueOf(k).Convert(rv.Type().Key()))
+			if !x.IsValid() {
+				continue
+			}
+			t, err := c.term(x)
+			if err != nil {
+				return nil, err
+			}
+			items = append(items, [2]*ast.Term{ast.StringTerm(k), t})
+		}
+		return ast.NewObject(items...), nil
+	}
+	return valueOf(v)
+}
+
 type converter struct {
 	strings map[string]*ast.Term // short strings seen so far
 	ints    map[int64]*ast.Term  // numbers beyond OPA's own interned ones: resource ids
@@ -263,11 +300,24 @@ func fieldsOf(t reflect.Type) []field {
 }
 
 func (c *converter) structTerm(v reflect.Value) (*ast.Term, error) {
+	obj, err := c.structObject(v, nil)
+	if err != nil {
+		return nil, err
+	}
+	return ast.NewTerm(obj), nil
+}
+
+// structObject is the object of a struct, with only the fields named in
+// keep, or all of them when keep is nil.
+func (c *converter) structObject(v reflect.Value, keep map[string]bool) (ast.Object, error) {
 	// The pairs go on a scratch stack that nested structs share, since
 	// NewObject copies them: one allocation less for every object.
 	start := len(c.pairs)
 	defer func() { c.pairs = c.pairs[:start] }()
 	for _, f := range fieldsOf(v.Type()) {
+		if keep != nil && !keep[f.name] {
+			continue
+		}
 		fv, ok := fieldByIndex(v, f.index)
 		if !ok || (f.omitEmpty && isEmpty(fv)) {
 			continue
@@ -278,7 +328,7 @@ func (c *converter) structTerm(v reflect.Value) (*ast.Term, error) {
 		}
 		c.pairs = append(c.pairs, [2]*ast.Term{f.key, x})
 	}
-	return ast.NewTerm(ast.NewObject(c.pairs[start:]...)), nil
+	return ast.NewObject(c.pairs[start:]...), nil
 }
 
 // fieldByIndex follows an index path; ok is false through a nil embedded

@@ -1,0 +1,219 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+)
+
+// The rules are evaluated in stages, one per category (the packages under
+// data.meshlint.rules.<category>), and each stage's input holds only the
+// facts its rules read. The OPA value of the facts is the largest thing in
+// memory while the rules run (an OPA object costs several times its JSON),
+// and the categories read mostly disjoint parts of it: the scrape rules
+// read the scrapes, the PeerAuthentication rules the policies. So only one
+// part is converted and alive at a time. Which facts a rule reads is read
+// from its compiled Rego (inputKeys); a rule that reads the input in a way
+// that analysis cannot follow gets all of it.
+//
+// Within a stage, the rules run on one goroutine per core over the same
+// input value, which evaluation only reads. Findings come out in the order
+// of the rules' packages, as from the single query of data.meshlint.rules.
+
+// stage is the rules of one category and the facts they read.
+type stage struct {
+	category string
+	keys     []string // top-level keys of the facts its rules read; nil: all
+	rules    []stagedRule
+}
+
+// stagedRule is a rule with its own prepared query of its report.
+type stagedRule struct {
+	rule  *Rule
+	query rego.PreparedEvalQuery
+}
+
+// planStages prepares the stages; ok is false when the rules cannot be
+// split by category (a rule directly in data.meshlint.rules), and the
+// single query is used.
+func planStages(ctx context.Context, compiler *ast.Compiler, rules []*Rule) ([]stage, bool, error) {
+	byCategory := map[string]*stage{}
+	reads := inputKeys(compiler)
+	for _, r := range rules {
+		rest, ok := strings.CutPrefix(r.Package, "meshlint.rules.")
+		cat, _, nested := strings.Cut(rest, ".")
+		if !ok || !nested {
+			return nil, false, nil
+		}
+		st := byCategory[cat]
+		if st == nil {
+			st = &stage{category: cat, keys: []string{}}
+			byCategory[cat] = st
+		}
+		keys, known := reads[r.Package]
+		switch {
+		case !known:
+			st.keys = nil
+		case st.keys != nil:
+			for _, k := range keys {
+				if !slices.Contains(st.keys, k) {
+					st.keys = append(st.keys, k)
+				}
+			}
+		}
+		q, err := rego.New(
+			rego.Query("report := data."+r.Package+".report"),
+			rego.Compiler(compiler),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, false, fmt.Errorf("prepare rule %s (%s): %w", r.ID, r.File, err)
+		}
+		st.rules = append(st.rules, stagedRule{rule: r, query: q})
+	}
+	stages := make([]stage, 0, len(byCategory))
+	for _, st := range byCategory {
+		sort.Strings(st.keys)
+		sort.Slice(st.rules, func(i, j int) bool { return packageLess(st.rules[i].rule.Package, st.rules[j].rule.Package) })
+		stages = append(stages, *st)
+	}
+	sort.Slice(stages, func(i, j int) bool { return stages[i].category < stages[j].category })
+	return stages, len(stages) > 0, nil
+}
+
+// packageLess orders packages segment by segment, as a walk of the
+// data.meshlint.rules document by sorted keys visits them.
+func packageLess(a, b string) bool {
+	return slices.Compare(strings.Split(a, "."), strings.Split(b, ".")) < 0
+}
+
+// inputKeys returns, for each package that reads only named top-level keys
+// of the input (input.scrapes, input.peerAuthReview.policies), those keys.
+// A package is left out, meaning it reads all of the input, when it uses
+// the input in any other way (input[x], the whole input), or refers to
+// data outside its own package and the library; if any module outside
+// data.meshlint.rules reads the input, every package is left out, since
+// rules may call it.
+func inputKeys(compiler *ast.Compiler) map[string][]string {
+	out := map[string][]string{}
+	whole := map[string]bool{}
+	lib := ast.MustParseRef("data.meshlint.lib")
+	for _, m := range compiler.Modules {
+		pkg := strings.TrimPrefix(m.Package.Path.String(), "data.")
+		isRule := strings.HasPrefix(pkg, "meshlint.rules.")
+		ast.WalkRefs(m, func(ref ast.Ref) bool {
+			switch {
+			case ref.HasPrefix(ast.InputRootRef):
+				if !isRule {
+					whole[""] = true
+					return false
+				}
+				if len(ref) < 2 {
+					whole[pkg] = true // the whole input
+					return false
+				}
+				s, isString := ref[1].Value.(ast.String)
+				if !isString {
+					whole[pkg] = true
+					return false
+				}
+				if !slices.Contains(out[pkg], string(s)) {
+					out[pkg] = append(out[pkg], string(s))
+				}
+			case isRule && ref.HasPrefix(ast.DefaultRootRef) && !ref.HasPrefix(m.Package.Path) && !ref.HasPrefix(lib):
+				whole[pkg] = true
+			}
+			return false
+		})
+		if isRule {
+			if _, ok := out[pkg]; !ok {
+				out[pkg] = []string{}
+			}
+		}
+	}
+	if whole[""] {
+		return map[string][]string{}
+	}
+	for pkg := range whole {
+		delete(out, pkg)
+	}
+	return out
+}
+
+// evalStages runs the stages one after the other, converting for each only
+// the facts it reads.
+func (e *Engine) evalStages(ctx context.Context, facts any) ([]RawFinding, error) {
+	var out []RawFinding
+	for _, st := range e.stages {
+		input, err := valueOfKeys(facts, st.keys)
+		if err != nil {
+			return nil, err
+		}
+		found, err := evalRules(ctx, st.rules, input, e.workers)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, found...)
+	}
+	return out, nil
+}
+
+// evalRules evaluates rules over one input on up to workers goroutines.
+func evalRules(ctx context.Context, rules []stagedRule, input ast.Value, workers int) ([]RawFinding, error) {
+	found := make([][]RawFinding, len(rules))
+	errs := make([]error, len(rules))
+	next := make(chan int, len(rules))
+	for i := range rules {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(workers, len(rules)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				found[i], errs[i] = evalRule(ctx, rules[i], input)
+			}
+		}()
+	}
+	wg.Wait()
+	var out []RawFinding
+	for i := range rules {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, found[i]...)
+	}
+	return out, nil
+}
+
+func evalRule(ctx context.Context, r stagedRule, input ast.Value) ([]RawFinding, error) {
+	rs, err := r.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate rule %s (%s): %w", r.rule.ID, r.rule.File, err)
+	}
+	if len(rs) == 0 {
+		return nil, nil // no report rule: nothing to say
+	}
+	return decodeReport(r.rule, rs[0].Bindings["report"])
+}
+
+// maxEvalWorkers bounds the goroutines evaluating rules.
+var maxEvalWorkers = 4
+
+// singleQuery makes New prepare the single query of data.meshlint.rules
+// even when the rules can be staged; tests compare the two.
+var singleQuery = false
+
+// evalWorkerCount is how many goroutines evaluate rules: one per core.
+func evalWorkerCount() int {
+	return min(runtime.GOMAXPROCS(0), maxEvalWorkers)
+}

@@ -1,0 +1,136 @@
+package engine
+
+import (
+	"context"
+	"reflect"
+	"runtime"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/meshlint/meshlint/internal/benchgen/corpus"
+	"github.com/meshlint/meshlint/internal/graph"
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+// TestParallelEvaluationMatchesSingleQuery: the rules evaluated in stages,
+// each over the facts it reads, report exactly what the single query of
+// data.meshlint.rules reports over all of them, in
+// the same order.
+func TestParallelEvaluationMatchesSingleQuery(t *testing.T) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	}
+	dir := t.TempDir()
+	if _, err := corpus.Generate(dir, corpus.Options{Apps: 300}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := loader.Load([]string{dir}, loader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := graph.Build(res.Documents, graph.DefaultSettings()).Facts()
+	ctx := context.Background()
+
+	parallel, err := New(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parallel.stages) < 2 {
+		t.Fatalf("%d evaluation stages, want at least 2", len(parallel.stages))
+	}
+	defer func() { singleQuery = false }()
+	singleQuery = true
+	single, err := New(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if single.stages != nil {
+		t.Fatal("singleQuery still split the rules")
+	}
+
+	got, err := parallel.Evaluate(ctx, facts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := single.Evaluate(ctx, facts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 {
+		t.Fatal("the corpus produced no findings")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("parallel evaluation differs: %d findings, single query %d", len(got), len(want))
+	}
+}
+
+// TestInputKeys: the facts a rule reads are read from its Rego, and any use
+// of the input the analysis cannot follow gives the rule all of it.
+func TestInputKeys(t *testing.T) {
+	compile := func(t *testing.T, mods map[string]string) map[string][]string {
+		t.Helper()
+		parsed := map[string]*ast.Module{}
+		for name, text := range mods {
+			m, err := ast.ParseModuleWithOpts(name, text, ast.ParserOptions{RegoVersion: ast.RegoV1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			parsed[name] = m
+		}
+		c := ast.NewCompiler()
+		if c.Compile(parsed); c.Failed() {
+			t.Fatal(c.Errors)
+		}
+		return inputKeys(c)
+	}
+	lib := "package meshlint.lib\nfinding(r, p, m) := {\"resource\": r, \"pointer\": p, \"message\": m}\n"
+	got := compile(t, map[string]string{
+		"lib.rego": lib,
+		"a.rego": `package meshlint.rules.scrape.a
+import data.meshlint.lib
+report contains lib.finding(s.monitor, "", "x") if {
+	some s in input.scrapes
+	some p in input.prometheuses
+	p.name == s.name
+}`,
+		"b.rego": "package meshlint.rules.scrape.b\nreport contains 1 if { some k; input[k] }\n",
+		"c.rego": "package meshlint.rules.scrape.c\nreport contains 1 if { x := input; x.a }\n",
+		"d.rego": "package meshlint.rules.scrape.d\nreport contains 1 if { data.meshlint.rules.scrape.a.report[_] }\n",
+		"e.rego": "package meshlint.rules.scrape.e\nreport contains 1 if { input.peerAuthReview.policies[_].name == \"x\" }\n",
+	})
+	want := map[string][]string{
+		"meshlint.rules.scrape.a": {"scrapes", "prometheuses"},
+		"meshlint.rules.scrape.e": {"peerAuthReview"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("inputKeys = %v, want %v", got, want)
+	}
+	// A helper outside the rules that reads the input could be called by any rule.
+	got = compile(t, map[string]string{
+		"lib.rego": lib + "scrapes := input.scrapes\n",
+		"e.rego":   "package meshlint.rules.scrape.e\nreport contains 1 if { input.merge[_] }\n",
+	})
+	if len(got) != 0 {
+		t.Errorf("with a library reading the input, inputKeys = %v, want none", got)
+	}
+}
+
+// TestBuiltinStagesReadTheirFacts: the built-in rules are staged by
+// category, each stage reading only part of the facts.
+func TestBuiltinStagesReadTheirFacts(t *testing.T) {
+	e, err := New(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, st := range e.stages {
+		got[st.category] = st.keys
+	}
+	if !reflect.DeepEqual(got["scrape"], []string{"prometheuses", "scrapes"}) {
+		t.Errorf("scrape stage reads %v", got["scrape"])
+	}
+	if !reflect.DeepEqual(got["peerauthentication"], []string{"peerAuthReview", "peerAuthentications"}) {
+		t.Errorf("peerauthentication stage reads %v", got["peerauthentication"])
+	}
+}

@@ -39,7 +39,7 @@ type Env struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
-	// Getenv reads environment variables (NO_COLOR); nil means os.Getenv.
+	// Getenv reads environment variables (NO_COLOR, GOGC); nil means os.Getenv.
 	Getenv func(string) string
 	// IsTerminal reports whether stdout is a terminal; nil means check os.Stdout.
 	IsTerminal func() bool
@@ -283,6 +283,9 @@ func runLint(args []string, env Env) (int, error) {
 	}
 	opts := lint.Options{Paths: paths, Stdin: env.Stdin, Settings: settings, Limits: f.limits,
 		Enable: f.enable, Disable: f.disable}
+	if env.Getenv("GOGC") == "" {
+		opts.GCPercentAfterLoad = 50 // a lower peak for little CPU (docs/performance.md); GOGC overrides
+	}
 	lc.options(&opts, env)
 	f.render.apply(&opts)
 	if err := f.prom.load(&opts, lc.prometheusValues(), env, f.quiet); err != nil {

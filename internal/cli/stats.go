@@ -33,6 +33,8 @@ func printStats(w io.Writer, st lint.Stats, compile, report time.Duration) {
 	if rss, ok := peakRSS(); ok {
 		mem += ", peak RSS " + mebibytes(rss)
 	}
+	mem += fmt.Sprintf(" (Go heap %s from the OS, %s returned; runtime %s)", mebibytes(m.HeapSys), mebibytes(m.HeapReleased),
+		mebibytes(m.Sys-m.HeapSys))
 	fmt.Fprintln(w, mem)
 }
 

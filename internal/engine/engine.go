@@ -134,8 +134,12 @@ func (e *Engine) Rule(id string) *Rule {
 // part of the facts its rules read (stages.go), or as one query over all of
 // them.
 func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) {
+	c, release := facts.(consumed)
+	if release {
+		facts = c.facts
+	}
 	if e.stages != nil {
-		return e.evalStages(ctx, facts)
+		return e.evalStages(ctx, facts, release)
 	}
 	input, err := toValue(facts)
 	if err != nil {
@@ -181,6 +185,14 @@ func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) 
 	}
 	return out, nil
 }
+
+// Consume hands the facts (a pointer to a struct) to Evaluate to use up:
+// it then drops each top-level field once no later stage reads it, so the
+// facts are not kept whole while the last rules run. The caller must not
+// use them afterwards.
+func Consume(facts any) any { return consumed{facts} }
+
+type consumed struct{ facts any }
 
 func toValue(facts any) (ast.Value, error) {
 	// Built directly with the JSON encoding's rules (value.go): the JSON

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"runtime"
 	"slices"
 	"sort"
@@ -148,10 +149,11 @@ func inputKeys(compiler *ast.Compiler) map[string][]string {
 }
 
 // evalStages runs the stages one after the other, converting for each only
-// the facts it reads.
-func (e *Engine) evalStages(ctx context.Context, facts any) ([]RawFinding, error) {
+// the facts it reads. With release, each top-level field of the facts is
+// dropped after the last stage that reads it.
+func (e *Engine) evalStages(ctx context.Context, facts any, release bool) ([]RawFinding, error) {
 	var out []RawFinding
-	for _, st := range e.stages {
+	for i, st := range e.stages {
 		input, err := valueOfKeys(facts, st.keys)
 		if err != nil {
 			return nil, err
@@ -161,8 +163,53 @@ func (e *Engine) evalStages(ctx context.Context, facts any) ([]RawFinding, error
 			return nil, err
 		}
 		out = append(out, found...)
+		if release {
+			releaseKeys(facts, e.lastReadBy(i))
+		}
 	}
 	return out, nil
+}
+
+// lastReadBy lists the keys that stage i is the last to read; nil when a
+// later stage reads all the facts.
+func (e *Engine) lastReadBy(i int) []string {
+	if e.stages[i].keys == nil {
+		return nil
+	}
+	later := map[string]bool{}
+	for _, st := range e.stages[i+1:] {
+		if st.keys == nil {
+			return nil
+		}
+		for _, k := range st.keys {
+			later[k] = true
+		}
+	}
+	var out []string
+	for _, k := range e.stages[i].keys {
+		if !later[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// releaseKeys sets the fields of the struct facts points to that encode
+// under these keys to their zero value, for the garbage collector.
+func releaseKeys(facts any, keys []string) {
+	v := reflect.ValueOf(facts)
+	if len(keys) == 0 || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return
+	}
+	v = v.Elem()
+	for _, f := range fieldsOf(v.Type()) {
+		if !slices.Contains(keys, f.name) {
+			continue
+		}
+		if fv, ok := fieldByIndex(v, f.index); ok && fv.CanSet() {
+			fv.SetZero()
+		}
+	}
 }
 
 // evalRules evaluates rules over one input on up to workers goroutines.

@@ -134,3 +134,36 @@ func TestBuiltinStagesReadTheirFacts(t *testing.T) {
 		t.Errorf("peerauthentication stage reads %v", got["peerauthentication"])
 	}
 }
+
+// TestConsumedFactsAreReleased: facts handed over with Consume give the same
+// findings, and are empty afterwards.
+func TestConsumedFactsAreReleased(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := corpus.Generate(dir, corpus.Options{Apps: 100}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := loader.Load([]string{dir}, loader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := graph.Build(res.Documents, graph.DefaultSettings())
+	e, err := New(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := e.Evaluate(context.Background(), g.Facts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := g.Facts()
+	got, err := e.Evaluate(context.Background(), Consume(facts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) == 0 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("consumed facts gave %d findings, kept ones %d", len(got), len(want))
+	}
+	if facts.Scrapes != nil || facts.Monitors != nil || facts.Merge != nil || facts.PeerAuthReview.Policies != nil {
+		t.Errorf("facts still held after evaluation: %d scrapes, %d monitors", len(facts.Scrapes), len(facts.Monitors))
+	}
+}

@@ -23,9 +23,7 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 			continue
 		}
 		if d.Object == nil {
-			if isIstioGroup(d.APIVersion) && r.Namespace != "" {
-				g.noteIstioEvidence(r.Namespace, r.ID)
-			}
+			g.addUndecoded(r)
 			continue
 		}
 		if err, internal := g.safeAdd(r); err != nil {
@@ -56,6 +54,14 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 	}
 	sort.SliceStable(g.Problems, func(i, j int) bool { return g.Problems[i].Resource < g.Problems[j].Resource })
 	return g
+}
+
+// addUndecoded notes what a document of a kind the graph does not read
+// still tells: an Istio resource is evidence of Istio in its namespace.
+func (g *Graph) addUndecoded(r *Resource) {
+	if isIstioGroup(r.Doc.APIVersion) && r.Namespace != "" {
+		g.noteIstioEvidence(r.Namespace, r.ID)
+	}
 }
 
 // newResource is the resource of a document, in the namespace it lands in.

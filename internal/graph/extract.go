@@ -22,6 +22,10 @@ type part struct {
 	problems   []Problem
 	err        *fieldError // what add reported
 	internal   bool        // err is a recovered panic
+	// annotationJob says whether the text may hold a scrape job driven by
+	// the prometheus.io/scrape annotation (annotationScrapeJobs), read
+	// while the text is at hand.
+	annotationJob hint
 }
 
 // adopted replaces a part once Build has taken it, so that the graph's
@@ -37,10 +41,20 @@ func Extractor(s Settings) func(*loader.Document) {
 	settings := &s
 	return func(d *loader.Document) {
 		mini := &Graph{Settings: s}
-		err, internal := mini.safeAdd(newResource(0, d, s))
+		r := newResource(0, d, s)
+		var err *fieldError
+		var internal bool
+		if d.Object == nil {
+			mini.addUndecoded(r)
+		} else {
+			err, internal = mini.safeAdd(r)
+		}
 		p := &part{settings: settings, workloads: mini.Workloads, services: mini.Services, peerAuths: mini.PeerAuths,
 			monitors: mini.Monitors, prometheus: mini.Prometheus, legacy: mini.LegacyPolicies, problems: mini.Problems,
 			err: err, internal: internal}
+		if annotationJobKinds[d.Kind] {
+			p.annotationJob = hintOf(mentionsAnnotationJob(d.Text(), d.Kind == "Secret"))
+		}
 		for _, n := range mini.Namespaces {
 			p.namespaces = append(p.namespaces, n)
 		}
@@ -69,6 +83,7 @@ func (g *Graph) adopt(p *part, r *Resource) {
 		panic(fmt.Sprintf("%s was extracted with other settings than the graph is built with", r.Doc.File))
 	}
 	r.Doc.Extracted = adopted
+	r.annotationJob = p.annotationJob
 	for _, n := range p.namespaces {
 		ns := g.namespace(n.Name)
 		if n.IstioEvidence >= 0 && ns.IstioEvidence < 0 {
@@ -109,4 +124,20 @@ func (g *Graph) adopt(p *part, r *Resource) {
 	if p.err != nil {
 		g.Problems = append(g.Problems, Problem{Resource: r.ID, Pointer: p.err.Pointer, Message: p.err.Message, Internal: p.internal})
 	}
+}
+
+// hint is a yes or no found out early, or unknown.
+type hint int8
+
+const (
+	hintUnknown hint = iota
+	hintYes
+	hintNo
+)
+
+func hintOf(b bool) hint {
+	if b {
+		return hintYes
+	}
+	return hintNo
 }

@@ -301,7 +301,7 @@ func (g *Graph) annotationScrapeJobs() []annotationJob {
 		monitors[m.Resource] = m
 	}
 	for _, r := range g.Resources {
-		if !annotationJobKinds[r.Kind] || !mentionsAnnotationJob(r.Doc.Text(), r.Kind == "Secret") {
+		if !annotationJobKinds[r.Kind] || !r.mayHoldAnnotationJob() {
 			continue
 		}
 		obj, ok := r.Doc.Decode()
@@ -323,6 +323,18 @@ func (g *Graph) annotationScrapeJobs() []annotationJob {
 		})
 	}
 	return out
+}
+
+// mayHoldAnnotationJob reports whether the resource's text may hold such a
+// job: as found while its document was read, or by searching the text now.
+func (r *Resource) mayHoldAnnotationJob() bool {
+	switch r.annotationJob {
+	case hintYes:
+		return true
+	case hintNo:
+		return false
+	}
+	return mentionsAnnotationJob(r.Doc.Text(), r.Kind == "Secret")
 }
 
 // annotationJobNeedle is the part of every marker that a document's text

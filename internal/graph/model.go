@@ -63,6 +63,8 @@ type Resource struct {
 	Kind      string
 	Namespace string // metadata.namespace, or the default namespace
 	Name      string
+
+	annotationJob hint // see part.annotationJob
 }
 
 // Ref names a field of a resource: what a finding or a related location

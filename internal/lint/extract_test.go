@@ -12,9 +12,10 @@ import (
 )
 
 // TestExtractionMatchesBuild holds graph.Extractor, which reads each object
-// while the loader reads it and then releases it, to graph.Build reading the
-// kept objects: on every rule fixture, the examples and a generated corpus,
-// both must give the same facts and problems, byte for byte.
+// while the loader reads it and then releases it and its text, to
+// graph.Build reading the kept objects and texts: on every rule fixture, the
+// examples and a generated corpus, both must give the same facts and
+// problems, byte for byte.
 func TestExtractionMatchesBuild(t *testing.T) {
 	dirs, _ := filepath.Glob("../../testdata/rules/*/*/*")
 	dirs = append(dirs, "../../examples")
@@ -41,7 +42,7 @@ func TestExtractionMatchesBuild(t *testing.T) {
 
 func modelJSON(t *testing.T, dir string, s graph.Settings, extract func(*loader.Document)) string {
 	t.Helper()
-	l, err := loader.Load([]string{dir}, loader.Options{Limits: loader.DefaultLimits, Extract: extract})
+	l, err := loader.Load([]string{dir}, loader.Options{Limits: loader.DefaultLimits, Extract: extract, ReleaseTexts: extract != nil})
 	if err != nil {
 		t.Fatalf("%s: %v", dir, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -47,6 +48,12 @@ type Options struct {
 	// Render configures the rendering of Helm charts, Kustomize roots and
 	// Flux HelmReleases in the input (internal/render, render.go).
 	Render render.Options
+	// GCPercentAfterLoad, when set, is the garbage collector's GOGC from the
+	// graph on. Loading allocates far more than it keeps; after it, the
+	// live heap is the model, the facts and one stage's rule input, and
+	// letting the heap grow to twice that (GOGC=100) set the peak memory of
+	// a large run (docs/performance.md). The CLI sets 50 unless GOGC is set.
+	GCPercentAfterLoad int
 }
 
 // Result is a finished lint.
@@ -90,7 +97,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
 	extract := graph.Extractor(opts.Settings)
 	loaded, err := loader.Load(opts.Paths, loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true,
-		Extract: func(d *loader.Document) {
+		ReleaseTexts: true, Extract: func(d *loader.Document) {
 			sup.note(d)
 			extract(d)
 		}})
@@ -108,10 +115,15 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	}
 	stage = "building the mesh model of " + strings.Join(opts.Paths, ", ")
 	clock.next("graph")
+	if opts.GCPercentAfterLoad > 0 {
+		defer debug.SetGCPercent(debug.SetGCPercent(opts.GCPercentAfterLoad))
+	}
 	m := buildModel(withDerived(loaded.Documents, opts.Derived), opts.Settings, sup)
 	stage = "evaluating the rules over " + strings.Join(opts.Paths, ", ")
 	clock.next("evaluate")
-	raw, err := eng.Evaluate(ctx, m.facts)
+	facts := m.facts
+	m.facts = nil // Evaluate uses them up
+	raw, err := eng.Evaluate(ctx, engine.Consume(facts))
 	if err != nil {
 		return nil, err
 	}

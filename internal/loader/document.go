@@ -38,7 +38,9 @@ type Document struct {
 	// "" for a plain manifest, "/items/3" for an item of a List.
 	Prefix string
 
-	text      string // the YAML document's own text, for lazy positions
+	text      string    // the YAML document's own text, for lazy positions
+	file      *fileText // reads text again once released (filetext.go)
+	released  bool
 	posOnce   sync.Once
 	positions *PositionIndex
 	source    SourceMap // set for documents derived from non-manifest files (derived.go)
@@ -54,12 +56,13 @@ type Document struct {
 // when first asked for, because most documents never have a finding.
 func (d *Document) Position(pointer string) (Range, bool) {
 	d.posOnce.Do(func() {
+		text := d.Text()
 		var root yaml.Node
-		if err := yaml.Unmarshal([]byte(d.text), &root); err != nil || root.Kind == 0 {
+		if err := yaml.Unmarshal([]byte(text), &root); err != nil || root.Kind == 0 {
 			d.positions = &PositionIndex{spans: map[string]Range{}, root: Range{d.StartLine, 1, d.StartLine, 1}}
 			return
 		}
-		d.positions = buildPositions(&root, strings.Split(d.text, "\n"), d.StartLine-1)
+		d.positions = buildPositions(&root, strings.Split(text, "\n"), d.StartLine-1)
 	})
 	return d.positions.Lookup(d.filePointer(pointer))
 }
@@ -191,20 +194,21 @@ type parsedFile struct {
 	skipped  string // reason the file was skipped as not a manifest; "" if not
 
 	yamlDocuments, prescanned, decoded int // for Stats
+
+	text string // the normalized text the documents were cut from
 }
 
 var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|else|end|range|with|define|toYaml|tpl|printf|required|default|/\*)`)
 
 // parseFile splits and parses one file. display is the name findings use.
 func parseFile(display string, data []byte, limits Limits, inChartTemplates bool) parsedFile {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if bytes.IndexByte(data, 0) >= 0 {
 		return parsedFile{problems: []Problem{{File: display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: "file contains NUL bytes: it is binary, not YAML or JSON"}}}
 	}
 	// YAML ends a line at CRLF, LF and a lone CR; so do editors. Normalize
 	// all three to LF, so YAML's line numbers are the file's.
-	text := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+	text := normalizeText(data)
 	isTemplate := templateAction.MatchString(text)
 	if isTemplate && inChartTemplates {
 		return parsedFile{skipped: "Helm template (contains {{ }} actions); lint the chart directory to render it"}
@@ -221,7 +225,7 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 			Message: fmt.Sprintf("file contains %s, which YAML reads as a line break but editors do not; remove it, or write it as an escape in a double-quoted string", name)}}}
 	}
 
-	var out parsedFile
+	out := parsedFile{text: text}
 	chunks := splitDocuments(text)
 	if len(chunks) > limits.MaxDocuments {
 		return parsedFile{problems: []Problem{{File: display, Line: chunks[limits.MaxDocuments].startLine, Column: 1,

@@ -170,7 +170,7 @@ func (d *fastDecoder) mapping(col, depth int) (map[string]any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[key] = v
+		m[detach(key)] = v
 	}
 }
 
@@ -219,7 +219,7 @@ func (d *fastDecoder) inline(rest string, col, depth int) (any, bool) {
 		if !ok || !endOfValue(after) {
 			return nil, false
 		}
-		v = s
+		v = detach(s)
 	case '[', '{':
 		f := flowDecoder{text: rest, d: d, depth: depth}
 		x, ok := f.node()
@@ -456,9 +456,12 @@ func resolveHint(s string) bool {
 // resolvePlain is the converter's value of a plain scalar.
 func resolvePlain(s string) (any, bool) {
 	if !resolveHint(s) {
-		return s, true
+		return detach(s), true
 	}
 	v, err := scalarValue(&yaml.Node{Kind: yaml.ScalarNode, Value: s})
+	if str, ok := v.(string); ok {
+		v = detach(str)
+	}
 	return v, err == nil
 }
 
@@ -530,7 +533,7 @@ func (f *flowDecoder) scalar() (any, bool) {
 			return nil, false
 		}
 		f.pos = len(f.text) - len(after)
-		return s, true
+		return detach(s), true
 	case 0, ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`', '?', ':', '-':
 		if c != '-' || f.pos+1 >= len(f.text) || f.text[f.pos+1] == ' ' || f.text[f.pos+1] == ',' {
 			return nil, false
@@ -646,7 +649,7 @@ func (f *flowDecoder) mapping() (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		out[key] = v
+		out[detach(key)] = v
 		f.spaces()
 		switch f.peek() {
 		case ',':

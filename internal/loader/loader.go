@@ -44,12 +44,17 @@ type Options struct {
 	// DetectRoots lists Helm charts and Kustomize roots in Result.Roots
 	// instead of walking into them (internal/render renders them).
 	DetectRoots bool
-	// Extract, when set, is called on each decoded document of a file as
-	// soon as it is read, on the worker that read it, to take what later
-	// stages need into Document.Extracted and release the decoded object
-	// (graph.Extractor). A repository's decoded objects are then never all
-	// alive at once: at platform scale they were most of the memory.
+	// Extract, when set, is called on each document of a file as soon as it
+	// is read, on the worker that read it, to take what later stages need
+	// from the object and the text into Document.Extracted, and release the
+	// decoded object (graph.Extractor). A repository's decoded objects are
+	// then never all alive at once: at platform scale they were most of the
+	// memory.
 	Extract func(*Document)
+	// ReleaseTexts drops each file's text once its documents are read (and
+	// extracted); the few documents later asked for their text or positions
+	// read their file again (filetext.go). Standard input is kept.
+	ReleaseTexts bool
 }
 
 // Skip is a file that was not linted because it is not a manifest.
@@ -231,14 +236,23 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 			Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
 	}
 	pf = parseFile(in.display, data, opts.Limits, in.inChartTemplates)
+	var file *fileText
+	if opts.ReleaseTexts && in.path != "-" && len(pf.docs) > 0 {
+		file = newFileText(in.path, pf.text)
+	}
 	for _, d := range pf.docs {
 		if d.Object != nil {
 			pf.decoded++
-			if opts.Extract != nil {
-				opts.Extract(d)
-			}
+		}
+		if opts.Extract != nil {
+			opts.Extract(d)
+		}
+		if file != nil {
+			d.file = file
+			d.releaseText()
 		}
 	}
+	pf.text = ""
 	return pf
 }
 

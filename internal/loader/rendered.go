@@ -136,10 +136,6 @@ func (d *Document) Locate(pointer string) (string, Range) {
 	return d.locate(d, pointer, r)
 }
 
-// Text is the YAML text of the document (for an item of a List, of the whole
-// List), as rendered or read.
-func (d *Document) Text() string { return d.text }
-
 // ReleaseObject drops the decoded object of a document read from a file,
 // once the graph has read what it needs: at platform scale the decoded
 // objects are the largest thing in memory, and keeping them through rule
@@ -147,7 +143,7 @@ func (d *Document) Text() string { return d.text }
 // text. Rendered and derived documents keep theirs: locating a finding in
 // them reads the object, and there are few of them.
 func (d *Document) ReleaseObject() {
-	if d.locate == nil && d.source == nil && d.text != "" {
+	if d.locate == nil && d.source == nil && (d.text != "" || d.file != nil) {
 		d.Object = nil
 	}
 }
@@ -160,7 +156,7 @@ func (d *Document) Decode() (map[string]any, bool) {
 		return d.Object, true
 	}
 	var v any
-	if err := yaml.Unmarshal([]byte(d.text), &v); err != nil {
+	if err := yaml.Unmarshal([]byte(d.Text()), &v); err != nil {
 		return nil, false
 	}
 	if d.Prefix != "" {

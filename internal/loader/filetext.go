@@ -1,0 +1,77 @@
+package loader
+
+import (
+	"bytes"
+	"hash/maphash"
+	"os"
+	"strings"
+	"sync"
+)
+
+// With Options.ReleaseTexts, a document read from a file keeps no text: the
+// texts of a platform repository are tens of MB, and a few hundred
+// documents at most are ever asked where a field is. Text, Position and
+// Decode read the file again when asked, and check that it is the file
+// that was linted.
+
+// fileText reads a file's documents again, once, for all its documents.
+type fileText struct {
+	path string // as opened when it was read
+	sum  uint64 // of the normalized text read then
+
+	once   sync.Once
+	chunks []chunk // nil when the file is gone or has changed
+}
+
+var textSeed = maphash.MakeSeed()
+
+func newFileText(path, text string) *fileText {
+	return &fileText{path: path, sum: maphash.String(textSeed, text)}
+}
+
+// chunk is the text of the file's document at index, as splitDocuments
+// cut it when the file was read; ok is false when the file can no longer
+// be read or no longer holds that text.
+func (f *fileText) chunk(index int) (string, bool) {
+	f.once.Do(func() {
+		data, err := os.ReadFile(f.path)
+		if err != nil {
+			return
+		}
+		text := normalizeText(data)
+		if maphash.String(textSeed, text) != f.sum {
+			return
+		}
+		f.chunks = splitDocuments(text)
+	})
+	if index < 0 || index >= len(f.chunks) {
+		return "", false
+	}
+	return f.chunks[index].text, true
+}
+
+// normalizeText is a file's text as meshlint reads it: without a byte
+// order mark, and with every line ending (CRLF, LF, a lone CR) as LF, the
+// way YAML and editors count lines.
+func normalizeText(data []byte) string {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	return strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+}
+
+// releaseText drops the text of a document that can read it again.
+func (d *Document) releaseText() {
+	if d.file != nil {
+		d.text, d.released = "", true
+	}
+}
+
+// Text is the YAML text of the document (for an item of a List, of the whole
+// List), as rendered or read. It is "" when the document's text was released
+// and its file has changed or gone since.
+func (d *Document) Text() string {
+	if !d.released {
+		return d.text
+	}
+	t, _ := d.file.chunk(d.Index)
+	return t
+}

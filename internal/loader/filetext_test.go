@@ -14,7 +14,7 @@ import (
 func TestReleasedTextsAreReadAgain(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
-		"a.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: 80\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n",
+		"a.yaml":    "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: 80\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: v\n",
 		"crlf.yaml": "\xef\xbb\xbfapiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: b\r\nspec:\r\n  ports:\r\n  - port: 81\r\n",
 		"list.yaml": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: l\n  spec:\n    ports:\n    - port: 82\n",
 	}

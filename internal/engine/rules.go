@@ -1,5 +1,6 @@
 // Package engine compiles meshlint's Rego rules once and evaluates them over
-// the graph's facts in one query per run.
+// the graph's facts: category by category, each over the facts its rules
+// read (stages.go).
 package engine
 
 import (

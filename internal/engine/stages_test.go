@@ -21,15 +21,7 @@ func TestParallelEvaluationMatchesSingleQuery(t *testing.T) {
 	if runtime.GOMAXPROCS(0) < 2 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	}
-	dir := t.TempDir()
-	if _, err := corpus.Generate(dir, corpus.Options{Apps: 300}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := loader.Load([]string{dir}, loader.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	facts := graph.Build(res.Documents, graph.DefaultSettings()).Facts()
+	facts := generatedGraph(t, 300).Facts()
 	ctx := context.Background()
 
 	parallel, err := New(ctx, nil)
@@ -138,15 +130,7 @@ func TestBuiltinStagesReadTheirFacts(t *testing.T) {
 // TestConsumedFactsAreReleased: facts handed over with Consume give the same
 // findings, and are empty afterwards.
 func TestConsumedFactsAreReleased(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := corpus.Generate(dir, corpus.Options{Apps: 100}); err != nil {
-		t.Fatal(err)
-	}
-	res, err := loader.Load([]string{dir}, loader.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := graph.Build(res.Documents, graph.DefaultSettings())
+	g := generatedGraph(t, 100)
 	e, err := New(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -166,4 +150,18 @@ func TestConsumedFactsAreReleased(t *testing.T) {
 	if facts.Scrapes != nil || facts.Monitors != nil || facts.Merge != nil || facts.PeerAuthReview.Policies != nil {
 		t.Errorf("facts still held after evaluation: %d scrapes, %d monitors", len(facts.Scrapes), len(facts.Monitors))
 	}
+}
+
+// generatedGraph is the graph of a generated corpus of that many apps.
+func generatedGraph(t *testing.T, apps int) *graph.Graph {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := corpus.Generate(dir, corpus.Options{Apps: apps}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := loader.Load([]string{dir}, loader.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return graph.Build(res.Documents, graph.DefaultSettings())
 }

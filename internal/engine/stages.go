@@ -86,7 +86,38 @@ func planStages(ctx context.Context, compiler *ast.Compiler, rules []*Rule) ([]s
 		stages = append(stages, *st)
 	}
 	sort.Slice(stages, func(i, j int) bool { return stages[i].category < stages[j].category })
-	return stages, len(stages) > 0, nil
+	return chainStages(stages), len(stages) > 0, nil
+}
+
+// chainStages orders the stages so that each shares as many facts as it can
+// with the one before it (ties keep the order by category): a part of the
+// facts two neighbours read is converted once, for both (evalStages).
+func chainStages(stages []stage) []stage {
+	if len(stages) < 3 {
+		return stages
+	}
+	shared := func(a, b stage) int {
+		n := 0
+		for _, k := range a.keys {
+			if slices.Contains(b.keys, k) {
+				n++
+			}
+		}
+		return n
+	}
+	out := []stage{stages[0]}
+	rest := slices.Clone(stages[1:])
+	for len(rest) > 0 {
+		best := 0
+		for i := range rest {
+			if shared(out[len(out)-1], rest[i]) > shared(out[len(out)-1], rest[best]) {
+				best = i
+			}
+		}
+		out = append(out, rest[best])
+		rest = slices.Delete(rest, best, best+1)
+	}
+	return out
 }
 
 // packageLess orders packages segment by segment, as a walk of the
@@ -149,25 +180,74 @@ func inputKeys(compiler *ast.Compiler) map[string][]string {
 }
 
 // evalStages runs the stages one after the other, converting for each only
-// the facts it reads. With release, each top-level field of the facts is
-// dropped after the last stage that reads it.
+// the facts it reads; a part the next stage reads too is kept for it. With
+// release, each top-level field of the facts is dropped after the last stage
+// that reads it. The findings come out in the order of the rules' packages.
 func (e *Engine) evalStages(ctx context.Context, facts any, release bool) ([]RawFinding, error) {
-	var out []RawFinding
+	var found []ruleFindings
+	converted := map[string]*ast.Term{} // parts of the facts, by key, kept for the next stage
 	for i, st := range e.stages {
-		input, err := valueOfKeys(facts, st.keys)
+		input, err := stageInput(facts, st.keys, converted)
 		if err != nil {
 			return nil, err
 		}
-		found, err := evalRules(ctx, st.rules, input, e.workers)
+		fs, err := evalRules(ctx, st.rules, input, e.workers)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, found...)
+		found = append(found, fs...)
+		for k := range converted {
+			if i+1 == len(e.stages) || !slices.Contains(e.stages[i+1].keys, k) {
+				delete(converted, k)
+			}
+		}
 		if release {
 			releaseKeys(facts, e.lastReadBy(i))
 		}
 	}
+	sort.SliceStable(found, func(i, j int) bool { return packageLess(found[i].rule.Package, found[j].rule.Package) })
+	var out []RawFinding
+	for _, f := range found {
+		out = append(out, f.findings...)
+	}
 	return out, nil
+}
+
+// stageInput is the input of a stage that reads these keys of the facts
+// (all of them when keys is nil), taking the parts already converted from
+// converted and adding the ones it converts.
+func stageInput(facts any, keys []string, converted map[string]*ast.Term) (ast.Value, error) {
+	if keys == nil {
+		return valueOf(facts)
+	}
+	var missing []string
+	for _, k := range keys {
+		if converted[k] == nil {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		v, err := valueOfKeys(facts, missing)
+		if err != nil {
+			return nil, err
+		}
+		obj, ok := v.(ast.Object)
+		if !ok {
+			return v, nil // not an object: nothing to take parts of
+		}
+		for _, k := range missing {
+			if t := obj.Get(ast.StringTerm(k)); t != nil {
+				converted[k] = t
+			}
+		}
+	}
+	pairs := make([][2]*ast.Term, 0, len(keys))
+	for _, k := range keys {
+		if t := converted[k]; t != nil {
+			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), t})
+		}
+	}
+	return ast.NewObject(pairs...), nil
 }
 
 // lastReadBy lists the keys that stage i is the last to read; nil when a
@@ -213,7 +293,13 @@ func releaseKeys(facts any, keys []string) {
 }
 
 // evalRules evaluates rules over one input on up to workers goroutines.
-func evalRules(ctx context.Context, rules []stagedRule, input ast.Value, workers int) ([]RawFinding, error) {
+// ruleFindings are what one rule reported.
+type ruleFindings struct {
+	rule     *Rule
+	findings []RawFinding
+}
+
+func evalRules(ctx context.Context, rules []stagedRule, input ast.Value, workers int) ([]ruleFindings, error) {
 	found := make([][]RawFinding, len(rules))
 	errs := make([]error, len(rules))
 	next := make(chan int, len(rules))
@@ -232,12 +318,12 @@ func evalRules(ctx context.Context, rules []stagedRule, input ast.Value, workers
 		}()
 	}
 	wg.Wait()
-	var out []RawFinding
+	out := make([]ruleFindings, len(rules))
 	for i := range rules {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		out = append(out, found[i]...)
+		out[i] = ruleFindings{rules[i].rule, found[i]}
 	}
 	return out, nil
 }

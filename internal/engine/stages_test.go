@@ -165,3 +165,17 @@ func generatedGraph(t *testing.T, apps int) *graph.Graph {
 	}
 	return graph.Build(res.Documents, graph.DefaultSettings())
 }
+
+// TestChainStages: stages that read the same facts become neighbours, so
+// the part they share is converted once.
+func TestChainStages(t *testing.T) {
+	st := func(cat string, keys ...string) stage { return stage{category: cat, keys: keys} }
+	got := chainStages([]stage{st("a", "x"), st("b", "y"), st("c", "z", "w"), st("d", "x", "z"), st("e")})
+	var order []string
+	for _, s := range got {
+		order = append(order, s.category)
+	}
+	if want := []string{"a", "d", "c", "b", "e"}; !reflect.DeepEqual(order, want) {
+		t.Errorf("order %v, want %v", order, want)
+	}
+}

@@ -95,12 +95,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	var clock phaseClock // --stats
 	clock.next("load")
 	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
-	extract := graph.Extractor(opts.Settings)
-	loaded, err := loader.Load(opts.Paths, loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true,
-		ReleaseTexts: true, Extract: func(d *loader.Document) {
-			sup.note(d)
-			extract(d)
-		}})
+	loaded, err := loader.Load(opts.Paths, loadOptions(opts, sup))
 	if err != nil {
 		return nil, err
 	}
@@ -215,6 +210,18 @@ func enabledSet(eng *engine.Engine, enable, disable []string) map[string]bool {
 		on[id] = false
 	}
 	return on
+}
+
+// loadOptions read the inputs for a run: each object is read into the mesh
+// model and released as soon as it is decoded, its suppression annotations
+// noted first, and the texts are released once read.
+func loadOptions(opts Options, sup *suppressionIndex) loader.Options {
+	extract := graph.Extractor(opts.Settings)
+	return loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true,
+		ReleaseTexts: true, Extract: func(d *loader.Document) {
+			sup.note(d)
+			extract(d)
+		}}
 }
 
 // model is what the rest of a run needs from the mesh graph: the rules'

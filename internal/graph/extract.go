@@ -93,36 +93,27 @@ func (g *Graph) adopt(p *part, r *Resource) {
 			ns.Resource, ns.Labels = r.ID, n.Labels
 		}
 	}
-	for _, w := range p.workloads {
-		w.Resource = r.ID
-		g.Workloads = append(g.Workloads, w)
-	}
-	for _, s := range p.services {
-		s.Resource = r.ID
-		g.Services = append(g.Services, s)
-	}
-	for _, pa := range p.peerAuths {
-		pa.Resource = r.ID
-		g.PeerAuths = append(g.PeerAuths, pa)
-	}
-	for _, m := range p.monitors {
-		m.Resource = r.ID
-		g.Monitors = append(g.Monitors, m)
-	}
-	for _, pr := range p.prometheus {
-		pr.Resource, pr.Pod.Resource = r.ID, r.ID
-		g.Prometheus = append(g.Prometheus, pr)
-	}
-	for _, lp := range p.legacy {
-		lp.Resource = r.ID
-		g.LegacyPolicies = append(g.LegacyPolicies, lp)
-	}
+	adoptAll(&g.Workloads, p.workloads, func(w *Workload) { w.Resource = r.ID })
+	adoptAll(&g.Services, p.services, func(s *Service) { s.Resource = r.ID })
+	adoptAll(&g.PeerAuths, p.peerAuths, func(pa *PeerAuthentication) { pa.Resource = r.ID })
+	adoptAll(&g.Monitors, p.monitors, func(m *Monitor) { m.Resource = r.ID })
+	adoptAll(&g.Prometheus, p.prometheus, func(pr *Prometheus) { pr.Resource, pr.Pod.Resource = r.ID, r.ID })
+	adoptAll(&g.LegacyPolicies, p.legacy, func(lp *LegacyPolicy) { lp.Resource = r.ID })
 	for _, pr := range p.problems {
 		pr.Resource = r.ID
 		g.Problems = append(g.Problems, pr)
 	}
 	if p.err != nil {
 		g.Problems = append(g.Problems, Problem{Resource: r.ID, Pointer: p.err.Pointer, Message: p.err.Message, Internal: p.internal})
+	}
+}
+
+// adoptAll appends a part's entities to one of the graph's lists, each
+// given its resource id by adopt.
+func adoptAll[T any](list *[]*T, from []*T, adopt func(*T)) {
+	for _, x := range from {
+		adopt(x)
+		*list = append(*list, x)
 	}
 }
 

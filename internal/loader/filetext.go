@@ -3,7 +3,6 @@ package loader
 import (
 	"bytes"
 	"hash/maphash"
-	"os"
 	"strings"
 	"sync"
 )
@@ -18,6 +17,7 @@ import (
 type fileText struct {
 	path string // as opened when it was read
 	sum  uint64 // of the normalized text read then
+	max  int64  // Limits.MaxFileBytes: a file grown past it is not the one linted
 
 	once   sync.Once
 	chunks []chunk // nil when the file is gone or has changed
@@ -25,8 +25,8 @@ type fileText struct {
 
 var textSeed = maphash.MakeSeed()
 
-func newFileText(path, text string) *fileText {
-	return &fileText{path: path, sum: maphash.String(textSeed, text)}
+func newFileText(path, text string, max int64) *fileText {
+	return &fileText{path: path, sum: maphash.String(textSeed, text), max: max}
 }
 
 // chunk is the text of the file's document at index, as splitDocuments
@@ -34,8 +34,8 @@ func newFileText(path, text string) *fileText {
 // be read or no longer holds that text.
 func (f *fileText) chunk(index int) (string, bool) {
 	f.once.Do(func() {
-		data, err := os.ReadFile(f.path)
-		if err != nil {
+		data, err := readFile(f.path, f.max)
+		if err != nil || int64(len(data)) > f.max {
 			return
 		}
 		text := normalizeText(data)

@@ -238,7 +238,7 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 	pf = parseFile(in.display, data, opts.Limits, in.inChartTemplates)
 	var file *fileText
 	if opts.ReleaseTexts && in.path != "-" && len(pf.docs) > 0 {
-		file = newFileText(in.path, pf.text)
+		file = newFileText(in.path, pf.text, opts.Limits.MaxFileBytes)
 	}
 	for _, d := range pf.docs {
 		if d.Object != nil {

@@ -18,7 +18,6 @@ type Engine struct {
 	prepared rego.PreparedEvalQuery
 	stages   []stage // when set, evaluated in stages instead (stages.go)
 	workers  int     // goroutines per stage
-	compiler *ast.Compiler
 }
 
 // Related is a related location a rule names.
@@ -93,7 +92,7 @@ func New(ctx context.Context, policyDirs []string) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
 	}
-	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}, compiler: compiler}
+	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}}
 	if e.workers = evalWorkerCount(); !singleQuery {
 		stages, ok, err := planStages(ctx, compiler, rules)
 		if err != nil {

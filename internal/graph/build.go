@@ -56,6 +56,16 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 	return g
 }
 
+func newGraph(s Settings) *Graph {
+	return &Graph{
+		Settings:      s,
+		Namespaces:    map[string]*Namespace{},
+		workloadsByNS: map[string][]*Workload{},
+		servicesByNS:  map[string][]*Service{},
+		peerAuthsByNS: map[string][]*PeerAuthentication{},
+	}
+}
+
 // addUndecoded notes what a document of a kind the graph does not read
 // still tells: an Istio resource is evidence of Istio in its namespace.
 func (g *Graph) addUndecoded(r *Resource) {

@@ -63,16 +63,6 @@ func Extractor(s Settings) func(*loader.Document) {
 	}
 }
 
-func newGraph(s Settings) *Graph {
-	return &Graph{
-		Settings:      s,
-		Namespaces:    map[string]*Namespace{},
-		workloadsByNS: map[string][]*Workload{},
-		servicesByNS:  map[string][]*Service{},
-		peerAuthsByNS: map[string][]*PeerAuthentication{},
-	}
-}
-
 // adopt adds an extracted part to the graph as resource r, as add would
 // have: the same entries, in the same order, under r's id.
 func (g *Graph) adopt(p *part, r *Resource) {

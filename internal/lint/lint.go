@@ -116,9 +116,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	m := buildModel(withDerived(loaded.Documents, opts.Derived), opts.Settings, sup)
 	stage = "evaluating the rules over " + strings.Join(opts.Paths, ", ")
 	clock.next("evaluate")
-	facts := m.facts
-	m.facts = nil // Evaluate uses them up
-	raw, err := eng.Evaluate(ctx, engine.Consume(facts))
+	raw, err := eng.Evaluate(ctx, engine.Consume(m.facts)) // uses the facts up
 	if err != nil {
 		return nil, err
 	}
@@ -237,10 +235,10 @@ type model struct {
 
 // buildModel builds the graph and its facts, then lets go of everything
 // the rules and the findings do not need: the graph's workloads, services
-// and label maps, and the decoded objects of the rendered documents (those
-// read from files were released as they were read: graph.Extractor). At
-// platform scale those are most of the memory, and keeping them through
-// rule evaluation doubled the peak.
+// and label maps (the decoded objects of files went as they were read:
+// graph.Extractor). At platform scale those are most of the memory, and
+// keeping them through rule evaluation doubled the peak. Rendered and
+// derived documents keep their objects; their suppressions are read here.
 func buildModel(docs []*loader.Document, s graph.Settings, sup *suppressionIndex) model {
 	g := graph.Build(docs, s)
 	m := model{facts: g.Facts(), resources: g.Resources, problems: g.Problems}
@@ -248,7 +246,6 @@ func buildModel(docs []*loader.Document, s graph.Settings, sup *suppressionIndex
 	for _, r := range g.Resources {
 		if r.Doc.Object != nil {
 			sup.note(r.Doc)
-			r.Doc.ReleaseObject()
 		}
 		m.suppressions[r.ID] = sup.byDoc[r.Doc]
 	}

@@ -135,6 +135,7 @@ type lintFlags struct {
 	baseline        string
 	writeBaseline   string
 	limits          loader.Limits
+	root            string          // --root: the directory meshlint may read below (root.go)
 	prom            promValuesFlags // --prometheus-values (promvalues.go)
 	render          renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
 }
@@ -150,6 +151,7 @@ func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	fs.StringSliceVar(&f.enable, "enable", nil, "run only these rules (comma separated or repeated)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "do not run these rules (comma separated or repeated)")
 	fs.StringArrayVar(&f.policies, "policy", nil, "directory of extra Rego rules; repeatable")
+	fs.StringVar(&f.root, "root", "", "the repository root: files below it may be read, nothing outside it unless typed on the command line (default: the Git top level of each linted path, else the path)")
 	fs.StringVar(&f.baseline, "baseline", "", "file of accepted findings; findings in it are reported as suppressed")
 	fs.StringVar(&f.writeBaseline, "write-baseline", "", "write the current findings to this file and exit 0")
 	f.prom.register(fs)
@@ -246,6 +248,14 @@ func runLint(args []string, env Env) (int, error) {
 		}
 		return ExitError, usagef("%v", err)
 	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	root, err := readRoot(&f, paths)
+	if err != nil {
+		return ExitError, err
+	}
 	lc, err := loadLintConfig(fs, &f)
 	if err != nil {
 		return ExitError, err
@@ -267,10 +277,6 @@ func runLint(args []string, env Env) (int, error) {
 	if f.limits.MaxFileBytes <= 0 || f.limits.MaxDocuments <= 0 || f.limits.MaxDepth <= 0 || f.limits.MaxNodes <= 0 {
 		return ExitError, usagef("limits (--max-file-size, --max-documents, --max-depth, --max-nodes) must be positive")
 	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
 	ctx := context.Background()
 	compileStart := time.Now() // --stats
 	eng, err := engine.New(ctx, f.policies)
@@ -281,7 +287,7 @@ func runLint(args []string, env Env) (int, error) {
 	if err := lc.check(eng); err != nil {
 		return ExitError, err
 	}
-	opts := lint.Options{Paths: paths, Stdin: env.Stdin, Settings: settings, Limits: f.limits,
+	opts := lint.Options{Paths: paths, Stdin: env.Stdin, Settings: settings, Limits: f.limits, Root: root,
 		Enable: f.enable, Disable: f.disable}
 	if env.Getenv("GOGC") == "" {
 		opts.GCPercentAfterLoad = 50 // a lower peak for little CPU (docs/performance.md); GOGC overrides

@@ -15,6 +15,7 @@ import (
 
 	"github.com/meshlint/meshlint/internal/baseline"
 	"github.com/meshlint/meshlint/internal/config"
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
@@ -29,8 +30,11 @@ type Options struct {
 	WorkDir  string
 	Settings graph.Settings
 	Limits   loader.Limits
-	Enable   []string // only these rules, when set
-	Disable  []string
+	// Root is what the run may read (internal/confine); nil reads anything
+	// (a library caller or a test), still only regular files within Limits.
+	Root    *confine.Root
+	Enable  []string // only these rules, when set
+	Disable []string
 	// Severity overrides rules' default severities (config rules.<id>.severity).
 	Severity map[string]string
 	// Ignores are the config file's ignore entries (external suppressions).
@@ -215,7 +219,7 @@ func enabledSet(eng *engine.Engine, enable, disable []string) map[string]bool {
 // noted first, and the texts are released once read.
 func loadOptions(opts Options, sup *suppressionIndex) loader.Options {
 	extract := graph.Extractor(opts.Settings)
-	return loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true,
+	return loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true, Root: opts.Root,
 		ReleaseTexts: true, Extract: func(d *loader.Document) {
 			sup.note(d)
 			extract(d)

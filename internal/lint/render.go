@@ -15,7 +15,7 @@ import (
 // for options that cannot be used (a --values file that cannot be read).
 func expand(ctx context.Context, loaded *loader.Result, opts Options) ([]render.Finding, error) {
 	ro := opts.Render
-	ro.Paths, ro.WorkDir, ro.Limits = opts.Paths, opts.WorkDir, opts.Limits
+	ro.Paths, ro.WorkDir, ro.Limits, ro.Root = opts.Paths, opts.WorkDir, opts.Limits, opts.Root
 	ro.DefaultNamespace = opts.Settings.DefaultNamespace
 	return render.Expand(ctx, loaded, ro)
 }

@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"github.com/meshlint/meshlint/internal/confine"
+
 	"bytes"
 	"hash/maphash"
 	"strings"
@@ -15,9 +17,10 @@ import (
 
 // fileText reads a file's documents again, once, for all its documents.
 type fileText struct {
-	path string // as opened when it was read
-	sum  uint64 // of the normalized text read then
-	max  int64  // Limits.MaxFileBytes: a file grown past it is not the one linted
+	path string        // as opened when it was read
+	sum  uint64        // of the normalized text read then
+	root *confine.Root // the run's confinement, as when the file was first read
+	max  int64         // Limits.MaxFileBytes: a file grown past it is not the one linted
 
 	once   sync.Once
 	chunks []chunk // nil when the file is gone or has changed
@@ -25,8 +28,8 @@ type fileText struct {
 
 var textSeed = maphash.MakeSeed()
 
-func newFileText(path, text string, max int64) *fileText {
-	return &fileText{path: path, sum: maphash.String(textSeed, text), max: max}
+func newFileText(root *confine.Root, path, text string, max int64) *fileText {
+	return &fileText{root: root, path: path, sum: maphash.String(textSeed, text), max: max}
 }
 
 // chunk is the text of the file's document at index, as splitDocuments
@@ -34,7 +37,7 @@ func newFileText(path, text string, max int64) *fileText {
 // be read or no longer holds that text.
 func (f *fileText) chunk(index int) (string, bool) {
 	f.once.Do(func() {
-		data, err := readFile(f.path, f.max)
+		data, err := f.root.ReadFile(f.path, f.max, "--max-file-size")
 		if err != nil || int64(len(data)) > f.max {
 			return
 		}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/meshlint/meshlint/internal/confine"
 )
 
 // Limits bound the work one input can cause.
@@ -41,6 +43,9 @@ type Options struct {
 	Stdin   io.Reader // read for the path "-"
 	WorkDir string    // display paths are relative to it; default: the current directory
 	Limits  Limits
+	// Root is what may be read (internal/confine): a file whose real path
+	// leaves it is reported, not read. nil reads anything (tests).
+	Root *confine.Root
 	// DetectRoots lists Helm charts and Kustomize roots in Result.Roots
 	// instead of walking into them (internal/render renders them).
 	DetectRoots bool
@@ -104,6 +109,9 @@ func Load(paths []string, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("get working directory: %w", err)
 		}
 		opts.WorkDir = wd
+	}
+	if opts.Root == nil {
+		opts.Root = confine.Unconfined()
 	}
 	res := &Result{}
 	// Files are read and parsed while the walk goes on, over a bounded pool
@@ -224,21 +232,25 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 		if in.skip != "" {
 			return parsedFile{skipped: in.skip}
 		}
-		data, err = readFile(in.path, opts.Limits.MaxFileBytes)
-		if errors.Is(err, errTooLarge) {
-			data = nil // reported below without being read
-		} else if err != nil {
-			return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: err.Error()}}}
+		data, err = opts.Root.ReadFile(in.path, opts.Limits.MaxFileBytes, "--max-file-size")
+		var tooLarge *confine.TooLargeError
+		if errors.As(err, &tooLarge) {
+			return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+				Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
+		}
+		if err != nil {
+			return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+				Message: "cannot read file: " + err.Error()}}}
 		}
 	}
-	if int64(len(data)) > opts.Limits.MaxFileBytes || errors.Is(err, errTooLarge) {
+	if int64(len(data)) > opts.Limits.MaxFileBytes {
 		return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
 	}
 	pf = parseFile(in.display, data, opts.Limits, in.inChartTemplates)
 	var file *fileText
 	if opts.ReleaseTexts && in.path != "-" && len(pf.docs) > 0 {
-		file = newFileText(in.path, pf.text, opts.Limits.MaxFileBytes)
+		file = newFileText(opts.Root, in.path, pf.text, opts.Limits.MaxFileBytes)
 	}
 	for _, d := range pf.docs {
 		if d.Object != nil {
@@ -254,42 +266,6 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 	}
 	pf.text = ""
 	return pf
-}
-
-// errTooLarge is a regular file whose size is over the limit.
-var errTooLarge = errors.New("file too large")
-
-func readFile(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read file: %w", unwrapPathError(err))
-	}
-	defer f.Close()
-	size := int64(0)
-	if info, err := f.Stat(); err == nil && info.Mode().IsRegular() {
-		if info.Size() > max {
-			return nil, errTooLarge // say so without reading it
-		}
-		size = info.Size()
-	}
-	// Read into a buffer of the file's size, as os.ReadFile does: one read
-	// and no copies for the tens of thousands of small files of a large
-	// repository. The limit still holds if the file grows meanwhile.
-	data := make([]byte, 0, size+1)
-	r := io.LimitReader(f, max+1)
-	for {
-		n, err := r.Read(data[len(data):cap(data)])
-		data = data[:len(data)+n]
-		if err == io.EOF {
-			return data, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("cannot read file: %w", unwrapPathError(err))
-		}
-		if len(data) == cap(data) {
-			data = append(data, 0)[:len(data)] // grow
-		}
-	}
 }
 
 func unwrapPathError(err error) error {

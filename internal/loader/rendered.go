@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"github.com/meshlint/meshlint/internal/confine"
+
 	"bytes"
 	"os"
 	"path/filepath"
@@ -228,12 +230,12 @@ func ParseSource(text string, firstLine, column int) []*SourceDocument {
 	return out
 }
 
-// ReadSource reads and indexes a source file.
-func ReadSource(path string, limits Limits) ([]*SourceDocument, error) {
+// ReadSource reads and indexes a source file inside root.
+func ReadSource(root *confine.Root, path string, limits Limits) ([]*SourceDocument, error) {
 	if limits == (Limits{}) {
 		limits = DefaultLimits
 	}
-	data, err := readFile(path, limits.MaxFileBytes)
+	data, err := root.ReadFile(path, limits.MaxFileBytes, "--max-file-size")
 	if err != nil {
 		return nil, err
 	}

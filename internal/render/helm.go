@@ -300,7 +300,7 @@ func (x *expander) missingDependencies(ch *chart.Chart, dir string) []Finding {
 			continue
 		}
 		if src == nil {
-			src, _ = loader.ReadSource(chartFile, x.opts.Limits)
+			src, _ = loader.ReadSource(x.opts.Root, chartFile, x.opts.Limits)
 		}
 		r := loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
 		if len(src) > 0 {

@@ -62,7 +62,7 @@ func isKustomizationName(name string) bool {
 
 // readKustomization decodes a kustomization file.
 func (x *expander) readKustomization(path string) (map[string]any, *loader.SourceDocument) {
-	docs, err := loader.ReadSource(path, x.opts.Limits)
+	docs, err := loader.ReadSource(x.opts.Root, path, x.opts.Limits)
 	if err != nil || len(docs) == 0 {
 		return nil, nil
 	}
@@ -339,7 +339,7 @@ func (x *expander) originOf(rootDir string, o *resource.Origin, obj map[string]a
 		return "", nil
 	}
 	file := filepath.Join(rootDir, filepath.FromSlash(rel))
-	docs, err := loader.ReadSource(file, x.opts.Limits)
+	docs, err := loader.ReadSource(x.opts.Root, file, x.opts.Limits)
 	if err != nil || len(docs) == 0 {
 		return file, nil
 	}

@@ -249,7 +249,7 @@ func (c container) field(pointer string, v any) patchDoc {
 
 // patchFile reads a patch file.
 func (x *expander) patchFile(path string) []patchDoc {
-	docs, err := loader.ReadSource(path, x.opts.Limits)
+	docs, err := loader.ReadSource(x.opts.Root, path, x.opts.Limits)
 	if err != nil {
 		return nil
 	}

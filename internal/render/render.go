@@ -23,6 +23,7 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/strvals"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -43,7 +44,8 @@ type Options struct {
 	Paths            []string // the paths the user typed, to resolve HelmRelease chart paths
 	WorkDir          string
 	Limits           loader.Limits
-	DefaultNamespace string // --namespace
+	Root             *confine.Root // what rendering may read; nil: anything (tests)
+	DefaultNamespace string        // --namespace
 }
 
 // Resource names the object a finding is about.
@@ -107,6 +109,9 @@ func Expand(ctx context.Context, res *loader.Result, opts Options) ([]Finding, e
 	}
 	if opts.DefaultNamespace == "" {
 		opts.DefaultNamespace = "default"
+	}
+	if opts.Root == nil {
+		opts.Root = confine.Unconfined()
 	}
 	if opts.ReleaseNamespace == "" {
 		opts.ReleaseNamespace = opts.DefaultNamespace

@@ -1,0 +1,311 @@
+// Package confine decides which files meshlint may read. In CI everything in
+// the linted tree comes from a pull request, possibly a stranger's: a
+// symbolic link to /proc/self/environ, a chart file named ../../secret, a
+// FIFO or /dev/zero named as a config file. One rule covers every read:
+//
+//   - a file is read only when its real path (every symbolic link resolved)
+//     lies below a directory of the Root: the repository, or a path the user
+//     typed on the command line;
+//   - only regular files are read, never a device, FIFO or socket (a FIFO is
+//     opened without blocking, so it cannot hang the run);
+//   - every read is bounded, and an input over its bound is refused with the
+//     bound named, before it is read.
+package confine
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// Root is the set of places meshlint may read.
+type Root struct {
+	dirs  []string        // real, absolute directories; everything below them may be read
+	files map[string]bool // real, absolute files the user named one by one
+}
+
+// Error is a read that confinement refused. Its message never carries the
+// target of a link, which may itself be what an attacker wants printed.
+type Error struct {
+	Path   string // the path as asked for
+	Reason string
+}
+
+func (e *Error) Error() string { return e.Reason }
+
+// ErrRefused matches every *Error with errors.Is.
+var ErrRefused = errors.New("refused by confinement")
+
+func (e *Error) Is(target error) bool { return target == ErrRefused }
+
+// TooLargeError is an input over its size limit.
+type TooLargeError struct {
+	Limit int64
+	Flag  string // the flag that raises the limit, "" when none does
+}
+
+func (e *TooLargeError) Error() string {
+	msg := fmt.Sprintf("larger than the limit of %d bytes", e.Limit)
+	if e.Flag != "" {
+		msg += " (raise it with " + e.Flag + ")"
+	}
+	return msg
+}
+
+// New makes a Root of the given directories and files. Paths that do not
+// exist are left out: there is nothing to read there.
+func New(dirs, files []string) *Root {
+	r := &Root{files: map[string]bool{}}
+	for _, d := range dirs {
+		r.AllowDir(d)
+	}
+	for _, f := range files {
+		r.AllowFile(f)
+	}
+	return r
+}
+
+// Unconfined is a Root that allows every path; it still reads only regular
+// files, within their limits. It is for tests and for callers that have no
+// repository (a library user), never for the CLI.
+func Unconfined() *Root {
+	return &Root{dirs: []string{string(filepath.Separator)}, files: map[string]bool{}}
+}
+
+// AllowDir adds a directory and everything below it.
+func (r *Root) AllowDir(dir string) {
+	real, err := realPath(dir)
+	if err != nil {
+		return
+	}
+	for _, d := range r.dirs {
+		if d == real {
+			return
+		}
+	}
+	r.dirs = append(r.dirs, real)
+	sort.Strings(r.dirs)
+}
+
+// AllowFile adds one file, as the user named it: a file typed on the command
+// line may be anywhere, the user chose it.
+func (r *Root) AllowFile(file string) {
+	if real, err := realPath(file); err == nil {
+		r.files[real] = true
+	}
+}
+
+// AllowTyped adds a path the user typed: a directory with everything below
+// it, or a single file.
+func (r *Root) AllowTyped(p string) {
+	info, err := os.Stat(p)
+	if err != nil {
+		return
+	}
+	if info.IsDir() {
+		r.AllowDir(p)
+	} else {
+		r.AllowFile(p)
+	}
+}
+
+// Dirs are the directories of the root, real and absolute, sorted.
+func (r *Root) Dirs() []string { return append([]string(nil), r.dirs...) }
+
+// Resolve returns the real path of p (every symbolic link resolved) when it
+// lies inside the root, and an *Error otherwise. p need not exist; then the
+// nearest existing parent decides, so that a missing file inside the root is
+// reported as missing, not as refused.
+func (r *Root) Resolve(p string) (string, error) {
+	real, err := realPath(p)
+	if err != nil {
+		var pe *fs.PathError
+		if !errors.As(err, &pe) || !errors.Is(err, fs.ErrNotExist) {
+			return "", err
+		}
+		// Resolve the existing parent, and keep the missing tail as typed.
+		abs, aerr := filepath.Abs(p)
+		if aerr != nil {
+			return "", aerr
+		}
+		parent, tail := filepath.Dir(abs), filepath.Base(abs)
+		if parent == abs {
+			return "", err
+		}
+		rp, perr := r.Resolve(parent)
+		if perr != nil {
+			return "", perr
+		}
+		return filepath.Join(rp, tail), nil
+	}
+	if r.Contains(real) {
+		return real, nil
+	}
+	return "", &Error{Path: p, Reason: "leaves the repository: its real path, once symbolic links are resolved, is outside the linted tree (--root widens it)"}
+}
+
+// Contains reports whether a real, absolute path lies inside the root.
+func (r *Root) Contains(real string) bool {
+	if r.files[real] {
+		return true
+	}
+	for _, d := range r.dirs {
+		if within(real, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether p is dir or below it.
+func within(p, dir string) bool {
+	if p == dir {
+		return true
+	}
+	if !strings.HasSuffix(dir, string(filepath.Separator)) {
+		dir += string(filepath.Separator)
+	}
+	return strings.HasPrefix(p, dir)
+}
+
+// Open opens a regular file inside the root for reading. The file is opened
+// without blocking and checked before a byte is read: a FIFO, a device or a
+// socket is refused, never waited on.
+func (r *Root) Open(p string) (*os.File, fs.FileInfo, error) {
+	real, err := r.Resolve(p)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, unwrap(err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, unwrap(err)
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		what := "not a regular file"
+		switch {
+		case info.IsDir():
+			what = "a directory, not a file"
+		case info.Mode()&fs.ModeNamedPipe != 0:
+			what = "a named pipe (FIFO), not a regular file"
+		case info.Mode()&fs.ModeDevice != 0:
+			what = "a device, not a regular file"
+		case info.Mode()&fs.ModeSocket != 0:
+			what = "a socket, not a regular file"
+		}
+		return nil, nil, &Error{Path: p, Reason: what}
+	}
+	return f, info, nil
+}
+
+// ReadFile reads a regular file inside the root, at most max bytes; a larger
+// file is a *TooLargeError naming flag, refused before it is read.
+func (r *Root) ReadFile(p string, max int64, flag string) ([]byte, error) {
+	f, info, err := r.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info.Size() > max {
+		return nil, &TooLargeError{Limit: max, Flag: flag}
+	}
+	return ReadAll(f, info.Size(), max, flag)
+}
+
+// ReadAll reads r to its end, at most max bytes (a file may grow while it is
+// read); size is the expected size, for one allocation.
+func ReadAll(r io.Reader, size, max int64, flag string) ([]byte, error) {
+	if size < 0 || size > max {
+		size = 0
+	}
+	data := make([]byte, 0, size+1)
+	lr := io.LimitReader(r, max+1)
+	for {
+		n, err := lr.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if int64(len(data)) > max {
+			return nil, &TooLargeError{Limit: max, Flag: flag}
+		}
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, unwrap(err)
+		}
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+	}
+}
+
+// IsDir reports whether p is a directory inside the root.
+func (r *Root) IsDir(p string) bool {
+	real, err := r.Resolve(p)
+	if err != nil {
+		return false
+	}
+	info, err := os.Stat(real)
+	return err == nil && info.IsDir()
+}
+
+// IsFile reports whether p is a regular file inside the root.
+func (r *Root) IsFile(p string) bool {
+	real, err := r.Resolve(p)
+	if err != nil {
+		return false
+	}
+	info, err := os.Stat(real)
+	return err == nil && info.Mode().IsRegular()
+}
+
+func realPath(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	return filepath.EvalSymlinks(abs)
+}
+
+func unwrap(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// RepositoryRoot is the directory a linted path belongs to: the nearest
+// directory at or above it that holds .git (a Git work tree, a worktree or a
+// submodule), else the path itself when it is a directory, else the
+// directory holding it. meshlint never runs git: it only looks for .git.
+func RepositoryRoot(p string) (string, error) {
+	abs, err := realPath(p)
+	if err != nil {
+		return "", err
+	}
+	start := abs
+	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+		start = filepath.Dir(abs)
+	}
+	for dir := start; ; {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return start, nil
+		}
+		dir = parent
+	}
+}

@@ -120,7 +120,16 @@ func (x *expander) renderChart(job chartJob) (out chartOutput) {
 		return out
 	}
 	options := chartutil.ReleaseOptions{Name: out.release, Namespace: job.namespace, Revision: 1, IsInstall: true}
-	renderValues, err := chartutil.ToRenderValues(ch, vals, options, capabilities())
+	// Schemas are checked by validateValues (schema.go), never by Helm's
+	// validator, which loads $refs from disk and the network.
+	renderValues, err := chartutil.ToRenderValuesWithSchemaValidation(ch, vals, options, capabilities(), true)
+	if coalesced, ok := renderValues["Values"].(chartutil.Values); ok && err == nil {
+		check := validateValues(ch, coalesced)
+		for _, note := range check.unverified {
+			out.findings = append(out.findings, Finding{Rule: RuleRenderSkipped, File: out.chartFile, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: note})
+		}
+		err = check.invalid
+	}
 	if err != nil {
 		file := out.chartFile
 		if _, serr := os.Stat(filepath.Join(job.dir, "values.schema.json")); serr == nil {

@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -161,9 +162,15 @@ func WriteFile(path string, findings []report.Finding) error {
 	return nil
 }
 
-// ReadFile reads a baseline file; display is how messages name it.
-func ReadFile(path, display string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+// ReadFile reads a baseline file through root (nil: read anywhere), at most
+// max bytes (--max-file-size); display is how messages name it. A file that
+// is not regular, leaves the root or is too large is refused before a byte
+// is read.
+func ReadFile(root *confine.Root, path, display string, max int64) (*Baseline, error) {
+	if root == nil {
+		root = confine.Unconfined()
+	}
+	data, err := root.ReadFile(path, max, "--max-file-size")
 	if err != nil {
 		return nil, fmt.Errorf("read baseline %s: %w", display, err)
 	}

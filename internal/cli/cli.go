@@ -258,7 +258,7 @@ func runLint(args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	lc, err := loadLintConfig(fs, &f)
+	lc, err := loadLintConfig(fs, &f, root)
 	if err != nil {
 		return ExitError, err
 	}

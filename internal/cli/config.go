@@ -94,6 +94,9 @@ func outsideTree(root *confine.Root, p string) bool {
 // because a pull request made that file a link to it. A typed path outside
 // the repository is the user's choice and is read as typed.
 func heldToTree(root *confine.Root, p string) error {
+	if root == nil {
+		return nil // unconfined
+	}
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return err

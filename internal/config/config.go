@@ -56,8 +56,9 @@ type Rule struct {
 
 // Path is a path the file names, made relative to the file's directory.
 type Path struct {
-	Path string // usable path: joined with the config file's directory
-	Line int
+	Path    string // usable path: joined with the config file's directory
+	Written string // as the file writes it, for messages
+	Line    int
 }
 
 // Ignore is one ignore entry: findings of Rule on resources matching Kind,
@@ -170,7 +171,7 @@ func (c *Config) CheckPaths(root *confine.Root) error {
 	check := func(key string, paths []Path) {
 		for i, p := range paths {
 			if _, err := root.Resolve(p.Path); err != nil {
-				errs = append(errs, &Error{File: c.File, Line: p.Line, Msg: fmt.Sprintf("%s[%d]: %v; name it on the command line instead if you trust it", key, i, err)})
+				errs = append(errs, &Error{File: c.File, Line: p.Line, Msg: fmt.Sprintf("%s[%d] %q: %v; name it on the command line instead if you trust it", key, i, p.Written, err)})
 			}
 		}
 	}

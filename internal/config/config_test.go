@@ -380,8 +380,8 @@ func TestCheckPathsKeepsEntriesInside(t *testing.T) {
 	if !errors.As(err, &errs) || len(errs) != 2 {
 		t.Fatalf("err = %v, want the two entries outside", err)
 	}
-	if !strings.Contains(errs[0].Error(), FileName+":1: policies[1]: leaves the repository") ||
-		!strings.Contains(errs[1].Error(), FileName+":2: prometheusValues[0]: leaves the repository") {
+	if !strings.Contains(errs[0].Error(), FileName+":1: policies[1] \"../../outside\": leaves the repository") ||
+		!strings.Contains(errs[1].Error(), FileName+":2: prometheusValues[0] \"/etc/passwd\": leaves the repository") {
 		t.Errorf("errors: %v", err)
 	}
 }

@@ -22,8 +22,8 @@ var forbiddenCalls = map[string]string{
 	"io.jwt.encode_sign_raw": `io.jwt.encode_sign_raw("{}", "{}", "{}")`,
 	"crypto.x509.parse_and_verify_certificates":              `crypto.x509.parse_and_verify_certificates("x")`,
 	"crypto.x509.parse_and_verify_certificates_with_options": `crypto.x509.parse_and_verify_certificates_with_options("x", {})`,
-	"json.verify_schema": `json.verify_schema({"$ref": "file:///etc/passwd"})`,
-	"json.match_schema":  `json.match_schema({}, {"$ref": "file:///etc/passwd"})`,
+	"json.verify_schema":                                     `json.verify_schema({"$ref": "file:///etc/passwd"})`,
+	"json.match_schema":                                      `json.match_schema({}, {"$ref": "file:///etc/passwd"})`,
 }
 
 // TestForbiddenBuiltinsExit2 compiles a custom policy calling each

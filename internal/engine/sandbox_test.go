@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/meshlint/meshlint/internal/confine"
 )
 
 // TestForbiddenBuiltinsExist keeps the list honest: a misspelt name would
@@ -137,5 +140,76 @@ func TestDeadlineStopsAPolicy(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q: %v", want, err)
 		}
+	}
+}
+
+// TestPolicyReadsAreConfinedAndBounded: a policy directory outside the
+// root, a .rego link leaving it, a FIFO and files over the limits are
+// refused by name, before they are read.
+func TestPolicyReadsAreConfinedAndBounded(t *testing.T) {
+	tree, outside := t.TempDir(), t.TempDir()
+	root := confine.New([]string{tree}, nil)
+	write := func(dir, name, text string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write(outside, "rules/ok.rego", "package CANARYpolicy\n")
+	compile := func(dir string) error {
+		_, err := Compile(context.Background(), Options{PolicyDirs: []string{dir}, Root: root})
+		return err
+	}
+	cases := map[string]struct {
+		setup func() string
+		want  string
+	}{
+		"directory outside": {func() string { return filepath.Join(outside, "rules") }, "read policy directory " + filepath.ToSlash(filepath.Join(outside, "rules")) + ": leaves the repository"},
+		"link leaving the tree": {func() string {
+			dir := filepath.Join(tree, "links")
+			write(dir, "a.rego", testHeader+"report := set()\n")
+			if err := os.Symlink(filepath.Join(outside, "rules", "ok.rego"), filepath.Join(dir, "b.rego")); err != nil {
+				t.Fatal(err)
+			}
+			return dir
+		}, "b.rego: leaves the repository"},
+		"fifo": {func() string {
+			dir := filepath.Join(tree, "fifo")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := mkfifo(filepath.Join(dir, "p.rego")); err != nil {
+				t.Skip(err)
+			}
+			return dir
+		}, "p.rego: a named pipe (FIFO), not a regular file"},
+		"file too large": {func() string {
+			dir := filepath.Join(tree, "large")
+			write(dir, "big.rego", testHeader+"# "+strings.Repeat("x", MaxPolicyFileBytes)+"\n")
+			return dir
+		}, "big.rego: larger than the 1048576 bytes left of the limits on policies"},
+		"all too large": {func() string {
+			dir := filepath.Join(tree, "many")
+			for i := range 9 {
+				write(dir, fmt.Sprintf("p%d.rego", i), "package p\n# "+strings.Repeat("x", MaxPolicyFileBytes-20)+"\n")
+			}
+			return dir
+		}, "p8.rego: larger than the"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := compile(c.setup())
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want %q", err, c.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "CANARY") {
+				t.Errorf("a file outside the tree was read: %v", err)
+			}
+		})
 	}
 }

@@ -101,20 +101,42 @@ func heldToTree(root *confine.Root, p string) error {
 	if err != nil {
 		return err
 	}
-	dirs := root.Dirs()
-	located := inDirs(abs, dirs)
+	// The directories of the root that hold the path's name, lexically or
+	// once its parent is resolved. The link must stay in one of them: the
+	// root also holds the directories typed, and a link may not borrow the
+	// place it points to as its own permission.
+	locations := []string{abs}
 	if parent, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
-		located = located || inDirs(filepath.Join(parent, filepath.Base(abs)), dirs)
+		locations = append(locations, filepath.Join(parent, filepath.Base(abs)))
 	}
-	if !located {
+	var holders []string
+	for _, d := range root.Dirs() {
+		for _, loc := range locations {
+			if inDirs(loc, []string{d}) {
+				holders = append(holders, d)
+				break
+			}
+		}
+	}
+	if len(holders) == 0 {
 		return nil
 	}
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return nil // missing: the read says so
 	}
-	if !inDirs(real, dirs) {
+	if !inDirs(real, holders) {
 		return &confine.Error{Path: p, Reason: "a symbolic link leaving the repository: its real path is outside the linted tree (--root widens it)"}
+	}
+	return nil
+}
+
+// heldPolicyDirs applies heldToTree to the --policy directories typed.
+func heldPolicyDirs(root *confine.Root, dirs []string) error {
+	for _, d := range dirs {
+		if err := heldToTree(root, d); err != nil {
+			return fmt.Errorf("read policy directory %s: %w", report.Sanitize(d), err)
+		}
 	}
 	return nil
 }
@@ -134,6 +156,9 @@ func inDirs(p string, dirs []string) bool {
 // flag.
 func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintConfig, error) {
 	lc := &lintConfig{}
+	if err := heldPolicyDirs(root, f.policies); err != nil {
+		return nil, err
+	}
 	cfg, err := findConfig(root, f.config)
 	if err != nil {
 		return nil, err
@@ -282,6 +307,9 @@ func configPolicies(flagPath string, flagPolicies []string) ([]string, *confine.
 	}
 	for _, p := range flagPolicies {
 		root.AllowTyped(p)
+	}
+	if err := heldPolicyDirs(root, flagPolicies); err != nil {
+		return nil, nil, err
 	}
 	if flagPath != "" {
 		root.AllowTyped(flagPath)

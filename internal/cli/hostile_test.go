@@ -159,3 +159,27 @@ func TestConfigPathsStayInTheTree(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedLinksOutOfTheTreeAreRefused: a path typed on the command line
+// that names a place in the repository is held to it, since the link there
+// is the pull request's; the same file typed where it really is may be read.
+func TestTypedLinksOutOfTheTreeAreRefused(t *testing.T) {
+	tree, outside := newHostileTree(t)
+	writeFile(t, outside, "policies/evil.rego", canaryFiles["policy"])
+	for kind, flag := range map[string]string{"baseline": "--baseline", "values": "--prometheus-values", "config": "-c", "policies": "--policy"} {
+		target := filepath.Join(outside, kind)
+		if err := os.Symlink(target, filepath.Join(tree, "typed-"+kind)); err != nil {
+			t.Fatal(err)
+		}
+		code, written := runEveryFormat(t, flag, "typed-"+kind, "app.yaml")
+		if code != ExitError || !strings.Contains(written, "typed-"+kind+": a symbolic link leaving the repository") {
+			t.Errorf("%s typed-%s: exit %d, want 2 and the link refused:\n%s", flag, kind, code, written)
+		}
+		if strings.Contains(written, hostileCanary) {
+			t.Errorf("%s typed-%s: the file outside the tree was printed:\n%s", flag, kind, written)
+		}
+		if _, control := runEveryFormat(t, flag, target, "app.yaml"); !strings.Contains(control, hostileCanary) {
+			t.Errorf("control: %s %s typed where it is should be read and shown:\n%s", flag, target, control)
+		}
+	}
+}

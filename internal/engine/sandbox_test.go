@@ -213,3 +213,26 @@ func TestPolicyReadsAreConfinedAndBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadlineInTheSingleQuery: a rule directly under data.meshlint.rules
+// makes every rule run as one query; its deadline names the custom rules.
+func TestDeadlineInTheSingleQuery(t *testing.T) {
+	dir := t.TempDir()
+	text := strings.Replace(testHeader, "package meshlint.rules.org.my_rule", "package meshlint.rules.my_rule", 1) +
+		"report contains x if {\n\tn := count([1 | some i in numbers.range(1, 20000); some j in numbers.range(1, 20000); i != j])\n\tx := {\"resource\": 0, \"pointer\": \"\", \"message\": sprintf(\"%d\", [n])}\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "my_rule.rego"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := Compile(context.Background(), Options{PolicyDirs: []string{dir}, Timeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if eng.stages != nil {
+		t.Fatal("the rules were staged; this test needs the single query")
+	}
+	_, err = eng.Evaluate(context.Background(), map[string]any{})
+	var te *TimeoutError
+	if !errors.As(err, &te) || !strings.Contains(err.Error(), "my-rule (package meshlint.rules.my_rule") {
+		t.Fatalf("err = %v, want a *TimeoutError naming my-rule", err)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -161,9 +162,15 @@ func WriteFile(path string, findings []report.Finding) error {
 	return nil
 }
 
-// ReadFile reads a baseline file; display is how messages name it.
-func ReadFile(path, display string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+// ReadFile reads a baseline file through root (nil: read anywhere), at most
+// max bytes (--max-file-size); display is how messages name it. A file that
+// is not regular, leaves the root or is too large is refused before a byte
+// is read.
+func ReadFile(root *confine.Root, path, display string, max int64) (*Baseline, error) {
+	if root == nil {
+		root = confine.Unconfined()
+	}
+	data, err := root.ReadFile(path, max, "--max-file-size")
 	if err != nil {
 		return nil, fmt.Errorf("read baseline %s: %w", display, err)
 	}
@@ -196,17 +203,18 @@ func Parse(data []byte, display string) (*Baseline, error) {
 }
 
 // entryStarts finds the line and column where each element of the
-// "findings" array starts, by walking the JSON tokens once.
+// "findings" array starts, by walking the JSON tokens once. Offsets only
+// grow, so lines are counted from the previous entry on: linear in the
+// file, where counting from its start for each entry was quadratic.
 func entryStarts(data []byte) [][2]int {
 	dec := json.NewDecoder(bytes.NewReader(data))
+	pos := newPositions(data)
 	lineAt := func(off int64) [2]int {
 		// Skip the separator and spaces before the value.
 		for off < int64(len(data)) && strings.ContainsRune(" \t\r\n,[", rune(data[off])) {
 			off++
 		}
-		line := 1 + bytes.Count(data[:off], []byte{'\n'})
-		col := int(off) - bytes.LastIndexByte(data[:off], '\n')
-		return [2]int{line, col}
+		return pos.at(off)
 	}
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil
@@ -239,15 +247,43 @@ func entryStarts(data []byte) [][2]int {
 	return nil
 }
 
+// positions turns growing byte offsets into lines and columns, scanning each
+// byte once over all calls.
+type positions struct {
+	data      []byte
+	off       int64 // bytes scanned
+	line      int   // line of off, 1-based
+	lineStart int64 // offset where that line starts
+}
+
+func newPositions(data []byte) *positions { return &positions{data: data, line: 1} }
+
+// at returns the line and column (1-based, in bytes) of off; an offset
+// before the last one asked is counted from the start again.
+func (p *positions) at(off int64) [2]int {
+	off = min(max(off, 0), int64(len(p.data)))
+	if off < p.off {
+		*p = positions{data: p.data, line: 1}
+	}
+	for p.off < off {
+		i := bytes.IndexByte(p.data[p.off:off], '\n')
+		if i < 0 {
+			p.off = off
+			break
+		}
+		p.off += int64(i) + 1
+		p.line++
+		p.lineStart = p.off
+	}
+	return [2]int{p.line, int(off-p.lineStart) + 1}
+}
+
 func errorLine(data []byte, err error, dec *json.Decoder) int {
 	off := dec.InputOffset()
 	if se, ok := err.(*json.SyntaxError); ok {
 		off = se.Offset
 	}
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	return 1 + bytes.Count(data[:off], []byte{'\n'})
+	return newPositions(data).at(off)[0]
 }
 
 // Matcher accepts each baseline entry at most once: two identical findings

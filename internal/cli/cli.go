@@ -122,6 +122,7 @@ type lintFlags struct {
 	failOn          string
 	enable, disable []string
 	policies        []string
+	policyTimeout   time.Duration
 	rootNamespace   string
 	meshMTLS        string
 	assumeInjection string
@@ -151,6 +152,7 @@ func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	fs.StringSliceVar(&f.enable, "enable", nil, "run only these rules (comma separated or repeated)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "do not run these rules (comma separated or repeated)")
 	fs.StringArrayVar(&f.policies, "policy", nil, "directory of extra Rego rules; repeatable")
+	fs.DurationVar(&f.policyTimeout, "policy-timeout", engine.DefaultTimeout, "wall-clock deadline of each rule's evaluation; a policy that runs past it stops meshlint (exit 2)")
 	fs.StringVar(&f.root, "root", "", "the repository root: files below it may be read, nothing outside it unless typed on the command line (default: the Git top level of each linted path, else the path)")
 	fs.StringVar(&f.baseline, "baseline", "", "file of accepted findings; findings in it are reported as suppressed")
 	fs.StringVar(&f.writeBaseline, "write-baseline", "", "write the current findings to this file and exit 0")
@@ -256,7 +258,7 @@ func runLint(args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	lc, err := loadLintConfig(fs, &f)
+	lc, err := loadLintConfig(fs, &f, root)
 	if err != nil {
 		return ExitError, err
 	}
@@ -279,7 +281,10 @@ func runLint(args []string, env Env) (int, error) {
 	}
 	ctx := context.Background()
 	compileStart := time.Now() // --stats
-	eng, err := engine.New(ctx, f.policies)
+	if f.policyTimeout <= 0 {
+		return ExitError, usagef("--policy-timeout must be positive")
+	}
+	eng, err := engine.Compile(ctx, engine.Options{PolicyDirs: f.policies, Root: root, Timeout: f.policyTimeout})
 	if err != nil {
 		return ExitError, err
 	}

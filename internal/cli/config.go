@@ -10,9 +10,11 @@ import (
 
 	"github.com/meshlint/meshlint/internal/baseline"
 	"github.com/meshlint/meshlint/internal/config"
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/lint"
+	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -31,8 +33,14 @@ func (e Env) now() time.Time {
 }
 
 // findConfig returns the config file to use: -c FILE, or .meshlint.yaml in
-// the working directory or its nearest parent; nil when there is none.
-func findConfig(flagPath string) (*config.Config, error) {
+// the working directory or its nearest parent holding one, up to the
+// repository's top; nil when there is none, or for -c /dev/null, the usual
+// way to say "no config file" (a device is never read). It is read through
+// root.
+func findConfig(root *confine.Root, flagPath string) (*config.Config, error) {
+	if flagPath == os.DevNull {
+		return nil, nil
+	}
 	wd, err := os.Getwd()
 	if err != nil {
 		return nil, fmt.Errorf("get working directory: %w", err)
@@ -45,14 +53,113 @@ func findConfig(flagPath string) (*config.Config, error) {
 	} else if !filepath.IsAbs(path) {
 		path = filepath.Join(wd, path)
 	}
-	return config.Load(path, displayPath(path, wd))
+	display := displayPath(path, wd)
+	if flagPath != "" {
+		if err := heldToTree(root, path); err != nil {
+			return nil, fmt.Errorf("read config %s: %w", display, err)
+		}
+	}
+	cfg, err := config.Load(root, path, display)
+	if err != nil || cfg == nil {
+		return nil, err
+	}
+	if flagPath != "" && outsideTree(root, path) {
+		// A config file the user typed from outside the repository is the
+		// user's, like a path typed on the command line: what it names is
+		// trusted as typed (only that, not its whole directory).
+		for _, list := range [][]config.Path{cfg.Policies, cfg.PrometheusValues} {
+			for _, p := range list {
+				root.AllowTyped(p.Path)
+			}
+		}
+		return cfg, nil
+	}
+	if err := cfg.CheckPaths(root); err != nil {
+		return nil, fmt.Errorf("config names a path outside the repository: %w", err)
+	}
+	return cfg, nil
 }
 
-// loadLintConfig reads the config file and the baseline, and copies the
-// config file's values into f wherever the user did not type the flag.
-func loadLintConfig(fs *pflag.FlagSet, f *lintFlags) (*lintConfig, error) {
+// outsideTree reports whether the file p really lies outside every
+// directory of root.
+func outsideTree(root *confine.Root, p string) bool {
+	real, err := filepath.EvalSymlinks(p)
+	return err == nil && !inDirs(real, root.Dirs())
+}
+
+// heldToTree refuses a path the user typed when it names a place inside the
+// repository but is a symbolic link leading out of it. The user chose the
+// name, but the link is the linted tree's, which may be a pull request's:
+// `--baseline .meshlint-baseline.json` must not read /proc/self/environ
+// because a pull request made that file a link to it. A typed path outside
+// the repository is the user's choice and is read as typed.
+func heldToTree(root *confine.Root, p string) error {
+	if root == nil {
+		return nil // unconfined
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return err
+	}
+	// The directories of the root that hold the path's name, lexically or
+	// once its parent is resolved. The link must stay in one of them: the
+	// root also holds the directories typed, and a link may not borrow the
+	// place it points to as its own permission.
+	locations := []string{abs}
+	if parent, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		locations = append(locations, filepath.Join(parent, filepath.Base(abs)))
+	}
+	var holders []string
+	for _, d := range root.Dirs() {
+		for _, loc := range locations {
+			if inDirs(loc, []string{d}) {
+				holders = append(holders, d)
+				break
+			}
+		}
+	}
+	if len(holders) == 0 {
+		return nil
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return nil // missing: the read says so
+	}
+	if !inDirs(real, holders) {
+		return &confine.Error{Path: p, Reason: "a symbolic link leaving the repository: its real path is outside the linted tree (--root widens it)"}
+	}
+	return nil
+}
+
+// heldPolicyDirs applies heldToTree to the --policy directories typed.
+func heldPolicyDirs(root *confine.Root, dirs []string) error {
+	for _, d := range dirs {
+		if err := heldToTree(root, d); err != nil {
+			return fmt.Errorf("read policy directory %s: %w", report.Sanitize(d), err)
+		}
+	}
+	return nil
+}
+
+// inDirs reports whether the absolute path p is one of dirs or below one.
+func inDirs(p string, dirs []string) bool {
+	for _, d := range dirs {
+		if rel, err := filepath.Rel(d, p); err == nil && (rel == "." || filepath.IsLocal(rel)) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadLintConfig reads the config file and the baseline through root, and
+// copies the config file's values into f wherever the user did not type the
+// flag.
+func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintConfig, error) {
 	lc := &lintConfig{}
-	cfg, err := findConfig(f.config)
+	if err := heldPolicyDirs(root, f.policies); err != nil {
+		return nil, err
+	}
+	cfg, err := findConfig(root, f.config)
 	if err != nil {
 		return nil, err
 	}
@@ -88,19 +195,31 @@ func loadLintConfig(fs *pflag.FlagSet, f *lintFlags) (*lintConfig, error) {
 		f.disable = append(disable, f.disable...)
 	}
 	if f.baseline != "" {
-		wd, err := os.Getwd()
-		if err != nil {
-			return nil, fmt.Errorf("get working directory: %w", err)
-		}
-		path := f.baseline
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(wd, path)
-		}
-		if lc.baseline, err = baseline.ReadFile(path, displayPath(path, wd)); err != nil {
+		if lc.baseline, err = readBaseline(root, f.baseline, f.limits.MaxFileBytes); err != nil {
 			return nil, err
 		}
 	}
 	return lc, nil
+}
+
+// readBaseline reads the --baseline file through root, held to the tree
+// when it names a place in it, at most max bytes.
+func readBaseline(root *confine.Root, p string, max int64) (*baseline.Baseline, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("get working directory: %w", err)
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(wd, p)
+	}
+	display := displayPath(p, wd)
+	if err := heldToTree(root, p); err != nil {
+		return nil, fmt.Errorf("read baseline %s: %w", display, err)
+	}
+	if max <= 0 {
+		max = loader.DefaultLimits.MaxFileBytes
+	}
+	return baseline.ReadFile(root, p, display, max)
 }
 
 // settings applies config values that have no flag.
@@ -173,18 +292,37 @@ func writeBaseline(path string, res *lint.Result, env Env, quiet bool) error {
 	return nil
 }
 
-// configPolicies returns the policy directories of the config file (for
-// the rules and explain commands, which list custom rules too).
-func configPolicies(flagPath string, flagPolicies []string) ([]string, error) {
-	cfg, err := findConfig(flagPath)
+// configPolicies returns the policy directories of the config file and of
+// --policy, and the root to read them through (for the rules and explain
+// commands, which list custom rules too): the working directory's
+// repository and the paths typed.
+func configPolicies(flagPath string, flagPolicies []string) ([]string, *confine.Root, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, nil, fmt.Errorf("get working directory: %w", err)
+	}
+	root := confine.New(nil, nil)
+	if dir, err := confine.RepositoryRoot(wd); err == nil {
+		root.AllowDir(dir)
+	}
+	for _, p := range flagPolicies {
+		root.AllowTyped(p)
+	}
+	if err := heldPolicyDirs(root, flagPolicies); err != nil {
+		return nil, nil, err
+	}
+	if flagPath != "" {
+		root.AllowTyped(flagPath)
+	}
+	cfg, err := findConfig(root, flagPath)
 	if err != nil || cfg == nil {
-		return flagPolicies, err
+		return flagPolicies, root, err
 	}
 	var out []string
 	for _, p := range cfg.Policies {
 		out = append(out, p.Path)
 	}
-	return append(out, flagPolicies...), nil
+	return append(out, flagPolicies...), root, nil
 }
 
 // displayPath shows p relative to the working directory when it is inside

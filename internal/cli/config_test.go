@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/report"
 )
@@ -38,6 +39,7 @@ func findingsOf(t *testing.T, r result) []report.Finding {
 func TestConfigDiscoveredFromSubdirectory(t *testing.T) {
 	root := t.TempDir()
 	writeFile(t, root, ".meshlint.yaml", "failOn: none\n")
+	writeFile(t, root, ".git/HEAD", "ref: refs/heads/main\n") // discovery stops at the repository's top
 	writeFile(t, root, "deploy/shop/app.yaml", appWith("labels: {}"))
 	t.Chdir(filepath.Join(root, "deploy", "shop"))
 
@@ -90,7 +92,7 @@ func TestConfigSettingsWithoutFlags(t *testing.T) {
 	if err := fs.Parse([]string{"-c", cfg, "--assume-injection", "enabled"}); err != nil {
 		t.Fatal(err)
 	}
-	lc, err := loadLintConfig(fs, &f)
+	lc, err := loadLintConfig(fs, &f, confine.New([]string{dir}, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

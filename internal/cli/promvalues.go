@@ -37,7 +37,13 @@ func (p *promValuesFlags) load(opts *lint.Options, extra []string, env Env, quie
 	if p.namespace == "" {
 		return usagef("--prometheus-namespace must not be empty")
 	}
-	res, err := promvalues.Load(files, promvalues.Options{Release: p.release, Namespace: p.namespace, Limits: opts.Limits, WorkDir: opts.WorkDir})
+	for _, f := range p.files {
+		if err := heldToTree(opts.Root, f); err != nil {
+			return fmt.Errorf("--prometheus-values %s: %w", report.Sanitize(f), err)
+		}
+	}
+	res, err := promvalues.Load(files, promvalues.Options{Release: p.release, Namespace: p.namespace, Limits: opts.Limits,
+		WorkDir: opts.WorkDir, Root: opts.Root})
 	if err != nil {
 		return err
 	}

@@ -49,11 +49,11 @@ func parseRuleCommand(fs *pflag.FlagSet, args []string, nargs int, usage string)
 	if fs.NArg() != nargs {
 		return nil, usagef("%s", usage)
 	}
-	dirs, err := configPolicies(*configPath, *policies)
+	dirs, root, err := configPolicies(*configPath, *policies)
 	if err != nil {
 		return nil, err
 	}
-	return engine.New(context.Background(), dirs)
+	return engine.Compile(context.Background(), engine.Options{PolicyDirs: dirs, Root: root})
 }
 
 // rulesReadmeTable renders the short rule table in README.md.

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/meshlint/meshlint/internal/confine"
 )
 
 // FileName is the file meshlint looks for in the current directory and its
@@ -54,8 +56,9 @@ type Rule struct {
 
 // Path is a path the file names, made relative to the file's directory.
 type Path struct {
-	Path string // usable path: joined with the config file's directory
-	Line int
+	Path    string // usable path: joined with the config file's directory
+	Written string // as the file writes it, for messages
+	Line    int
 }
 
 // Ignore is one ignore entry: findings of Rule on resources matching Kind,
@@ -107,38 +110,77 @@ func (es Errors) Error() string {
 	return "invalid config: " + strings.Join(lines, "\n  ")
 }
 
+// MaxBytes bounds the config file: it holds settings, not data, and it
+// may be a pull request's.
+const MaxBytes = 1 << 20
+
 // Discover returns the config file in dir or its nearest parent holding
-// one, or "" when there is none up to the filesystem root.
+// one, up to the repository dir belongs to (confine.RepositoryRoot: the
+// nearest directory holding .git, else dir itself), or "" when there is
+// none. A .meshlint.yaml above the repository is not the repository's, and
+// a linted pull request must not pick one up from the machine.
 func Discover(dir string) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", fmt.Errorf("find %s: %w", FileName, err)
 	}
+	top, err := confine.RepositoryRoot(dir)
+	if err != nil {
+		return "", fmt.Errorf("find %s: %w", FileName, err)
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real // RepositoryRoot answers with real paths
+	}
 	for {
 		p := filepath.Join(dir, FileName)
-		info, err := os.Stat(p)
+		info, err := os.Lstat(p)
 		switch {
 		case err == nil && !info.IsDir():
-			return p, nil
+			return p, nil // a link or a FIFO too: Load refuses it, by name
 		case err != nil && !errors.Is(err, fs.ErrNotExist):
 			return "", fmt.Errorf("find %s: %w", FileName, err)
 		}
 		parent := filepath.Dir(dir)
-		if parent == dir {
+		if dir == top || parent == dir {
 			return "", nil
 		}
 		dir = parent
 	}
 }
 
-// Load reads and checks the config file at path; display is how messages
-// name it.
-func Load(path, display string) (*Config, error) {
-	data, err := os.ReadFile(path)
+// Load reads and checks the config file at path through root (nil: read
+// anywhere), at most MaxBytes; display is how messages name it. A file that
+// is not regular, leaves the root or is too large is refused before a byte
+// is read, and no message quotes its content.
+func Load(root *confine.Root, path, display string) (*Config, error) {
+	if root == nil {
+		root = confine.Unconfined()
+	}
+	data, err := root.ReadFile(path, MaxBytes, "")
 	if err != nil {
 		return nil, fmt.Errorf("read config %s: %w", display, err)
 	}
 	return Parse(data, display, filepath.Dir(path))
+}
+
+// CheckPaths refuses the policies and prometheusValues entries whose real
+// path leaves root: they are written in the file, which may be a pull
+// request's, not typed by the user.
+func (c *Config) CheckPaths(root *confine.Root) error {
+	var errs Errors
+	check := func(key string, paths []Path) {
+		for i, p := range paths {
+			if _, err := root.Resolve(p.Path); err != nil {
+				errs = append(errs, &Error{File: c.File, Line: p.Line, Msg: fmt.Sprintf("%s[%d] %q: %v; name it on the command line instead if you trust it", key, i, p.Written, err)})
+			}
+		}
+	}
+	check("policies", c.Policies)
+	check("prometheusValues", c.PrometheusValues)
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
 }
 
 // Parse reads a config file's bytes. Relative policy paths are joined with

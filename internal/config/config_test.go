@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/meshlint/meshlint/internal/confine"
 )
 
 const full = `# every key cli.md documents
@@ -245,6 +247,10 @@ func TestDiscoverFromSubdirectory(t *testing.T) {
 	if err := os.MkdirAll(sub, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	// Discovery stops at the repository: mark root as one.
+	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	// A directory named like the file is not a config file.
 	if err := os.Mkdir(filepath.Join(root, "a", "b", FileName), 0o755); err != nil {
 		t.Fatal(err)
@@ -274,7 +280,7 @@ func TestDiscoverFromSubdirectory(t *testing.T) {
 }
 
 func TestLoadNamesTheFile(t *testing.T) {
-	_, err := Load(filepath.Join(t.TempDir(), "missing.yaml"), "missing.yaml")
+	_, err := Load(nil, filepath.Join(t.TempDir(), "missing.yaml"), "missing.yaml")
 	if err == nil || !strings.Contains(err.Error(), "read config missing.yaml") {
 		t.Fatalf("err = %v", err)
 	}
@@ -292,5 +298,90 @@ func TestIgnoreScope(t *testing.T) {
 		if got := ig.Scope(); got != want {
 			t.Errorf("%+v.Scope() = %q, want %q", ig, got, want)
 		}
+	}
+}
+
+// TestDiscoverStopsAtTheRepository: a .meshlint.yaml above the repository
+// of the working directory is the machine's, not the repository's.
+func TestDiscoverStopsAtTheRepository(t *testing.T) {
+	outer := t.TempDir()
+	if err := os.WriteFile(filepath.Join(outer, FileName), []byte("failOn: none\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	repo := filepath.Join(outer, "repo")
+	sub := filepath.Join(repo, "deploy")
+	if err := os.MkdirAll(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Discover(sub); err != nil || got != "" {
+		t.Fatalf("Discover(%s) = %q, %v; want nothing: the file above the repository is not its", sub, got, err)
+	}
+	// Without a .git, only the directory itself is searched.
+	plain := filepath.Join(outer, "plain", "sub")
+	if err := os.MkdirAll(plain, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Discover(plain); err != nil || got != "" {
+		t.Fatalf("Discover(%s) = %q, %v; want nothing outside a repository", plain, got, err)
+	}
+}
+
+// TestLoadRefusesHostileFiles: a config file that is a link leaving the
+// root, a link to a device, a FIFO or too large is refused by name, without
+// blocking and without quoting what it holds.
+func TestLoadRefusesHostileFiles(t *testing.T) {
+	const canary = "CANARYconfigq9: x\n"
+	outside := filepath.Join(t.TempDir(), "canary.yaml")
+	if err := os.WriteFile(outside, []byte(canary), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, make := range map[string]func(p string) error{
+		"link to a file outside": func(p string) error { return os.Symlink(outside, p) },
+		"link to /dev/zero":      func(p string) error { return os.Symlink("/dev/zero", p) },
+		"fifo":                   func(p string) error { return mkfifo(p) },
+		"too large": func(p string) error {
+			return os.WriteFile(p, []byte("# "+strings.Repeat("x", MaxBytes)+"\n"), 0o644)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			p := filepath.Join(dir, FileName)
+			if err := make(p); err != nil {
+				t.Skip(err)
+			}
+			root := confine.New([]string{dir}, nil)
+			_, err := Load(root, p, FileName)
+			if err == nil {
+				t.Fatal("loaded")
+			}
+			if !strings.Contains(err.Error(), "read config "+FileName+": ") || strings.Contains(err.Error(), "CANARY") {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}
+
+// TestCheckPathsKeepsEntriesInside: policies and prometheusValues written in
+// the file must stay in the root.
+func TestCheckPathsKeepsEntriesInside(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "repo", "sub")
+	if err := os.MkdirAll(filepath.Join(dir, "policies"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := Parse([]byte("policies: [./policies, ../../outside]\nprometheusValues: [/etc/passwd]\n"), FileName, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cfg.CheckPaths(confine.New([]string{filepath.Dir(dir)}, nil))
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 2 {
+		t.Fatalf("err = %v, want the two entries outside", err)
+	}
+	if !strings.Contains(errs[0].Error(), FileName+":1: policies[1] \"../../outside\": leaves the repository") ||
+		!strings.Contains(errs[1].Error(), FileName+":2: prometheusValues[0] \"/etc/passwd\": leaves the repository") {
+		t.Errorf("errors: %v", err)
 	}
 }

@@ -141,7 +141,7 @@ func (p *parser) paths(key string, n *yaml.Node, what string, dst *[]Path) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(p.dir, path)
 		}
-		*dst = append(*dst, Path{Path: path, Line: s.Line})
+		*dst = append(*dst, Path{Path: path, Written: s.Value, Line: s.Line})
 	}
 }
 

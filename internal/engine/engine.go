@@ -3,12 +3,16 @@ package engine
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/meshlint/meshlint/internal/confine"
 )
 
 // Engine holds the compiled rules.
@@ -18,6 +22,7 @@ type Engine struct {
 	prepared rego.PreparedEvalQuery
 	stages   []stage // when set, evaluated in stages instead (stages.go)
 	workers  int     // goroutines per stage
+	timeout  time.Duration
 }
 
 // Related is a related location a rule names.
@@ -42,35 +47,47 @@ type RawFinding struct {
 	Severity string
 }
 
-// deniedBuiltins are the built-ins rules may not call: rules must be pure
-// functions of the manifests, with no network, environment or runtime access.
-func deniedBuiltin(name string) bool {
-	return name == "http.send" || strings.HasPrefix(name, "net.") || name == "opa.runtime" ||
-		strings.HasPrefix(name, "providers.")
+// Options are what a compilation of the rules may read and how long a
+// query may run.
+type Options struct {
+	// PolicyDirs are the directories of extra rules (--policy, the config
+	// file's policies).
+	PolicyDirs []string
+	// Root confines the reads of the policy files; nil reads anywhere
+	// (still only regular files, within the limits).
+	Root *confine.Root
+	// Timeout is the wall-clock deadline of each query (--policy-timeout);
+	// 0 means DefaultTimeout.
+	Timeout time.Duration
 }
 
-// Capabilities are OPA's capabilities with the denied built-ins removed.
-func Capabilities() *ast.Capabilities {
-	caps := ast.CapabilitiesForThisVersion()
-	kept := caps.Builtins[:0]
-	for _, b := range caps.Builtins {
-		if !deniedBuiltin(b.Name) {
-			kept = append(kept, b)
-		}
-	}
-	caps.Builtins = kept
-	caps.AllowNet = []string{}
-	return caps
-}
+// DefaultTimeout is the deadline of one query when Options.Timeout is 0:
+// generous, a backstop against a policy that never ends, not a budget.
+const DefaultTimeout = 60 * time.Second
 
-// New compiles the built-in rules and the rules of each --policy directory.
+// New compiles the built-in rules and the rules of each policy directory,
+// reading them anywhere, with the default deadline.
 func New(ctx context.Context, policyDirs []string) (*Engine, error) {
+	return Compile(ctx, Options{PolicyDirs: policyDirs})
+}
+
+// Compile compiles the built-in rules and the rules of each policy
+// directory, read through opts.Root, under the sandbox's capabilities
+// (sandbox.go).
+func Compile(ctx context.Context, opts Options) (*Engine, error) {
+	if opts.Root == nil {
+		opts.Root = confine.Unconfined()
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
 	sources, err := builtinSources(false)
 	if err != nil {
 		return nil, err
 	}
-	for _, dir := range policyDirs {
-		us, err := userSources(dir, false)
+	budget := &readBudget{left: MaxPolicyTotalBytes}
+	for _, dir := range opts.PolicyDirs {
+		us, err := userSources(opts.Root, dir, false, budget)
 		if err != nil {
 			return nil, err
 		}
@@ -90,9 +107,9 @@ func New(ctx context.Context, policyDirs []string) (*Engine, error) {
 	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(false)
 	compiler.Compile(modules)
 	if compiler.Failed() {
-		return nil, fmt.Errorf("compile policies: %w", compiler.Errors)
+		return nil, fmt.Errorf("compile policies: %w", explainForbidden(compiler.Errors))
 	}
-	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}}
+	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}, timeout: opts.Timeout}
 	if e.workers = evalWorkerCount(); !singleQuery {
 		stages, ok, err := planStages(ctx, compiler, rules)
 		if err != nil {
@@ -144,8 +161,13 @@ func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) 
 	if err != nil {
 		return nil, err
 	}
-	rs, err := e.prepared.Eval(ctx, rego.EvalParsedInput(input))
+	qctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	rs, err := e.prepared.Eval(qctx, rego.EvalParsedInput(input))
 	if err != nil {
+		if timedOut(ctx, qctx) {
+			return nil, &TimeoutError{Rules: e.customRules(), Timeout: e.timeout}
+		}
 		return nil, fmt.Errorf("evaluate policies: %w", err)
 	}
 	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
@@ -183,6 +205,45 @@ func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) 
 		return nil, err
 	}
 	return out, nil
+}
+
+// customRules are the rules not built in: the suspects when the single
+// query of every rule runs out of time.
+func (e *Engine) customRules() []*Rule {
+	var out []*Rule
+	for _, r := range e.Rules {
+		if !r.Builtin {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// TimeoutError is a query that ran past --policy-timeout. It is an error,
+// never a finding: a finding that depends on the machine's speed would make
+// the output differ from run to run.
+type TimeoutError struct {
+	Rules   []*Rule // the rules of the query; the custom ones when it ran them all
+	Timeout time.Duration
+}
+
+func (e *TimeoutError) Error() string {
+	what := "the rules"
+	if len(e.Rules) > 0 {
+		names := make([]string, len(e.Rules))
+		for i, r := range e.Rules {
+			names[i] = fmt.Sprintf("%s (package %s, %s)", r.ID, r.Package, r.File)
+		}
+		what = "policy " + strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s did not finish within %s and was stopped; a policy must not loop over large products of the input. If it is only slow on a large input, raise --policy-timeout (e.g. --policy-timeout %s)",
+		what, e.Timeout, 4*e.Timeout)
+}
+
+// timedOut reports whether a query failed because its own deadline passed,
+// not because the caller gave up.
+func timedOut(parent, query context.Context) bool {
+	return parent.Err() == nil && errors.Is(query.Err(), context.DeadlineExceeded)
 }
 
 // Consume hands the facts (a pointer to a struct) to Evaluate to use up:

@@ -4,15 +4,16 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/policies"
 )
 
@@ -79,12 +80,32 @@ func builtinSources(withTests bool) ([]source, error) {
 	return out, nil
 }
 
-// userSources reads the .rego files of a --policy directory.
-func userSources(dir string, withTests bool) ([]source, error) {
+// Policy files come from the linted tree: they are read through the Root
+// and bounded, one by one and in all, so that a policy directory cannot make
+// meshlint read a device, wait on a FIFO or hold gigabytes.
+const (
+	MaxPolicyFileBytes  = 1 << 20 // one .rego file
+	MaxPolicyTotalBytes = 8 << 20 // all the .rego files of a run
+)
+
+// readBudget is what is left of MaxPolicyTotalBytes.
+type readBudget struct{ left int64 }
+
+// userSources reads the .rego files of a policy directory through root. The
+// directory itself must lie inside the root; below it, the walk does not
+// follow symbolic links to directories, and each file is read through the
+// root, so a link leaving it or a file that is not regular is an error
+// naming the file.
+func userSources(root *confine.Root, dir string, withTests bool, budget *readBudget) ([]source, error) {
+	real, err := root.Resolve(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read policy directory %s: %w", dir, err)
+	}
 	var out []source
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
+		name := displayName(dir, real, p)
 		if err != nil {
-			return fmt.Errorf("read policy directory %s: %w", dir, err)
+			return fmt.Errorf("read policy directory %s: %w", name, unwrapPath(err))
 		}
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
 			return nil
@@ -92,14 +113,41 @@ func userSources(dir string, withTests bool) ([]source, error) {
 		if strings.HasSuffix(p, "_test.rego") && !withTests {
 			return nil
 		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return fmt.Errorf("read policy %s: %w", p, err)
+		limit := min(MaxPolicyFileBytes, budget.left)
+		b, err := root.ReadFile(p, limit, "")
+		var tooLarge *confine.TooLargeError
+		if errors.As(err, &tooLarge) {
+			return fmt.Errorf("read policy %s: larger than the %d bytes left of the limits on policies (%d bytes a file, %d bytes in all); keep generated data out of policy directories",
+				name, limit, MaxPolicyFileBytes, MaxPolicyTotalBytes)
 		}
-		out = append(out, source{name: filepath.ToSlash(p), text: string(b)})
+		if err != nil {
+			return fmt.Errorf("read policy %s: %w", name, err)
+		}
+		budget.left -= int64(len(b))
+		out = append(out, source{name: name, text: string(b)})
 		return nil
 	})
 	return out, err
+}
+
+// displayName is how messages name the file p found walking real, the
+// resolved dir: below dir as the user or the config file wrote it.
+func displayName(dir, real, p string) string {
+	rel, err := filepath.Rel(real, p)
+	if err != nil || rel == "." {
+		return filepath.ToSlash(dir)
+	}
+	return filepath.ToSlash(filepath.Join(dir, rel))
+}
+
+// unwrapPath drops the path an fs error repeats: messages name the file
+// as the user knows it.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // parseModules parses sources into modules, keeping METADATA.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -191,7 +192,7 @@ func (e *Engine) evalStages(ctx context.Context, facts any, release bool) ([]Raw
 		if err != nil {
 			return nil, err
 		}
-		fs, err := evalRules(ctx, st.rules, input, e.workers)
+		fs, err := evalRules(ctx, st.rules, input, e.workers, e.timeout)
 		if err != nil {
 			return nil, err
 		}
@@ -299,7 +300,7 @@ type ruleFindings struct {
 	findings []RawFinding
 }
 
-func evalRules(ctx context.Context, rules []stagedRule, input ast.Value, workers int) ([]ruleFindings, error) {
+func evalRules(ctx context.Context, rules []stagedRule, input ast.Value, workers int, timeout time.Duration) ([]ruleFindings, error) {
 	found := make([][]RawFinding, len(rules))
 	errs := make([]error, len(rules))
 	next := make(chan int, len(rules))
@@ -313,7 +314,7 @@ func evalRules(ctx context.Context, rules []stagedRule, input ast.Value, workers
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				found[i], errs[i] = evalRule(ctx, rules[i], input)
+				found[i], errs[i] = evalRule(ctx, rules[i], input, timeout)
 			}
 		}()
 	}
@@ -328,9 +329,14 @@ func evalRules(ctx context.Context, rules []stagedRule, input ast.Value, workers
 	return out, nil
 }
 
-func evalRule(ctx context.Context, r stagedRule, input ast.Value) ([]RawFinding, error) {
-	rs, err := r.query.Eval(ctx, rego.EvalParsedInput(input))
+func evalRule(ctx context.Context, r stagedRule, input ast.Value, timeout time.Duration) ([]RawFinding, error) {
+	qctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	rs, err := r.query.Eval(qctx, rego.EvalParsedInput(input))
 	if err != nil {
+		if timedOut(ctx, qctx) {
+			return nil, &TimeoutError{Rules: []*Rule{r.rule}, Timeout: timeout}
+		}
 		return nil, fmt.Errorf("evaluate rule %s (%s): %w", r.rule.ID, r.rule.File, err)
 	}
 	if len(rs) == 0 {

@@ -40,6 +40,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -55,6 +56,10 @@ type Options struct {
 	Limits    loader.Limits
 	// WorkDir makes display paths relative; "" means the current directory.
 	WorkDir string
+	// Root confines the reads of the values files (a config file's
+	// prometheusValues come from the linted tree); nil reads anywhere, still
+	// only regular files within Limits.MaxFileBytes.
+	Root *confine.Root
 }
 
 // DefaultNamespace is the namespace of the modelled Prometheus unless
@@ -111,22 +116,18 @@ func Load(paths []string, opts Options) (*Result, error) {
 	if opts.Limits == (loader.Limits{}) {
 		opts.Limits = loader.DefaultLimits
 	}
+	if opts.Root == nil {
+		opts.Root = confine.Unconfined()
+	}
 	res := &Result{}
 	for _, p := range paths {
 		display := displayPath(p, opts.WorkDir)
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, fmt.Errorf("--prometheus-values %s: %w", display, unwrap(err))
-		}
-		if info.IsDir() {
+		if info, err := os.Stat(p); err == nil && info.IsDir() {
 			return nil, fmt.Errorf("--prometheus-values %s: is a directory; name the values file", display)
 		}
-		if info.Size() > opts.Limits.MaxFileBytes {
-			return nil, fmt.Errorf("--prometheus-values %s: larger than %d bytes; limit --max-file-size", display, opts.Limits.MaxFileBytes)
-		}
-		data, err := os.ReadFile(p)
+		data, err := opts.Root.ReadFile(p, opts.Limits.MaxFileBytes, "--max-file-size")
 		if err != nil {
-			return nil, fmt.Errorf("--prometheus-values %s: %w", display, unwrap(err))
+			return nil, fmt.Errorf("--prometheus-values %s: %w", display, err)
 		}
 		f, problems, err := read(display, data, opts)
 		if err != nil {
@@ -432,13 +433,6 @@ func displayPath(p, workDir string) string {
 		}
 	}
 	return filepath.ToSlash(filepath.Clean(p))
-}
-
-func unwrap(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
 
 func sortedKeys(m map[string]any) []string {

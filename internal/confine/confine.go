@@ -102,8 +102,15 @@ func (r *Root) AllowFile(file string) {
 }
 
 // AllowTyped adds a path the user typed: a directory with everything below
-// it, or a single file.
+// it, or a single file. A typed name that lies inside the root already adds
+// nothing: the user chose the name, but a symbolic link there belongs to the
+// linted tree, which may be a pull request's (`--baseline b.json` must not
+// read /proc/self/environ because the pull request made b.json a link to
+// it). Call it after the repository directories are allowed.
 func (r *Root) AllowTyped(p string) {
+	if r.holdsName(p) {
+		return
+	}
 	info, err := os.Stat(p)
 	if err != nil {
 		return
@@ -113,6 +120,27 @@ func (r *Root) AllowTyped(p string) {
 	} else {
 		r.AllowFile(p)
 	}
+}
+
+// holdsName reports whether the name p (its parent directory resolved, its
+// last element not) lies inside one of the root's directories.
+func (r *Root) holdsName(p string) bool {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return false
+	}
+	names := []string{abs}
+	if parent, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		names = append(names, filepath.Join(parent, filepath.Base(abs)))
+	}
+	for _, n := range names {
+		for _, d := range r.dirs {
+			if within(n, d) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Dirs are the directories of the root, real and absolute, sorted.
@@ -289,22 +317,30 @@ func unwrap(err error) error {
 // directory at or above it that holds .git (a Git work tree, a worktree or a
 // submodule), else the path itself when it is a directory, else the
 // directory holding it. meshlint never runs git: it only looks for .git.
+//
+// The walk goes up the path as named, not as its links resolve: a linted
+// directory that a pull request turned into a link to / still belongs to
+// the repository that holds the link, and what it leads to stays outside.
 func RepositoryRoot(p string) (string, error) {
-	abs, err := realPath(p)
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	info, err := os.Stat(abs)
 	if err != nil {
 		return "", err
 	}
 	start := abs
-	if info, err := os.Stat(abs); err == nil && !info.IsDir() {
+	if !info.IsDir() {
 		start = filepath.Dir(abs)
 	}
 	for dir := start; ; {
 		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
-			return dir, nil
+			return realPath(dir)
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return start, nil
+			return realPath(start)
 		}
 		dir = parent
 	}

@@ -114,3 +114,45 @@ func TestRepositoryRoot(t *testing.T) {
 		}
 	}
 }
+
+func TestATypedNameInsideTheTreeDoesNotWidenIt(t *testing.T) {
+	base := t.TempDir()
+	repo, outside := filepath.Join(base, "repo"), filepath.Join(base, "outside")
+	write(t, filepath.Join(outside, "secret"), "CANARY")
+	write(t, filepath.Join(outside, "values.yaml"), "a: 1")
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "secret"), filepath.Join(repo, "baseline.json")); err != nil {
+		t.Fatal(err)
+	}
+	r := New([]string{repo}, nil)
+	r.AllowTyped(filepath.Join(repo, "baseline.json"))
+	if _, err := r.ReadFile(filepath.Join(repo, "baseline.json"), 1<<20, ""); !errors.Is(err, ErrRefused) {
+		t.Errorf("a typed link inside the tree was followed out of it: %v", err)
+	}
+	r.AllowTyped(filepath.Join(outside, "values.yaml"))
+	if _, err := r.ReadFile(filepath.Join(outside, "values.yaml"), 1<<20, ""); err != nil {
+		t.Errorf("a typed file outside the tree: %v", err)
+	}
+}
+
+func TestALinkedDirectoryBelongsToTheRepositoryHoldingIt(t *testing.T) {
+	base := t.TempDir()
+	repo, outside := filepath.Join(base, "repo"), filepath.Join(base, "outside")
+	write(t, filepath.Join(repo, ".git", "HEAD"), "")
+	write(t, filepath.Join(outside, "secret.yaml"), "CANARY")
+	if err := os.Symlink(outside, filepath.Join(repo, "deploy")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := RepositoryRoot(filepath.Join(repo, "deploy"))
+	want, _ := filepath.EvalSymlinks(repo)
+	if err != nil || got != want {
+		t.Fatalf("RepositoryRoot = %s, %v; want %s", got, err, want)
+	}
+	r := New([]string{got}, nil)
+	r.AllowTyped(filepath.Join(repo, "deploy"))
+	if _, err := r.ReadFile(filepath.Join(repo, "deploy", "secret.yaml"), 1<<20, ""); !errors.Is(err, ErrRefused) {
+		t.Errorf("read through a linked directory: %v", err)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // DefaultPerm is the permission of a new file (reports and baselines are
@@ -38,6 +39,11 @@ func Stage(target string, perm fs.FileMode, write func(io.Writer) error) (_ *Pen
 	dir, base := filepath.Split(target)
 	if dir == "" {
 		dir = "."
+	}
+	if real, err := filepath.EvalSymlinks(dir); err == nil && systemDir(real) {
+		// Replacing /dev/stdout (a link) with a file would break every
+		// later process that writes to it; callers write devices directly.
+		return nil, fmt.Errorf("will not replace a file in %s", real)
 	}
 	if info, err := os.Lstat(target); err == nil && info.Mode().IsRegular() {
 		perm = info.Mode().Perm()
@@ -97,6 +103,15 @@ func WriteFile(target string, perm fs.FileMode, write func(io.Writer) error) err
 		return err
 	}
 	return p.Commit()
+}
+
+func systemDir(dir string) bool {
+	for _, sys := range []string{"/dev", "/proc", "/sys"} {
+		if dir == sys || strings.HasPrefix(dir, sys+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // unwrap drops the *LinkError's repetition of both paths: the caller names

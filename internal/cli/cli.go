@@ -92,7 +92,7 @@ func Run(args []string, env Env) (code int) {
 		if errors.Is(err, pflag.ErrHelp) {
 			return ExitOK
 		}
-		fmt.Fprintf(env.Stderr, "meshlint: %v\n", err)
+		printError(env.Stderr, err) // output.go
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintln(env.Stderr, "run 'meshlint --help' for usage")
@@ -269,6 +269,10 @@ func runLint(args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
+	plan, err := planOutputs(&f, lc, targets) // output.go: refuses outputs that clobber an input or each other
+	if err != nil {
+		return ExitError, err
+	}
 	settings, err := f.settings()
 	if err != nil {
 		return ExitError, err
@@ -311,8 +315,11 @@ func runLint(args []string, env Env) (int, error) {
 		}
 		return ExitError, err
 	}
+	if err := plan.checkInputs(root.Opened()); err != nil {
+		return ExitError, err
+	}
 	if f.writeBaseline != "" {
-		return ExitOK, writeBaseline(f.writeBaseline, res, env, f.quiet)
+		return ExitOK, writeBaseline(plan.files[0], res, env, f.quiet)
 	}
 
 	// The exit code is decided before any report is written, because SARIF
@@ -326,10 +333,8 @@ func runLint(args []string, env Env) (int, error) {
 		Rules: ruleInfos(lint.EnabledRules(eng, opts.Enable, opts.Disable), opts.Severity)}
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
 	reportStart := time.Now()
-	for _, t := range targets {
-		if err := writeReport(t, rep, color, env.Stdout); err != nil {
-			return ExitError, err
-		}
+	if err := plan.writeReports(targets, rep, color, env.Stdout); err != nil {
+		return ExitError, err
 	}
 	if f.stats {
 		printStats(env.Stderr, res.Stats, compiled, time.Since(reportStart)) // stats.go
@@ -356,28 +361,6 @@ func ruleInfos(rules []*engine.Rule, severity map[string]string) []report.RuleIn
 			Category: r.Category, Tier: r.Tier, Fix: r.Fix})
 	}
 	return out
-}
-
-func writeReport(t outputTarget, rep *report.Report, color bool, stdout io.Writer) error {
-	fm, err := report.New(t.format, report.Options{Color: color && t.path == "-"})
-	if err != nil {
-		return usagef("%v", err)
-	}
-	if t.path == "-" {
-		return fm.Format(stdout, rep)
-	}
-	file, err := os.Create(t.path)
-	if err != nil {
-		return fmt.Errorf("write %s report: %w", t.format, err)
-	}
-	if err := fm.Format(file, rep); err != nil {
-		file.Close()
-		return fmt.Errorf("write %s report to %s: %w", t.format, t.path, err)
-	}
-	if err := file.Close(); err != nil {
-		return fmt.Errorf("write %s report to %s: %w", t.format, t.path, err)
-	}
-	return nil
 }
 
 // exitCode is 1 when an unsuppressed finding reaches --fail-on.

@@ -53,8 +53,8 @@ type Env struct {
 func Run(args []string, env Env) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(env.Stderr, "meshlint: internal error (please report it) in 'meshlint %s': %v\n",
-				report.Sanitize(strings.Join(args, " ")), r)
+			fmt.Fprintf(env.Stderr, "meshlint: internal error (please report it) in 'meshlint %s': %s\n",
+				report.Sanitize(strings.Join(args, " ")), report.Sanitize(fmt.Sprint(r)))
 			code = ExitError
 		}
 	}()
@@ -305,7 +305,7 @@ func runLint(args []string, env Env) (int, error) {
 	if f.verbose && res != nil {
 		fmt.Fprintf(env.Stderr, "meshlint: using %s\n", lc.describe())
 		for _, s := range res.Skipped {
-			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(s.File), s.Reason)
+			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(s.File), report.Sanitize(s.Reason))
 		}
 		printAssumptions(env.Stderr, settings)
 	}
@@ -381,8 +381,9 @@ func printAssumptions(w io.Writer, s graph.Settings) {
 	if s.MeshModeExplicit {
 		mesh = string(s.MeshDefaultMode) + " (--mesh-mtls or mesh.defaultMode)"
 	}
+	// The namespaces may come from a config file in the linted tree.
 	fmt.Fprintf(w, "meshlint: assuming root namespace %s; mesh-wide mTLS %s when no mesh PeerAuthentication is given; injection of namespaces without a manifest: %s; default namespace %s\n",
-		s.RootNamespace, mesh, s.AssumeInjection, s.DefaultNamespace)
+		report.Sanitize(s.RootNamespace), mesh, s.AssumeInjection, report.Sanitize(s.DefaultNamespace))
 }
 
 func isTerminal(f *os.File) bool {

@@ -162,7 +162,7 @@ func writeBaseline(out *output, res *lint.Result, env Env, quiet bool) error {
 		}
 	}
 	if err := out.write(func(w io.Writer) error { return baseline.Write(w, keep) }); err != nil {
-		return fmt.Errorf("write baseline %s: %w (the previous file, if any, is unchanged)", out.target.path, err)
+		return fmt.Errorf("write baseline %s: %w", out.target.path, err)
 	}
 	if !quiet {
 		noun := "findings"

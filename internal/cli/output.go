@@ -351,7 +351,7 @@ func (o *output) write(fn func(io.Writer) error) error {
 	if !o.direct {
 		p, err := atomicfile.Stage(o.dest, atomicfile.DefaultPerm, fn)
 		if err != nil {
-			return err
+			return fmt.Errorf("%w (the previous file, if any, is unchanged)", err)
 		}
 		return p.Commit()
 	}

@@ -19,10 +19,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 
+	"github.com/meshlint/meshlint/internal/atomicfile"
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/report"
 )
@@ -150,14 +150,20 @@ func entryKey(e Entry) string {
 	return strings.Join([]string{e.Rule, r.Kind, r.Namespace, r.Name, e.Path, e.File, e.Fingerprint}, "\x00")
 }
 
-// WriteFile writes a baseline file.
+// WriteFile writes a baseline file atomically (internal/atomicfile): a
+// failed write leaves the previous baseline as it was, so writing a baseline
+// over the one being read (--baseline b --write-baseline b) is safe.
 func WriteFile(path string, findings []report.Finding) error {
 	var b bytes.Buffer
 	if err := Write(&b, findings); err != nil {
 		return fmt.Errorf("write baseline %s: %w", path, err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write baseline: %w", err)
+	err := atomicfile.WriteFile(path, atomicfile.DefaultPerm, func(w io.Writer) error {
+		_, err := w.Write(b.Bytes())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("write baseline %s: %w", path, err)
 	}
 	return nil
 }

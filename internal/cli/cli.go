@@ -53,8 +53,8 @@ type Env struct {
 func Run(args []string, env Env) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(env.Stderr, "meshlint: internal error (please report it) in 'meshlint %s': %v\n",
-				report.Sanitize(strings.Join(args, " ")), r)
+			fmt.Fprintf(env.Stderr, "meshlint: internal error (please report it) in 'meshlint %s': %s\n",
+				report.Sanitize(strings.Join(args, " ")), report.Sanitize(fmt.Sprint(r)))
 			code = ExitError
 		}
 	}()
@@ -92,7 +92,7 @@ func Run(args []string, env Env) (code int) {
 		if errors.Is(err, pflag.ErrHelp) {
 			return ExitOK
 		}
-		fmt.Fprintf(env.Stderr, "meshlint: %v\n", err)
+		printError(env.Stderr, err) // output.go
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintln(env.Stderr, "run 'meshlint --help' for usage")
@@ -271,6 +271,10 @@ func runLint(args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
+	plan, err := planOutputs(&f, lc, targets) // output.go: refuses outputs that clobber an input or each other
+	if err != nil {
+		return ExitError, err
+	}
 	settings, err := f.settings()
 	if err != nil {
 		return ExitError, err
@@ -306,7 +310,7 @@ func runLint(args []string, env Env) (int, error) {
 	if f.verbose && res != nil {
 		fmt.Fprintf(env.Stderr, "meshlint: using %s\n", lc.describe())
 		for _, s := range res.Skipped {
-			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(s.File), s.Reason)
+			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(s.File), report.Sanitize(s.Reason))
 		}
 		printAssumptions(env.Stderr, settings)
 	}
@@ -316,8 +320,11 @@ func runLint(args []string, env Env) (int, error) {
 		}
 		return ExitError, err
 	}
+	if err := plan.checkInputs(root.Opened()); err != nil {
+		return ExitError, err
+	}
 	if f.writeBaseline != "" {
-		return ExitOK, writeBaseline(f.writeBaseline, res, env, f.quiet)
+		return ExitOK, writeBaseline(plan.files[0], res, env, f.quiet)
 	}
 
 	// The exit code is decided before any report is written, because SARIF
@@ -331,10 +338,8 @@ func runLint(args []string, env Env) (int, error) {
 		Rules: ruleInfos(lint.EnabledRules(eng, opts.Enable, opts.Disable), opts.Severity)}
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
 	reportStart := time.Now()
-	for _, t := range targets {
-		if err := writeReport(t, rep, color, env.Stdout); err != nil {
-			return ExitError, err
-		}
+	if err := plan.writeReports(targets, rep, color, env.Stdout); err != nil {
+		return ExitError, err
 	}
 	if f.stats {
 		printStats(env.Stderr, res.Stats, compiled, time.Since(reportStart)) // stats.go
@@ -363,28 +368,6 @@ func ruleInfos(rules []*engine.Rule, severity map[string]string) []report.RuleIn
 	return out
 }
 
-func writeReport(t outputTarget, rep *report.Report, color bool, stdout io.Writer) error {
-	fm, err := report.New(t.format, report.Options{Color: color && t.path == "-"})
-	if err != nil {
-		return usagef("%v", err)
-	}
-	if t.path == "-" {
-		return fm.Format(stdout, rep)
-	}
-	file, err := os.Create(t.path)
-	if err != nil {
-		return fmt.Errorf("write %s report: %w", t.format, err)
-	}
-	if err := fm.Format(file, rep); err != nil {
-		file.Close()
-		return fmt.Errorf("write %s report to %s: %w", t.format, t.path, err)
-	}
-	if err := file.Close(); err != nil {
-		return fmt.Errorf("write %s report to %s: %w", t.format, t.path, err)
-	}
-	return nil
-}
-
 // exitCode is 1 when an unsuppressed finding reaches --fail-on.
 func exitCode(findings []report.Finding, failOn string) int {
 	if failOn == "none" {
@@ -403,8 +386,9 @@ func printAssumptions(w io.Writer, s graph.Settings) {
 	if s.MeshModeExplicit {
 		mesh = string(s.MeshDefaultMode) + " (--mesh-mtls or mesh.defaultMode)"
 	}
+	// The namespaces may come from a config file in the linted tree.
 	fmt.Fprintf(w, "meshlint: assuming root namespace %s; mesh-wide mTLS %s when no mesh PeerAuthentication is given; injection of namespaces without a manifest: %s; default namespace %s\n",
-		s.RootNamespace, mesh, s.AssumeInjection, s.DefaultNamespace)
+		report.Sanitize(s.RootNamespace), mesh, s.AssumeInjection, report.Sanitize(s.DefaultNamespace))
 }
 
 func isTerminal(f *os.File) bool {

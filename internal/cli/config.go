@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -269,7 +270,7 @@ func (lc *lintConfig) describe() string {
 // writeBaseline writes the findings nothing but a baseline accepts: the
 // ones a new baseline must accept. unused-suppression findings are left
 // out; the fix for a stale suppression is to delete it.
-func writeBaseline(path string, res *lint.Result, env Env, quiet bool) error {
+func writeBaseline(out *output, res *lint.Result, env Env, quiet bool) error {
 	var keep []report.Finding
 	for _, f := range res.Findings {
 		if f.Rule == "unused-suppression" {
@@ -279,15 +280,15 @@ func writeBaseline(path string, res *lint.Result, env Env, quiet bool) error {
 			keep = append(keep, f)
 		}
 	}
-	if err := baseline.WriteFile(path, keep); err != nil {
-		return err
+	if err := out.write(func(w io.Writer) error { return baseline.Write(w, keep) }); err != nil {
+		return fmt.Errorf("write baseline %s: %w", out.target.path, err)
 	}
 	if !quiet {
 		noun := "findings"
 		if len(keep) == 1 {
 			noun = "finding"
 		}
-		fmt.Fprintf(env.Stderr, "meshlint: wrote %d %s to baseline %s\n", len(keep), noun, report.Sanitize(path))
+		fmt.Fprintf(env.Stderr, "meshlint: wrote %d %s to baseline %s\n", len(keep), noun, report.Sanitize(out.target.path))
 	}
 	return nil
 }

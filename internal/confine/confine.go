@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -28,6 +29,9 @@ import (
 type Root struct {
 	dirs  []string        // real, absolute directories; everything below them may be read
 	files map[string]bool // real, absolute files the user named one by one
+
+	mu     sync.Mutex
+	opened map[string]fs.FileInfo // real paths of the files Open gave out (Opened)
 }
 
 // Error is a read that confinement refused. Its message never carries the
@@ -234,7 +238,32 @@ func (r *Root) Open(p string) (*os.File, fs.FileInfo, error) {
 		}
 		return nil, nil, &Error{Path: p, Reason: what}
 	}
+	r.mu.Lock()
+	if r.opened == nil {
+		r.opened = map[string]fs.FileInfo{}
+	}
+	r.opened[real] = info
+	r.mu.Unlock()
 	return f, info, nil
+}
+
+// OpenedFile is a file that was opened through a Root.
+type OpenedFile struct {
+	Path string      // real, absolute
+	Info fs.FileInfo // as it was when opened, for os.SameFile
+}
+
+// Opened lists the files opened through r so far, sorted by path: the inputs
+// of the run, which the CLI must never overwrite with a report.
+func (r *Root) Opened() []OpenedFile {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]OpenedFile, 0, len(r.opened))
+	for p, info := range r.opened {
+		out = append(out, OpenedFile{Path: p, Info: info})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
 }
 
 // ReadFile reads a regular file inside the root, at most max bytes; a larger

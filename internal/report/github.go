@@ -23,10 +23,10 @@ func (GitHub) Format(w io.Writer, r *Report) error {
 		// turns into %0A, so they cannot end the command) become visible
 		// escapes, as in the text format: no ANSI sequence from a manifest
 		// reaches the log.
-		command, title := githubCommand(f.Severity), f.Rule
+		command, title := githubCommand(f.Severity), Sanitize(f.Rule)
 		message := sanitizeLines(f.Message)
 		if f.Suppressed {
-			command, title = "notice", f.Rule+" (suppressed)"
+			command, title = "notice", Sanitize(f.Rule)+" (suppressed)"
 			if f.Suppression != nil && f.Suppression.Justification != "" {
 				message += "\nsuppressed: " + sanitizeLines(f.Suppression.Justification)
 			}

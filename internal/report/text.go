@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 )
 
 // Text writes one line per finding, `file:line:col: severity: message [rule]`,
@@ -27,12 +26,14 @@ const (
 func (t *Text) Format(w io.Writer, r *Report) error {
 	var b strings.Builder
 	for _, f := range r.Visible() {
-		sev := f.Severity
+		sev := Sanitize(f.Severity)
 		if f.Suppressed {
 			sev += " (suppressed)"
 		}
-		loc := fmt.Sprintf("%s:%d:%d:", Sanitize(f.File), f.Line, f.Column)
-		rule := "[" + f.Rule + "]"
+		// A file named ":" would make "::1:1:" a line the Actions runner
+		// reads as a workflow command; the location starts every line.
+		loc := escapeLeadingCommand(fmt.Sprintf("%s:%d:%d:", Sanitize(f.File), f.Line, f.Column))
+		rule := "[" + Sanitize(f.Rule) + "]"
 		if t.Color {
 			loc = ansiBold + loc + ansiReset
 			sev = severityColor(f.Severity) + sev + ansiReset
@@ -40,7 +41,7 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(&b, "%s %s: %s %s\n", loc, sev, Sanitize(f.Message), rule)
 		for _, rel := range f.Related {
-			rloc := fmt.Sprintf("%s:%d:%d:", Sanitize(rel.File), rel.Line, rel.Column)
+			rloc := escapeLeadingCommand(fmt.Sprintf("%s:%d:%d:", Sanitize(rel.File), rel.Line, rel.Column))
 			if t.Color {
 				rloc = ansiCyan + rloc + ansiReset
 			}
@@ -59,37 +60,6 @@ func severityColor(s string) string {
 		return ansiBold + ansiYellow
 	}
 	return ansiBold + ansiCyan
-}
-
-// Sanitize escapes control characters so text from manifests (names,
-// annotation values) cannot forge output lines or terminal colours.
-func Sanitize(s string) string {
-	clean := true
-	for _, r := range s {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case unicode.IsControl(r) || r == '\u2028' || r == '\u2029':
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
 }
 
 // SummaryLine is the human summary meshlint prints to stderr.

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -146,11 +148,28 @@ type buildFS struct {
 	// path it was looked up as: a kustomization.yaml that is a link to
 	// notes.txt is read as notes.txt, and is still a kustomization.
 	kustomizations map[string]string
+	// refused is the first kustomization file the build could not be
+	// served (it leaves the repository, or names what the guard refuses in
+	// a way it cannot remove): Kustomize then only says it found none.
+	refused error
+}
+
+// refuse records why a kustomization file was not served.
+func (f *buildFS) refuse(err error) {
+	if f.refused == nil {
+		f.refused = err
+	}
 }
 
 func (f *buildFS) CleanedAbs(path string) (filesys.ConfirmedDir, string, error) {
 	d, name, err := f.confinedFS.CleanedAbs(path)
-	if err == nil && name != "" && isKustomizationName(filepath.Base(path)) {
+	if !isKustomizationName(filepath.Base(path)) {
+		return d, name, err
+	}
+	if errors.Is(err, confine.ErrRefused) {
+		f.refuse(fmt.Errorf("%s: %w", f.x.display(path), err))
+	}
+	if err == nil && name != "" {
 		if abs, aerr := filepath.Abs(path); aerr == nil {
 			f.kustomizations[d.Join(name)] = abs
 		}
@@ -172,7 +191,9 @@ func (f *buildFS) ReadFile(path string) ([]byte, error) {
 	}
 	data = f.adjust(logical, data)
 	if err := f.x.checkDecoded(filepath.Dir(logical), data); err != nil {
-		return nil, fmt.Errorf("%s: %w", logical, err)
+		err = fmt.Errorf("%s: %w", f.x.display(logical), err)
+		f.refuse(err)
+		return nil, err
 	}
 	return data, nil
 }
@@ -294,6 +315,9 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 		return nil
 	})
 	out.findings = append(out.findings, fs.notes...)
+	if err != nil && fs.refused != nil && strings.Contains(err.Error(), "unable to find one of") {
+		err = fs.refused
+	}
 	if err != nil {
 		out.findings = append(out.findings, x.kustomizeError(root, kfile, err))
 		return out
@@ -445,7 +469,8 @@ func (x *expander) kustomizeError(root loader.Root, kfile string, err error) Fin
 			if s, ok := e.(string); ok && s != "" && strings.Contains(msg, s) {
 				r, _ := src.Lookup("/" + key + "/" + strconv.Itoa(i))
 				f.Line, f.Column, f.EndLine, f.EndColumn = r.Line, r.Column, r.EndLine, r.EndColumn
-				if p := filepath.Join(filepath.Dir(kfile), filepath.FromSlash(s)); !x.opts.Root.IsFile(p) && !x.opts.Root.IsDir(p) {
+				dir := filepath.Dir(kfile)
+				if p := filepath.Join(dir, filepath.FromSlash(s)); x.refusal(dir, key, s) == "" && !x.opts.Root.IsFile(p) && !x.opts.Root.IsDir(p) {
 					f.Message = fmt.Sprintf("Kustomize root %s does not build: %s entry %s is neither a file nor a directory", root.Display, key, s)
 				}
 				return f

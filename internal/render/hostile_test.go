@@ -290,47 +290,59 @@ transformers:
 
 // A link to a file outside the tree, used as a resource or a patch, a
 // linked base, a ../../outside base, an absolute path and a kustomization
-// file that is itself a link out: the canary outside is never read.
+// file that is itself a link out: the canary outside is never read, in any
+// output format, and a note (or, for a whole root, an error) says why.
 func TestKustomizeNeverReadsOutsideTheTree(t *testing.T) {
 	const canary = "CANARY-3c9e1f"
-	h := newHostileTree(t)
-	canaryCM := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + canary + "\ndata:\n  secret: " + canary + "\n"
-	h.write("outside/canary.yaml", canaryCM)
-	h.write("outside/patch.yaml", "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: p\n  namespace: x\n  labels: {leak: "+canary+"}\n")
-	h.write("outside/kustomization.yaml", "resources:\n- canary.yaml\n")
-	h.link("repo/app/canary.yaml", "../../outside/canary.yaml")
-	h.link("repo/app/patch.yaml", "../../outside/patch.yaml")
-	h.link("repo/app/linkedbase", "../../outside")
-	h.write("repo/app/kustomization.yaml", `resources:
-- pa.yaml
-- canary.yaml
-- linkedbase
-- ../../outside
-- `+filepath.Join(h.dir, "outside", "canary.yaml")+`
-patches:
-- path: patch.yaml
-patchesStrategicMerge:
-- patch.yaml
-`)
-	h.link("repo/linkedroot/kustomization.yaml", "../../outside/kustomization.yaml")
-	fs, all := h.lint(t)
-	if strings.Contains(all, canary) {
-		t.Errorf("the canary from outside the tree appears in the output")
-	}
-	for _, line := range []int{3, 4, 5, 8, 10} {
-		if find(fs, "render-skipped", "app/kustomization.yaml", line, "leaves the repository") == nil {
-			t.Errorf("no note that the entry at line %d leaves the repository", line)
-		}
-	}
-	if find(fs, "render-error", "linkedroot/kustomization.yaml", 0, "leaves the repository") == nil {
-		t.Errorf("no render-error says the linked kustomization leaves the repository")
-	}
-	if find(fs, "render-skipped", "app/kustomization.yaml", 6, "is an absolute path") == nil {
-		t.Errorf("no note that the absolute path is not read")
-	}
-	stillLinted(t, fs)
-	if t.Failed() {
-		dump(t, fs)
+	for _, c := range []struct {
+		name, entries string
+		link          [2]string // name in repo/app, target
+		rule, file    string
+		line          int
+		words         string
+	}{
+		{"linked resource", "resources:\n- pa.yaml\n- canary.yaml\n", [2]string{"canary.yaml", "../../outside/canary.yaml"},
+			"render-skipped", "app/kustomization.yaml", 3, "leaves the repository"},
+		{"linked patch", "resources:\n- pa.yaml\npatches:\n- path: patch.yaml\n", [2]string{"patch.yaml", "../../outside/patch.yaml"},
+			"render-skipped", "app/kustomization.yaml", 4, "leaves the repository"},
+		{"linked strategic-merge patch", "resources:\n- pa.yaml\npatchesStrategicMerge:\n- patch.yaml\n", [2]string{"patch.yaml", "../../outside/patch.yaml"},
+			"render-skipped", "app/kustomization.yaml", 4, "leaves the repository"},
+		{"linked generator file", "resources:\n- pa.yaml\nconfigMapGenerator:\n- name: g\n  files:\n  - canary.yaml\n", [2]string{"canary.yaml", "../../outside/canary.yaml"},
+			"render-skipped", "app/kustomization.yaml", 6, "leaves the repository"},
+		{"linked base", "resources:\n- pa.yaml\n- base\n", [2]string{"base", "../../outside"},
+			"render-skipped", "app/kustomization.yaml", 3, "leaves the repository"},
+		{"base above the tree", "resources:\n- pa.yaml\n- ../../outside\n", [2]string{},
+			"render-skipped", "app/kustomization.yaml", 3, "leaves the repository"},
+		{"absolute path", "resources:\n- pa.yaml\n- OUTSIDE/canary.yaml\n", [2]string{},
+			"render-skipped", "app/kustomization.yaml", 3, "is an absolute path"},
+		{"linked kustomization", "", [2]string{"kustomization.yaml", "../../outside/kustomization.yaml"},
+			"render-error", "app/kustomization.yaml", 1, "leaves the repository"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHostileTree(t)
+			h.write("outside/canary.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "+canary+"\ndata:\n  secret: "+canary+"\n")
+			h.write("outside/patch.yaml", "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: p\n  namespace: x\n  labels: {leak: "+canary+"}\n")
+			h.write("outside/kustomization.yaml", "resources:\n- canary.yaml\n")
+			if c.link[0] != "" {
+				h.link("repo/app/"+c.link[0], c.link[1])
+			}
+			if c.entries != "" {
+				h.write("repo/app/kustomization.yaml", strings.ReplaceAll(c.entries, "OUTSIDE", filepath.Join(h.dir, "outside")))
+			}
+			fs, all := h.lint(t)
+			if strings.Contains(all, canary) {
+				t.Errorf("the canary from outside the tree appears in the output")
+			}
+			if find(fs, c.rule, c.file, c.line, c.words) == nil {
+				t.Errorf("no %s at %s:%d saying %q", c.rule, c.file, c.line, c.words)
+			}
+			if c.rule == "render-skipped" {
+				stillLinted(t, fs)
+			}
+			if t.Failed() {
+				dump(t, fs)
+			}
+		})
 	}
 }
 

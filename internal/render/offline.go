@@ -51,8 +51,10 @@ func goOffline() {
 // escape sequences included, and neither says which file it is about, so
 // neither reaches the terminal. The caller holds kustomizeMu.
 func quietBuild() (restore func()) {
-	savedLog := log.Writer()
+	savedLog, savedFlags, savedPrefix := log.Writer(), log.Flags(), log.Prefix()
 	log.SetOutput(buildLog{})
+	log.SetFlags(0) // a panic message without the time: output is deterministic
+	log.SetPrefix("")
 	savedErr := os.Stderr
 	sink, closeSink := stderrSink()
 	if sink != nil {
@@ -64,6 +66,8 @@ func quietBuild() (restore func()) {
 			closeSink()
 		}
 		log.SetOutput(savedLog)
+		log.SetFlags(savedFlags)
+		log.SetPrefix(savedPrefix)
 	}
 }
 

@@ -75,12 +75,18 @@ func (h *hostileTree) link(name, target string) {
 // returns the findings (from JSON) and all the outputs together.
 func (h *hostileTree) lint(t *testing.T) ([]report.Finding, string) {
 	t.Helper()
+	return h.lintAt(t, h.repo)
+}
+
+// lintAt lints the tree through path, which leads to repo/.
+func (h *hostileTree) lintAt(t *testing.T, path string) ([]report.Finding, string) {
+	t.Helper()
 	out := t.TempDir()
-	args := []string{"--root", h.repo, "--fail-on", "none", "-c", os.DevNull}
+	args := []string{"--root", path, "--fail-on", "none", "-c", os.DevNull}
 	for _, f := range []string{"text", "sarif", "junit", "github"} {
 		args = append(args, "-f", f, "-o", filepath.Join(out, f))
 	}
-	args = append(args, "-f", "json", h.repo)
+	args = append(args, "-f", "json", path)
 	var stdout, stderr bytes.Buffer
 	code := cli.Run(args, cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }, IsTerminal: func() bool { return false }})
 	if code != 0 {
@@ -210,6 +216,27 @@ func TestKustomizeGuardFollowsKustomizeDecoding(t *testing.T) {
 				dump(t, fs)
 			}
 		})
+	}
+}
+
+// A tree reached through a link is built from its real directory, where
+// Kustomize looks for the root's kustomization: findings still point into
+// the files, and remote entries are still refused.
+func TestKustomizeTreeThroughALink(t *testing.T) {
+	h := newHostileTree(t)
+	marker := filepath.Join(h.dir, "MARKER")
+	h.write("repo/app/kustomization.yaml", "resources:\n- 'file:///x//y?version=--upload-pack=touch "+marker+"'\n- pa.yaml\n")
+	h.link("alias", "repo")
+	fs, _ := h.lintAt(t, filepath.Join(h.dir, "alias", "app"))
+	if _, err := os.Stat(marker); err == nil {
+		t.Fatalf("the marker command ran")
+	}
+	if find(fs, "render-skipped", "alias/app/kustomization.yaml", 2, "is not fetched (meshlint works offline)") == nil {
+		t.Errorf("no render-skipped note at the entry, as the input names it")
+	}
+	stillLinted(t, fs)
+	if t.Failed() {
+		dump(t, fs)
 	}
 }
 

@@ -140,7 +140,8 @@ func (x *expander) topRoots(roots []loader.Root) ([]loader.Root, []loader.Skip) 
 type buildFS struct {
 	confinedFS
 	x        *expander
-	rootFile string // absolute path of the root's kustomization file
+	rootFile string // the root's kustomization file, in its real directory
+	rootPath string // the root's kustomization file, as the input names it
 	notes    []Finding
 	noted    map[string]bool
 	// kustomizations maps the real path of each kustomization file
@@ -204,7 +205,11 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 		return data // kustomize reports it
 	}
 	m := doc.Content[0]
+	same, _ := filepath.Abs(path)
 	display := f.x.display(path)
+	if same == f.rootFile {
+		display = f.x.display(f.rootPath)
+	}
 	note := func(n *yaml.Node, msg string) {
 		key := display + ":" + strconv.Itoa(n.Line) + ":" + strconv.Itoa(n.Column)
 		if f.noted[key] {
@@ -229,7 +234,7 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 		changed = f.x.guardNode(dir, k.Value, v, note) || changed
 		i += 2
 	}
-	if same, _ := filepath.Abs(path); same == f.rootFile {
+	if same == f.rootFile {
 		changed = addOriginAnnotations(m) || changed
 	}
 	if !changed {
@@ -291,7 +296,12 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 				fmt.Sprintf("internal error while building Kustomize root %s (please report it): %v", root.Display, r))}}
 		}
 	}()
-	fs := &buildFS{confinedFS: confinedFS{root: x.opts.Root, max: x.opts.Limits.MaxFileBytes}, x: x, rootFile: kfile,
+	// Kustomize asks for the root's kustomization in the real directory.
+	rootFile := kfile
+	if rd, err := x.opts.Root.Resolve(dir); err == nil && kfile != "" {
+		rootFile = filepath.Join(rd, filepath.Base(kfile))
+	}
+	fs := &buildFS{confinedFS: confinedFS{root: x.opts.Root, max: x.opts.Limits.MaxFileBytes}, x: x, rootFile: rootFile, rootPath: kfile,
 		noted: map[string]bool{}, kustomizations: map[string]string{}}
 	var resources []*resource.Resource
 	var origins []*resource.Origin

@@ -19,7 +19,7 @@ import (
 // guard and Kustomize, in a tree with a link out of it, a canary outside,
 // a base and a loopback server. "MARKER" in the input is the path of a
 // file that a command run by git would create, "SERVER" the server's URL.
-// However the bytes read: no panic, no command run, no request, no canary.
+// However the bytes read: no panic, no program run, no request, no canary.
 func FuzzKustomization(f *testing.F) {
 	for _, s := range []string{
 		"resources:\n- pa.yaml\n- base\n",
@@ -45,6 +45,16 @@ func FuzzKustomization(f *testing.F) {
 	}))
 	defer srv.Close()
 	const canary = "CANARY-51d0"
+	// git and ssh on PATH are fakes that record any call: git must never
+	// run, whatever its arguments.
+	bin := f.TempDir()
+	ran := filepath.Join(bin, "ran")
+	for _, name := range []string{"git", "ssh"} {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\necho "+name+" \"$@\" >> "+ran+"\n"), 0o755); err != nil {
+			f.Fatal(err)
+		}
+	}
+	f.Setenv("PATH", bin)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<16 {
 			return
@@ -69,6 +79,9 @@ func FuzzKustomization(f *testing.F) {
 
 		if _, err := os.Stat(marker); err == nil {
 			t.Fatalf("a command ran")
+		}
+		if calls, err := os.ReadFile(ran); err == nil {
+			t.Fatalf("a program ran: %s", calls)
 		}
 		if n := requests.Load(); n != 0 {
 			t.Fatalf("%d requests reached the server", n)

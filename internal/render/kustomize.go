@@ -1,10 +1,10 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -24,21 +25,13 @@ import (
 // parsing of their output still runs in parallel.
 var kustomizeMu sync.Mutex
 
-// runKustomize runs a build under kustomizeMu. kustomize prints deprecation
-// warnings ("'patchesStrategicMerge' is deprecated") straight to os.Stderr,
-// without saying which file they are about; they are not meshlint's
-// diagnostics, so they are dropped while the build runs.
+// runKustomize runs a build under kustomizeMu, offline (goOffline) and
+// quiet (quietBuild).
 func runKustomize(fs filesys.FileSystem, dir string, use func(resmap.ResMap) error) error {
 	kustomizeMu.Lock()
 	defer kustomizeMu.Unlock()
-	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
-		saved := os.Stderr
-		os.Stderr = null
-		defer func() {
-			os.Stderr = saved
-			null.Close()
-		}()
-	}
+	goOffline()
+	defer quietBuild()()
 	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, dir)
 	if err != nil {
 		return err
@@ -47,9 +40,9 @@ func runKustomize(fs filesys.FileSystem, dir string, use func(resmap.ResMap) err
 }
 
 // kustomizationFile is the kustomization file of dir, or "".
-func kustomizationFile(dir string) string {
+func (x *expander) kustomizationFile(dir string) string {
 	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
-		if p := filepath.Join(dir, name); isFile(p) {
+		if p := filepath.Join(dir, name); x.opts.Root.IsFile(p) {
 			return p
 		}
 	}
@@ -71,17 +64,18 @@ func (x *expander) readKustomization(path string) (map[string]any, *loader.Sourc
 }
 
 // localDirs are the directories a kustomization builds on (resources, bases
-// and components that are local directories).
-func localDirs(dir string, k map[string]any) []string {
+// and components that are local directories inside the repository, and not
+// read by Kustomize as remote references).
+func (x *expander) localDirs(dir string, k map[string]any) []string {
 	var out []string
 	for _, key := range []string{"resources", "bases", "components"} {
 		for _, e := range list(k[key]) {
 			s, ok := e.(string)
-			if !ok || s == "" {
+			if !ok || s == "" || isRemoteRef(s) || filepath.IsAbs(s) {
 				continue
 			}
 			p := filepath.Join(dir, filepath.FromSlash(s))
-			if info, err := os.Stat(p); err == nil && info.IsDir() {
+			if x.opts.Root.IsDir(p) {
 				if abs, err := filepath.Abs(p); err == nil {
 					out = append(out, abs)
 				}
@@ -104,12 +98,12 @@ func (x *expander) topRoots(roots []loader.Root) ([]loader.Root, []loader.Skip) 
 		for len(queue) > 0 && len(seen) < 10000 {
 			dir := queue[0]
 			queue = queue[1:]
-			f := kustomizationFile(dir)
+			f := x.kustomizationFile(dir)
 			if f == "" {
 				continue
 			}
 			k, _ := x.readKustomization(f)
-			for _, d := range localDirs(dir, k) {
+			for _, d := range x.localDirs(dir, k) {
 				if !seen[d] {
 					seen[d] = true
 					queue = append(queue, d)
@@ -128,7 +122,7 @@ func (x *expander) topRoots(roots []loader.Root) ([]loader.Root, []loader.Skip) 
 			skipped = append(skipped, loader.Skip{File: r.File, Reason: "Kustomize base of " + by + ", linted as that root builds it"})
 			continue
 		}
-		if k, _ := x.readKustomization(kustomizationFile(r.Dir)); k != nil && k["kind"] == "Component" {
+		if k, _ := x.readKustomization(x.kustomizationFile(r.Dir)); k != nil && k["kind"] == "Component" {
 			skipped = append(skipped, loader.Skip{File: r.File, Reason: "Kustomize component, linted through the kustomizations that use it"})
 			continue
 		}
@@ -137,28 +131,73 @@ func (x *expander) topRoots(roots []loader.Root) ([]loader.Root, []loader.Skip) 
 	return keep, skipped
 }
 
-// buildFS is the real filesystem, except that the kustomization files it
-// serves are adjusted for an offline, in-process build: the root's turns on
-// origin annotations, and helm chart inflation (which runs the helm binary)
-// and remote bases (which need the network) are left out, each with a
+// buildFS is the filesystem of a build: confinedFS, except that the
+// kustomization files it serves are adjusted for an offline, in-process
+// build: the root's turns on origin annotations, and helm chart inflation
+// (which runs the helm binary) and every entry the guard refuses (remote,
+// absolute, leaving the repository) are left out, each with a
 // render-skipped note.
 type buildFS struct {
-	filesys.FileSystem
+	confinedFS
 	x        *expander
-	rootFile string // absolute path of the root's kustomization file
+	rootFile string // the root's kustomization file, in its real directory
+	rootPath string // the root's kustomization file, as the input names it
 	notes    []Finding
 	noted    map[string]bool
+	// kustomizations maps the real path of each kustomization file
+	// Kustomize looked up (through CleanedAbs, which resolves links) to the
+	// path it was looked up as: a kustomization.yaml that is a link to
+	// notes.txt is read as notes.txt, and is still a kustomization.
+	kustomizations map[string]string
+	// refused is the first kustomization file the build could not be
+	// served (it leaves the repository, or names what the guard refuses in
+	// a way it cannot remove): Kustomize then only says it found none.
+	refused error
+}
+
+// refuse records why a kustomization file was not served.
+func (f *buildFS) refuse(err error) {
+	if f.refused == nil {
+		f.refused = err
+	}
+}
+
+func (f *buildFS) CleanedAbs(path string) (filesys.ConfirmedDir, string, error) {
+	d, name, err := f.confinedFS.CleanedAbs(path)
+	if !isKustomizationName(filepath.Base(path)) {
+		return d, name, err
+	}
+	if errors.Is(err, confine.ErrRefused) {
+		f.refuse(fmt.Errorf("%s: %w", f.x.display(path), err))
+	}
+	if err == nil && name != "" {
+		if abs, aerr := filepath.Abs(path); aerr == nil {
+			f.kustomizations[d.Join(name)] = abs
+		}
+	}
+	return d, name, err
 }
 
 func (f *buildFS) ReadFile(path string) ([]byte, error) {
-	data, err := f.FileSystem.ReadFile(path)
-	if err != nil || !isKustomizationName(filepath.Base(path)) {
+	data, err := f.confinedFS.ReadFile(path)
+	if err != nil {
 		return data, err
 	}
-	return f.adjust(path, data), nil
+	logical, ok := f.kustomizations[path]
+	if !ok {
+		if !isKustomizationName(filepath.Base(path)) {
+			return data, nil
+		}
+		logical = path
+	}
+	data = f.adjust(logical, data)
+	if err := f.x.checkDecoded(filepath.Dir(logical), data); err != nil {
+		err = fmt.Errorf("%s: %w", f.x.display(logical), err)
+		f.refuse(err)
+		return nil, err
+	}
+	return data, nil
 }
-
-var remoteRef = regexp.MustCompile(`^(https?://|git@|ssh://|git::|github\.com/|gitlab\.com/|bitbucket\.org/)|\?ref=|\.git(//|$)`)
 
 func (f *buildFS) adjust(path string, data []byte) []byte {
 	var doc yaml.Node
@@ -166,7 +205,11 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 		return data // kustomize reports it
 	}
 	m := doc.Content[0]
+	same, _ := filepath.Abs(path)
 	display := f.x.display(path)
+	if same == f.rootFile {
+		display = f.x.display(f.rootPath)
+	}
 	note := func(n *yaml.Node, msg string) {
 		key := display + ":" + strconv.Itoa(n.Line) + ":" + strconv.Itoa(n.Column)
 		if f.noted[key] {
@@ -180,49 +223,19 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 	dir := filepath.Dir(path)
 	for i := 0; i+1 < len(m.Content); {
 		k, v := m.Content[i], m.Content[i+1]
-		switch k.Value {
-		case "helmCharts", "helmChartInflationGenerator", "helmGlobals":
-			if k.Value != "helmGlobals" {
+		if helm := helmField(k.Value); helm != "" {
+			if helm != "helmGlobals" {
 				note(k, fmt.Sprintf("%s in %s are inflated by running the helm binary, which meshlint does not do; the rest of the kustomization is linted, and the charts can be linted as chart directories or through a HelmRelease", k.Value, display))
 			}
 			m.Content = append(m.Content[:i], m.Content[i+2:]...)
 			changed = true
 			continue
-		case "resources", "bases", "components":
-			if v.Kind == yaml.SequenceNode {
-				kept := v.Content[:0]
-				for _, e := range v.Content {
-					if e.Kind == yaml.ScalarNode && remoteRef.MatchString(e.Value) && !exists(filepath.Join(dir, e.Value)) {
-						note(e, fmt.Sprintf("remote %s %s is not fetched (meshlint works offline); the rest of the kustomization is linted", strings.TrimSuffix(k.Value, "s"), e.Value))
-						changed = true
-						continue
-					}
-					kept = append(kept, e)
-				}
-				v.Content = kept
-			}
 		}
+		changed = f.x.guardNode(dir, k.Value, v, note) || changed
 		i += 2
 	}
-	if same, _ := filepath.Abs(path); same == f.rootFile {
-		var meta *yaml.Node
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value == "buildMetadata" && m.Content[i+1].Kind == yaml.SequenceNode {
-				meta = m.Content[i+1]
-			}
-		}
-		if meta == nil {
-			meta = &yaml.Node{Kind: yaml.SequenceNode}
-			m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"}, meta)
-		}
-		has := false
-		for _, e := range meta.Content {
-			has = has || e.Value == "originAnnotations"
-		}
-		if !has {
-			meta.Content = append(meta.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "originAnnotations"})
-			changed = true
-		}
+	if same == f.rootFile {
+		changed = addOriginAnnotations(m) || changed
 	}
 	if !changed {
 		return data
@@ -234,6 +247,39 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 	return out
 }
 
+// helmField is the helm field a kustomization key names (matched as
+// encoding/json matches field names), or "".
+func helmField(key string) string {
+	for _, h := range []string{"helmCharts", "helmChartInflationGenerator", "helmGlobals"} {
+		if strings.EqualFold(key, h) {
+			return h
+		}
+	}
+	return ""
+}
+
+// addOriginAnnotations turns on the origin annotations of the root's
+// kustomization, which tell each built resource's file.
+func addOriginAnnotations(m *yaml.Node) bool {
+	var meta *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "buildMetadata" && m.Content[i+1].Kind == yaml.SequenceNode {
+			meta = m.Content[i+1]
+		}
+	}
+	if meta == nil {
+		meta = &yaml.Node{Kind: yaml.SequenceNode}
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "buildMetadata"}, meta)
+	}
+	for _, e := range meta.Content {
+		if e.Value == "originAnnotations" {
+			return false
+		}
+	}
+	meta.Content = append(meta.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: "originAnnotations"})
+	return true
+}
+
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
@@ -243,14 +289,20 @@ func exists(p string) bool {
 // filesystem, with plugins, helm and the network off.
 func (x *expander) buildKustomization(root loader.Root) (out batch) {
 	dir, _ := filepath.Abs(root.Dir)
-	kfile := kustomizationFile(dir)
+	kfile := x.kustomizationFile(dir)
 	defer func() {
 		if r := recover(); r != nil {
 			out = batch{findings: []Finding{x.errorAt(root.File, 1, 1,
 				fmt.Sprintf("internal error while building Kustomize root %s (please report it): %v", root.Display, r))}}
 		}
 	}()
-	fs := &buildFS{FileSystem: filesys.MakeFsOnDisk(), x: x, rootFile: kfile, noted: map[string]bool{}}
+	// Kustomize asks for the root's kustomization in the real directory.
+	rootFile := kfile
+	if rd, err := x.opts.Root.Resolve(dir); err == nil && kfile != "" {
+		rootFile = filepath.Join(rd, filepath.Base(kfile))
+	}
+	fs := &buildFS{confinedFS: confinedFS{root: x.opts.Root, max: x.opts.Limits.MaxFileBytes}, x: x, rootFile: rootFile, rootPath: kfile,
+		noted: map[string]bool{}, kustomizations: map[string]string{}}
 	var resources []*resource.Resource
 	var origins []*resource.Origin
 	var texts []string
@@ -273,6 +325,9 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 		return nil
 	})
 	out.findings = append(out.findings, fs.notes...)
+	if err != nil && fs.refused != nil && strings.Contains(err.Error(), "unable to find one of") {
+		err = fs.refused
+	}
 	if err != nil {
 		out.findings = append(out.findings, x.kustomizeError(root, kfile, err))
 		return out
@@ -382,7 +437,7 @@ func (x *expander) chainPatches(root string) ([]*patchSource, []string) {
 	for len(queue) > 0 && len(seen) < 10000 {
 		dir := queue[0]
 		queue = queue[1:]
-		kf := kustomizationFile(dir)
+		kf := x.kustomizationFile(dir)
 		if kf == "" {
 			continue
 		}
@@ -399,8 +454,8 @@ func (x *expander) chainPatches(root string) ([]*patchSource, []string) {
 		for i := len(ps) - 1; i >= 0; i-- { // later patches of one kustomization win
 			patches = append(patches, ps[i])
 		}
-		files = append(files, patchFiles(dir, k)...)
-		for _, d := range localDirs(dir, k) {
+		files = append(files, x.patchFiles(dir, k)...)
+		for _, d := range x.localDirs(dir, k) {
 			if !seen[d] {
 				seen[d] = true
 				queue = append(queue, d)
@@ -424,7 +479,8 @@ func (x *expander) kustomizeError(root loader.Root, kfile string, err error) Fin
 			if s, ok := e.(string); ok && s != "" && strings.Contains(msg, s) {
 				r, _ := src.Lookup("/" + key + "/" + strconv.Itoa(i))
 				f.Line, f.Column, f.EndLine, f.EndColumn = r.Line, r.Column, r.EndLine, r.EndColumn
-				if !exists(filepath.Join(filepath.Dir(kfile), filepath.FromSlash(s))) {
+				dir := filepath.Dir(kfile)
+				if p := filepath.Join(dir, filepath.FromSlash(s)); x.refusal(dir, key, s) == "" && !x.opts.Root.IsFile(p) && !x.opts.Root.IsDir(p) {
 					f.Message = fmt.Sprintf("Kustomize root %s does not build: %s entry %s is neither a file nor a directory", root.Display, key, s)
 				}
 				return f

@@ -319,7 +319,7 @@ func (x *expander) kustomizationPatches(dir string, k map[string]any, c containe
 			continue
 		}
 		if !strings.Contains(s, "\n") {
-			if p := filepath.Join(dir, filepath.FromSlash(strings.TrimSpace(s))); isFile(p) {
+			if p := filepath.Join(dir, filepath.FromSlash(strings.TrimSpace(s))); x.opts.Root.IsFile(p) {
 				out = append(out, newPatch(nil, x.patchFile(p)))
 				continue
 			}
@@ -330,7 +330,7 @@ func (x *expander) kustomizationPatches(dir string, k map[string]any, c containe
 }
 
 // patchFiles lists the patch files a kustomization reads.
-func patchFiles(dir string, k map[string]any) []string {
+func (x *expander) patchFiles(dir string, k map[string]any) []string {
 	var out []string
 	for _, key := range []string{"patches", "patchesJson6902"} {
 		for _, e := range list(k[key]) {
@@ -342,7 +342,7 @@ func patchFiles(dir string, k map[string]any) []string {
 	}
 	for _, e := range list(k["patchesStrategicMerge"]) {
 		if s, ok := e.(string); ok && !strings.Contains(s, "\n") {
-			if p := filepath.Join(dir, filepath.FromSlash(strings.TrimSpace(s))); isFile(p) {
+			if p := filepath.Join(dir, filepath.FromSlash(strings.TrimSpace(s))); x.opts.Root.IsFile(p) {
 				out = append(out, p)
 			}
 		}

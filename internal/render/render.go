@@ -365,9 +365,9 @@ func (x *expander) fileText(display string) string {
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(x.workDir, filepath.FromSlash(display))
 	}
-	data, err := os.ReadFile(p)
+	data, err := x.opts.Root.ReadFile(p, x.opts.Limits.MaxFileBytes, "--max-file-size")
 	t := ""
-	if err == nil && int64(len(data)) <= x.opts.Limits.MaxFileBytes {
+	if err == nil {
 		t = strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
 	}
 	x.texts[display] = t

@@ -100,6 +100,7 @@ func (o Options) UserValues() (map[string]any, error) {
 // returns the render-error and render-skipped findings. Rendering problems
 // never make it fail; an error means the options cannot be used.
 func Expand(ctx context.Context, res *loader.Result, opts Options) ([]Finding, error) {
+	goOffline() // before anything renders: no library may reach the network
 	vals, err := opts.UserValues()
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -129,6 +131,11 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 	skip := func(pointer, why string) (*releasePlan, []Finding) {
 		return nil, append(notes, x.note(d, pointer, fmt.Sprintf("HelmRelease %s is not rendered: %s; its chart's resources are not linted", label, why)))
 	}
+	refuse := func(pointer, why string) (*releasePlan, []Finding) {
+		f := x.note(d, pointer, fmt.Sprintf("HelmRelease %s is not rendered: %s; its chart's resources are not linted", label, why))
+		f.Rule = RuleRenderError
+		return nil, append(notes, f)
+	}
 	if ref, ok := dig(obj, "spec", "chartRef").(map[string]any); ok {
 		kind, _ := ref["kind"].(string)
 		name, _ := ref["name"].(string)
@@ -156,12 +163,18 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 	if repo, url, remotes := x.foreignRepository(d, srcKind, srcNS, srcName); repo != "" {
 		return skip("/spec/chart/spec/sourceRef", fmt.Sprintf("%s %s is %s, not the repository being linted (remote %s)", srcKind, repo, url, strings.Join(remotes, ", ")))
 	}
+	if leavesSource(chartPath) {
+		return refuse("/spec/chart/spec/chart", fmt.Sprintf("chart path %s leaves the root of %s %s/%s; Flux resolves every chart path inside its source, so write it relative to the repository root", chartPath, srcKind, srcNS, srcName))
+	}
 	dir, candidates := x.resolveChart(d, chartPath)
 	switch {
 	case len(candidates) > 1:
 		return skip("/spec/chart/spec/chart", fmt.Sprintf("chart path %s of %s %s/%s could be any of %s; lint from the repository root", chartPath, srcKind, srcNS, srcName, strings.Join(candidates, ", ")))
 	case dir == "":
 		return skip("/spec/chart/spec/chart", fmt.Sprintf("chart path %s of %s %s/%s is not a chart directory relative to the input paths, the working directory or the Git work tree", chartPath, srcKind, srcNS, srcName))
+	}
+	if _, err := x.opts.Root.Resolve(dir); err != nil {
+		return refuse("/spec/chart/spec/chart", fmt.Sprintf("chart path %s: %v", chartPath, err))
 	}
 	claimed[dir] = true
 
@@ -178,14 +191,22 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 	}
 	for i, f := range list(spec["valuesFiles"]) {
 		s, _ := f.(string)
+		pointer := "/spec/chart/spec/valuesFiles/" + strconv.Itoa(i)
+		if leavesSource(s) {
+			return refuse(pointer, fmt.Sprintf("values file %s leaves the root of %s %s/%s; Flux resolves valuesFiles inside the source, so write it relative to the repository root", s, srcKind, srcNS, srcName))
+		}
 		p := x.resolveInSource(dir, chartPath, s)
 		if p == "" {
-			return skip("/spec/chart/spec/valuesFiles/"+strconv.Itoa(i), fmt.Sprintf("values file %s is not in the chart's source", s))
+			return skip(pointer, fmt.Sprintf("values file %s is not in the chart's source", s))
+		}
+		if _, err := x.opts.Root.Resolve(p); err != nil {
+			return refuse(pointer, fmt.Sprintf("values file %s: %v", s, err))
 		}
 		job.valuesFiles = append(job.valuesFiles, p)
 	}
 
 	vals := map[string]any{}
+	inline, _ := dig(obj, "spec", "values").(map[string]any)
 	for i, e := range list(dig(obj, "spec", "valuesFrom")) {
 		ref, _ := e.(map[string]any)
 		pointer := "/spec/valuesFrom/" + strconv.Itoa(i)
@@ -207,8 +228,13 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 			return skip(pointer, fmt.Sprintf("%s, which it takes values from, is not in the input (meshlint reads only ConfigMaps and Secrets in the input)", what))
 		}
 		if target != "" {
-			if err := strvals.ParseInto(target+"="+raw, vals); err != nil {
-				return skip(pointer, fmt.Sprintf("targetPath %s cannot be set: %v", target, err))
+			// As helm-controller: spec.values first, so that the value
+			// set at targetPath overrides them.
+			vals = mergeMaps(vals, copyMap(inline))
+			literal, _ := ref["literal"].(bool)
+			if err := replacePathValue(vals, target, raw, literal); err != nil {
+				// The parser's error quotes the value, which may be a secret.
+				return skip(pointer, fmt.Sprintf("the value of %s %s/%s (key %s) cannot be set at targetPath %s: Flux parses it as helm --set does, and it is not valid there (set literal: true to take it verbatim)", kind, ns, name, key, target))
 			}
 			continue
 		}
@@ -218,8 +244,8 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 		}
 		vals = mergeMaps(vals, v)
 	}
-	if v, ok := dig(obj, "spec", "values").(map[string]any); ok {
-		vals = mergeMaps(vals, v)
+	if inline != nil {
+		vals = mergeMaps(vals, inline)
 	}
 	job.values = vals
 
@@ -251,6 +277,30 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 		}
 	}
 	return p, notes
+}
+
+// replacePathValue sets a valuesFrom value at its targetPath the way
+// helm-controller does (fluxcd/pkg chartutil ReplacePathValue and
+// ReplacePathLiteralValue): parsed as helm --set parses it, a quoted value
+// as a string, or with literal: true taken verbatim, whatever commas,
+// brackets or braces it holds.
+func replacePathValue(vals map[string]any, path, value string, literal bool) error {
+	if literal {
+		escaper := strings.NewReplacer(`\`, `\\`, `,`, `\,`, `[`, `\[`, `]`, `\]`, `{`, `\{`, `}`, `\}`)
+		return strvals.ParseIntoString(path+"="+escaper.Replace(value), vals)
+	}
+	single := strings.HasPrefix(value, "'") && strings.HasSuffix(value, "'")
+	double := strings.HasPrefix(value, `"`) && strings.HasSuffix(value, `"`)
+	if single || double {
+		return strvals.ParseIntoString(path+"="+strings.Trim(value, `'"`), vals)
+	}
+	return strvals.ParseInto(path+"="+value, vals)
+}
+
+// leavesSource reports whether a path in a source climbs out of its root.
+func leavesSource(p string) bool {
+	c := path.Clean(strings.TrimLeft(filepath.ToSlash(p), "/"))
+	return c == ".." || strings.HasPrefix(c, "../")
 }
 
 // valuesFrom reads a values key of a ConfigMap or Secret in the input.
@@ -539,6 +589,7 @@ func (x *expander) foreignRepository(d *loader.Document, kind, ns, name string) 
 		if o.Kind == kind && o.Name == name && strings.HasPrefix(o.APIVersion, "source.toolkit.fluxcd.io/") && (o.Namespace == ns || o.Namespace == "" && ns == x.opts.DefaultNamespace) {
 			if obj, ok := o.Decode(); ok {
 				url, _ = dig(obj, "spec", "url").(string)
+				url = withoutUserinfo(url)
 			}
 			break
 		}
@@ -578,21 +629,29 @@ func (x *expander) gitRoot(d *loader.Document) string {
 	}
 }
 
-// gitRemotes reads the remote URLs of a work tree from .git/config.
+// maxGitFileBytes bounds the .git files read for remotes: a hostile
+// checkout can make .git/config a FIFO, /dev/zero or a huge file.
+const maxGitFileBytes = 1 << 20
+
+// gitRemotes reads the remote URLs of a work tree from .git/config, their
+// credentials removed. .git may lie outside the linted tree (a worktree's
+// gitdir), so the reads are not confined to the Root, but they are bounded
+// and of regular files only; all that is kept of them is the remote URLs.
 func gitRemotes(root string) []string {
+	files := confine.Unconfined()
 	gitDir := filepath.Join(root, ".git")
-	if data, err := os.ReadFile(gitDir); err == nil { // a worktree or submodule: "gitdir: <path>"
+	if data, err := files.ReadFile(gitDir, maxGitFileBytes, ""); err == nil { // a worktree or submodule: "gitdir: <path>"
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir:"); ok {
 			gitDir = strings.TrimSpace(rest)
 			if !filepath.IsAbs(gitDir) {
 				gitDir = filepath.Join(root, gitDir)
 			}
-			if common, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+			if common, err := files.ReadFile(filepath.Join(gitDir, "commondir"), maxGitFileBytes, ""); err == nil {
 				gitDir = filepath.Join(gitDir, strings.TrimSpace(string(common)))
 			}
 		}
 	}
-	data, err := os.ReadFile(filepath.Join(gitDir, "config"))
+	data, err := files.ReadFile(filepath.Join(gitDir, "config"), maxGitFileBytes, "")
 	if err != nil {
 		return nil
 	}
@@ -605,10 +664,32 @@ func gitRemotes(root string) []string {
 			continue
 		}
 		if k, v, ok := strings.Cut(line, "="); ok && inRemote && strings.TrimSpace(k) == "url" {
-			out = append(out, strings.TrimSpace(v))
+			out = append(out, withoutUserinfo(strings.TrimSpace(v)))
 		}
 	}
 	return out
+}
+
+// withoutUserinfo drops the user and password of a URL
+// (https://gitlab-ci-token:TOKEN@host/...), which a CI checkout's remote
+// carries and no message may show. An scp-like address (git@host:path)
+// keeps its user, which is no secret; anything else before an @ goes.
+func withoutUserinfo(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		if at := strings.LastIndex(u, "@"); at >= 0 && strings.Contains(u[:at], ":") {
+			return u[at+1:] // user:password@host:path
+		}
+		return u
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + "://" + rest
 }
 
 // normalizeGitURL reduces the spellings of one repository's URL to

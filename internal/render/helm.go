@@ -74,11 +74,11 @@ func capabilities() *chartutil.Capabilities {
 // it never fails.
 func (x *expander) renderChart(job chartJob) chartOutput {
 	chartFile := x.display(filepath.Join(job.dir, "Chart.yaml"))
+	files, left, err := x.gatherChart(job.dir)
 	failAt := func(file, msg string) chartOutput {
-		return chartOutput{chartFile: chartFile, findings: []Finding{x.errorAt(file, 1, 1, msg)}}
+		return chartOutput{chartFile: chartFile, findings: append(left, x.errorAt(file, 1, 1, msg))}
 	}
 	fail := func(msg string) chartOutput { return failAt(chartFile, msg) }
-	files, left, err := x.gatherChart(job.dir)
 	if err != nil {
 		return fail(fmt.Sprintf("cannot load Helm chart %s: %v", x.display(job.dir), err))
 	}

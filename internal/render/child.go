@@ -13,8 +13,9 @@ import (
 // allocate gigabytes (repeat, until, indent) or loop for hours before any
 // output limit sees a byte, and a Go out-of-memory is fatal, so in process
 // it would kill the run and lose every other file's findings. The child
-// runs under rlimits (child_linux.go) with an empty environment, reads no
-// file (the parent sends the chart's files), and answers on stdout; the
+// runs under rlimits (child_linux.go) with an empty environment, reads
+// none of the repository's files (the parent sends the chart's, read
+// through the Root), and answers on stdout; the
 // parent turns its death into a render-error naming the budget.
 
 // childMarker is the environment variable that makes a meshlint process

@@ -82,27 +82,29 @@ func (g *chartGather) walk(dir, rel string, depth int) error {
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
 		n := path.Join(rel, e.Name())
+		// .helmignore is matched first, against what a link points to
+		// (as Helm's walk sees it): an ignored entry is never read.
+		info, err := os.Stat(p)
+		if err != nil {
+			g.leaveOut(p, unwrapPath(err))
+			continue
+		}
+		if g.rules.Ignore(n, info) {
+			continue
+		}
 		real, err := g.x.opts.Root.Resolve(p)
 		if err != nil {
 			g.leaveOut(p, err)
 			continue
 		}
-		info, err := os.Stat(real)
-		if err != nil {
-			g.leaveOut(p, unwrapPath(err))
-			continue
-		}
 		if info.IsDir() {
-			if g.rules.Ignore(n, info) || g.visited[real] {
+			if g.visited[real] {
 				continue
 			}
 			g.visited[real] = true
 			if err := g.walk(p, n, depth+1); err != nil {
 				return err
 			}
-			continue
-		}
-		if g.rules.Ignore(n, info) {
 			continue
 		}
 		if err := g.read(p, n, info); err != nil {

@@ -103,7 +103,7 @@ func (x *expander) renderChart(job chartJob) chartOutput {
 }
 
 // renderRequest renders a chart in the sandboxed child: everything it
-// needs is in the request, and it reads no file.
+// needs is in the request, and it reads no file of the repository.
 func renderRequest(req childRequest, values map[string]any) (resp childResponse) {
 	x := &expander{workDir: req.WorkDir}
 	resp.ChartFile = x.display(filepath.Join(req.Dir, "Chart.yaml"))

@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,4 +220,34 @@ func TestPrintfHugeWidthRenders(t *testing.T) {
 	dir := hostileRepo(t, map[string]string{"w.yaml": "# {{ printf \"%2000000000d\" 1 }}\n"})
 	r := lintIn(t, dir, "--max-render-memory", "256")
 	expect(t, r.findings, plainFinding)
+}
+
+// .helmignore is honoured as Helm honours it: an ignored link is never
+// followed, so it is not reported either.
+func TestHelmignoredLinkIsNotRead(t *testing.T) {
+	outside := t.TempDir()
+	dir := hostileRepo(t, map[string]string{"cm.yaml": "{{/* nothing */}}\n"})
+	writeTree(t, dir, map[string]string{"chart/.helmignore": "# local only\nsecrets/\n"})
+	symlink(t, outside, filepath.Join(dir, "chart", "secrets"))
+	r := lintIn(t, dir)
+	expect(t, r.findings, plainFinding)
+}
+
+// Helm's loader logs warnings with raw file names (std log); they stay in
+// the child, whose stderr is never shown.
+func TestHelmWarningsStayInTheChild(t *testing.T) {
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	dir := hostileRepo(t, nil)
+	writeTree(t, dir, map[string]string{
+		"chart/Chart.yaml":        "apiVersion: v2\nname: hostile\nversion: 0.1.0\n",
+		"chart/requirements.yaml": "dependencies: []\n",
+		"chart/requirements.lock": "dependencies: []\n",
+	})
+	r := lintIn(t, dir)
+	expect(t, r.findings, plainFinding)
+	if logged.Len() > 0 || strings.Contains(r.stderr, "Warning") {
+		t.Errorf("Helm's warnings reached this process: %q %q", logged.String(), r.stderr)
+	}
 }

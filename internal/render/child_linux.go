@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // limitChild sets the child's rlimits. The address-space limit is the
@@ -46,11 +47,13 @@ func mappedBytes() (int64, error) {
 }
 
 // killedByCPULimit reports whether the kernel stopped the child for its
-// CPU time: SIGKILL at the hard limit (or SIGXCPU, where it is not ignored).
-func killedByCPULimit(state *os.ProcessState) bool {
+// CPU time: SIGKILL at the hard limit (or SIGXCPU, where it is not
+// ignored), after using the CPU time it was allowed. A SIGKILL before that
+// (the kernel's OOM killer) is not the CPU budget.
+func killedByCPULimit(state *os.ProcessState, limit time.Duration) bool {
 	ws, ok := state.Sys().(syscall.WaitStatus)
-	return ok && ws.Signaled() && (ws.Signal() == syscall.SIGKILL || ws.Signal() == syscall.SIGXCPU)
+	if !ok || !ws.Signaled() || (ws.Signal() != syscall.SIGKILL && ws.Signal() != syscall.SIGXCPU) {
+		return false
+	}
+	return state.UserTime()+state.SystemTime() >= limit-time.Second
 }
-
-// rlimitsEnforced reports that memory and CPU budgets are rlimits here.
-const rlimitsEnforced = true

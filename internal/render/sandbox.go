@@ -93,7 +93,7 @@ func (x *expander) budgetExceeded(ctx, parent context.Context, cmd *exec.Cmd, ru
 		return x.budgetMessage("wall")
 	case stdout.over:
 		return x.budgetMessage(budgetOutput)
-	case cmd.ProcessState != nil && killedByCPULimit(cmd.ProcessState):
+	case cmd.ProcessState != nil && killedByCPULimit(cmd.ProcessState, time.Duration(x.opts.maxRenderCPU())*time.Second):
 		return x.budgetMessage("cpu")
 	case outOfMemory(stderr.String()):
 		return x.budgetMessage("memory")

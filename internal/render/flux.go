@@ -205,51 +205,23 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 		job.valuesFiles = append(job.valuesFiles, p)
 	}
 
-	vals := map[string]any{}
-	inline, _ := dig(obj, "spec", "values").(map[string]any)
-	for i, e := range list(dig(obj, "spec", "valuesFrom")) {
-		ref, _ := e.(map[string]any)
-		pointer := "/spec/valuesFrom/" + strconv.Itoa(i)
-		kind, _ := ref["kind"].(string)
-		name, _ := ref["name"].(string)
-		key, _ := ref["valuesKey"].(string)
-		if key == "" {
-			key = "values.yaml"
-		}
-		target, _ := ref["targetPath"].(string)
-		optional, _ := ref["optional"].(bool)
-		raw, found := x.valuesFrom(objects, kind, ns, name, key)
-		if !found {
-			what := fmt.Sprintf("%s %s/%s (key %s)", kind, ns, name, key)
-			if optional {
-				notes = append(notes, x.note(d, pointer, fmt.Sprintf("HelmRelease %s is rendered without its optional values from %s, which is not in the input", label, what)))
-				continue
-			}
-			return skip(pointer, fmt.Sprintf("%s, which it takes values from, is not in the input (meshlint reads only ConfigMaps and Secrets in the input)", what))
-		}
-		if target != "" {
-			// As helm-controller: spec.values first, so that the value
-			// set at targetPath overrides them.
-			vals = mergeMaps(vals, copyMap(inline))
-			literal, _ := ref["literal"].(bool)
-			if err := replacePathValue(vals, target, raw, literal); err != nil {
-				// The parser's error quotes the value, which may be a secret.
-				return skip(pointer, fmt.Sprintf("the value of %s %s/%s (key %s) cannot be set at targetPath %s: Flux parses it as helm --set does, and it is not valid there (set literal: true to take it verbatim)", kind, ns, name, key, target))
-			}
-			continue
-		}
-		v, err := chartutil.ReadValues([]byte(raw))
-		if err != nil {
-			return skip(pointer, fmt.Sprintf("the values in %s %s/%s (key %s) are not valid YAML: %v", kind, ns, name, key, err))
-		}
-		vals = mergeMaps(vals, v)
-	}
-	if inline != nil {
-		vals = mergeMaps(vals, inline)
+	vals, valueNotes, stop := x.releaseValues(d, obj, objects, ns, label)
+	notes = append(notes, valueNotes...)
+	if stop != nil {
+		return skip(stop.pointer, stop.why)
 	}
 	job.values = vals
 
 	p := &releasePlan{doc: d, job: job, label: label}
+	x.addPostRenderers(p, obj)
+	return p, notes
+}
+
+// addPostRenderers reads the Kustomize post-renderers of a HelmRelease
+// into its plan: their specs, to apply, and their patches, to locate the
+// fields they write.
+func (x *expander) addPostRenderers(p *releasePlan, obj map[string]any) {
+	d := p.doc
 	c := container{x: x, locate: d.Locate}
 	for i, pr := range list(dig(obj, "spec", "postRenderers")) {
 		k, ok := dig(pr, "kustomize").(map[string]any)
@@ -276,7 +248,64 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 			p.post = append([]*patchSource{mine[j]}, p.post...)
 		}
 	}
-	return p, notes
+}
+
+// unresolved is why a HelmRelease cannot be rendered, at a field.
+type unresolved struct{ pointer, why string }
+
+// releaseValues merges a HelmRelease's values as helm-controller does: the
+// valuesFrom ConfigMaps and Secrets found in the input, in order, then
+// spec.values. A missing optional source is a note; a missing required
+// one, or a value that does not parse, stops the rendering.
+func (x *expander) releaseValues(d *loader.Document, obj map[string]any, objects *objectIndex, ns, label string) (map[string]any, []Finding, *unresolved) {
+	var notes []Finding
+	vals := map[string]any{}
+	inline, _ := dig(obj, "spec", "values").(map[string]any)
+	for i, e := range list(dig(obj, "spec", "valuesFrom")) {
+		ref, _ := e.(map[string]any)
+		pointer := "/spec/valuesFrom/" + strconv.Itoa(i)
+		kind, _ := ref["kind"].(string)
+		name, _ := ref["name"].(string)
+		key, _ := ref["valuesKey"].(string)
+		if key == "" {
+			key = "values.yaml"
+		}
+		target, _ := ref["targetPath"].(string)
+		optional, _ := ref["optional"].(bool)
+		raw, found := x.valuesFrom(objects, kind, ns, name, key)
+		if !found {
+			what := fmt.Sprintf("%s %s/%s (key %s)", kind, ns, name, key)
+			if optional {
+				notes = append(notes, x.note(d, pointer, fmt.Sprintf("HelmRelease %s is rendered without its optional values from %s, which is not in the input", label, what)))
+				continue
+			}
+			return nil, notes, &unresolved{pointer, fmt.Sprintf("%s, which it takes values from, is not in the input (meshlint reads only ConfigMaps and Secrets in the input)", what)}
+		}
+		if target != "" {
+			// As helm-controller: spec.values first, so that the value
+			// set at targetPath overrides them.
+			vals = mergeMaps(vals, copyMap(inline))
+			literal, _ := ref["literal"].(bool)
+			if err := replacePathValue(vals, target, raw, literal); err != nil {
+				// The parser's error quotes the value, which may be a secret.
+				return nil, notes, &unresolved{pointer, fmt.Sprintf("the value of %s %s/%s (key %s) cannot be set at targetPath %s: Flux parses it as helm --set does, and it is not valid there (set literal: true to take it verbatim)", kind, ns, name, key, target)}
+			}
+			continue
+		}
+		v, err := chartutil.ReadValues([]byte(raw))
+		if err != nil {
+			why := fmt.Sprintf("the values in %s %s/%s (key %s) are not valid YAML", kind, ns, name, key)
+			if kind != "Secret" { // YAML errors quote the text, and a Secret's is secret
+				why += ": " + err.Error()
+			}
+			return nil, notes, &unresolved{pointer, why}
+		}
+		vals = mergeMaps(vals, v)
+	}
+	if inline != nil {
+		vals = mergeMaps(vals, inline)
+	}
+	return vals, notes, nil
 }
 
 // replacePathValue sets a valuesFrom value at its targetPath the way

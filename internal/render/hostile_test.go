@@ -2,6 +2,7 @@ package render_test
 
 import (
 	"bytes"
+	"fmt"
 	"log"
 	"os"
 	"path/filepath"
@@ -250,4 +251,29 @@ func TestHelmWarningsStayInTheChild(t *testing.T) {
 	if logged.Len() > 0 || strings.Contains(r.stderr, "Warning") {
 		t.Errorf("Helm's warnings reached this process: %q %q", logged.String(), r.stderr)
 	}
+}
+
+func TestChartFilesAreHeldToTheirBudgets(t *testing.T) {
+	t.Run("a file over --max-file-size is left out", func(t *testing.T) {
+		dir := hostileRepo(t, map[string]string{"cm.yaml": "{{ if .Files.Get \"big.txt\" }}{{ fail \"read\" }}{{ end }}\n"})
+		writeTree(t, dir, map[string]string{"chart/big.txt": strings.Repeat("x", 20000)})
+		r := lintIn(t, dir, "--max-file-size", "10000")
+		expectSurvived(t, r)
+		f := findingAt(t, r.findings, "render-error chart/big.txt:1")
+		if !strings.Contains(f.Message, "--max-file-size") {
+			t.Errorf("the finding does not name the flag: %s", f.Message)
+		}
+	})
+	t.Run("a chart over a quarter of --max-render-memory is not rendered", func(t *testing.T) {
+		dir := hostileRepo(t, map[string]string{"cm.yaml": "{{/* nothing */}}\n"})
+		for i := range 3 {
+			writeTree(t, dir, map[string]string{fmt.Sprintf("chart/files/%d.txt", i): strings.Repeat("x", 100000)})
+		}
+		r := lintIn(t, dir, "--max-render-memory", "1")
+		expectSurvived(t, r)
+		f := findingAt(t, r.findings, "render-error chart/Chart.yaml:1")
+		if !strings.Contains(f.Message, "--max-render-memory") {
+			t.Errorf("the finding does not name the flag: %s", f.Message)
+		}
+	})
 }

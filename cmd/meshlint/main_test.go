@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/meshlint/meshlint/internal/render"
 )
 
 // moduleRoot is the repository root, where action.yml and the hook and
@@ -27,6 +29,9 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	if handled, code := render.ServeChild(); handled {
+		os.Exit(code)
+	}
 	dir, err := os.MkdirTemp("", "meshlint-cmd-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

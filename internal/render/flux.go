@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -129,6 +131,11 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 	skip := func(pointer, why string) (*releasePlan, []Finding) {
 		return nil, append(notes, x.note(d, pointer, fmt.Sprintf("HelmRelease %s is not rendered: %s; its chart's resources are not linted", label, why)))
 	}
+	refuse := func(pointer, why string) (*releasePlan, []Finding) {
+		f := x.note(d, pointer, fmt.Sprintf("HelmRelease %s is not rendered: %s; its chart's resources are not linted", label, why))
+		f.Rule = RuleRenderError
+		return nil, append(notes, f)
+	}
 	if ref, ok := dig(obj, "spec", "chartRef").(map[string]any); ok {
 		kind, _ := ref["kind"].(string)
 		name, _ := ref["name"].(string)
@@ -156,12 +163,18 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 	if repo, url, remotes := x.foreignRepository(d, srcKind, srcNS, srcName); repo != "" {
 		return skip("/spec/chart/spec/sourceRef", fmt.Sprintf("%s %s is %s, not the repository being linted (remote %s)", srcKind, repo, url, strings.Join(remotes, ", ")))
 	}
+	if leavesSource(chartPath) {
+		return refuse("/spec/chart/spec/chart", fmt.Sprintf("chart path %s leaves the root of %s %s/%s; Flux resolves every chart path inside its source, so write it relative to the repository root", chartPath, srcKind, srcNS, srcName))
+	}
 	dir, candidates := x.resolveChart(d, chartPath)
 	switch {
 	case len(candidates) > 1:
 		return skip("/spec/chart/spec/chart", fmt.Sprintf("chart path %s of %s %s/%s could be any of %s; lint from the repository root", chartPath, srcKind, srcNS, srcName, strings.Join(candidates, ", ")))
 	case dir == "":
 		return skip("/spec/chart/spec/chart", fmt.Sprintf("chart path %s of %s %s/%s is not a chart directory relative to the input paths, the working directory or the Git work tree", chartPath, srcKind, srcNS, srcName))
+	}
+	if _, err := x.opts.Root.Resolve(dir); err != nil {
+		return refuse("/spec/chart/spec/chart", fmt.Sprintf("chart path %s: %v", chartPath, err))
 	}
 	claimed[dir] = true
 
@@ -178,52 +191,37 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 	}
 	for i, f := range list(spec["valuesFiles"]) {
 		s, _ := f.(string)
+		pointer := "/spec/chart/spec/valuesFiles/" + strconv.Itoa(i)
+		if leavesSource(s) {
+			return refuse(pointer, fmt.Sprintf("values file %s leaves the root of %s %s/%s; Flux resolves valuesFiles inside the source, so write it relative to the repository root", s, srcKind, srcNS, srcName))
+		}
 		p := x.resolveInSource(dir, chartPath, s)
 		if p == "" {
-			return skip("/spec/chart/spec/valuesFiles/"+strconv.Itoa(i), fmt.Sprintf("values file %s is not in the chart's source", s))
+			return skip(pointer, fmt.Sprintf("values file %s is not in the chart's source", s))
+		}
+		if _, err := x.opts.Root.Resolve(p); err != nil {
+			return refuse(pointer, fmt.Sprintf("values file %s: %v", s, err))
 		}
 		job.valuesFiles = append(job.valuesFiles, p)
 	}
 
-	vals := map[string]any{}
-	for i, e := range list(dig(obj, "spec", "valuesFrom")) {
-		ref, _ := e.(map[string]any)
-		pointer := "/spec/valuesFrom/" + strconv.Itoa(i)
-		kind, _ := ref["kind"].(string)
-		name, _ := ref["name"].(string)
-		key, _ := ref["valuesKey"].(string)
-		if key == "" {
-			key = "values.yaml"
-		}
-		target, _ := ref["targetPath"].(string)
-		optional, _ := ref["optional"].(bool)
-		raw, found := x.valuesFrom(objects, kind, ns, name, key)
-		if !found {
-			what := fmt.Sprintf("%s %s/%s (key %s)", kind, ns, name, key)
-			if optional {
-				notes = append(notes, x.note(d, pointer, fmt.Sprintf("HelmRelease %s is rendered without its optional values from %s, which is not in the input", label, what)))
-				continue
-			}
-			return skip(pointer, fmt.Sprintf("%s, which it takes values from, is not in the input (meshlint reads only ConfigMaps and Secrets in the input)", what))
-		}
-		if target != "" {
-			if err := strvals.ParseInto(target+"="+raw, vals); err != nil {
-				return skip(pointer, fmt.Sprintf("targetPath %s cannot be set: %v", target, err))
-			}
-			continue
-		}
-		v, err := chartutil.ReadValues([]byte(raw))
-		if err != nil {
-			return skip(pointer, fmt.Sprintf("the values in %s %s/%s (key %s) are not valid YAML: %v", kind, ns, name, key, err))
-		}
-		vals = mergeMaps(vals, v)
-	}
-	if v, ok := dig(obj, "spec", "values").(map[string]any); ok {
-		vals = mergeMaps(vals, v)
+	vals, valueNotes, stop := x.releaseValues(d, obj, objects, ns, label)
+	notes = append(notes, valueNotes...)
+	if stop != nil {
+		return skip(stop.pointer, stop.why)
 	}
 	job.values = vals
 
 	p := &releasePlan{doc: d, job: job, label: label}
+	x.addPostRenderers(p, obj)
+	return p, notes
+}
+
+// addPostRenderers reads the Kustomize post-renderers of a HelmRelease
+// into its plan: their specs, to apply, and their patches, to locate the
+// fields they write.
+func (x *expander) addPostRenderers(p *releasePlan, obj map[string]any) {
+	d := p.doc
 	c := container{x: x, locate: d.Locate}
 	for i, pr := range list(dig(obj, "spec", "postRenderers")) {
 		k, ok := dig(pr, "kustomize").(map[string]any)
@@ -250,7 +248,88 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 			p.post = append([]*patchSource{mine[j]}, p.post...)
 		}
 	}
-	return p, notes
+}
+
+// unresolved is why a HelmRelease cannot be rendered, at a field.
+type unresolved struct{ pointer, why string }
+
+// releaseValues merges a HelmRelease's values as helm-controller does: the
+// valuesFrom ConfigMaps and Secrets found in the input, in order, then
+// spec.values. A missing optional source is a note; a missing required
+// one, or a value that does not parse, stops the rendering.
+func (x *expander) releaseValues(d *loader.Document, obj map[string]any, objects *objectIndex, ns, label string) (map[string]any, []Finding, *unresolved) {
+	var notes []Finding
+	vals := map[string]any{}
+	inline, _ := dig(obj, "spec", "values").(map[string]any)
+	for i, e := range list(dig(obj, "spec", "valuesFrom")) {
+		ref, _ := e.(map[string]any)
+		pointer := "/spec/valuesFrom/" + strconv.Itoa(i)
+		kind, _ := ref["kind"].(string)
+		name, _ := ref["name"].(string)
+		key, _ := ref["valuesKey"].(string)
+		if key == "" {
+			key = "values.yaml"
+		}
+		target, _ := ref["targetPath"].(string)
+		optional, _ := ref["optional"].(bool)
+		raw, found := x.valuesFrom(objects, kind, ns, name, key)
+		if !found {
+			what := fmt.Sprintf("%s %s/%s (key %s)", kind, ns, name, key)
+			if optional {
+				notes = append(notes, x.note(d, pointer, fmt.Sprintf("HelmRelease %s is rendered without its optional values from %s, which is not in the input", label, what)))
+				continue
+			}
+			return nil, notes, &unresolved{pointer, fmt.Sprintf("%s, which it takes values from, is not in the input (meshlint reads only ConfigMaps and Secrets in the input)", what)}
+		}
+		if target != "" {
+			// As helm-controller: spec.values first, so that the value
+			// set at targetPath overrides them.
+			vals = mergeMaps(vals, copyMap(inline))
+			literal, _ := ref["literal"].(bool)
+			if err := replacePathValue(vals, target, raw, literal); err != nil {
+				// The parser's error quotes the value, which may be a secret.
+				return nil, notes, &unresolved{pointer, fmt.Sprintf("the value of %s %s/%s (key %s) cannot be set at targetPath %s: Flux parses it as helm --set does, and it is not valid there (set literal: true to take it verbatim)", kind, ns, name, key, target)}
+			}
+			continue
+		}
+		v, err := chartutil.ReadValues([]byte(raw))
+		if err != nil {
+			why := fmt.Sprintf("the values in %s %s/%s (key %s) are not valid YAML", kind, ns, name, key)
+			if kind != "Secret" { // YAML errors quote the text, and a Secret's is secret
+				why += ": " + err.Error()
+			}
+			return nil, notes, &unresolved{pointer, why}
+		}
+		vals = mergeMaps(vals, v)
+	}
+	if inline != nil {
+		vals = mergeMaps(vals, inline)
+	}
+	return vals, notes, nil
+}
+
+// replacePathValue sets a valuesFrom value at its targetPath the way
+// helm-controller does (fluxcd/pkg chartutil ReplacePathValue and
+// ReplacePathLiteralValue): parsed as helm --set parses it, a quoted value
+// as a string, or with literal: true taken verbatim, whatever commas,
+// brackets or braces it holds.
+func replacePathValue(vals map[string]any, path, value string, literal bool) error {
+	if literal {
+		escaper := strings.NewReplacer(`\`, `\\`, `,`, `\,`, `[`, `\[`, `]`, `\]`, `{`, `\{`, `}`, `\}`)
+		return strvals.ParseIntoString(path+"="+escaper.Replace(value), vals)
+	}
+	single := strings.HasPrefix(value, "'") && strings.HasSuffix(value, "'")
+	double := strings.HasPrefix(value, `"`) && strings.HasSuffix(value, `"`)
+	if single || double {
+		return strvals.ParseIntoString(path+"="+strings.Trim(value, `'"`), vals)
+	}
+	return strvals.ParseInto(path+"="+value, vals)
+}
+
+// leavesSource reports whether a path in a source climbs out of its root.
+func leavesSource(p string) bool {
+	c := path.Clean(strings.TrimLeft(filepath.ToSlash(p), "/"))
+	return c == ".." || strings.HasPrefix(c, "../")
 }
 
 // valuesFrom reads a values key of a ConfigMap or Secret in the input.
@@ -539,6 +618,7 @@ func (x *expander) foreignRepository(d *loader.Document, kind, ns, name string) 
 		if o.Kind == kind && o.Name == name && strings.HasPrefix(o.APIVersion, "source.toolkit.fluxcd.io/") && (o.Namespace == ns || o.Namespace == "" && ns == x.opts.DefaultNamespace) {
 			if obj, ok := o.Decode(); ok {
 				url, _ = dig(obj, "spec", "url").(string)
+				url = withoutUserinfo(url)
 			}
 			break
 		}
@@ -578,21 +658,29 @@ func (x *expander) gitRoot(d *loader.Document) string {
 	}
 }
 
-// gitRemotes reads the remote URLs of a work tree from .git/config.
+// maxGitFileBytes bounds the .git files read for remotes: a hostile
+// checkout can make .git/config a FIFO, /dev/zero or a huge file.
+const maxGitFileBytes = 1 << 20
+
+// gitRemotes reads the remote URLs of a work tree from .git/config, their
+// credentials removed. .git may lie outside the linted tree (a worktree's
+// gitdir), so the reads are not confined to the Root, but they are bounded
+// and of regular files only; all that is kept of them is the remote URLs.
 func gitRemotes(root string) []string {
+	files := confine.Unconfined()
 	gitDir := filepath.Join(root, ".git")
-	if data, err := os.ReadFile(gitDir); err == nil { // a worktree or submodule: "gitdir: <path>"
+	if data, err := files.ReadFile(gitDir, maxGitFileBytes, ""); err == nil { // a worktree or submodule: "gitdir: <path>"
 		if rest, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "gitdir:"); ok {
 			gitDir = strings.TrimSpace(rest)
 			if !filepath.IsAbs(gitDir) {
 				gitDir = filepath.Join(root, gitDir)
 			}
-			if common, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+			if common, err := files.ReadFile(filepath.Join(gitDir, "commondir"), maxGitFileBytes, ""); err == nil {
 				gitDir = filepath.Join(gitDir, strings.TrimSpace(string(common)))
 			}
 		}
 	}
-	data, err := os.ReadFile(filepath.Join(gitDir, "config"))
+	data, err := files.ReadFile(filepath.Join(gitDir, "config"), maxGitFileBytes, "")
 	if err != nil {
 		return nil
 	}
@@ -605,10 +693,32 @@ func gitRemotes(root string) []string {
 			continue
 		}
 		if k, v, ok := strings.Cut(line, "="); ok && inRemote && strings.TrimSpace(k) == "url" {
-			out = append(out, strings.TrimSpace(v))
+			out = append(out, withoutUserinfo(strings.TrimSpace(v)))
 		}
 	}
 	return out
+}
+
+// withoutUserinfo drops the user and password of a URL
+// (https://gitlab-ci-token:TOKEN@host/...), which a CI checkout's remote
+// carries and no message may show. An scp-like address (git@host:path)
+// keeps its user, which is no secret; anything else before an @ goes.
+func withoutUserinfo(u string) string {
+	scheme, rest, ok := strings.Cut(u, "://")
+	if !ok {
+		if at := strings.LastIndex(u, "@"); at >= 0 && strings.Contains(u[:at], ":") {
+			return u[at+1:] // user:password@host:path
+		}
+		return u
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + "://" + rest
 }
 
 // normalizeGitURL reduces the spellings of one repository's URL to

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -14,6 +13,7 @@ import (
 	helmloader "helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/meshlint/meshlint/internal/loader"
 )
@@ -69,102 +69,158 @@ func capabilities() *chartutil.Capabilities {
 }
 
 // renderChart renders a chart the way `helm template` does, without a
-// cluster. Errors become render-error findings; it never fails.
-func (x *expander) renderChart(job chartJob) (out chartOutput) {
-	out.chartFile = x.display(filepath.Join(job.dir, "Chart.yaml"))
+// cluster: its files are gathered here, through the Root, and rendered in a
+// sandboxed child process (sandbox.go). Errors become render-error findings;
+// it never fails.
+func (x *expander) renderChart(job chartJob) chartOutput {
+	chartFile := x.display(filepath.Join(job.dir, "Chart.yaml"))
+	files, left, err := x.gatherChart(job.dir)
+	failAt := func(file, msg string) chartOutput {
+		return chartOutput{chartFile: chartFile, findings: append(left, x.errorAt(file, 1, 1, msg))}
+	}
+	fail := func(msg string) chartOutput { return failAt(chartFile, msg) }
+	if err != nil {
+		return fail(fmt.Sprintf("cannot load Helm chart %s: %v", x.display(job.dir), err))
+	}
+	req := childRequest{Dir: job.dir, WorkDir: x.workDir, Files: files, Release: job.release,
+		Namespace: job.namespace, MaxOutput: x.opts.maxRenderOutput()}
+	if req.Release == "" {
+		req.Release = x.opts.ReleaseName
+	}
+	for _, f := range job.valuesFiles {
+		data, err := x.opts.Root.ReadFile(f, x.opts.Limits.MaxFileBytes, "--max-file-size")
+		if err != nil {
+			return failAt(x.display(f), fmt.Sprintf("cannot read values file %s: %v", x.display(f), err))
+		}
+		req.ValuesFiles = append(req.ValuesFiles, wireFile{Name: x.display(f), Data: data})
+	}
+	if req.Values, err = encodeValue(copyMap(job.values)); err != nil {
+		return fail(fmt.Sprintf("internal error while rendering Helm chart %s (please report it): %v", x.display(job.dir), err))
+	}
+	out := x.renderInChild(req, chartFile)
+	out.findings = append(left, out.findings...)
+	return out
+}
+
+// renderRequest renders a chart in the sandboxed child: everything it
+// needs is in the request, and it reads no file of the repository.
+func renderRequest(req childRequest, values map[string]any) (resp childResponse) {
+	x := &expander{workDir: req.WorkDir}
+	resp.ChartFile = x.display(filepath.Join(req.Dir, "Chart.yaml"))
 	defer func() {
 		if r := recover(); r != nil {
-			out.outputs = nil
-			out.findings = append(out.findings, x.errorAt(out.chartFile, 1, 1,
-				fmt.Sprintf("internal error while rendering Helm chart %s (please report it): %v", x.display(job.dir), r)))
+			resp.Outputs = nil
+			resp.Findings = append(resp.Findings, x.errorAt(resp.ChartFile, 1, 1,
+				fmt.Sprintf("internal error while rendering Helm chart %s (please report it): %v", x.display(req.Dir), r)))
 		}
 	}()
-	ch, err := helmloader.Load(job.dir)
+	buffered := make([]*helmloader.BufferedFile, len(req.Files))
+	byName := make(map[string][]byte, len(req.Files))
+	for i, f := range req.Files {
+		buffered[i] = &helmloader.BufferedFile{Name: f.Name, Data: f.Data}
+		byName[f.Name] = f.Data
+	}
+	ch, err := helmloader.LoadFiles(buffered)
 	if err != nil {
-		out.findings = append(out.findings, x.errorAt(out.chartFile, 1, 1,
-			fmt.Sprintf("cannot load Helm chart %s: %v", x.display(job.dir), err)))
-		return out
+		return x.chartFailed(resp, fmt.Sprintf("cannot load Helm chart %s: %v", x.display(req.Dir), err))
 	}
-	out.name = ch.Name()
-	out.release = job.release
-	if out.release == "" {
-		out.release = x.opts.ReleaseName
+	resp.Name = ch.Name()
+	resp.Release = req.Release
+	if resp.Release == "" {
+		resp.Release = ch.Name()
 	}
-	if out.release == "" {
-		out.release = ch.Name()
+	if resp.Release == "" {
+		resp.Release = "release"
 	}
-	if out.release == "" {
-		out.release = "release"
+	files := templateFiles(ch, req.Dir, byName)
+	if missing := x.missingDependencies(ch, req.Dir, byName["Chart.yaml"]); len(missing) > 0 {
+		resp.Findings = append(resp.Findings, missing...)
+		return resp
 	}
-	files := templateFiles(ch, job.dir)
-	if missing := x.missingDependencies(ch, job.dir); len(missing) > 0 {
-		out.findings = append(out.findings, missing...)
-		return out
-	}
-	if len(job.valuesFiles) > 0 {
+	if len(req.ValuesFiles) > 0 {
 		vals := map[string]any{}
-		for _, f := range job.valuesFiles {
-			v, err := chartutil.ReadValuesFile(f)
+		for _, f := range req.ValuesFiles {
+			v, err := chartutil.ReadValues(f.Data)
 			if err != nil {
-				out.findings = append(out.findings, x.errorAt(x.display(f), 1, 1, fmt.Sprintf("cannot read values file %s: %v", x.display(f), err)))
-				return out
+				resp.Findings = append(resp.Findings, x.errorAt(f.Name, 1, 1, fmt.Sprintf("cannot read values file %s: %v", f.Name, err)))
+				return resp
 			}
 			vals = mergeMaps(vals, v)
 		}
 		ch.Values = vals
 	}
-	vals := copyMap(job.values)
-	if err := chartutil.ProcessDependenciesWithMerge(ch, vals); err != nil {
-		out.findings = append(out.findings, x.errorAt(out.chartFile, 1, 1,
-			fmt.Sprintf("cannot resolve the dependencies of Helm chart %s: %v", x.display(job.dir), err)))
-		return out
+	if err := chartutil.ProcessDependenciesWithMerge(ch, values); err != nil {
+		return x.chartFailed(resp, fmt.Sprintf("cannot resolve the dependencies of Helm chart %s: %v", x.display(req.Dir), err))
 	}
-	options := chartutil.ReleaseOptions{Name: out.release, Namespace: job.namespace, Revision: 1, IsInstall: true}
+	options := chartutil.ReleaseOptions{Name: resp.Release, Namespace: req.Namespace, Revision: 1, IsInstall: true}
 	// Schemas are checked by validateValues (schema.go), never by Helm's
 	// validator, which loads $refs from disk and the network.
-	renderValues, err := chartutil.ToRenderValuesWithSchemaValidation(ch, vals, options, capabilities(), true)
+	renderValues, err := chartutil.ToRenderValuesWithSchemaValidation(ch, values, options, capabilities(), true)
 	if coalesced, ok := renderValues["Values"].(chartutil.Values); ok && err == nil {
 		check := validateValues(ch, coalesced)
 		for _, note := range check.unverified {
-			out.findings = append(out.findings, Finding{Rule: RuleRenderSkipped, File: out.chartFile, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: note})
+			resp.Findings = append(resp.Findings, Finding{Rule: RuleRenderSkipped, File: resp.ChartFile, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: note})
 		}
 		err = check.invalid
 	}
 	if err != nil {
-		file := out.chartFile
-		if _, serr := os.Stat(filepath.Join(job.dir, "values.schema.json")); serr == nil {
-			file = x.display(filepath.Join(job.dir, "values.schema.json"))
+		file := resp.ChartFile
+		if _, ok := byName["values.schema.json"]; ok {
+			file = x.display(filepath.Join(req.Dir, "values.schema.json"))
 		}
-		out.findings = append(out.findings, x.errorAt(file, 1, 1,
-			fmt.Sprintf("the values of Helm chart %s are not valid: %v", x.display(job.dir), oneLine(err.Error()))))
-		return out
+		resp.Findings = append(resp.Findings, x.errorAt(file, 1, 1,
+			fmt.Sprintf("the values of Helm chart %s are not valid: %v", x.display(req.Dir), oneLine(err.Error()))))
+		return resp
 	}
-
 	templates := chartTemplates(ch)
-	var rendered map[string]string
-	// A template that fails is reported and left out, and the chart is
-	// rendered again, so one broken template does not hide the others.
+	rendered, ok := x.renderTemplates(ch, renderValues, templates, files, &resp)
+	if !ok {
+		return resp
+	}
+	return x.collectOutputs(resp, rendered, templates, files, req.MaxOutput)
+}
+
+func (x *expander) chartFailed(resp childResponse, msg string) childResponse {
+	resp.Findings = append(resp.Findings, x.errorAt(resp.ChartFile, 1, 1, msg))
+	return resp
+}
+
+// renderTemplates renders the chart's templates. A template that fails is
+// reported and left out, and the chart is rendered again, so one broken
+// template does not hide the others.
+func (x *expander) renderTemplates(ch *chart.Chart, vals chartutil.Values, templates map[string]*templateRef,
+	files map[*chart.File]fileLocation, resp *childResponse) (map[string]string, bool) {
 	for attempts := len(templates) + 1; attempts > 0; attempts-- {
-		rendered, err = engine.Engine{}.Render(ch, renderValues)
+		rendered, err := engine.Engine{}.Render(ch, vals)
 		if err == nil {
-			break
+			return rendered, true
 		}
-		f, drop := x.templateError(err, templates, files, out.chartFile)
+		f, drop := x.templateError(err, templates, files, resp.ChartFile)
 		if drop == "" || templates[drop] == nil {
 			f.Message += "; the chart's other templates were not rendered"
-			out.findings = append(out.findings, f)
-			return out
+			resp.Findings = append(resp.Findings, f)
+			return nil, false
 		}
-		out.findings = append(out.findings, f)
+		resp.Findings = append(resp.Findings, f)
 		removeTemplate(templates[drop])
 		delete(templates, drop)
 	}
-	if err != nil {
-		return out
-	}
+	return nil, false
+}
+
+// collectOutputs keeps the templates that rendered to something, in
+// name order, within the output budget.
+func (x *expander) collectOutputs(resp childResponse, rendered map[string]string, templates map[string]*templateRef,
+	files map[*chart.File]fileLocation, maxOutput int64) childResponse {
 	keys := make([]string, 0, len(rendered))
-	for k := range rendered {
+	var total int64
+	for k, text := range rendered {
 		keys = append(keys, k)
+		total += int64(len(text))
+	}
+	if maxOutput > 0 && total > maxOutput {
+		resp.Over = budgetOutput
+		return resp
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
@@ -173,18 +229,18 @@ func (x *expander) renderChart(job chartJob) (out chartOutput) {
 			continue
 		}
 		t := templates[k]
-		o := templateOutput{key: k, text: text, file: out.chartFile}
+		o := wireOutput{Key: k, Text: text, File: resp.ChartFile}
 		if t != nil {
 			if loc, ok := files[t.file]; ok {
-				o.file = x.display(loc.path)
+				o.File = x.display(loc.path)
 				if !loc.archive {
-					o.lines = mapLines(string(t.file.Data), text)
+					o.Lines = mapLines(string(t.file.Data), text)
 				}
 			}
 		}
-		out.outputs = append(out.outputs, o)
+		resp.Outputs = append(resp.Outputs, o)
 	}
-	return out
+	return resp
 }
 
 // templateRef is a template of a chart or of one of its subcharts.
@@ -230,12 +286,14 @@ type fileLocation struct {
 
 // templateFiles maps every template of a loaded chart and its vendored
 // subcharts to its file. Subcharts are found in charts/ by their name (a
-// directory's Chart.yaml, or an archive name-version.tgz). Templates are
-// keyed by their *chart.File, which alias copies of a subchart share.
-func templateFiles(ch *chart.Chart, dir string) map[*chart.File]fileLocation {
+// directory's Chart.yaml, or an archive name-version.tgz), among the chart's
+// files (names relative to dir). Templates are keyed by their *chart.File,
+// which alias copies of a subchart share.
+func templateFiles(ch *chart.Chart, dir string, names map[string][]byte) map[*chart.File]fileLocation {
 	out := map[*chart.File]fileLocation{}
-	var walk func(c *chart.Chart, loc string, archive bool)
-	walk = func(c *chart.Chart, loc string, archive bool) {
+	var walk func(c *chart.Chart, rel string, archive bool)
+	walk = func(c *chart.Chart, rel string, archive bool) {
+		loc := filepath.Join(dir, filepath.FromSlash(rel))
 		for _, t := range c.Templates {
 			if archive {
 				out[t] = fileLocation{path: loc, archive: true}
@@ -249,48 +307,68 @@ func templateFiles(ch *chart.Chart, dir string) map[*chart.File]fileLocation {
 		var subdirs map[string]string
 		var tgz []string
 		if !archive {
-			subdirs = map[string]string{}
-			entries, _ := os.ReadDir(filepath.Join(loc, "charts"))
-			for _, e := range entries {
-				p := filepath.Join(loc, "charts", e.Name())
-				if e.IsDir() {
-					if md, err := chartutil.LoadChartfile(filepath.Join(p, "Chart.yaml")); err == nil {
-						if _, seen := subdirs[md.Name]; !seen {
-							subdirs[md.Name] = p
-						}
-					}
-				} else if strings.HasSuffix(e.Name(), ".tgz") {
-					tgz = append(tgz, p)
-				}
-			}
+			subdirs, tgz = subcharts(names, path.Join(rel, "charts"))
 		}
 		for _, d := range c.Dependencies() {
 			switch {
 			case archive:
-				walk(d, loc, true)
+				walk(d, rel, true)
 			case subdirs[d.Name()] != "":
 				walk(d, subdirs[d.Name()], false)
 			default:
 				found := ""
 				for _, p := range tgz {
-					if d.Metadata != nil && filepath.Base(p) == d.Name()+"-"+d.Metadata.Version+".tgz" {
+					if d.Metadata != nil && path.Base(p) == d.Name()+"-"+d.Metadata.Version+".tgz" {
 						found = p
 					}
 				}
 				if found == "" {
-					found = filepath.Join(loc, "charts")
+					found = path.Join(rel, "charts")
 				}
 				walk(d, found, true)
 			}
 		}
 	}
-	walk(ch, dir, false)
+	walk(ch, "", false)
 	return out
+}
+
+// subcharts lists the subchart directories of a charts/ directory by chart
+// name (the first, in name order, when two share one) and its archives.
+func subcharts(names map[string][]byte, chartsDir string) (map[string]string, []string) {
+	prefix := strings.TrimPrefix(chartsDir+"/", "./")
+	entries := map[string]bool{}
+	for n := range names {
+		if rest, ok := strings.CutPrefix(n, prefix); ok {
+			entries[strings.SplitN(rest, "/", 2)[0]] = true
+		}
+	}
+	sorted := make([]string, 0, len(entries))
+	for e := range entries {
+		sorted = append(sorted, e)
+	}
+	sort.Strings(sorted)
+	subdirs := map[string]string{}
+	var tgz []string
+	for _, e := range sorted {
+		p := prefix + e
+		if data, ok := names[p+"/Chart.yaml"]; ok {
+			md := new(chart.Metadata)
+			if err := sigsyaml.Unmarshal(data, md); err == nil {
+				if _, seen := subdirs[md.Name]; !seen {
+					subdirs[md.Name] = p
+				}
+			}
+		} else if _, ok := names[p]; ok && strings.HasSuffix(e, ".tgz") {
+			tgz = append(tgz, p)
+		}
+	}
+	return subdirs, tgz
 }
 
 // missingDependencies reports the dependencies that Chart.yaml lists but
 // charts/ does not hold, as `helm install` refuses to render without them.
-func (x *expander) missingDependencies(ch *chart.Chart, dir string) []Finding {
+func (x *expander) missingDependencies(ch *chart.Chart, dir string, chartYAML []byte) []Finding {
 	if ch.Metadata == nil || len(ch.Metadata.Dependencies) == 0 {
 		return nil
 	}
@@ -309,7 +387,7 @@ func (x *expander) missingDependencies(ch *chart.Chart, dir string) []Finding {
 			continue
 		}
 		if src == nil {
-			src, _ = loader.ReadSource(x.opts.Root, chartFile, x.opts.Limits)
+			src = loader.ParseSource(string(chartYAML), 1, 0)
 		}
 		r := loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
 		if len(src) > 0 {

@@ -40,12 +40,42 @@ type Options struct {
 	ReleaseName      string   // --release-name; "" means each chart's name
 	ReleaseNamespace string   // --release-namespace; "" means DefaultNamespace
 
+	// Budgets of the sandboxed child that renders each chart; 0 means the
+	// default.
+	MaxRenderMemory int64 // --max-render-memory, MiB of address space
+	MaxRenderCPU    int64 // --max-render-cpu, seconds of CPU time
+	MaxRenderOutput int64 // --max-render-output, bytes of rendered templates
+
 	// Filled in by the lint run.
 	Paths            []string // the paths the user typed, to resolve HelmRelease chart paths
 	WorkDir          string
 	Limits           loader.Limits
 	Root             *confine.Root // what rendering may read; nil: anything (tests)
 	DefaultNamespace string        // --namespace
+}
+
+// The render budgets' defaults: generous for the largest public charts
+// (kube-prometheus-stack renders in well under a second and 200 MiB), small
+// enough that a template bomb is stopped long before it hurts the machine.
+const (
+	DefaultMaxRenderMemory = 1024     // MiB
+	DefaultMaxRenderCPU    = 60       // seconds
+	DefaultMaxRenderOutput = 64 << 20 // bytes
+)
+
+func (o Options) maxRenderMemory() int64 { return orDefault(o.MaxRenderMemory, DefaultMaxRenderMemory) }
+func (o Options) maxRenderCPU() int64    { return orDefault(o.MaxRenderCPU, DefaultMaxRenderCPU) }
+func (o Options) maxRenderOutput() int64 { return orDefault(o.MaxRenderOutput, DefaultMaxRenderOutput) }
+
+// chartBudget is the most bytes of files a chart may hold: the child holds
+// them all in memory while it renders, so a quarter of its memory budget.
+func (o Options) chartBudget() int64 { return o.maxRenderMemory() << 20 / 4 }
+
+func orDefault(v, d int64) int64 {
+	if v > 0 {
+		return v
+	}
+	return d
 }
 
 // Resource names the object a finding is about.

@@ -22,6 +22,7 @@ import (
 	"github.com/meshlint/meshlint/internal/docs"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/fixtures"
+	"github.com/meshlint/meshlint/internal/render"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -32,6 +33,11 @@ const (
 )
 
 func main() {
+	// The fixtures it lints include charts, rendered by this binary
+	// re-executed as a sandboxed child.
+	if handled, code := render.ServeChild(); handled {
+		os.Exit(code)
+	}
 	if err := run(); err != nil {
 		fmt.Fprintf(os.Stderr, "docgen: %v\n", err)
 		os.Exit(1)

@@ -1,0 +1,79 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"runtime/debug"
+)
+
+// A chart is rendered in a child process of meshlint itself: a template can
+// allocate gigabytes (repeat, until, indent) or loop for hours before any
+// output limit sees a byte, and a Go out-of-memory is fatal, so in process
+// it would kill the run and lose every other file's findings. The child
+// runs under rlimits (child_linux.go) with an empty environment, reads
+// none of the repository's files (the parent sends the chart's, read
+// through the Root), and answers on stdout; the
+// parent turns its death into a render-error naming the budget.
+
+// childMarker is the environment variable that makes a meshlint process
+// (or a test binary whose TestMain calls ServeChild) a render child.
+const childMarker = "MESHLINT_RENDER_CHILD"
+
+// childFlag is the child's only argument. A binary that does not serve
+// children (a test binary without the TestMain hook) rejects it as an
+// unknown flag and exits at once, rather than running as something else.
+const childFlag = "-meshlint-render-child"
+
+// childLimits are the budgets the child sets on itself before rendering.
+type childLimits struct {
+	MemoryMiB  int64
+	CPUSeconds int64
+}
+
+// ServeChild makes this process a render child when the parent asked for
+// one: it reads a request on stdin, renders it and writes the answer on
+// stdout. It reports whether it handled the process, and the exit code;
+// main (and the TestMain of every test binary that renders charts) calls
+// it first thing and exits with code when handled.
+func ServeChild() (handled bool, code int) {
+	if os.Getenv(childMarker) != "1" {
+		return false, 0
+	}
+	// Helm's loader and engine log warnings with raw file names; the
+	// parent never shows the child's stderr, but nothing needs writing.
+	log.SetOutput(io.Discard)
+	if err := serveChild(os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "meshlint render child:", err)
+		return true, 1
+	}
+	return true, 0
+}
+
+// serveChild answers one request.
+func serveChild(in io.Reader, out io.Writer) error {
+	data, err := io.ReadAll(in)
+	if err != nil {
+		return fmt.Errorf("read render request: %w", err)
+	}
+	req, values, err := decodeRequest(data)
+	if err != nil {
+		return err
+	}
+	data = nil
+	if req.Limits.MemoryMiB > 0 {
+		// The GC works hard before the address space runs out, so that
+		// only a rendering that truly needs the memory fails.
+		debug.SetMemoryLimit(req.Limits.MemoryMiB << 20 * 3 / 4)
+	}
+	if err := limitChild(req.Limits); err != nil {
+		return fmt.Errorf("set render budgets: %w", err)
+	}
+	resp := renderRequest(req, values)
+	if err := json.NewEncoder(out).Encode(resp); err != nil {
+		return fmt.Errorf("write render answer: %w", err)
+	}
+	return nil
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 )
@@ -131,6 +132,17 @@ func validateOne(schemaJSON []byte, vals map[string]any) (err error) {
 // sortCauses orders a validation error's causes by where they are in the
 // values and then by what they say, at every level.
 func sortCauses(e *jsonschema.ValidationError) {
+	// The property lists inside one message come from map iteration too.
+	switch k := e.ErrorKind.(type) {
+	case *kind.AdditionalProperties:
+		sort.Strings(k.Properties)
+	case *kind.Required:
+		sort.Strings(k.Missing)
+	case *kind.Dependency:
+		sort.Strings(k.Missing)
+	case *kind.DependentRequired:
+		sort.Strings(k.Missing)
+	}
 	for _, c := range e.Causes {
 		sortCauses(c)
 	}

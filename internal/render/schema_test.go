@@ -41,6 +41,9 @@ func TestSchemaErrorsAreStable(t *testing.T) {
 	sub := schemaChart("sub", `{"type": "object", "required": ["x"]}`)
 	ch := schemaChart("app", schema, sub)
 	vals := map[string]any{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "sub": map[string]any{"y": 1}}
+	closed := schemaChart("closed", `{"type": "object", "additionalProperties": false, "required": ["r1", "r2", "r3", "r4"]}`)
+	ch.AddDependency(closed)
+	vals["closed"] = map[string]any{"p": 1, "q": 2, "s": 3, "t": 4, "u": 5, "v": 6}
 	first := validateValues(ch, vals)
 	if first.invalid == nil {
 		t.Fatal("want a schema error")
@@ -51,7 +54,7 @@ func TestSchemaErrorsAreStable(t *testing.T) {
 		}
 	}
 	msg := first.invalid.Error()
-	for _, want := range []string{"app:", "sub:", "'/a'", "'/e'", "missing property 'x'"} {
+	for _, want := range []string{"app:", "sub:", "'/a'", "'/e'", "missing property 'x'", "'p', 'q', 's', 't', 'u', 'v' not allowed", "'r1', 'r2', 'r3', 'r4'"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
 		}

@@ -84,12 +84,20 @@ type chunk struct {
 	startLine int
 }
 
-// splitDocuments cuts a file at its "---" lines. Each document is parsed on
-// its own, so a syntax error in one does not stop the others from being read;
-// a "---" at column 0 can never be inside a block scalar, so the cut is safe.
-// A marker line is replaced by an empty line, so line numbers stay right;
-// the documents are slices of text, since the marker's own line break can
-// stand in for it.
+// splitDocuments cuts a file where yaml.v3 ends one document and starts the
+// next: at its "---" and "..." lines. Each document is parsed on its own, so
+// a syntax error in one does not stop the others from being read. yaml.v3
+// takes "---" or "..." at column 0, followed by a blank or the end of the
+// line, as a marker wherever it stands: it ends a plain or block scalar
+// (whose content is indented) and a flow collection, and inside a quoted
+// scalar it is an error. So the cut is where yaml.v3 puts it, and an
+// unterminated quote or bracket ends at the marker and can never reach into
+// the next document. A marker line is replaced by an empty line, so line
+// numbers stay right; the documents are slices of text, since the marker's
+// own line break can stand in for it. Directives ("%YAML", "%TAG") belong to
+// the document their "---" starts, which then keeps them and its marker; the
+// text before them stays an empty document, so the documents are counted as
+// before.
 func splitDocuments(text string) []chunk {
 	var chunks []chunk
 	start, from := 1, 0
@@ -100,16 +108,13 @@ func splitDocuments(text string) []chunk {
 			le = ls + j + 1
 		}
 		if l := text[ls:le]; isDocumentMarker(l) {
-			chunks = append(chunks, chunk{lead + text[from:ls], start})
-			start = i + 1
-			// Keep anything after the marker on its line (e.g. "--- {a: 1}"),
-			// padded so its columns stay right.
-			if rest := strings.TrimLeft(strings.TrimPrefix(l, "---"), " \t"); strings.HasPrefix(l, "---") && strings.TrimSpace(rest) != "" && !strings.HasPrefix(strings.TrimSpace(rest), "#") {
-				lead, from = strings.Repeat(" ", len(l)-len(rest))+rest, le
-			} else if strings.HasSuffix(l, "\n") {
-				lead, from = "", le-1
+			if strings.HasPrefix(l, "---") && lead == "" && directivesOnly(text[from:ls]) {
+				// The directives and this marker open the next document.
+				chunks = append(chunks, chunk{"", start})
 			} else {
-				lead, from = "\n", le
+				chunks = append(chunks, chunk{lead + text[from:ls], start})
+				start = i + 1
+				lead, from = markerStandIn(l, le)
 			}
 		}
 		if le >= len(text) {
@@ -120,19 +125,56 @@ func splitDocuments(text string) []chunk {
 	return append(chunks, chunk{lead + text[from:], start})
 }
 
+// markerStandIn is what starts the document after the marker line l (which
+// ends at le): anything after the marker on its line (e.g. "--- {a: 1}"),
+// padded so its columns stay right, or the line break of the marker line.
+func markerStandIn(l string, le int) (lead string, from int) {
+	rest := strings.TrimLeft(l[3:], " \t")
+	if t := strings.TrimSpace(rest); t != "" && t[0] != '#' {
+		return strings.Repeat(" ", len(l)-len(rest)) + rest, le
+	}
+	if strings.HasSuffix(l, "\n") {
+		return "", le - 1
+	}
+	return "\n", le
+}
+
 // isDocumentMarker matches a line (with its line break) that starts a
-// document ("---" then whitespace or the end) or ends one ("...").
+// document ("---") or ends one ("..."): the marker then a blank or the end
+// of the line, as yaml.v3 reads them. (A form feed is not blank to yaml.v3,
+// which rejects it outright; cutting there reads the documents around it.)
 func isDocumentMarker(l string) bool {
-	if strings.HasPrefix(l, "---") {
-		if len(l) == 3 {
-			return true
+	if !strings.HasPrefix(l, "---") && !strings.HasPrefix(l, "...") {
+		return false
+	}
+	if len(l) == 3 {
+		return true
+	}
+	switch l[3] {
+	case ' ', '\t', '\n', '\f', '\r':
+		return true
+	}
+	return false
+}
+
+// directivesOnly reports whether text, the text before a "---", holds
+// directives and nothing else but blank and comment lines.
+func directivesOnly(text string) bool {
+	found := false
+	for len(text) > 0 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
 		}
-		switch l[3] {
-		case ' ', '\t', '\n', '\f', '\r':
-			return true
+		if strings.HasPrefix(line, "%") {
+			found = true
+		} else if t := strings.TrimSpace(line); t != "" && t[0] != '#' {
+			return false
 		}
 	}
-	return strings.TrimRight(l, " \t\n") == "..."
+	return found
 }
 
 var yamlErrLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)

@@ -60,6 +60,11 @@ func prescan(text string, limits Limits) (id prescanned, ok bool) {
 		}
 		pos = end + 1
 	}
+	if s.inQuote != 0 {
+		// A quoted scalar that never closes: yaml.v3 rejects the document,
+		// and what looked like its later keys is inside the quote.
+		return id, false
+	}
 	if !s.apiVersion.set || !s.kind.set || !s.metadataMap {
 		return id, false
 	}

@@ -193,9 +193,10 @@ func malformedCases() []malformedCase {
 			setup: func(t *testing.T, dir string) (string, []string) {
 				return writeFile(t, dir, "many.yaml", manyConfigMaps(1001)), []string{"--max-documents", "1000"}
 			}},
-		{name: "documents-over-default-limit", line: 2 + 100000, want: im(`^file holds more than the limit of 100000 YAML documents; --max-documents raises it`),
+		{name: "documents-over-default-limit", line: 100001 + 4*100000, want: im(`^file holds more than the limit of 100000 YAML documents; --max-documents raises it`),
 			setup: func(t *testing.T, dir string) (string, []string) {
-				return writeFile(t, dir, "separators.yaml", "apiVersion: v1\nkind: ConfigMap\n"+strings.Repeat("---\n", 100001)), nil
+				// Empty documents do not count: only the ConfigMaps do.
+				return writeFile(t, dir, "separators.yaml", strings.Repeat("---\n", 100001)+manyConfigMaps(100001)), nil
 			}},
 		// Deep nesting.
 		// The finding is on the key whose value is one level too deep.

@@ -3,6 +3,7 @@ package loader
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"regexp"
 	"strconv"
 	"strings"
@@ -100,29 +101,44 @@ type chunk struct {
 // before.
 func splitDocuments(text string) []chunk {
 	var chunks []chunk
-	start, from := 1, 0
-	lead := "" // what stands in for the last marker line, when text[from:] does not
-	for i, ls := 0, 0; ; i++ {
-		le := len(text)
-		if j := strings.IndexByte(text[ls:], '\n'); j >= 0 {
-			le = ls + j + 1
-		}
-		if l := text[ls:le]; isDocumentMarker(l) {
-			if strings.HasPrefix(l, "---") && lead == "" && directivesOnly(text[from:ls]) {
-				// The directives and this marker open the next document.
-				chunks = append(chunks, chunk{"", start})
-			} else {
-				chunks = append(chunks, chunk{lead + text[from:ls], start})
-				start = i + 1
-				lead, from = markerStandIn(l, le)
-			}
-		}
-		if le >= len(text) {
-			break
-		}
-		ls = le
+	for c := range documentChunks(text) {
+		chunks = append(chunks, c)
 	}
-	return append(chunks, chunk{lead + text[from:], start})
+	return chunks
+}
+
+// documentChunks yields the documents splitDocuments cuts, one at a time,
+// so a file of millions of empty documents is never held as a list.
+func documentChunks(text string) iter.Seq[chunk] {
+	return func(yield func(chunk) bool) {
+		start, from := 1, 0
+		lead := "" // what stands in for the last marker line, when text[from:] does not
+		for i, ls := 0, 0; ; i++ {
+			le := len(text)
+			if j := strings.IndexByte(text[ls:], '\n'); j >= 0 {
+				le = ls + j + 1
+			}
+			if l := text[ls:le]; isDocumentMarker(l) {
+				if strings.HasPrefix(l, "---") && lead == "" && directivesOnly(text[from:ls]) {
+					// The directives and this marker open the next document.
+					if !yield(chunk{"", start}) {
+						return
+					}
+				} else {
+					if !yield(chunk{lead + text[from:ls], start}) {
+						return
+					}
+					start = i + 1
+					lead, from = markerStandIn(l, le)
+				}
+			}
+			if le >= len(text) {
+				break
+			}
+			ls = le
+		}
+		yield(chunk{lead + text[from:], start})
+	}
 }
 
 // markerStandIn is what starts the document after the marker line l (which
@@ -268,17 +284,21 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 	}
 
 	out := parsedFile{text: text}
-	chunks := splitDocuments(text)
-	if len(chunks) > limits.MaxDocuments {
-		return parsedFile{problems: []Problem{{File: display, Line: chunks[limits.MaxDocuments].startLine, Column: 1,
-			EndLine: chunks[limits.MaxDocuments].startLine, EndColumn: 4,
-			Message: documentLimitMessage(limits.MaxDocuments)}}}
-	}
 	looksLikeManifest := false
 	var syntaxErrors []Problem
-	for i, c := range chunks {
+	i := -1
+	for c := range documentChunks(text) {
+		i++
 		if blankOrComments(c.text) {
 			continue
+		}
+		if out.yamlDocuments == limits.MaxDocuments {
+			// Only documents with content count; those before the limit
+			// are read, and the limit is reported once, where it is hit.
+			out.problems = append(out.problems, Problem{File: display, Line: c.startLine, Column: 1,
+				EndLine: c.startLine, EndColumn: lineLen(text, c.startLine) + 1, Message: documentLimitMessage(limits.MaxDocuments)})
+			looksLikeManifest = true
+			break
 		}
 		out.yamlDocuments++
 		if fastPaths && !isTemplate {

@@ -14,7 +14,7 @@ func nodeLimitMessage(max int) string {
 }
 
 func documentLimitMessage(max int) string {
-	return fmt.Sprintf("file holds more than the limit of %d YAML documents; --max-documents raises it", max)
+	return fmt.Sprintf("file holds more than the limit of %d YAML documents; --max-documents raises it (this document and the rest of the file were not read)", max)
 }
 
 func sizeLimitMessage(max int64) string {

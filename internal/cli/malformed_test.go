@@ -247,11 +247,12 @@ func malformedCases() []malformedCase {
 				symlink(t, "gone.yaml", filepath.Join(dir, "link.yaml"))
 				return dir, nil
 			}},
-		{name: "unreadable-file", line: 1, want: im(`^cannot read file: permission denied`),
+		// Found by walking a directory: a finding (a typed path exits 2, TestTypedPathUnreadable).
+		{name: "unreadable-file", inside: "locked.yaml", line: 1, want: im(`^cannot read file: permission denied`),
 			setup: func(t *testing.T, dir string) (string, []string) {
 				p := writeFile(t, dir, "locked.yaml", readCase(t, "ports-string.yaml"))
 				lock(t, p)
-				return p, nil
+				return dir, nil
 			}},
 		{name: "unreadable-directory", inside: "locked", line: 1, want: im(`^cannot read: permission denied`),
 			setup: func(t *testing.T, dir string) (string, []string) {

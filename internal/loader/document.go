@@ -254,6 +254,8 @@ type parsedFile struct {
 	yamlDocuments, prescanned, decoded int // for Stats
 
 	text string // the normalized text the documents were cut from
+
+	readErr error // a path the user typed could not be read: the run stops
 }
 
 var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|else|end|range|with|define|toYaml|tpl|printf|required|default|/\*)`)

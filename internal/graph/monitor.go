@@ -9,7 +9,7 @@ func (g *Graph) addMonitor(r *Resource) *fieldError {
 	obj := r.Doc.Object
 	m := &Monitor{Resource: r.ID, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 	var err *fieldError
-	if m.Labels, err = stringMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
+	if m.Labels, err = labelMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
 		return err
 	}
 	spec, err := mapAt(obj, "spec", "")
@@ -39,8 +39,12 @@ func (g *Graph) addMonitor(r *Resource) *fieldError {
 		if err != nil {
 			return err
 		}
-		for _, n := range names {
-			m.MatchNamespaces = append(m.MatchNamespaces, scalarString(n))
+		for i, n := range names {
+			ns := scalarString(n)
+			if err := boundedString(ns, fmt.Sprintf("/spec/namespaceSelector/matchNames/%d", i), "namespace name", maxDNSLabel); err != nil {
+				return err
+			}
+			m.MatchNamespaces = append(m.MatchNamespaces, ns)
 		}
 	}
 	if m.ScrapeClass, err = stringAt(spec, "scrapeClass", "/spec"); err != nil {
@@ -79,12 +83,18 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 	if e.Port, err = stringAt(em, "port", pointer); err != nil {
 		return e, err
 	}
+	if err := boundedString(e.Port, pointer+"/port", "endpoint port name", maxDNSLabel); err != nil {
+		return e, err
+	}
 	if kind == "PodMonitor" {
 		if e.PortNumber, err = parsePortNumber(em["portNumber"], pointer+"/portNumber"); err != nil {
 			return e, err
 		}
 	}
 	if e.TargetPort, err = parseIntOrString(em["targetPort"], pointer+"/targetPort"); err != nil {
+		return e, err
+	}
+	if err := boundedString(e.TargetPort.Name, pointer+"/targetPort", "endpoint targetPort name", maxDNSLabel); err != nil {
 		return e, err
 	}
 	scheme, err := stringAt(em, "scheme", pointer)
@@ -184,10 +194,10 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 		}
 	}
 	p.PodMetadataPointer = "/spec/podMetadata"
-	if p.PodLabels, err = stringMap(dig(spec, "podMetadata", "labels"), "/spec/podMetadata/labels"); err != nil {
+	if p.PodLabels, err = labelMap(dig(spec, "podMetadata", "labels"), "/spec/podMetadata/labels"); err != nil {
 		return err
 	}
-	if p.PodAnnotations, err = stringMap(dig(spec, "podMetadata", "annotations"), "/spec/podMetadata/annotations"); err != nil {
+	if p.PodAnnotations, err = annotationMap(dig(spec, "podMetadata", "annotations"), "/spec/podMetadata/annotations"); err != nil {
 		return err
 	}
 	volumes, err := listAt(spec, "volumes", "/spec")

@@ -167,7 +167,9 @@ func replaceWords(s string, pairs []string) string {
 	return b.String()
 }
 
-func isWordByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' }
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-'
+}
 
 func boundCases() []boundCase {
 	labelKey := func(prefix, name int) func(int) string {

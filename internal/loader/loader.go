@@ -26,6 +26,11 @@ type Limits struct {
 	MaxDocuments int   // YAML documents per file
 	MaxDepth     int   // nesting depth of a document
 	MaxNodes     int   // YAML nodes per document after alias expansion
+	// MaxFacts bounds the whole model rather than one file: the scrape
+	// facts (monitor endpoints, times the Prometheus servers selecting
+	// them, times their targets) the rules are given. The lint counts them
+	// before building them (graph.CheckFactLimit).
+	MaxFacts int
 }
 
 // DefaultLimits are generous for real repositories (the largest generated
@@ -36,6 +41,7 @@ var DefaultLimits = Limits{
 	MaxDocuments: 100000,
 	MaxDepth:     200,
 	MaxNodes:     1000000,
+	MaxFacts:     DefaultMaxFacts,
 }
 
 // Options configure Load.

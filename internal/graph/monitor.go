@@ -61,6 +61,9 @@ func (g *Graph) addMonitor(r *Resource) *fieldError {
 	if err != nil {
 		return err
 	}
+	// Sized once: a monitor can hold hundreds of thousands of aliased
+	// endpoints, and growing the slice by appending cost five times its size.
+	m.Endpoints = make([]Endpoint, 0, len(eps))
 	for i, e := range eps {
 		ep, err := parseEndpoint(e, fmt.Sprintf("/spec/%s/%d", listKey, i), r.Kind)
 		if err != nil {

@@ -172,6 +172,8 @@ func malformedCases() []malformedCase {
 				return writeFile(t, dir, "large.yaml", manyConfigMaps(10000)+malApp("")), nil
 			}},
 		{name: "very-long-line", line: 44, want: `^endpoint 0 scrapes over http.*\[plaintext-scrape-of-strict-port\]$`,
+			// Kubernetes bounds annotations to 256 KiB: the Namespace is left out, the rest is linted.
+			also: []string{`5: ^Namespace mal: the annotations' total size \(keys and values\) is 4194308 bytes long; Kubernetes allows at most 262144.*\[invalid-manifest\]$`},
 			setup: func(t *testing.T, dir string) (string, []string) {
 				// A 4 MB annotation on one line of the Namespace.
 				return writeFile(t, dir, "long.yaml", malApp("note: "+strings.Repeat("x", 4<<20))), nil

@@ -276,6 +276,7 @@ func FuzzFastPaths(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fastDecodeAgrees(t, strings.ReplaceAll(string(data), "\r", "\n"), limits)
 		parseFileAgrees(t, data, limits)
+		wholeFileAgrees(t, data, limits)
 	})
 }
 

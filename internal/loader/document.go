@@ -408,7 +408,7 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 	if ve := checkShape(n, limits); ve != nil {
 		line := ve.Line + c.startLine - 1
 		return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
-			EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.Message}}, true
+			EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true
 	}
 
 	isList := kind.Value == "List" || (strings.HasSuffix(kind.Value, "List") && hasKey(n, "items"))
@@ -426,7 +426,7 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 		if ve, ok := err.(*ValueError); ok {
 			line := ve.Line + c.startLine - 1
 			return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
-				EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.Message}}, true
+				EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true
 		}
 		return nil, []Problem{problemAt("", err.Error())}, true
 	}
@@ -509,10 +509,16 @@ func newDocument(display string, index, item int, c chunk, obj map[string]any, p
 		if !ok {
 			return nil, bad("/metadata/"+field, "metadata."+field+" is not a mapping")
 		}
+		// The first bad key in sorted order: map order would make the
+		// report differ from run to run.
+		badKey, found := "", false
 		for k, val := range m {
-			if _, ok := val.(string); !ok && val != nil {
-				return nil, bad("/metadata/"+field+"/"+EscapePointerToken(k), "metadata."+field+"["+strconv.Quote(k)+"] is not a string (quote it)")
+			if _, ok := val.(string); !ok && val != nil && (!found || k < badKey) {
+				badKey, found = k, true
 			}
+		}
+		if found {
+			return nil, bad("/metadata/"+field+"/"+EscapePointerToken(badKey), "metadata."+field+"["+strconv.Quote(badKey)+"] is not a string (quote it)")
 		}
 	}
 	return &Document{File: display, Index: index, Item: item, StartLine: c.startLine, APIVersion: apiVersion,

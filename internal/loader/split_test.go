@@ -60,7 +60,7 @@ func yamlStreamDocuments(text string, limits Limits) (ids []string, ok bool) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if err != nil || i >= limits.MaxDocuments {
+		if err != nil || i >= limits.MaxDocuments || aliasesAnotherDocument(&root) {
 			return nil, false
 		}
 		d, p, m := readDocument("f.yaml", i, c, &root, limits)
@@ -173,4 +173,34 @@ func TestMarkersInsideScalars(t *testing.T) {
 		t.Errorf("documents %v, problems %v; want ConfigMap/c ServiceMonitor/sm", got, pf.problems)
 	}
 	wholeFileAgrees(t, []byte(text), DefaultLimits)
+}
+
+// aliasesAnotherDocument reports whether an alias in the document refers to
+// an anchor of an earlier one: yaml.v3 keeps anchors across a stream, but
+// YAML scopes them to their document (and kubectl, which cuts the stream
+// first, rejects such an alias), as meshlint does.
+func aliasesAnotherDocument(root *yaml.Node) bool {
+	inside := map[*yaml.Node]bool{}
+	var aliases []*yaml.Node
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
+		if n == nil || inside[n] || depth > 10000 {
+			return
+		}
+		inside[n] = true
+		if n.Kind == yaml.AliasNode {
+			aliases = append(aliases, n)
+			return
+		}
+		for _, c := range n.Content {
+			walk(c, depth+1)
+		}
+	}
+	walk(root, 0)
+	for _, a := range aliases {
+		if !inside[a.Alias] {
+			return true
+		}
+	}
+	return false
 }

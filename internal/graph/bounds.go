@@ -36,7 +36,8 @@ func boundedString(s, pointer, what string, max int) *fieldError {
 
 // metadataBounds checks the metadata of an object the graph reads, as the
 // API server's ValidateObjectMeta does; the pod template's labels and
-// annotations are checked where they are read.
+// annotations are checked where they are read. It allocates nothing: it
+// runs on every object of a repository.
 func metadataBounds(r *Resource) *fieldError {
 	meta, _ := r.Doc.Object["metadata"].(map[string]any)
 	nameMax := maxSubdomain
@@ -45,34 +46,85 @@ func metadataBounds(r *Resource) *fieldError {
 	}
 	for _, field := range []string{"name", "generateName"} {
 		if s, ok := meta[field].(string); ok {
-			if err := boundedString(s, "/metadata/"+field, "metadata."+field, nameMax); err != nil {
-				return err
+			if len(s) > nameMax {
+				return tooLong("/metadata/"+field, "metadata."+field, len(s), nameMax)
 			}
 		}
 	}
 	if s, ok := meta["namespace"].(string); ok {
-		if err := boundedString(s, "/metadata/namespace", "metadata.namespace", maxDNSLabel); err != nil {
-			return err
+		if len(s) > maxDNSLabel {
+			return tooLong("/metadata/namespace", "metadata.namespace", len(s), maxDNSLabel)
 		}
 	}
-	if _, err := labelMap(meta["labels"], "/metadata/labels"); err != nil {
+	// The loader has checked that these are mappings of strings.
+	labels, _ := meta["labels"].(map[string]any)
+	if err := labelBounds(labels, anyString, "/metadata/labels"); err != nil {
 		return err
 	}
-	_, err := annotationMap(meta["annotations"], "/metadata/annotations")
-	return err
+	annotations, _ := meta["annotations"].(map[string]any)
+	return annotationBounds(annotations, anyString, "/metadata/annotations")
 }
+
+func anyString(v any) string { s, _ := v.(string); return s }
+
+func plainString(s string) string { return s }
 
 // labelKeyBound checks a label or annotation key: a name of at most 63
 // characters, optionally after a DNS subdomain prefix and a slash.
 func labelKeyBound(k, pointer string) *fieldError {
 	name := k
 	if i := strings.LastIndexByte(k, '/'); i >= 0 {
-		if err := boundedString(k[:i], pointer, fmt.Sprintf("the prefix of key %.80q", k), maxSubdomain); err != nil {
-			return err
+		if len(k[:i]) > maxSubdomain {
+			return tooLong(pointer, fmt.Sprintf("the prefix of key %.80q", k), len(k[:i]), maxSubdomain)
 		}
 		name = k[i+1:]
 	}
 	return boundedString(name, pointer, fmt.Sprintf("the name of key %.80q", k), maxLabelKeyName)
+}
+
+// labelKeyOver reports, without allocating, whether a key is over its bound.
+func labelKeyOver(k string) bool {
+	if i := strings.LastIndexByte(k, '/'); i >= 0 {
+		return i > maxSubdomain || len(k)-i-1 > maxLabelKeyName
+	}
+	return len(k) > maxLabelKeyName
+}
+
+// labelBounds checks label keys and values; of several over their bound,
+// the first in sorted order is reported, so every run reports the same.
+func labelBounds[V any](m map[string]V, str func(V) string, pointer string) *fieldError {
+	first, found := "", false
+	for k, v := range m {
+		if (labelKeyOver(k) || len(str(v)) > maxLabelValue) && (!found || k < first) {
+			first, found = k, true
+		}
+	}
+	if !found {
+		return nil
+	}
+	p := pointer + "/" + escape(first)
+	if err := labelKeyBound(first, p); err != nil {
+		return err
+	}
+	return boundedString(str(m[first]), p, fmt.Sprintf("the value of label %.80q", first), maxLabelValue)
+}
+
+// annotationBounds checks annotation keys and their total size.
+func annotationBounds[V any](m map[string]V, str func(V) string, pointer string) *fieldError {
+	first, found, total := "", false, 0
+	for k, v := range m {
+		total += len(k) + len(str(v))
+		if labelKeyOver(k) && (!found || k < first) {
+			first, found = k, true
+		}
+	}
+	if found {
+		return labelKeyBound(first, pointer+"/"+escape(first))
+	}
+	if total > maxAnnotationBytes {
+		return tooLong(pointer, "the annotations' total size (keys and values)", total, maxAnnotationBytes)
+	}
+	return nil
 }
 
 // labelMap reads labels or a label selector's matchLabels, within the
@@ -82,14 +134,8 @@ func labelMap(v any, pointer string) (map[string]string, *fieldError) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range sortedKeys(m) {
-		p := pointer + "/" + escape(k)
-		if err := labelKeyBound(k, p); err != nil {
-			return nil, err
-		}
-		if err := boundedString(m[k], p, fmt.Sprintf("the value of label %.80q", k), maxLabelValue); err != nil {
-			return nil, err
-		}
+	if err := labelBounds(m, plainString, pointer); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -101,15 +147,8 @@ func annotationMap(v any, pointer string) (map[string]string, *fieldError) {
 	if err != nil {
 		return nil, err
 	}
-	total := 0
-	for _, k := range sortedKeys(m) {
-		if err := labelKeyBound(k, pointer+"/"+escape(k)); err != nil {
-			return nil, err
-		}
-		total += len(k) + len(m[k])
-	}
-	if total > maxAnnotationBytes {
-		return nil, tooLong(pointer, "the annotations' total size (keys and values)", total, maxAnnotationBytes)
+	if err := annotationBounds(m, plainString, pointer); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

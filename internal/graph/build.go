@@ -233,8 +233,8 @@ func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
 					return &fieldError{cp, "container is not a mapping"}
 				}
 				name, _ := cm["name"].(string)
-				if err := boundedString(name, cp+"/name", "container name", maxDNSLabel); err != nil {
-					return err
+				if len(name) > maxDNSLabel {
+					return tooLong(cp+"/name", "container name", len(name), maxDNSLabel)
 				}
 				if name == "istio-proxy" {
 					w.HasProxy = true
@@ -263,8 +263,8 @@ func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
 					if err != nil {
 						return err
 					}
-					if err := boundedString(pname, pp+"/name", "container port name", maxPortName); err != nil {
-						return err
+					if len(pname) > maxPortName {
+						return tooLong(pp+"/name", "container port name", len(pname), maxPortName)
 					}
 					w.Ports = append(w.Ports, ContainerPort{Container: name, Name: pname, Port: num, Pointer: pp})
 				}
@@ -324,15 +324,15 @@ func (g *Graph) addService(r *Resource) *fieldError {
 		if err != nil {
 			return err
 		}
-		if err := boundedString(name, pp+"/name", "Service port name", maxDNSLabel); err != nil {
-			return err
+		if len(name) > maxDNSLabel {
+			return tooLong(pp+"/name", "Service port name", len(name), maxDNSLabel)
 		}
 		target, err := parseIntOrString(pm["targetPort"], pp+"/targetPort")
 		if err != nil {
 			return err
 		}
-		if err := boundedString(target.Name, pp+"/targetPort", "targetPort name", maxPortName); err != nil {
-			return err
+		if len(target.Name) > maxPortName {
+			return tooLong(pp+"/targetPort", "targetPort name", len(target.Name), maxPortName)
 		}
 		if !target.Set {
 			target = IntOrString{Set: true, Num: num}

@@ -41,8 +41,8 @@ func (g *Graph) addMonitor(r *Resource) *fieldError {
 		}
 		for i, n := range names {
 			ns := scalarString(n)
-			if err := boundedString(ns, fmt.Sprintf("/spec/namespaceSelector/matchNames/%d", i), "namespace name", maxDNSLabel); err != nil {
-				return err
+			if len(ns) > maxDNSLabel {
+				return tooLong(fmt.Sprintf("/spec/namespaceSelector/matchNames/%d", i), "namespace name", len(ns), maxDNSLabel)
 			}
 			m.MatchNamespaces = append(m.MatchNamespaces, ns)
 		}
@@ -86,8 +86,8 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 	if e.Port, err = stringAt(em, "port", pointer); err != nil {
 		return e, err
 	}
-	if err := boundedString(e.Port, pointer+"/port", "endpoint port name", maxDNSLabel); err != nil {
-		return e, err
+	if len(e.Port) > maxDNSLabel {
+		return e, tooLong(pointer+"/port", "endpoint port name", len(e.Port), maxDNSLabel)
 	}
 	if kind == "PodMonitor" {
 		if e.PortNumber, err = parsePortNumber(em["portNumber"], pointer+"/portNumber"); err != nil {
@@ -97,8 +97,8 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 	if e.TargetPort, err = parseIntOrString(em["targetPort"], pointer+"/targetPort"); err != nil {
 		return e, err
 	}
-	if err := boundedString(e.TargetPort.Name, pointer+"/targetPort", "endpoint targetPort name", maxDNSLabel); err != nil {
-		return e, err
+	if len(e.TargetPort.Name) > maxDNSLabel {
+		return e, tooLong(pointer+"/targetPort", "endpoint targetPort name", len(e.TargetPort.Name), maxDNSLabel)
 	}
 	scheme, err := stringAt(em, "scheme", pointer)
 	if err != nil {

@@ -137,8 +137,8 @@ func parseLabelSelector(v any, pointer string) (*LabelSelector, *fieldError) {
 				}
 				for j, x := range vl {
 					v := scalarString(x)
-					if err := boundedString(v, fmt.Sprintf("%s/values/%d", p, j), "a selector value", maxLabelValue); err != nil {
-						return nil, err
+					if len(v) > maxLabelValue {
+						return nil, tooLong(fmt.Sprintf("%s/values/%d", p, j), "a selector value", len(v), maxLabelValue)
 					}
 					r.Values = append(r.Values, v)
 				}

@@ -171,6 +171,7 @@ func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	fs.IntVar(&f.limits.MaxDocuments, "max-documents", loader.DefaultLimits.MaxDocuments, "most YAML documents read from one file")
 	fs.IntVar(&f.limits.MaxDepth, "max-depth", loader.DefaultLimits.MaxDepth, "deepest nesting read in a document")
 	fs.IntVar(&f.limits.MaxNodes, "max-nodes", loader.DefaultLimits.MaxNodes, "most YAML nodes in one document after alias expansion")
+	fs.IntVar(&f.limits.MaxFacts, "max-facts", loader.DefaultLimits.MaxFacts, "most scrape facts (monitor endpoints x selecting Prometheus servers x targets) in the whole model")
 	fs.Usage = func() {
 		printUsage(stderr)
 		fmt.Fprintln(stderr, "\nLint flags:")
@@ -280,8 +281,8 @@ func runLint(args []string, env Env) (int, error) {
 		return ExitError, err
 	}
 	lc.settings(&settings)
-	if f.limits.MaxFileBytes <= 0 || f.limits.MaxDocuments <= 0 || f.limits.MaxDepth <= 0 || f.limits.MaxNodes <= 0 {
-		return ExitError, usagef("limits (--max-file-size, --max-documents, --max-depth, --max-nodes) must be positive")
+	if f.limits.MaxFileBytes <= 0 || f.limits.MaxDocuments <= 0 || f.limits.MaxDepth <= 0 || f.limits.MaxNodes <= 0 || f.limits.MaxFacts <= 0 {
+		return ExitError, usagef("limits (--max-file-size, --max-documents, --max-depth, --max-nodes, --max-facts) must be positive")
 	}
 	ctx := context.Background()
 	compileStart := time.Now() // --stats

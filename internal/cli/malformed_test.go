@@ -172,6 +172,8 @@ func malformedCases() []malformedCase {
 				return writeFile(t, dir, "large.yaml", manyConfigMaps(10000)+malApp("")), nil
 			}},
 		{name: "very-long-line", line: 44, want: `^endpoint 0 scrapes over http.*\[plaintext-scrape-of-strict-port\]$`,
+			// Kubernetes bounds annotations to 256 KiB: the Namespace is left out, the rest is linted.
+			also: []string{`5: ^Namespace mal: the annotations' total size \(keys and values\) is 4194308 bytes long; Kubernetes allows at most 262144.*\[invalid-manifest\]$`},
 			setup: func(t *testing.T, dir string) (string, []string) {
 				// A 4 MB annotation on one line of the Namespace.
 				return writeFile(t, dir, "long.yaml", malApp("note: "+strings.Repeat("x", 4<<20))), nil
@@ -193,9 +195,10 @@ func malformedCases() []malformedCase {
 			setup: func(t *testing.T, dir string) (string, []string) {
 				return writeFile(t, dir, "many.yaml", manyConfigMaps(1001)), []string{"--max-documents", "1000"}
 			}},
-		{name: "documents-over-default-limit", line: 2 + 100000, want: im(`^file holds more than the limit of 100000 YAML documents; --max-documents raises it`),
+		{name: "documents-over-default-limit", line: 100001 + 4*100000, want: im(`^file holds more than the limit of 100000 YAML documents; --max-documents raises it`),
 			setup: func(t *testing.T, dir string) (string, []string) {
-				return writeFile(t, dir, "separators.yaml", "apiVersion: v1\nkind: ConfigMap\n"+strings.Repeat("---\n", 100001)), nil
+				// Empty documents do not count: only the ConfigMaps do.
+				return writeFile(t, dir, "separators.yaml", strings.Repeat("---\n", 100001)+manyConfigMaps(100001)), nil
 			}},
 		// Deep nesting.
 		// The finding is on the key whose value is one level too deep.
@@ -246,11 +249,12 @@ func malformedCases() []malformedCase {
 				symlink(t, "gone.yaml", filepath.Join(dir, "link.yaml"))
 				return dir, nil
 			}},
-		{name: "unreadable-file", line: 1, want: im(`^cannot read file: permission denied`),
+		// Found by walking a directory: a finding (a typed path exits 2, TestTypedPathUnreadable).
+		{name: "unreadable-file", inside: "locked.yaml", line: 1, want: im(`^cannot read file: permission denied`),
 			setup: func(t *testing.T, dir string) (string, []string) {
 				p := writeFile(t, dir, "locked.yaml", readCase(t, "ports-string.yaml"))
 				lock(t, p)
-				return p, nil
+				return dir, nil
 			}},
 		{name: "unreadable-directory", inside: "locked", line: 1, want: im(`^cannot read: permission denied`),
 			setup: func(t *testing.T, dir string) (string, []string) {

@@ -69,7 +69,7 @@ func newGraph(s Settings) *Graph {
 // addUndecoded notes what a document of a kind the graph does not read
 // still tells: an Istio resource is evidence of Istio in its namespace.
 func (g *Graph) addUndecoded(r *Resource) {
-	if isIstioGroup(r.Doc.APIVersion) && r.Namespace != "" {
+	if isIstioGroup(r.Doc.APIVersion) && r.Namespace != "" && len(r.Namespace) <= maxDNSLabel {
 		g.noteIstioEvidence(r.Namespace, r.ID)
 	}
 }
@@ -121,12 +121,15 @@ func (g *Graph) noteIstioEvidence(ns string, id int) {
 
 func (g *Graph) add(r *Resource) *fieldError {
 	obj := r.Doc.Object
+	if err := metadataBounds(r); err != nil {
+		return err
+	}
 	if isIstioGroup(r.Doc.APIVersion) {
 		g.noteIstioEvidence(r.Namespace, r.ID)
 	}
 	switch r.Kind {
 	case "Namespace":
-		labels, err := stringMap(dig(obj, "metadata", "labels"), "/metadata/labels")
+		labels, err := labelMap(dig(obj, "metadata", "labels"), "/metadata/labels")
 		if err != nil {
 			return err
 		}
@@ -204,10 +207,10 @@ func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
 	w := &Workload{Resource: r.ID, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name, Template: tmpl,
 		Meta: tmpl + "/metadata", Spec: tmpl + "/spec"}
 	var err *fieldError
-	if w.Labels, err = stringMap(dig(tm, "metadata", "labels"), tmpl+"/metadata/labels"); err != nil {
+	if w.Labels, err = labelMap(dig(tm, "metadata", "labels"), tmpl+"/metadata/labels"); err != nil {
 		return err
 	}
-	if w.Annotations, err = stringMap(dig(tm, "metadata", "annotations"), tmpl+"/metadata/annotations"); err != nil {
+	if w.Annotations, err = annotationMap(dig(tm, "metadata", "annotations"), tmpl+"/metadata/annotations"); err != nil {
 		return err
 	}
 	spec, err := mapAt(tm, "spec", tmpl)
@@ -230,6 +233,9 @@ func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
 					return &fieldError{cp, "container is not a mapping"}
 				}
 				name, _ := cm["name"].(string)
+				if len(name) > maxDNSLabel {
+					return tooLong(cp+"/name", "container name", len(name), maxDNSLabel)
+				}
 				if name == "istio-proxy" {
 					w.HasProxy = true
 				}
@@ -257,6 +263,9 @@ func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
 					if err != nil {
 						return err
 					}
+					if len(pname) > maxPortName {
+						return tooLong(pp+"/name", "container port name", len(pname), maxPortName)
+					}
 					w.Ports = append(w.Ports, ContainerPort{Container: name, Name: pname, Port: num, Pointer: pp})
 				}
 			}
@@ -276,7 +285,7 @@ func (g *Graph) addService(r *Resource) *fieldError {
 	obj := r.Doc.Object
 	svc := &Service{Resource: r.ID, Namespace: r.Namespace, Name: r.Name}
 	var err *fieldError
-	if svc.Labels, err = stringMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
+	if svc.Labels, err = labelMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
 		return err
 	}
 	spec, err := mapAt(obj, "spec", "")
@@ -290,7 +299,7 @@ func (g *Graph) addService(r *Resource) *fieldError {
 	if t, _ := spec["type"].(string); t == "ExternalName" {
 		return nil // no pods behind it
 	}
-	if svc.Selector, err = stringMap(spec["selector"], "/spec/selector"); err != nil {
+	if svc.Selector, err = labelMap(spec["selector"], "/spec/selector"); err != nil {
 		return err
 	}
 	svc.Headless = asString(spec["clusterIP"]) == "None"
@@ -315,9 +324,15 @@ func (g *Graph) addService(r *Resource) *fieldError {
 		if err != nil {
 			return err
 		}
+		if len(name) > maxDNSLabel {
+			return tooLong(pp+"/name", "Service port name", len(name), maxDNSLabel)
+		}
 		target, err := parseIntOrString(pm["targetPort"], pp+"/targetPort")
 		if err != nil {
 			return err
+		}
+		if len(target.Name) > maxPortName {
+			return tooLong(pp+"/targetPort", "targetPort name", len(target.Name), maxPortName)
 		}
 		if !target.Set {
 			target = IntOrString{Set: true, Num: num}
@@ -338,7 +353,7 @@ func (g *Graph) addPeerAuthentication(r *Resource) *fieldError {
 	if sel, err := mapAt(spec, "selector", "/spec"); err != nil {
 		return err
 	} else if sel != nil {
-		if pa.MatchLabels, err = stringMap(sel["matchLabels"], "/spec/selector/matchLabels"); err != nil {
+		if pa.MatchLabels, err = labelMap(sel["matchLabels"], "/spec/selector/matchLabels"); err != nil {
 			return err
 		}
 		pa.HasSelector = len(pa.MatchLabels) > 0

@@ -9,7 +9,7 @@ func (g *Graph) addMonitor(r *Resource) *fieldError {
 	obj := r.Doc.Object
 	m := &Monitor{Resource: r.ID, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
 	var err *fieldError
-	if m.Labels, err = stringMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
+	if m.Labels, err = labelMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
 		return err
 	}
 	spec, err := mapAt(obj, "spec", "")
@@ -39,8 +39,12 @@ func (g *Graph) addMonitor(r *Resource) *fieldError {
 		if err != nil {
 			return err
 		}
-		for _, n := range names {
-			m.MatchNamespaces = append(m.MatchNamespaces, scalarString(n))
+		for i, n := range names {
+			ns := scalarString(n)
+			if len(ns) > maxDNSLabel {
+				return tooLong(fmt.Sprintf("/spec/namespaceSelector/matchNames/%d", i), "namespace name", len(ns), maxDNSLabel)
+			}
+			m.MatchNamespaces = append(m.MatchNamespaces, ns)
 		}
 	}
 	if m.ScrapeClass, err = stringAt(spec, "scrapeClass", "/spec"); err != nil {
@@ -57,6 +61,9 @@ func (g *Graph) addMonitor(r *Resource) *fieldError {
 	if err != nil {
 		return err
 	}
+	// Sized once: a monitor can hold hundreds of thousands of aliased
+	// endpoints, and growing the slice by appending cost five times its size.
+	m.Endpoints = make([]Endpoint, 0, len(eps))
 	for i, e := range eps {
 		ep, err := parseEndpoint(e, fmt.Sprintf("/spec/%s/%d", listKey, i), r.Kind)
 		if err != nil {
@@ -79,6 +86,9 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 	if e.Port, err = stringAt(em, "port", pointer); err != nil {
 		return e, err
 	}
+	if len(e.Port) > maxDNSLabel {
+		return e, tooLong(pointer+"/port", "endpoint port name", len(e.Port), maxDNSLabel)
+	}
 	if kind == "PodMonitor" {
 		if e.PortNumber, err = parsePortNumber(em["portNumber"], pointer+"/portNumber"); err != nil {
 			return e, err
@@ -86,6 +96,9 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 	}
 	if e.TargetPort, err = parseIntOrString(em["targetPort"], pointer+"/targetPort"); err != nil {
 		return e, err
+	}
+	if len(e.TargetPort.Name) > maxDNSLabel {
+		return e, tooLong(pointer+"/targetPort", "endpoint targetPort name", len(e.TargetPort.Name), maxDNSLabel)
 	}
 	scheme, err := stringAt(em, "scheme", pointer)
 	if err != nil {
@@ -184,10 +197,10 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 		}
 	}
 	p.PodMetadataPointer = "/spec/podMetadata"
-	if p.PodLabels, err = stringMap(dig(spec, "podMetadata", "labels"), "/spec/podMetadata/labels"); err != nil {
+	if p.PodLabels, err = labelMap(dig(spec, "podMetadata", "labels"), "/spec/podMetadata/labels"); err != nil {
 		return err
 	}
-	if p.PodAnnotations, err = stringMap(dig(spec, "podMetadata", "annotations"), "/spec/podMetadata/annotations"); err != nil {
+	if p.PodAnnotations, err = annotationMap(dig(spec, "podMetadata", "annotations"), "/spec/podMetadata/annotations"); err != nil {
 		return err
 	}
 	volumes, err := listAt(spec, "volumes", "/spec")

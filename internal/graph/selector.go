@@ -99,7 +99,7 @@ func parseLabelSelector(v any, pointer string) (*LabelSelector, *fieldError) {
 	}
 	sel := &LabelSelector{}
 	if ml, exists := m["matchLabels"]; exists && ml != nil {
-		labels, err := stringMap(ml, pointer+"/matchLabels")
+		labels, err := labelMap(ml, pointer+"/matchLabels")
 		if err != nil {
 			return nil, err
 		}
@@ -121,6 +121,9 @@ func parseLabelSelector(v any, pointer string) (*LabelSelector, *fieldError) {
 			if key == "" {
 				return nil, &fieldError{p, "matchExpressions item has no key"}
 			}
+			if err := labelKeyBound(key, p+"/key"); err != nil {
+				return nil, err
+			}
 			r := Requirement{Key: key, Operator: op}
 			switch op {
 			case "In", "NotIn", "Exists", "DoesNotExist":
@@ -132,8 +135,12 @@ func parseLabelSelector(v any, pointer string) (*LabelSelector, *fieldError) {
 				if !ok {
 					return nil, &fieldError{p + "/values", "values is not a list"}
 				}
-				for _, x := range vl {
-					r.Values = append(r.Values, scalarString(x))
+				for j, x := range vl {
+					v := scalarString(x)
+					if len(v) > maxLabelValue {
+						return nil, tooLong(fmt.Sprintf("%s/values/%d", p, j), "a selector value", len(v), maxLabelValue)
+					}
+					r.Values = append(r.Values, v)
 				}
 			}
 			sel.MatchExpressions = append(sel.MatchExpressions, r)

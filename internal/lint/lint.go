@@ -117,7 +117,10 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	if opts.GCPercentAfterLoad > 0 {
 		defer debug.SetGCPercent(debug.SetGCPercent(opts.GCPercentAfterLoad))
 	}
-	m := buildModel(withDerived(loaded.Documents, opts.Derived), opts.Settings, sup)
+	m, err := buildModel(withDerived(loaded.Documents, opts.Derived), opts.Settings, factLimit(opts.Limits), sup)
+	if err != nil {
+		return nil, err
+	}
 	stage = "evaluating the rules over " + strings.Join(opts.Paths, ", ")
 	clock.next("evaluate")
 	raw, err := eng.Evaluate(ctx, engine.Consume(m.facts)) // uses the facts up
@@ -243,8 +246,12 @@ type model struct {
 // graph.Extractor). At platform scale those are most of the memory, and
 // keeping them through rule evaluation doubled the peak. Rendered and
 // derived documents keep their objects; their suppressions are read here.
-func buildModel(docs []*loader.Document, s graph.Settings, sup *suppressionIndex) model {
+// The facts are counted before they are built, against maxFacts.
+func buildModel(docs []*loader.Document, s graph.Settings, maxFacts int, sup *suppressionIndex) (model, error) {
 	g := graph.Build(docs, s)
+	if err := g.CheckFactLimit(maxFacts); err != nil {
+		return model{}, err
+	}
 	m := model{facts: g.Facts(), resources: g.Resources, problems: g.Problems}
 	m.suppressions = make([]map[string]any, len(g.Resources))
 	for _, r := range g.Resources {
@@ -253,7 +260,16 @@ func buildModel(docs []*loader.Document, s graph.Settings, sup *suppressionIndex
 		}
 		m.suppressions[r.ID] = sup.byDoc[r.Doc]
 	}
-	return m
+	return m, nil
+}
+
+// factLimit is the run's --max-facts, or the default when the caller set
+// no limits at all (library callers and tests).
+func factLimit(l loader.Limits) int {
+	if l.MaxFacts > 0 {
+		return l.MaxFacts
+	}
+	return loader.DefaultLimits.MaxFacts
 }
 
 // suppressionIndex keeps the ignore.meshlint.io/ annotations of each

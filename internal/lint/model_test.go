@@ -46,7 +46,10 @@ data:
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := buildModel(loaded.Documents, opts.Settings, sup)
+	m, err := buildModel(loaded.Documents, opts.Settings, factLimit(opts.Limits), sup)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(m.resources) != 2 {
 		t.Fatalf("%d resources, want 2", len(m.resources))
 	}

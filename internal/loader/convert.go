@@ -16,9 +16,20 @@ import (
 type ValueError struct {
 	Line, Column int
 	Message      string
+	firstLine    int // for a duplicate key: the line of the first one, relative like Line
+	key          string
 }
 
 func (e *ValueError) Error() string { return e.Message }
+
+// messageAt is the message for a document whose first line is offset+1 in
+// its file: the lines it names are file lines.
+func (e *ValueError) messageAt(offset int) string {
+	if e.firstLine > 0 {
+		return duplicateKeyMessage(e.key, e.firstLine+offset)
+	}
+	return e.Message
+}
 
 // converter turns yaml.v3 nodes into the JSON-like values that Rego and the
 // graph read: map[string]any, []any, string, int64, float64, bool and nil.
@@ -38,10 +49,10 @@ func newConverter(limits Limits) *converter {
 func (c *converter) convert(n *yaml.Node, depth int) (any, error) {
 	c.budget--
 	if c.budget < 0 {
-		return nil, &ValueError{n.Line, n.Column, nodeLimitMessage(c.maxNodes)}
+		return nil, &ValueError{Line: n.Line, Column: n.Column, Message: nodeLimitMessage(c.maxNodes)}
 	}
 	if depth > c.maxDepth {
-		return nil, &ValueError{n.Line, n.Column, depthLimitMessage(c.maxDepth)}
+		return nil, &ValueError{Line: n.Line, Column: n.Column, Message: depthLimitMessage(c.maxDepth)}
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -51,7 +62,7 @@ func (c *converter) convert(n *yaml.Node, depth int) (any, error) {
 		return c.convert(n.Content[0], depth)
 	case yaml.AliasNode:
 		if n.Alias == nil {
-			return nil, &ValueError{n.Line, n.Column, "alias to an unknown anchor"}
+			return nil, &ValueError{Line: n.Line, Column: n.Column, Message: "alias to an unknown anchor"}
 		}
 		return c.convert(n.Alias, depth+1)
 	case yaml.SequenceNode:
@@ -69,7 +80,7 @@ func (c *converter) convert(n *yaml.Node, depth int) (any, error) {
 	case yaml.ScalarNode:
 		return scalarValue(n)
 	}
-	return nil, &ValueError{n.Line, n.Column, "unsupported YAML node"}
+	return nil, &ValueError{Line: n.Line, Column: n.Column, Message: "unsupported YAML node"}
 }
 
 func (c *converter) mapping(n *yaml.Node, depth int) (map[string]any, error) {
@@ -113,7 +124,7 @@ func (c *converter) mapping(n *yaml.Node, depth int) (map[string]any, error) {
 			}
 			mv, ok := v.(map[string]any)
 			if !ok {
-				return nil, &ValueError{src.Line, src.Column, "merge key (<<) must refer to a mapping"}
+				return nil, &ValueError{Line: src.Line, Column: src.Column, Message: "merge key (<<) must refer to a mapping"}
 			}
 			for k, val := range mv {
 				if _, set := out[k]; !set {
@@ -150,7 +161,7 @@ func (s *shapeChecker) measure(n *yaml.Node, depth int) shape {
 		return shape{}
 	}
 	if depth > s.limits.MaxDepth {
-		s.err = &ValueError{n.Line, n.Column, depthLimitMessage(s.limits.MaxDepth)}
+		s.err = &ValueError{Line: n.Line, Column: n.Column, Message: depthLimitMessage(s.limits.MaxDepth)}
 		return shape{}
 	}
 	if n.Kind == yaml.AliasNode {
@@ -162,11 +173,11 @@ func (s *shapeChecker) measure(n *yaml.Node, depth int) shape {
 	}
 	if sh, ok := s.measured[n]; ok {
 		if sh.nodes < 0 { // an alias inside its own anchor
-			s.err = &ValueError{n.Line, n.Column, "alias refers to the node that contains it"}
+			s.err = &ValueError{Line: n.Line, Column: n.Column, Message: "alias refers to the node that contains it"}
 			return shape{}
 		}
 		if depth+sh.height > s.limits.MaxDepth {
-			s.err = &ValueError{n.Line, n.Column, depthLimitMessage(s.limits.MaxDepth)}
+			s.err = &ValueError{Line: n.Line, Column: n.Column, Message: depthLimitMessage(s.limits.MaxDepth)}
 		}
 		return sh
 	}
@@ -188,7 +199,7 @@ func (s *shapeChecker) measure(n *yaml.Node, depth int) shape {
 		total.height = max(total.height, cs.height+1)
 	}
 	if total.nodes > s.limits.MaxNodes {
-		s.err = &ValueError{n.Line, n.Column, nodeLimitMessage(s.limits.MaxNodes)}
+		s.err = &ValueError{Line: n.Line, Column: n.Column, Message: nodeLimitMessage(s.limits.MaxNodes)}
 		return shape{}
 	}
 	if n.Anchor != "" {
@@ -242,7 +253,11 @@ func checkKeys(n *yaml.Node) *ValueError {
 }
 
 func duplicateKeyError(k *yaml.Node, key string, first *yaml.Node) *ValueError {
-	return &ValueError{k.Line, k.Column, fmt.Sprintf("duplicate key %q (first defined at line %d); the API server rejects it and tools disagree on which value wins", key, first.Line)}
+	return &ValueError{Line: k.Line, Column: k.Column, Message: duplicateKeyMessage(key, first.Line), firstLine: first.Line, key: key}
+}
+
+func duplicateKeyMessage(key string, firstLine int) string {
+	return fmt.Sprintf("duplicate key %q (first defined at line %d); the API server rejects it and tools disagree on which value wins", key, firstLine)
 }
 
 // keyString renders a mapping key as the string the API server would see.
@@ -251,10 +266,10 @@ func keyString(k *yaml.Node) (string, error) {
 		k = k.Alias
 	}
 	if k.Kind != yaml.ScalarNode {
-		return "", &ValueError{k.Line, k.Column, "mapping key is not a scalar; Kubernetes objects only have string keys"}
+		return "", &ValueError{Line: k.Line, Column: k.Column, Message: "mapping key is not a scalar; Kubernetes objects only have string keys"}
 	}
 	if k.Tag == "!!null" {
-		return "", &ValueError{k.Line, k.Column, "mapping key is null"}
+		return "", &ValueError{Line: k.Line, Column: k.Column, Message: "mapping key is null"}
 	}
 	return keyText(k), nil
 }

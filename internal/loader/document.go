@@ -3,6 +3,7 @@ package loader
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"regexp"
 	"strconv"
 	"strings"
@@ -84,55 +85,112 @@ type chunk struct {
 	startLine int
 }
 
-// splitDocuments cuts a file at its "---" lines. Each document is parsed on
-// its own, so a syntax error in one does not stop the others from being read;
-// a "---" at column 0 can never be inside a block scalar, so the cut is safe.
-// A marker line is replaced by an empty line, so line numbers stay right;
-// the documents are slices of text, since the marker's own line break can
-// stand in for it.
+// splitDocuments cuts a file where yaml.v3 ends one document and starts the
+// next: at its "---" and "..." lines. Each document is parsed on its own, so
+// a syntax error in one does not stop the others from being read. yaml.v3
+// takes "---" or "..." at column 0, followed by a blank or the end of the
+// line, as a marker wherever it stands: it ends a plain or block scalar
+// (whose content is indented) and a flow collection, and inside a quoted
+// scalar it is an error. So the cut is where yaml.v3 puts it, and an
+// unterminated quote or bracket ends at the marker and can never reach into
+// the next document. A marker line is replaced by an empty line, so line
+// numbers stay right; the documents are slices of text, since the marker's
+// own line break can stand in for it. Directives ("%YAML", "%TAG") belong to
+// the document their "---" starts, which then keeps them and its marker; the
+// text before them stays an empty document, so the documents are counted as
+// before.
 func splitDocuments(text string) []chunk {
 	var chunks []chunk
-	start, from := 1, 0
-	lead := "" // what stands in for the last marker line, when text[from:] does not
-	for i, ls := 0, 0; ; i++ {
-		le := len(text)
-		if j := strings.IndexByte(text[ls:], '\n'); j >= 0 {
-			le = ls + j + 1
-		}
-		if l := text[ls:le]; isDocumentMarker(l) {
-			chunks = append(chunks, chunk{lead + text[from:ls], start})
-			start = i + 1
-			// Keep anything after the marker on its line (e.g. "--- {a: 1}"),
-			// padded so its columns stay right.
-			if rest := strings.TrimLeft(strings.TrimPrefix(l, "---"), " \t"); strings.HasPrefix(l, "---") && strings.TrimSpace(rest) != "" && !strings.HasPrefix(strings.TrimSpace(rest), "#") {
-				lead, from = strings.Repeat(" ", len(l)-len(rest))+rest, le
-			} else if strings.HasSuffix(l, "\n") {
-				lead, from = "", le-1
-			} else {
-				lead, from = "\n", le
-			}
-		}
-		if le >= len(text) {
-			break
-		}
-		ls = le
+	for c := range documentChunks(text) {
+		chunks = append(chunks, c)
 	}
-	return append(chunks, chunk{lead + text[from:], start})
+	return chunks
+}
+
+// documentChunks yields the documents splitDocuments cuts, one at a time,
+// so a file of millions of empty documents is never held as a list.
+func documentChunks(text string) iter.Seq[chunk] {
+	return func(yield func(chunk) bool) {
+		start, from := 1, 0
+		lead := "" // what stands in for the last marker line, when text[from:] does not
+		for i, ls := 0, 0; ; i++ {
+			le := len(text)
+			if j := strings.IndexByte(text[ls:], '\n'); j >= 0 {
+				le = ls + j + 1
+			}
+			if l := text[ls:le]; isDocumentMarker(l) {
+				if strings.HasPrefix(l, "---") && lead == "" && directivesOnly(text[from:ls]) {
+					// The directives and this marker open the next document.
+					if !yield(chunk{"", start}) {
+						return
+					}
+				} else {
+					if !yield(chunk{lead + text[from:ls], start}) {
+						return
+					}
+					start = i + 1
+					lead, from = markerStandIn(l, le)
+				}
+			}
+			if le >= len(text) {
+				break
+			}
+			ls = le
+		}
+		yield(chunk{lead + text[from:], start})
+	}
+}
+
+// markerStandIn is what starts the document after the marker line l (which
+// ends at le): anything after the marker on its line (e.g. "--- {a: 1}"),
+// padded so its columns stay right, or the line break of the marker line.
+func markerStandIn(l string, le int) (lead string, from int) {
+	rest := strings.TrimLeft(l[3:], " \t")
+	if t := strings.TrimSpace(rest); t != "" && t[0] != '#' {
+		return strings.Repeat(" ", len(l)-len(rest)) + rest, le
+	}
+	if strings.HasSuffix(l, "\n") {
+		return "", le - 1
+	}
+	return "\n", le
 }
 
 // isDocumentMarker matches a line (with its line break) that starts a
-// document ("---" then whitespace or the end) or ends one ("...").
+// document ("---") or ends one ("..."): the marker then a blank or the end
+// of the line, as yaml.v3 reads them. (A form feed is not blank to yaml.v3,
+// which rejects it outright; cutting there reads the documents around it.)
 func isDocumentMarker(l string) bool {
-	if strings.HasPrefix(l, "---") {
-		if len(l) == 3 {
-			return true
+	if !strings.HasPrefix(l, "---") && !strings.HasPrefix(l, "...") {
+		return false
+	}
+	if len(l) == 3 {
+		return true
+	}
+	switch l[3] {
+	case ' ', '\t', '\n', '\f', '\r':
+		return true
+	}
+	return false
+}
+
+// directivesOnly reports whether text, the text before a "---", holds
+// directives and nothing else but blank and comment lines.
+func directivesOnly(text string) bool {
+	found := false
+	for len(text) > 0 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
 		}
-		switch l[3] {
-		case ' ', '\t', '\n', '\f', '\r':
-			return true
+		if strings.HasPrefix(line, "%") {
+			found = true
+		} else if t := strings.TrimSpace(line); t != "" && t[0] != '#' {
+			return false
 		}
 	}
-	return strings.TrimRight(l, " \t\n") == "..."
+	return found
 }
 
 var yamlErrLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
@@ -196,6 +254,8 @@ type parsedFile struct {
 	yamlDocuments, prescanned, decoded int // for Stats
 
 	text string // the normalized text the documents were cut from
+
+	readErr error // a path the user typed could not be read: the run stops
 }
 
 var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|else|end|range|with|define|toYaml|tpl|printf|required|default|/\*)`)
@@ -226,17 +286,21 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 	}
 
 	out := parsedFile{text: text}
-	chunks := splitDocuments(text)
-	if len(chunks) > limits.MaxDocuments {
-		return parsedFile{problems: []Problem{{File: display, Line: chunks[limits.MaxDocuments].startLine, Column: 1,
-			EndLine: chunks[limits.MaxDocuments].startLine, EndColumn: 4,
-			Message: documentLimitMessage(limits.MaxDocuments)}}}
-	}
 	looksLikeManifest := false
 	var syntaxErrors []Problem
-	for i, c := range chunks {
+	i := -1
+	for c := range documentChunks(text) {
+		i++
 		if blankOrComments(c.text) {
 			continue
+		}
+		if out.yamlDocuments == limits.MaxDocuments {
+			// Only documents with content count; those before the limit
+			// are read, and the limit is reported once, where it is hit.
+			out.problems = append(out.problems, Problem{File: display, Line: c.startLine, Column: 1,
+				EndLine: c.startLine, EndColumn: lineLen(text, c.startLine) + 1, Message: documentLimitMessage(limits.MaxDocuments)})
+			looksLikeManifest = true
+			break
 		}
 		out.yamlDocuments++
 		if fastPaths && !isTemplate {
@@ -344,7 +408,7 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 	if ve := checkShape(n, limits); ve != nil {
 		line := ve.Line + c.startLine - 1
 		return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
-			EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.Message}}, true
+			EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true
 	}
 
 	isList := kind.Value == "List" || (strings.HasSuffix(kind.Value, "List") && hasKey(n, "items"))
@@ -362,7 +426,7 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 		if ve, ok := err.(*ValueError); ok {
 			line := ve.Line + c.startLine - 1
 			return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
-				EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.Message}}, true
+				EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true
 		}
 		return nil, []Problem{problemAt("", err.Error())}, true
 	}
@@ -445,10 +509,16 @@ func newDocument(display string, index, item int, c chunk, obj map[string]any, p
 		if !ok {
 			return nil, bad("/metadata/"+field, "metadata."+field+" is not a mapping")
 		}
+		// The first bad key in sorted order: map order would make the
+		// report differ from run to run.
+		badKey, found := "", false
 		for k, val := range m {
-			if _, ok := val.(string); !ok && val != nil {
-				return nil, bad("/metadata/"+field+"/"+EscapePointerToken(k), "metadata."+field+"["+strconv.Quote(k)+"] is not a string (quote it)")
+			if _, ok := val.(string); !ok && val != nil && (!found || k < badKey) {
+				badKey, found = k, true
 			}
+		}
+		if found {
+			return nil, bad("/metadata/"+field+"/"+EscapePointerToken(badKey), "metadata."+field+"["+strconv.Quote(badKey)+"] is not a string (quote it)")
 		}
 	}
 	return &Document{File: display, Index: index, Item: item, StartLine: c.startLine, APIVersion: apiVersion,

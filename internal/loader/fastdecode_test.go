@@ -276,22 +276,37 @@ func FuzzFastPaths(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fastDecodeAgrees(t, strings.ReplaceAll(string(data), "\r", "\n"), limits)
 		parseFileAgrees(t, data, limits)
+		wholeFileAgrees(t, data, limits)
 	})
 }
 
-// splitDocumentsReference is splitDocuments as it was before it returned
+// splitDocumentsReference is splitDocuments written line by line, without
 // slices of the text: the reference for FuzzSplitDocuments.
 func splitDocumentsReference(text string) []chunk {
 	var chunks []chunk
 	lines := strings.SplitAfter(text, "\n")
 	var cur strings.Builder
 	start := 1
+	directives, dirStart := []string{}, 0
 	for i, l := range lines {
-		if docSeparatorReference.MatchString(l) || strings.TrimRight(l, " \t\n") == "..." {
-			chunks = append(chunks, chunk{cur.String(), start})
+		if docSeparatorReference.MatchString(l) {
+			if strings.HasPrefix(l, "---") && onlyDirectivesReference(cur.String()) {
+				// The directives and the marker open the next document.
+				chunks = append(chunks, chunk{"", start})
+				directives = append(directives, cur.String()+l)
+				cur.Reset()
+				dirStart = start
+				continue
+			}
+			if len(directives) > 0 {
+				chunks = append(chunks, chunk{strings.Join(directives, "") + cur.String(), dirStart})
+				directives = directives[:0]
+			} else {
+				chunks = append(chunks, chunk{cur.String(), start})
+			}
 			cur.Reset()
 			start = i + 1
-			if rest := strings.TrimLeft(strings.TrimPrefix(l, "---"), " \t"); strings.HasPrefix(l, "---") && strings.TrimSpace(rest) != "" && !strings.HasPrefix(strings.TrimSpace(rest), "#") {
+			if rest := strings.TrimLeft(l[3:], " \t"); strings.TrimSpace(rest) != "" && !strings.HasPrefix(strings.TrimSpace(rest), "#") {
 				cur.WriteString(strings.Repeat(" ", len(l)-len(rest)) + rest)
 			} else {
 				cur.WriteString("\n")
@@ -300,14 +315,29 @@ func splitDocumentsReference(text string) []chunk {
 		}
 		cur.WriteString(l)
 	}
-	chunks = append(chunks, chunk{cur.String(), start})
-	return chunks
+	if len(directives) > 0 {
+		return append(chunks, chunk{strings.Join(directives, "") + cur.String(), dirStart})
+	}
+	return append(chunks, chunk{cur.String(), start})
 }
 
-var docSeparatorReference = regexp.MustCompile(`^---(\s|$)`)
+func onlyDirectivesReference(s string) bool {
+	found := false
+	for _, l := range strings.Split(s, "\n") {
+		switch t := strings.TrimSpace(l); {
+		case strings.HasPrefix(l, "%"):
+			found = true
+		case t != "" && !strings.HasPrefix(t, "#"):
+			return false
+		}
+	}
+	return found
+}
+
+var docSeparatorReference = regexp.MustCompile(`^(---|\.\.\.)([ \t\n\f\r]|$)`)
 
 func FuzzSplitDocuments(f *testing.F) {
-	for _, s := range []string{"", "a", "a\n", "---", "---\n", "a\n---\nb\n", "--- {a: 1}\n...\n--- # c\nx", "---\f\n----\n... \n---\t\n", "a\n---"} {
+	for _, s := range []string{"", "a", "a\n", "---", "---\n", "a\n---\nb\n", "--- {a: 1}\n...\n--- # c\nx", "---\f\n----\n... \n---\t\n", "a\n---", "a\n... x\n", "%YAML 1.1\n---\na\n", "a\n...\n%TAG ! x\n# c\n--- b\nc\n---\nd"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {

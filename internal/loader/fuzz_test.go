@@ -50,6 +50,7 @@ func FuzzParseFile(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		wholeFileAgrees(t, data, fuzzLimits)
 		pf := parseFile("fuzz.yaml", data, fuzzLimits, false)
 		lines := fileLines(data)
 		if pf.skipped != "" && (len(pf.docs) > 0 || len(pf.problems) > 0) {

@@ -110,3 +110,53 @@ func TestLimitsAreEnforced(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentLimitCountsContent: empty documents and comments do not count
+// against --max-documents; over it, the documents before the limit are
+// read and the limit is reported once, at the first document over it.
+func TestDocumentLimitCountsContent(t *testing.T) {
+	limits := Limits{MaxFileBytes: 1 << 20, MaxDocuments: 3, MaxDepth: 20, MaxNodes: 500}
+	doc := func(name string) string { return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\n" }
+	empties := strings.Repeat("---\n# nothing\n---\n", 50)
+	text := empties + doc("a") + empties + "---\n" + doc("b") + "---\n" + doc("c") + empties + "---\n" + doc("d") + "---\n" + doc("e")
+	pf := parseFile("f.yaml", []byte(text), limits, false)
+	var names []string
+	for _, d := range pf.docs {
+		names = append(names, d.Name)
+	}
+	if strings.Join(names, ",") != "a,b,c" {
+		t.Errorf("documents %v, want a,b,c", names)
+	}
+	wantLine := strings.Count(text[:strings.Index(text, doc("d"))], "\n")
+	if len(pf.problems) != 1 || pf.problems[0].Line != wantLine ||
+		!strings.Contains(pf.problems[0].Message, "limit of 3 YAML documents; --max-documents raises it") {
+		t.Errorf("problems %+v, want one at line %d naming the limit and its flag", pf.problems, wantLine)
+	}
+
+	onlyEmpty := strings.Repeat("---\n", 10) + doc("a") + strings.Repeat("---\n...\n", 10)
+	if pf := parseFile("f.yaml", []byte(onlyEmpty), limits, false); len(pf.docs) != 1 || len(pf.problems) != 0 {
+		t.Errorf("empty documents counted: %d documents, problems %+v", len(pf.docs), pf.problems)
+	}
+}
+
+// TestShapeLimitsDropOnlyTheirDocument: a document over --max-depth or
+// --max-nodes is reported, and the documents around it are still read.
+func TestShapeLimitsDropOnlyTheirDocument(t *testing.T) {
+	limits := Limits{MaxFileBytes: 1 << 20, MaxDocuments: 10, MaxDepth: 5, MaxNodes: 60}
+	sm := "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: %s}\nspec: {}\n"
+	for name, bad := range map[string]string{
+		"depth":        "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: [[[[[[]]]]]]\n",
+		"parser depth": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: " + strings.Repeat("[", 10001) + "\n",
+		"nodes":        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: &a [x, x, x, x, x, x, x, x]\nmore: [*a, *a, *a, *a, *a, *a, *a, *a]\n",
+	} {
+		text := fmt.Sprintf(sm, "before") + "---\n" + bad + "---\n" + fmt.Sprintf(sm, "after")
+		pf := parseFile("f.yaml", []byte(text), limits, false)
+		var names []string
+		for _, d := range pf.docs {
+			names = append(names, d.Name)
+		}
+		if strings.Join(names, ",") != "before,after" || len(pf.problems) != 1 || pf.problems[0].Line < 6 || pf.problems[0].Line > 10 {
+			t.Errorf("%s: documents %v, problems %+v; want before,after and one problem in the middle document", name, names, pf.problems)
+		}
+	}
+}

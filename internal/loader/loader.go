@@ -26,6 +26,11 @@ type Limits struct {
 	MaxDocuments int   // YAML documents per file
 	MaxDepth     int   // nesting depth of a document
 	MaxNodes     int   // YAML nodes per document after alias expansion
+	// MaxFacts bounds the whole model rather than one file: the scrape
+	// facts (monitor endpoints, times the Prometheus servers selecting
+	// them, times their targets) the rules are given. The lint counts them
+	// before building them (graph.CheckFactLimit).
+	MaxFacts int
 }
 
 // DefaultLimits are generous for real repositories (the largest generated
@@ -36,6 +41,7 @@ var DefaultLimits = Limits{
 	MaxDocuments: 100000,
 	MaxDepth:     200,
 	MaxNodes:     1000000,
+	MaxFacts:     DefaultMaxFacts,
 }
 
 // Options configure Load.
@@ -94,6 +100,7 @@ type input struct {
 	display          string
 	inChartTemplates bool
 	skip             string // why the file is skipped unread; "" to read it
+	typed            bool   // the user typed this path: failing to read it stops the run
 }
 
 // Load reads every path. A path that does not exist is an error (the user
@@ -181,6 +188,11 @@ func Load(paths []string, opts Options) (*Result, error) {
 	if stdinErr != nil {
 		return nil, stdinErr
 	}
+	for _, pf := range parsed {
+		if pf.readErr != nil {
+			return nil, pf.readErr
+		}
+	}
 
 	for i, pf := range parsed {
 		if pf.skipped != "" {
@@ -238,6 +250,11 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 			return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 				Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
 		}
+		if err != nil && in.typed {
+			// The user named this file: not reading it is not a finding
+			// about the repository, it is a run that cannot do its job.
+			return parsedFile{readErr: fmt.Errorf("cannot read %s: %w (a path given on the command line must be a readable regular file)", in.display, err)}
+		}
 		if err != nil {
 			return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 				Message: "cannot read file: " + err.Error()}}}
@@ -291,7 +308,7 @@ func walk(root, workDir string, roots *[]Root, emit func(input)) ([]Problem, err
 			*roots = append(*roots, r)
 			return nil, nil
 		}
-		emit(input{path: root, display: displayPath(root, workDir), inChartTemplates: inChartTemplates(root)})
+		emit(input{path: root, display: displayPath(root, workDir), inChartTemplates: inChartTemplates(root), typed: true})
 		return nil, nil
 	}
 	var problems []Problem

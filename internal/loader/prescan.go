@@ -28,7 +28,10 @@ import (
 // does not check is full YAML syntax below the top level, such as a bad
 // escape in a double-quoted string or a mis-indented line deep in a
 // ConfigMap's data: such an error in a kind no rule reads is no longer
-// reported as invalid-manifest (docs/performance.md). The full parse still
+// reported as invalid-manifest (docs/performance.md). A quoted scalar that
+// never closes is still reported (the full path decides): it would swallow
+// the rest of the document. It never reaches past a "---" or "...", which
+// splitDocuments cuts at, as yaml.v3 does. The full parse still
 // runs for every kind the graph reads, and for the documents of files that
 // look like Helm templates.
 
@@ -59,6 +62,11 @@ func prescan(text string, limits Limits) (id prescanned, ok bool) {
 			return id, false
 		}
 		pos = end + 1
+	}
+	if s.inQuote != 0 {
+		// A quoted scalar that never closes: yaml.v3 rejects the document,
+		// and what looked like its later keys is inside the quote.
+		return id, false
 	}
 	if !s.apiVersion.set || !s.kind.set || !s.metadataMap {
 		return id, false

@@ -216,5 +216,6 @@ func FuzzPrescan(f *testing.F) {
 	limits := Limits{MaxFileBytes: 1 << 20, MaxDocuments: 64, MaxDepth: 12, MaxNodes: 5000}
 	f.Fuzz(func(t *testing.T, text string) {
 		prescanAgrees(t, text, limits)
+		wholeFileAgrees(t, []byte(text), limits)
 	})
 }

@@ -60,6 +60,7 @@ var goldenName = map[string]string{
 	"sarif":  "report.sarif",
 	"junit":  "report.junit.xml",
 	"github": "report.github.txt",
+	"gitlab": "report.gitlab.json",
 }
 
 // timestamp matches ISO dates and times: no format may carry one.

@@ -127,12 +127,14 @@ func New(format string, opts Options) (Formatter, error) {
 		return JUnit{}, nil
 	case "github":
 		return GitHub{}, nil
+	case "gitlab":
+		return GitLab{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
 
 // Formats lists the supported format names.
-var Formats = []string{"text", "json", "sarif", "junit", "github"}
+var Formats = []string{"text", "json", "sarif", "junit", "github", "gitlab"}
 
 // Sort orders findings by file, line, column, rule and message, so output
 // never depends on the order files were read in.

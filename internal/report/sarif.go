@@ -102,8 +102,8 @@ func buildSARIF(r *Report) (*sarifLog, error) {
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(rule))
 	}
 	out := sarifRun{Run: run, Results: []sarifResult{}}
-	seen := map[string]int{}
-	for _, f := range r.Findings {
+	fingerprints := uniqueFingerprints(r.Findings)
+	for n, f := range r.Findings {
 		i, ok := index[f.Rule]
 		if !ok {
 			// A finding of a rule that the report does not describe (a
@@ -113,7 +113,7 @@ func buildSARIF(r *Report) (*sarifLog, error) {
 			index[f.Rule] = i
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(RuleInfo{ID: f.Rule, Title: f.Rule, Severity: f.Severity}))
 		}
-		out.Results = append(out.Results, sarifFinding(f, i, seen))
+		out.Results = append(out.Results, sarifFinding(f, i, fingerprints[n]))
 	}
 	// Exit code 2 means meshlint could not do its job; 0 and 1 are a
 	// finished lint, with or without findings.
@@ -158,7 +158,7 @@ func sarifRule(rule RuleInfo) *sarif.ReportingDescriptor {
 	return d
 }
 
-func sarifFinding(f Finding, ruleIndex int, seen map[string]int) sarifResult {
+func sarifFinding(f Finding, ruleIndex int, fp string) sarifResult {
 	res := sarif.NewRuleResult(f.Rule).WithRuleIndex(ruleIndex).WithLevel(sarifLevel(f.Severity))
 	res.Message = *textMessage(sentence(f.Message))
 	loc := sarifLocation(f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Resource)
@@ -169,13 +169,6 @@ func sarifFinding(f Finding, ruleIndex int, seen map[string]int) sarifResult {
 		rl.Id = &id
 		rl.Message = textMessage(sentence(rel.Message))
 		res.RelatedLocations = append(res.RelatedLocations, rl)
-	}
-	fp := fingerprint(f)
-	seen[fp]++
-	if n := seen[fp]; n > 1 {
-		// Two findings of one rule at one field (say, through two
-		// Prometheus servers) must stay two alerts.
-		fp = fingerprintOf(fp, fmt.Sprint(n))
 	}
 	res.PartialFingerprints = map[string]interface{}{fingerprintKey: fp}
 	out := sarifResult{Result: res, Suppressions: []sarifSuppression{}}
@@ -247,6 +240,24 @@ func fingerprint(f Finding) string {
 	}
 	r := f.Resource
 	return fingerprintOf(f.Rule, r.APIVersion, r.Kind, r.Namespace, r.Name, f.Path)
+}
+
+// uniqueFingerprints gives each finding its fingerprint, in order, made
+// unique within the run: two findings of one rule at one field (say, through
+// two Prometheus servers) must stay two alerts in SARIF and two issues in
+// GitLab, and both formats name a finding the same way.
+func uniqueFingerprints(findings []Finding) []string {
+	out := make([]string, len(findings))
+	seen := map[string]int{}
+	for i, f := range findings {
+		fp := fingerprint(f)
+		seen[fp]++
+		if n := seen[fp]; n > 1 {
+			fp = fingerprintOf(fp, fmt.Sprint(n))
+		}
+		out[i] = fp
+	}
+	return out
 }
 
 func fingerprintOf(parts ...string) string {

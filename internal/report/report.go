@@ -102,6 +102,31 @@ type Report struct {
 	// ExitCode is the exit code meshlint ends this run with; SARIF records
 	// it in its invocation.
 	ExitCode int
+	// FailOn is the run's --fail-on (error, warning, note, none; empty
+	// means error, the default): JUnit makes a failure only of what fails
+	// the run.
+	FailOn string
+}
+
+// severityRank orders severities for FailOn; an unknown severity ranks with
+// error, so a finding is never quietly demoted.
+var severityRank = map[string]int{"note": 1, "warning": 2, "error": 3}
+
+// FailsRun reports whether an unsuppressed finding of this severity makes the
+// run exit 1 under r.FailOn.
+func (r *Report) FailsRun(severity string) bool {
+	min := r.FailOn
+	switch min {
+	case "none":
+		return false
+	case "":
+		min = "error"
+	}
+	rank, ok := severityRank[severity]
+	if !ok {
+		rank = severityRank["error"]
+	}
+	return rank >= severityRank[min]
 }
 
 // Formatter writes a report in one format.

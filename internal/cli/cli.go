@@ -138,6 +138,7 @@ type lintFlags struct {
 	root            string          // --root: the directory meshlint may read below (root.go)
 	prom            promValuesFlags // --prometheus-values (promvalues.go)
 	render          renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
+	report          reportFlags     // --sarif-category (reportflags.go)
 }
 
 func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
@@ -156,6 +157,7 @@ func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&f.writeBaseline, "write-baseline", "", "write the current findings to this file and exit 0")
 	f.prom.register(fs)
 	f.render.register(fs)
+	f.report.register(fs)
 	fs.StringVar(&f.rootNamespace, "root-namespace", "istio-system", "Istio root namespace (meshConfig.rootNamespace)")
 	fs.StringVar(&f.meshMTLS, "mesh-mtls", "", "mesh-wide mTLS mode when no mesh-level PeerAuthentication is in the input: PERMISSIVE (Istio's default), STRICT or DISABLE")
 	fs.StringVar(&f.assumeInjection, "assume-injection", "auto", "injection of namespaces without a Namespace manifest: auto (enabled when an Istio resource is in the namespace), enabled, disabled, unknown")
@@ -269,6 +271,9 @@ func runLint(args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
+	if err := f.report.check(); err != nil {
+		return ExitError, err
+	}
 	settings, err := f.settings()
 	if err != nil {
 		return ExitError, err
@@ -324,6 +329,7 @@ func runLint(args []string, env Env) (int, error) {
 	rep := &report.Report{Tool: report.Tool{Name: "meshlint", Version: Version()}, Findings: res.Findings,
 		Summary: res.Summary, ShowSuppressed: f.showSuppressed, Resources: res.Resources, ExitCode: code, FailOn: f.failOn,
 		Rules: ruleInfos(lint.EnabledRules(eng, opts.Enable, opts.Disable), opts.Severity)}
+	f.report.apply(rep)
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
 	reportStart := time.Now()
 	for _, t := range targets {
@@ -353,7 +359,7 @@ func ruleInfos(rules []*engine.Rule, severity map[string]string) []report.RuleIn
 			sev = s
 		}
 		out = append(out, report.RuleInfo{ID: r.ID, Title: r.Title, Description: r.Description, Severity: sev,
-			Category: r.Category, Tier: r.Tier, Fix: r.Fix})
+			Category: r.Category, Tier: r.Tier, Fix: r.Fix, Tags: r.Tags, SecuritySeverity: r.SecuritySeverity})
 	}
 	return out
 }

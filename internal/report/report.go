@@ -79,6 +79,10 @@ type RuleInfo struct {
 	Category    string `json:"category"`
 	Tier        string `json:"tier"`
 	Fix         string `json:"fix"`
+	// Tags and SecuritySeverity are the rule's code scanning tags and, for
+	// rules tagged security, the score GitHub ranks their alerts by.
+	Tags             []string `json:"tags,omitempty"`
+	SecuritySeverity string   `json:"securitySeverity,omitempty"`
 }
 
 // LintedResource is a Kubernetes object that was read, with where it starts,
@@ -106,6 +110,10 @@ type Report struct {
 	// means error, the default): JUnit makes a failure only of what fails
 	// the run.
 	FailOn string
+	// SARIFCategory (--sarif-category) names this run in SARIF's
+	// automationDetails, so runs over several environments upload side by
+	// side instead of replacing each other's alerts.
+	SARIFCategory string
 }
 
 // severityRank orders severities for FailOn; an unknown severity ranks with

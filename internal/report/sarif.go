@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -118,9 +119,24 @@ func buildSARIF(r *Report) (*sarifLog, error) {
 	// Exit code 2 means meshlint could not do its job; 0 and 1 are a
 	// finished lint, with or without findings.
 	success := r.ExitCode == 0 || r.ExitCode == 1
+	if r.SARIFCategory != "" {
+		out.AutomationDetails = &sarif.RunAutomationDetails{ID: ptr(automationID(r.SARIFCategory))}
+	}
 	out.Invocations = []sarifInvocation{{Invocation: &sarif.Invocation{ExecutionSuccessful: &success}, ExitCode: r.ExitCode}}
 	return &sarifLog{Report: doc, Runs: []sarifRun{out}}, nil
 }
+
+// automationID is runAutomationDetails.id for a category. GitHub takes the
+// part before the last slash as the analysis category, so the id ends with
+// one: "prod" -> "prod/" (the category prod, no run id).
+func automationID(category string) string {
+	if strings.HasSuffix(category, "/") {
+		return category
+	}
+	return category + "/"
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // sarifRule describes a rule with everything code scanning shows in its
 // rule help panel.
@@ -147,13 +163,18 @@ func sarifRule(rule RuleInfo) *sarif.ReportingDescriptor {
 		DefaultConfiguration: &sarif.ReportingConfiguration{Level: sarifLevel(rule.Severity)},
 	}
 	var tags []string
-	for _, t := range []string{rule.Category, rule.Tier} {
-		if t != "" {
+	for _, t := range append(append([]string{}, rule.Tags...), rule.Category, rule.Tier) {
+		if t != "" && !slices.Contains(tags, t) {
 			tags = append(tags, t)
 		}
 	}
 	if len(tags) > 0 {
 		d.Properties = sarif.Properties{"tags": tags}
+	}
+	// GitHub reads security-severity only on rules tagged security; the
+	// engine makes the two go together for the built-in rules.
+	if rule.SecuritySeverity != "" && slices.Contains(tags, "security") {
+		d.Properties["security-severity"] = rule.SecuritySeverity
 	}
 	return d
 }

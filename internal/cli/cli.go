@@ -67,8 +67,15 @@ func Run(args []string, env Env) (code int) {
 	cmd, rest := "lint", args
 	if len(args) > 0 {
 		switch args[0] {
-		case "rules", "version", "explain", "lint", "help":
+		case "rules", "version", "explain", "lint", "help", "completion":
 			cmd, rest = args[0], args[1:]
+		case "--version":
+			cmd, rest = "version", args[1:]
+		default:
+			if err := checkCommandLike(args[0]); err != nil { // help.go
+				fmt.Fprintf(env.Stderr, "meshlint: %v\nrun 'meshlint help' for the commands\n", err)
+				return ExitError
+			}
 		}
 	}
 	var err error
@@ -80,8 +87,9 @@ func Run(args []string, env Env) (code int) {
 	case "version":
 		err = runVersion(rest, env)
 	case "help":
-		printUsage(env.Stdout)
-		return ExitOK
+		err = runHelp(rest, env) // help.go
+	case "completion":
+		err = runCompletion(rest, env) // completion.go
 	default:
 		code, err = runLint(rest, env)
 		if err == nil {
@@ -100,19 +108,6 @@ func Run(args []string, env Env) (code int) {
 		return ExitError
 	}
 	return ExitOK
-}
-
-func printUsage(w io.Writer) {
-	fmt.Fprint(w, `meshlint proves that Prometheus scraping works, and stays secure, under Istio mutual TLS.
-
-Usage:
-  meshlint [flags] [PATH ...]                     lint files, directories (recursive) or - for stdin (default .)
-  meshlint rules [--format text|markdown|json]    list every rule
-  meshlint explain RULE                           document one rule
-  meshlint version                                print version information
-
-Run 'meshlint --help' for the lint flags.
-`)
 }
 
 // lintFlags are the flags of the lint command.
@@ -139,11 +134,13 @@ type lintFlags struct {
 	prom            promValuesFlags // --prometheus-values (promvalues.go)
 	render          renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
 	report          reportFlags     // --sarif-category (reportflags.go)
+	version         bool            // --version
 }
 
-func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
+// newLintFlagSet defines the lint flags; helpOut is where --help prints.
+func newLintFlagSet(f *lintFlags, helpOut io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("meshlint", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(helpOut)
 	fs.SortFlags = false
 	fs.StringArrayVarP(&f.formats, "format", "f", nil, "output format: text (default), json, sarif, junit, github, gitlab; repeatable, paired in order with -o")
 	fs.StringArrayVarP(&f.outputs, "output", "o", nil, "file for the matching --format; - is stdout")
@@ -158,6 +155,7 @@ func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	f.prom.register(fs)
 	f.render.register(fs)
 	f.report.register(fs)
+	fs.BoolVar(&f.version, "version", false, "print version information and exit")
 	fs.StringVar(&f.rootNamespace, "root-namespace", "istio-system", "Istio root namespace (meshConfig.rootNamespace)")
 	fs.StringVar(&f.meshMTLS, "mesh-mtls", "", "mesh-wide mTLS mode when no mesh-level PeerAuthentication is in the input: PERMISSIVE (Istio's default), STRICT or DISABLE")
 	fs.StringVar(&f.assumeInjection, "assume-injection", "auto", "injection of namespaces without a Namespace manifest: auto (enabled when an Istio resource is in the namespace), enabled, disabled, unknown")
@@ -171,13 +169,7 @@ func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	fs.IntVar(&f.limits.MaxDocuments, "max-documents", loader.DefaultLimits.MaxDocuments, "most YAML documents read from one file")
 	fs.IntVar(&f.limits.MaxDepth, "max-depth", loader.DefaultLimits.MaxDepth, "deepest nesting read in a document")
 	fs.IntVar(&f.limits.MaxNodes, "max-nodes", loader.DefaultLimits.MaxNodes, "most YAML nodes in one document after alias expansion")
-	fs.Usage = func() {
-		printUsage(stderr)
-		fmt.Fprintln(stderr, "\nLint flags:")
-		fs.PrintDefaults()
-		fmt.Fprintln(stderr, `
-Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 meshlint could not do its job.`)
-	}
+	fs.Usage = func() { printLintHelp(helpOut, fs) } // help.go
 	return fs
 }
 
@@ -243,12 +235,15 @@ func (f *lintFlags) settings() (graph.Settings, error) {
 
 func runLint(args []string, env Env) (int, error) {
 	var f lintFlags
-	fs := newLintFlagSet(&f, env.Stderr)
+	fs := newLintFlagSet(&f, env.Stdout)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return ExitOK, err
 		}
 		return ExitError, usagef("%v", err)
+	}
+	if f.version {
+		return ExitOK, runVersion(nil, env)
 	}
 	paths := fs.Args()
 	if len(paths) == 0 {

@@ -135,6 +135,7 @@ type lintFlags struct {
 	render          renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
 	report          reportFlags     // --sarif-category (reportflags.go)
 	version         bool            // --version
+	only            onlyFilesFlags  // --only-files, --only-files-from (onlyfiles.go)
 }
 
 // newLintFlagSet defines the lint flags; helpOut is where --help prints.
@@ -156,6 +157,7 @@ func newLintFlagSet(f *lintFlags, helpOut io.Writer) *pflag.FlagSet {
 	f.render.register(fs)
 	f.report.register(fs)
 	fs.BoolVar(&f.version, "version", false, "print version information and exit")
+	f.only.register(fs)
 	fs.StringVar(&f.rootNamespace, "root-namespace", "istio-system", "Istio root namespace (meshConfig.rootNamespace)")
 	fs.StringVar(&f.meshMTLS, "mesh-mtls", "", "mesh-wide mTLS mode when no mesh-level PeerAuthentication is in the input: PERMISSIVE (Istio's default), STRICT or DISABLE")
 	fs.StringVar(&f.assumeInjection, "assume-injection", "auto", "injection of namespaces without a Namespace manifest: auto (enabled when an Istio resource is in the namespace), enabled, disabled, unknown")
@@ -245,7 +247,7 @@ func runLint(args []string, env Env) (int, error) {
 	if f.version {
 		return ExitOK, runVersion(nil, env)
 	}
-	paths := fs.Args()
+	paths, named := f.only.split(fs.Args())
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
@@ -267,6 +269,10 @@ func runLint(args []string, env Env) (int, error) {
 		return ExitError, err
 	}
 	if err := f.report.check(); err != nil {
+		return ExitError, err
+	}
+	filter, err := f.only.load(named, paths, env, f.limits.MaxFileBytes)
+	if err != nil {
 		return ExitError, err
 	}
 	settings, err := f.settings()
@@ -314,6 +320,8 @@ func runLint(args []string, env Env) (int, error) {
 	if f.writeBaseline != "" {
 		return ExitOK, writeBaseline(f.writeBaseline, res, env, f.quiet)
 	}
+
+	filter.apply(res)
 
 	// The exit code is decided before any report is written, because SARIF
 	// records it in its invocation.

@@ -56,8 +56,12 @@ func TestOnlyFiles(t *testing.T) {
 		{"absolute path", func() result {
 			return stdin(filepath.Join(dir, "manifests", "shop.yaml")+"\n", "-f", "json", "--only-files-from", "-", ".")
 		}, 1},
-		{"CRLF list", func() result { return stdin("other.yaml\r\nmanifests/monitors.yaml\r\n", "-f", "json", "--only-files-from", "-") }, 1},
-		{"NUL-separated list", func() result { return stdin("other.yaml\x00manifests/monitors.yaml\x00", "-f", "json", "--only-files-from", "-") }, 1},
+		{"CRLF list", func() result {
+			return stdin("other.yaml\r\nmanifests/monitors.yaml\r\n", "-f", "json", "--only-files-from", "-")
+		}, 1},
+		{"NUL-separated list", func() result {
+			return stdin("other.yaml\x00manifests/monitors.yaml\x00", "-f", "json", "--only-files-from", "-")
+		}, 1},
 		{"empty list", func() result { return stdin("", "-f", "json", "--only-files-from", "-") }, 0},
 		{"unrelated list", func() result { return stdin("other.yaml\nREADME.md\n", "-f", "json", "--only-files-from", "-") }, 0},
 	} {

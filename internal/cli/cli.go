@@ -67,7 +67,7 @@ func Run(args []string, env Env) (code int) {
 	cmd, rest := "lint", args
 	if len(args) > 0 {
 		switch args[0] {
-		case "rules", "version", "explain", "lint", "help", "completion":
+		case "rules", "version", "explain", "lint", "help", "completion", "init":
 			cmd, rest = args[0], args[1:]
 		case "--version":
 			cmd, rest = "version", args[1:]
@@ -90,6 +90,8 @@ func Run(args []string, env Env) (code int) {
 		err = runHelp(rest, env) // help.go
 	case "completion":
 		err = runCompletion(rest, env) // completion.go
+	case "init":
+		err = runInit(rest, env) // init.go
 	default:
 		code, err = runLint(rest, env)
 		if err == nil {

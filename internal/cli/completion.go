@@ -194,7 +194,7 @@ func writeFishCompletion(w io.Writer, flags []completionFlag, ruleIDs []string) 
 	b.WriteString("complete -c meshlint -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n")
 	fmt.Fprintf(&b, "complete -c meshlint -n '__fish_seen_subcommand_from help' -a '%s'\n", shellWords(commandNames()))
 	fmt.Fprintf(&b, "complete -c meshlint -n '__fish_seen_subcommand_from explain' -a '%s'\n", shellWords(ruleIDs))
-	b.WriteString("complete -c meshlint -n 'not __fish_seen_subcommand_from rules explain completion help version' -F\n")
+	b.WriteString("complete -c meshlint -n 'not __fish_seen_subcommand_from rules explain completion help version init' -F\n")
 	for _, f := range flags {
 		line := "complete -c meshlint -l " + f.name
 		if f.short != "" {

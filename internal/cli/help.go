@@ -26,6 +26,7 @@ var commands = []command{
 	{"lint", "[flags] [PATH ...]", "lint files, directories (recursive) or - for stdin (default .); the default command"},
 	{"rules", "[--format text|markdown|json]", "list every rule"},
 	{"explain", "RULE", "document one rule"},
+	{"init", "[DIR]", "write a starter .meshlint.yaml from the values files and policies found in DIR (default .)"},
 	{"completion", "bash|zsh|fish", "print a shell completion script"},
 	{"version", "", "print version information (also --version)"},
 	{"help", "[COMMAND]", "print help for meshlint or one command"},
@@ -88,7 +89,7 @@ func runHelp(args []string, env Env) error {
 		var f lintFlags
 		printLintHelp(env.Stdout, newLintFlagSet(&f, env.Stdout))
 		return nil
-	case "rules", "explain":
+	case "rules", "explain", "init":
 		// Their flag sets print their own usage on --help.
 		err := Run([]string{c.name, "--help"}, env)
 		if err != ExitOK {

@@ -298,7 +298,7 @@ func TestActionInstallsRelease(t *testing.T) {
 		pathDir := fakeRelease(t, "9.9.9", corrupt)
 		// No go on PATH: a release install must not build.
 		env := map[string]string{"MODE": "release", "REF": "v9.9.9", "ACTION_PATH": t.TempDir(),
-			"RELEASES": "https://github.com/meshlint/meshlint/releases/download",
+			"RELEASES":  "https://github.com/meshlint/meshlint/releases/download",
 			"RUNNER_OS": "Linux", "RUNNER_ARCH": runnerArch, "PATH": pathDir + string(os.PathListSeparator) + "/usr/bin:/bin"}
 		code, out, _ := runActionStep(t, a, install, t.TempDir(), nil, env)
 		switch {

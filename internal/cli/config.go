@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,6 +22,10 @@ import (
 type lintConfig struct {
 	cfg      *config.Config // nil when no config file is used
 	baseline *baseline.Baseline
+	// errs are the config file's mistakes, held until the rules are
+	// compiled so that unknown rule ids are named in the same message;
+	// cfg is then what could be read of the file.
+	errs config.Errors
 }
 
 func (e Env) now() time.Time {
@@ -33,6 +38,10 @@ func (e Env) now() time.Time {
 // findConfig returns the config file to use: -c FILE, or .meshlint.yaml in
 // the working directory or its nearest parent; nil when there is none.
 func findConfig(flagPath string) (*config.Config, error) {
+	return findConfigWith(flagPath, config.Load)
+}
+
+func findConfigWith(flagPath string, load func(path, display string) (*config.Config, error)) (*config.Config, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return nil, fmt.Errorf("get working directory: %w", err)
@@ -45,14 +54,17 @@ func findConfig(flagPath string) (*config.Config, error) {
 	} else if !filepath.IsAbs(path) {
 		path = filepath.Join(wd, path)
 	}
-	return config.Load(path, displayPath(path, wd))
+	return load(path, displayPath(path, wd))
 }
 
 // loadLintConfig reads the config file and the baseline, and copies the
 // config file's values into f wherever the user did not type the flag.
 func loadLintConfig(fs *pflag.FlagSet, f *lintFlags) (*lintConfig, error) {
 	lc := &lintConfig{}
-	cfg, err := findConfig(f.config)
+	cfg, err := findConfigWith(f.config, config.LoadPartial)
+	if errors.As(err, &lc.errs) && cfg != nil {
+		err = nil // reported by check, with the unknown rule ids
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +130,13 @@ func (lc *lintConfig) check(eng *engine.Engine) error {
 	if lc.cfg == nil {
 		return nil
 	}
-	return lc.cfg.CheckRuleIDs(func(id string) bool { return eng.Rule(id) != nil })
+	err := lc.cfg.CheckRuleIDs(func(id string) bool { return eng.Rule(id) != nil })
+	if len(lc.errs) == 0 {
+		return err
+	}
+	var unknown config.Errors
+	errors.As(err, &unknown)
+	return lc.errs.Merge(unknown)
 }
 
 // options adds severity overrides, ignore entries and the baseline.

@@ -69,3 +69,65 @@ func TestSARIFCategoryAndSecurityTags(t *testing.T) {
 		t.Errorf("--sarif-category with a newline: exit %d, %s", r.code, r.stderr)
 	}
 }
+
+// SARIF results carry the text of their region as a snippet, cut from the
+// file the result points at; the JSON output does not change.
+func TestSARIFSnippets(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "meshlint.sarif")
+	lintArgs(t, "-f", "sarif", "-o", out, reportManifests)
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine   int `json:"startLine"`
+							StartColumn int `json:"startColumn"`
+							EndLine     int `json:"endLine"`
+							EndColumn   int `json:"endColumn"`
+							Snippet     *struct {
+								Text string `json:"text"`
+							} `json:"snippet"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, res := range doc.Runs[0].Results {
+		loc := res.Locations[0].PhysicalLocation
+		reg := loc.Region
+		if reg.Snippet == nil {
+			t.Errorf("result at %s:%d has no snippet", loc.ArtifactLocation.URI, reg.StartLine)
+			continue
+		}
+		text, err := os.ReadFile(loc.ArtifactLocation.URI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(string(text), "\n")[reg.StartLine-1 : reg.EndLine]
+		lines[len(lines)-1] = string([]rune(lines[len(lines)-1])[:reg.EndColumn-1])
+		lines[0] = string([]rune(lines[0])[reg.StartColumn-1:])
+		if want := strings.Join(lines, "\n"); reg.Snippet.Text != want {
+			t.Errorf("snippet %q, want the region's text %q", reg.Snippet.Text, want)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no result to check")
+	}
+	if r := lintArgs(t, "-f", "json", reportManifests); strings.Contains(r.stdout, "snippet") {
+		t.Error("the JSON output carries snippets")
+	}
+}

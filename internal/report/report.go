@@ -50,6 +50,10 @@ type Finding struct {
 	Related     []Related    `json:"related"`
 	Suppressed  bool         `json:"suppressed"`
 	Suppression *Suppression `json:"suppression,omitempty"`
+	// Snippet is the text of the lines Line to EndLine, when the lint had
+	// it at hand (plain files); SARIF shows it as the region's snippet.
+	// The JSON output leaves it out.
+	Snippet string `json:"-"`
 }
 
 // Summary counts what was linted and found.

@@ -183,6 +183,10 @@ func sarifFinding(f Finding, ruleIndex int, fp string) sarifResult {
 	res := sarif.NewRuleResult(f.Rule).WithRuleIndex(ruleIndex).WithLevel(sarifLevel(f.Severity))
 	res.Message = *textMessage(sentence(f.Message))
 	loc := sarifLocation(f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Resource)
+	if f.Snippet != "" {
+		text := xmlSafe(f.Snippet) // no control characters from the file into the log
+		loc.PhysicalLocation.Region.Snippet = &sarif.ArtifactContent{Text: &text}
+	}
 	res.Locations = []*sarif.Location{loc}
 	for i, rel := range f.Related {
 		rl := sarifLocation(rel.File, rel.Line, rel.Column, rel.EndLine, rel.EndColumn, rel.Resource)

@@ -407,3 +407,16 @@ func TestSARIFAutomationID(t *testing.T) {
 		}
 	}
 }
+
+// A snippet is file text: control characters in it must not reach the log.
+func TestSARIFSnippetIsSanitized(t *testing.T) {
+	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Findings: []Finding{{Rule: "a", Severity: "error", Message: "m",
+		File: "a.yaml", Line: 1, Column: 1, EndLine: 1, EndColumn: 9, Snippet: "x: \x1b[31mred\x00"}}}
+	out := string(render(t, "sarif", r))
+	if !strings.Contains(out, `"snippet": {`) || strings.Contains(out, `\u001b`) || strings.Contains(out, `\u0000`) {
+		t.Errorf("snippet not written, or written with control characters:\n%s", out)
+	}
+	if err := validateSARIF(t, sarifSchema(t), []byte(out)); err != nil {
+		t.Error(err)
+	}
+}

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -71,10 +74,15 @@ func TestActionMetadata(t *testing.T) {
 			t.Errorf("input %s is missing", in)
 		}
 	}
+	resolve := a.step(t, func(s actionStep) bool { return s.ID == "resolve" }, "resolve")
 	install := a.step(t, func(s actionStep) bool { return s.Name == "Install meshlint" }, "install")
-	if install.Env["ACTION_REF"] != "${{ github.action_ref }}" ||
-		!strings.Contains(install.Run, `go install "github.com/meshlint/meshlint/cmd/meshlint@$ref"`) {
-		t.Errorf("the install step does not install meshlint at the action's own ref:\n%v\n%s", install.Env, install.Run)
+	if resolve.Env["ACTION_REF"] != "${{ github.action_ref }}" || install.Env["REF"] != "${{ steps.resolve.outputs.ref }}" ||
+		!strings.Contains(install.Run, `go install "github.com/meshlint/meshlint/cmd/meshlint@$REF"`) {
+		t.Errorf("the install steps do not install meshlint at the action's own ref:\n%v\n%v\n%s", resolve.Env, install.Env, install.Run)
+	}
+	setup := a.step(t, func(s actionStep) bool { return strings.HasPrefix(s.Uses, "actions/setup-go@") }, "setup-go")
+	if setup.If != "steps.resolve.outputs.mode == 'source'" || setup.With["cache"] != "true" {
+		t.Errorf("setup-go: if %q, with %v; want it only for source builds, with the build cache", setup.If, setup.With)
 	}
 	upload := a.step(t, func(s actionStep) bool { return strings.HasPrefix(s.Uses, "github/codeql-action/upload-sarif@") }, "upload-sarif")
 	if upload.If != "inputs.sarif-upload == 'true'" || upload.With["sarif_file"] != "${{ steps.lint.outputs.sarif-file }}" {
@@ -215,8 +223,89 @@ func TestActionInstallsFromItsOwnSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ := runActionStep(t, a, install, t.TempDir(), nil, map[string]string{"ACTION_REF": "", "ACTION_PATH": root})
+	code, out, _ := runActionStep(t, a, install, t.TempDir(), nil, map[string]string{"MODE": "source", "REF": "", "ACTION_PATH": root})
 	if code != 0 || !strings.Contains(out, "meshlint ") {
 		t.Fatalf("install step exited %d:\n%s", code, out)
+	}
+}
+
+// The resolve step decides between a release binary and a source build.
+func TestActionResolve(t *testing.T) {
+	a := readAction(t)
+	resolve := a.step(t, func(s actionStep) bool { return s.ID == "resolve" }, "resolve")
+	for _, c := range []struct {
+		version, actionRef string
+		mode, ref          string
+	}{
+		{"v1.2.3", "main", "release", "v1.2.3"},
+		{"", "v1.2.3", "release", "v1.2.3"},
+		{"", "v2.0.0-rc.1", "release", "v2.0.0-rc.1"},
+		{"", "main", "source", "main"},
+		{"", "", "source", ""},
+		{"0123abc", "v1.2.3", "source", "0123abc"},
+		{"v1.2", "", "source", "v1.2"},
+	} {
+		code, out, outputs := runActionStep(t, a, resolve, t.TempDir(), map[string]string{"version": c.version},
+			map[string]string{"ACTION_REF": c.actionRef})
+		if code != 0 || outputs["mode"] != c.mode || outputs["ref"] != c.ref {
+			t.Errorf("version %q, action ref %q: exit %d, outputs %v; want mode %s ref %q\n%s", c.version, c.actionRef, code, outputs, c.mode, c.ref, out)
+		}
+	}
+}
+
+// fakeRelease lays out what a release serves: the archive goreleaser names
+// meshlint_<version>_<os>_<arch>.tar.gz with the binary at its top, and the
+// checksums file; and a curl on PATH that serves them by file name.
+func fakeRelease(t *testing.T, version string, corrupt bool) (pathDir string) {
+	t.Helper()
+	bin := meshlintBinary(t)
+	served := t.TempDir()
+	arch := map[string]string{"amd64": "amd64", "arm64": "arm64"}[runtime.GOARCH]
+	if arch == "" || runtime.GOOS != "linux" {
+		t.Skipf("release archives are faked for linux/amd64 and linux/arm64, not %s/%s", runtime.GOOS, runtime.GOARCH)
+	}
+	archive := "meshlint_" + version + "_linux_" + arch + ".tar.gz"
+	mustRun(t, bin, os.Environ(), "tar", "-czf", filepath.Join(served, archive), "meshlint")
+	b, err := os.ReadFile(filepath.Join(served, archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(b)
+	if corrupt {
+		sum[0] ^= 0xff
+	}
+	sums := hex.EncodeToString(sum[:]) + "  " + archive + "\n" + strings.Repeat("0", 64) + "  other.zip\n"
+	if err := os.WriteFile(filepath.Join(served, "meshlint_"+version+"_checksums.txt"), []byte(sums), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pathDir = t.TempDir()
+	curl := "#!/bin/sh\n# curl -fsSL --retry 3 -o FILE URL, served from a directory\nwhile [ $# -gt 2 ]; do shift; done\n" +
+		"case \"$2\" in https://github.com/meshlint/meshlint/releases/download/v" + version + "/*) ;; *) exit 22 ;; esac\n" +
+		"f=\"" + served + "/$(basename \"$2\")\"\n[ -f \"$f\" ] || exit 22\ncp \"$f\" \"$1\"\n"
+	if err := os.WriteFile(filepath.Join(pathDir, "curl"), []byte(curl), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return pathDir
+}
+
+func TestActionInstallsRelease(t *testing.T) {
+	requireTool(t, "tar", "apt-get install -y tar")
+	requireTool(t, "sha256sum", "apt-get install -y coreutils")
+	a := readAction(t)
+	install := a.step(t, func(s actionStep) bool { return s.Name == "Install meshlint" }, "install")
+	runnerArch := map[string]string{"amd64": "X64", "arm64": "ARM64"}[runtime.GOARCH]
+	for _, corrupt := range []bool{false, true} {
+		pathDir := fakeRelease(t, "9.9.9", corrupt)
+		// No go on PATH: a release install must not build.
+		env := map[string]string{"MODE": "release", "REF": "v9.9.9", "ACTION_PATH": t.TempDir(),
+			"RELEASES":  "https://github.com/meshlint/meshlint/releases/download",
+			"RUNNER_OS": "Linux", "RUNNER_ARCH": runnerArch, "PATH": pathDir + string(os.PathListSeparator) + "/usr/bin:/bin"}
+		code, out, _ := runActionStep(t, a, install, t.TempDir(), nil, env)
+		switch {
+		case !corrupt && (code != 0 || !strings.Contains(out, "meshlint ")):
+			t.Errorf("release install exited %d:\n%s", code, out)
+		case corrupt && (code == 0 || !strings.Contains(out, "FAILED")):
+			t.Errorf("a release archive that does not match its checksum was installed (exit %d):\n%s", code, out)
+		}
 	}
 }

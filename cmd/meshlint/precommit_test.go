@@ -220,3 +220,30 @@ func withoutMeshlint(path string) string {
 	}
 	return strings.Join(kept, string(os.PathListSeparator))
 }
+
+// The staged-files hook lints the whole repository but reports only what
+// touches the files pre-commit passes: a finding whose related location is
+// in a passed file is reported, one elsewhere is not.
+func TestPreCommitStagedHook(t *testing.T) {
+	preCommit := requireTool(t, "pre-commit", "apt-get install -y pre-commit")
+	requireTool(t, "git", "apt-get install -y git")
+	bin := meshlintBinary(t)
+	env := gitEnv(t, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	hookRepo, rev := hookRepository(t, env)
+	dir := projectRepository(t, env, hookRepo, rev, "meshlint-staged-system")
+	other := "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n"
+	if err := os.WriteFile(filepath.Join(dir, "k8s", "other.yaml"), []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, dir, env, "git", "add", "-A")
+
+	out, code := runIn(t, dir, env, preCommit, "run", "--files", "k8s/other.yaml")
+	if code != 0 || !strings.Contains(out, "Passed") {
+		t.Fatalf("pre-commit run --files k8s/other.yaml exited %d; want 0, the finding is in another file:\n%s", code, out)
+	}
+	// shop.yaml holds the STRICT policy the finding in monitors.yaml rests on.
+	out, code = runIn(t, dir, env, preCommit, "run", "--files", "k8s/shop.yaml")
+	if code != 1 || !strings.Contains(out, "k8s/monitors.yaml:10:7: error:") {
+		t.Fatalf("pre-commit run --files k8s/shop.yaml exited %d; want 1 with the finding it is related to:\n%s", code, out)
+	}
+}

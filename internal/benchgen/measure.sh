@@ -21,8 +21,8 @@ TIME=/usr/bin/time
 
 mkdir -p "$WORK"
 go build -o "$WORK/meshlint" ./cmd/meshlint
-go build -o "$WORK/floor" ./internal/benchgen/floor
-go build -o "$WORK/benchgen" ./internal/benchgen
+go build -o "$WORK/floor" ./internal/_dev/floor
+go build -o "$WORK/benchgen" ./internal/_dev/benchgen
 
 # run TOOL ARGS...: prints "seconds rss_kb" for one run.
 run() {

@@ -67,8 +67,15 @@ func Run(args []string, env Env) (code int) {
 	cmd, rest := "lint", args
 	if len(args) > 0 {
 		switch args[0] {
-		case "rules", "version", "explain", "lint", "help":
+		case "rules", "version", "explain", "lint", "help", "completion", "init":
 			cmd, rest = args[0], args[1:]
+		case "--version":
+			cmd, rest = "version", args[1:]
+		default:
+			if err := checkCommandLike(args[0]); err != nil { // help.go
+				fmt.Fprintf(env.Stderr, "meshlint: %v\nrun 'meshlint help' for the commands\n", err)
+				return ExitError
+			}
 		}
 	}
 	var err error
@@ -80,8 +87,11 @@ func Run(args []string, env Env) (code int) {
 	case "version":
 		err = runVersion(rest, env)
 	case "help":
-		printUsage(env.Stdout)
-		return ExitOK
+		err = runHelp(rest, env) // help.go
+	case "completion":
+		err = runCompletion(rest, env) // completion.go
+	case "init":
+		err = runInit(rest, env) // init.go
 	default:
 		code, err = runLint(rest, env)
 		if err == nil {
@@ -100,19 +110,6 @@ func Run(args []string, env Env) (code int) {
 		return ExitError
 	}
 	return ExitOK
-}
-
-func printUsage(w io.Writer) {
-	fmt.Fprint(w, `meshlint proves that Prometheus scraping works, and stays secure, under Istio mutual TLS.
-
-Usage:
-  meshlint [flags] [PATH ...]                     lint files, directories (recursive) or - for stdin (default .)
-  meshlint rules [--format text|markdown|json]    list every rule
-  meshlint explain RULE                           document one rule
-  meshlint version                                print version information
-
-Run 'meshlint --help' for the lint flags.
-`)
 }
 
 // lintFlags are the flags of the lint command.
@@ -139,13 +136,17 @@ type lintFlags struct {
 	root            string          // --root: the directory meshlint may read below (root.go)
 	prom            promValuesFlags // --prometheus-values (promvalues.go)
 	render          renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
+	report          reportFlags     // --sarif-category (reportflags.go)
+	version         bool            // --version
+	only            onlyFilesFlags  // --only-files, --only-files-from (onlyfiles.go)
 }
 
-func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
+// newLintFlagSet defines the lint flags; helpOut is where --help prints.
+func newLintFlagSet(f *lintFlags, helpOut io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("meshlint", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(helpOut)
 	fs.SortFlags = false
-	fs.StringArrayVarP(&f.formats, "format", "f", nil, "output format: text (default), json, sarif, junit, github; repeatable, paired in order with -o")
+	fs.StringArrayVarP(&f.formats, "format", "f", nil, "output format: text (default), json, sarif, junit, github, gitlab; repeatable, paired in order with -o")
 	fs.StringArrayVarP(&f.outputs, "output", "o", nil, "file for the matching --format; - is stdout")
 	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning, note, none")
 	fs.StringVarP(&f.config, "config", "c", "", "config file (default: .meshlint.yaml in the current directory or the nearest parent holding one)")
@@ -158,6 +159,9 @@ func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	fs.StringVar(&f.writeBaseline, "write-baseline", "", "write the current findings to this file and exit 0")
 	f.prom.register(fs)
 	f.render.register(fs)
+	f.report.register(fs)
+	fs.BoolVar(&f.version, "version", false, "print version information and exit")
+	f.only.register(fs)
 	fs.StringVar(&f.rootNamespace, "root-namespace", "istio-system", "Istio root namespace (meshConfig.rootNamespace)")
 	fs.StringVar(&f.meshMTLS, "mesh-mtls", "", "mesh-wide mTLS mode when no mesh-level PeerAuthentication is in the input: PERMISSIVE (Istio's default), STRICT or DISABLE")
 	fs.StringVar(&f.assumeInjection, "assume-injection", "auto", "injection of namespaces without a Namespace manifest: auto (enabled when an Istio resource is in the namespace), enabled, disabled, unknown")
@@ -172,13 +176,7 @@ func newLintFlagSet(f *lintFlags, stderr io.Writer) *pflag.FlagSet {
 	fs.IntVar(&f.limits.MaxDepth, "max-depth", loader.DefaultLimits.MaxDepth, "deepest nesting read in a document")
 	fs.IntVar(&f.limits.MaxNodes, "max-nodes", loader.DefaultLimits.MaxNodes, "most YAML nodes in one document after alias expansion")
 	fs.IntVar(&f.limits.MaxFacts, "max-facts", loader.DefaultLimits.MaxFacts, "most scrape facts (monitor endpoints x selecting Prometheus servers x targets) in the whole model")
-	fs.Usage = func() {
-		printUsage(stderr)
-		fmt.Fprintln(stderr, "\nLint flags:")
-		fs.PrintDefaults()
-		fmt.Fprintln(stderr, `
-Exit codes: 0 no finding at or above --fail-on; 1 at least one; 2 meshlint could not do its job.`)
-	}
+	fs.Usage = func() { printLintHelp(helpOut, fs) } // help.go
 	return fs
 }
 
@@ -244,14 +242,17 @@ func (f *lintFlags) settings() (graph.Settings, error) {
 
 func runLint(args []string, env Env) (int, error) {
 	var f lintFlags
-	fs := newLintFlagSet(&f, env.Stderr)
+	fs := newLintFlagSet(&f, env.Stdout)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return ExitOK, err
 		}
 		return ExitError, usagef("%v", err)
 	}
-	paths := fs.Args()
+	if f.version {
+		return ExitOK, runVersion(nil, env)
+	}
+	paths, named := f.only.split(fs.Args())
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
@@ -273,6 +274,13 @@ func runLint(args []string, env Env) (int, error) {
 		return ExitError, err
 	}
 	plan, err := planOutputs(&f, lc, targets) // output.go: refuses outputs that clobber an input or each other
+	if err != nil {
+		return ExitError, err
+	}
+	if err := f.report.check(); err != nil {
+		return ExitError, err
+	}
+	filter, err := f.only.load(named, paths, env, f.limits.MaxFileBytes)
 	if err != nil {
 		return ExitError, err
 	}
@@ -328,6 +336,8 @@ func runLint(args []string, env Env) (int, error) {
 		return ExitOK, writeBaseline(plan.files[0], res, env, f.quiet)
 	}
 
+	filter.apply(res)
+
 	// The exit code is decided before any report is written, because SARIF
 	// records it in its invocation.
 	code := exitCode(res.Findings, f.failOn)
@@ -335,8 +345,9 @@ func runLint(args []string, env Env) (int, error) {
 		code = ExitError // a bug in meshlint: the findings are written, but the run failed
 	}
 	rep := &report.Report{Tool: report.Tool{Name: "meshlint", Version: Version()}, Findings: res.Findings,
-		Summary: res.Summary, ShowSuppressed: f.showSuppressed, Resources: res.Resources, ExitCode: code,
+		Summary: res.Summary, ShowSuppressed: f.showSuppressed, Resources: res.Resources, ExitCode: code, FailOn: f.failOn,
 		Rules: ruleInfos(lint.EnabledRules(eng, opts.Enable, opts.Disable), opts.Severity)}
+	f.report.apply(rep)
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
 	reportStart := time.Now()
 	if err := plan.writeReports(targets, rep, color, env.Stdout); err != nil {
@@ -364,7 +375,7 @@ func ruleInfos(rules []*engine.Rule, severity map[string]string) []report.RuleIn
 			sev = s
 		}
 		out = append(out, report.RuleInfo{ID: r.ID, Title: r.Title, Description: r.Description, Severity: sev,
-			Category: r.Category, Tier: r.Tier, Fix: r.Fix})
+			Category: r.Category, Tier: r.Tier, Fix: r.Fix, Tags: r.Tags, SecuritySeverity: r.SecuritySeverity})
 	}
 	return out
 }

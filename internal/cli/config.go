@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +25,10 @@ import (
 type lintConfig struct {
 	cfg      *config.Config // nil when no config file is used
 	baseline *baseline.Baseline
+	// errs are the config file's mistakes, held until the rules are
+	// compiled so that unknown rule ids are named in the same message;
+	// cfg is then what could be read of the file.
+	errs config.Errors
 }
 
 func (e Env) now() time.Time {
@@ -37,8 +42,9 @@ func (e Env) now() time.Time {
 // the working directory or its nearest parent holding one, up to the
 // repository's top; nil when there is none, or for -c /dev/null, the usual
 // way to say "no config file" (a device is never read). It is read through
-// root.
-func findConfig(root *confine.Root, flagPath string) (*config.Config, error) {
+// root with load (config.Load, or config.LoadPartial to collect every
+// mistake).
+func findConfig(root *confine.Root, flagPath string, load func(root *confine.Root, path, display string) (*config.Config, error)) (*config.Config, error) {
 	if flagPath == os.DevNull {
 		return nil, nil
 	}
@@ -60,10 +66,11 @@ func findConfig(root *confine.Root, flagPath string) (*config.Config, error) {
 			return nil, fmt.Errorf("read config %s: %w", display, err)
 		}
 	}
-	cfg, err := config.Load(root, path, display)
-	if err != nil || cfg == nil {
+	cfg, err := load(root, path, display)
+	if cfg == nil {
 		return nil, err
 	}
+	partial := err // mistakes in the file, reported with the unknown rule ids by check
 	if flagPath != "" && outsideTree(root, path) {
 		// A config file the user typed from outside the repository is the
 		// user's, like a path typed on the command line: what it names is
@@ -73,12 +80,12 @@ func findConfig(root *confine.Root, flagPath string) (*config.Config, error) {
 				root.AllowTyped(p.Path)
 			}
 		}
-		return cfg, nil
+		return cfg, partial
 	}
 	if err := cfg.CheckPaths(root); err != nil {
 		return nil, fmt.Errorf("config names a path outside the repository: %w", err)
 	}
-	return cfg, nil
+	return cfg, partial
 }
 
 // outsideTree reports whether the file p really lies outside every
@@ -160,7 +167,10 @@ func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintC
 	if err := heldPolicyDirs(root, f.policies); err != nil {
 		return nil, err
 	}
-	cfg, err := findConfig(root, f.config)
+	cfg, err := findConfig(root, f.config, config.LoadPartial)
+	if errors.As(err, &lc.errs) && cfg != nil {
+		err = nil // reported by check, with the unknown rule ids
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +248,13 @@ func (lc *lintConfig) check(eng *engine.Engine) error {
 	if lc.cfg == nil {
 		return nil
 	}
-	return lc.cfg.CheckRuleIDs(func(id string) bool { return eng.Rule(id) != nil })
+	err := lc.cfg.CheckRuleIDs(func(id string) bool { return eng.Rule(id) != nil })
+	if len(lc.errs) == 0 {
+		return err
+	}
+	var unknown config.Errors
+	errors.As(err, &unknown)
+	return lc.errs.Merge(unknown)
 }
 
 // options adds severity overrides, ignore entries and the baseline.
@@ -315,7 +331,7 @@ func configPolicies(flagPath string, flagPolicies []string) ([]string, *confine.
 	if flagPath != "" {
 		root.AllowTyped(flagPath)
 	}
-	cfg, err := findConfig(root, flagPath)
+	cfg, err := findConfig(root, flagPath, config.Load)
 	if err != nil || cfg == nil {
 		return flagPolicies, root, err
 	}

@@ -295,3 +295,37 @@ func TestBaselineErrorsExit2(t *testing.T) {
 		t.Errorf("missing baseline: exit %d", r.code)
 	}
 }
+
+// One run names every mistake in the config file: the keys the parser
+// rejects and the rule ids only the compiled rules can judge, in line order.
+func TestConfigNamesEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	app := writeFile(t, dir, "app.yaml", appWith("labels: {}"))
+	writeFile(t, dir, "conf.yaml", "mesh:\n  defaultMod: STRICT\nfailOn: sometimes\nrules:\n  no-such-rule: {enabled: false}\nignore:\n  - {rule: other-typo, reason: r}\n")
+	t.Chdir(dir)
+	r := lintArgs(t, "-c", "conf.yaml", app)
+	if r.code != ExitError {
+		t.Fatalf("exit %d, want 2: %s", r.code, r.stderr)
+	}
+	want := []string{
+		`conf.yaml:2: unknown key "mesh.defaultMod"`,
+		`conf.yaml:3: failOn: "sometimes" is not one of`,
+		`conf.yaml:5: rules.no-such-rule: unknown rule "no-such-rule"`,
+		`conf.yaml:7: ignore[0].rule: unknown rule "other-typo"`,
+	}
+	last := -1
+	for _, w := range want {
+		i := strings.Index(r.stderr, w)
+		if i < 0 {
+			t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+			continue
+		}
+		if i < last {
+			t.Errorf("%q is out of line order:\n%s", w, r.stderr)
+		}
+		last = i
+	}
+	if strings.Count(r.stderr, "invalid config") != 1 {
+		t.Errorf("the mistakes are not one message:\n%s", r.stderr)
+	}
+}

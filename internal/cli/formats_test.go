@@ -191,9 +191,9 @@ func TestJUnitFromCLI(t *testing.T) {
 			input = &suites[i]
 		}
 	}
-	// invalid-manifest checks every object read, findings or not.
-	if input == nil || input.Totals.Tests != 6 || input.Totals.Failed != 0 {
-		t.Errorf("invalid-manifest suite %+v, want the 6 objects of the input, all passing", input)
+	// invalid-manifest checks every file read (6 objects in 2 files).
+	if input == nil || input.Totals.Tests != 2 || input.Totals.Failed != 0 {
+		t.Errorf("invalid-manifest suite %+v, want the 2 files of the input, all passing", input)
 	}
 	if scrape == nil {
 		t.Fatalf("no suite for plaintext-scrape-of-strict-port in:\n%s", r.stdout)
@@ -210,6 +210,12 @@ func TestJUnitFromCLI(t *testing.T) {
 		if status[name] != st {
 			t.Errorf("%s: %q, want %q (all: %v)", name, status[name], st, status)
 		}
+	}
+
+	// --fail-on none exits 0, so the report has no failure at all.
+	r = lintArgs(t, "-f", "junit", "--fail-on", "none", reportManifests)
+	if r.code != ExitOK || strings.Contains(r.stdout, "<failure") || !strings.Contains(r.stdout, "below --fail-on none") {
+		t.Errorf("--fail-on none: exit %d, want 0 and findings in system-out, not failures:\n%s", r.code, r.stdout)
 	}
 }
 

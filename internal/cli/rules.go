@@ -16,7 +16,7 @@ import (
 
 func runRules(args []string, env Env) error {
 	fs := pflag.NewFlagSet("meshlint rules", pflag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(env.Stdout) // only --help prints through it
 	format := fs.String("format", "text", "text, markdown or json")
 	eng, err := parseRuleCommand(fs, args, 0, "rules takes no arguments")
 	if err != nil {
@@ -69,7 +69,7 @@ func rulesReadmeTable(w io.Writer, rules []*engine.Rule) error {
 
 func runExplain(args []string, env Env) error {
 	fs := pflag.NewFlagSet("meshlint explain", pflag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(env.Stdout) // only --help prints through it
 	eng, err := parseRuleCommand(fs, args, 1, "explain takes one rule id, e.g. 'meshlint explain plaintext-scrape-of-strict-port'")
 	if err != nil {
 		return err

@@ -153,6 +153,16 @@ func Discover(dir string) (string, error) {
 // is not regular, leaves the root or is too large is refused before a byte
 // is read, and no message quotes its content.
 func Load(root *confine.Root, path, display string) (*Config, error) {
+	c, err := LoadPartial(root, path, display)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// LoadPartial is Load that, when the file has mistakes, also returns what
+// could be read of it (see ParsePartial).
+func LoadPartial(root *confine.Root, path, display string) (*Config, error) {
 	if root == nil {
 		root = confine.Unconfined()
 	}
@@ -160,7 +170,7 @@ func Load(root *confine.Root, path, display string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config %s: %w", display, err)
 	}
-	return Parse(data, display, filepath.Dir(path))
+	return ParsePartial(data, display, filepath.Dir(path))
 }
 
 // CheckPaths refuses the policies and prometheusValues entries whose real
@@ -186,6 +196,18 @@ func (c *Config) CheckPaths(root *confine.Root) error {
 // Parse reads a config file's bytes. Relative policy paths are joined with
 // dir, the directory holding the file.
 func Parse(data []byte, display, dir string) (*Config, error) {
+	c, err := ParsePartial(data, display, dir)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// ParsePartial is Parse that, when the file has mistakes, returns its Errors
+// together with the keys that could be read, so that a caller can name the
+// mistakes found only later (rule ids unknown to the compiled rules) in the
+// same message. A file that is not YAML has no partial config.
+func ParsePartial(data []byte, display, dir string) (*Config, error) {
 	p := &parser{file: display, dir: dir, cfg: &Config{File: display}}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -196,10 +218,21 @@ func Parse(data []byte, display, dir string) (*Config, error) {
 		p.root(doc.Content[0])
 	}
 	if len(p.errs) > 0 {
-		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
-		return nil, p.errs
+		sortErrors(p.errs)
+		return p.cfg, p.errs
 	}
 	return p.cfg, nil
+}
+
+func sortErrors(es Errors) {
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Line < es[j].Line })
+}
+
+// Merge joins two lists of mistakes in one file into one, in line order.
+func (es Errors) Merge(more Errors) Errors {
+	out := append(append(Errors{}, es...), more...)
+	sortErrors(out)
+	return out
 }
 
 // CheckRuleIDs reports rule ids the file names that no loaded rule has. It

@@ -385,3 +385,20 @@ func TestCheckPathsKeepsEntriesInside(t *testing.T) {
 		t.Errorf("errors: %v", err)
 	}
 }
+
+func TestParsePartialKeepsWhatItCouldRead(t *testing.T) {
+	c, err := ParsePartial([]byte("failon: x\nnamespace: apps\nrules:\n  typo-rule: {severity: note}\n"), "c.yaml", ".")
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 1 || c == nil {
+		t.Fatalf("config %+v, error %v; want the partial config and 1 error", c, err)
+	}
+	if c.Namespace.Value != "apps" || len(c.Rules) != 1 || c.Rules[0].ID != "typo-rule" {
+		t.Errorf("partial config %+v lacks the keys that parsed", c)
+	}
+	if c, err := Parse([]byte("failon: x\n"), "c.yaml", "."); c != nil || err == nil {
+		t.Errorf("Parse returned config %+v, error %v; want nil and the error", c, err)
+	}
+	if c, err := ParsePartial([]byte("a: [\n"), "c.yaml", "."); c != nil || err == nil {
+		t.Errorf("not YAML: config %+v, error %v; want nil and the error", c, err)
+	}
+}

@@ -3,7 +3,7 @@
 // docs/rules/<id>.md plus the docs/rules/README.md index in the repository.
 //
 // The examples come from testdata/rules/<id>/{bad,good}/<case>/: the
-// generator (./docgen, run by `go generate ./...`) picks the smallest bad
+// generator (./docgen, run by `go generate ./...` through ../_dev/docgen) picks the smallest bad
 // and good case of each rule, runs meshlint on them, and stores files and
 // findings in examples.json, which is embedded, so the binary never reads
 // the repository at run time. A test regenerates everything in memory and
@@ -19,7 +19,7 @@ import (
 	"github.com/meshlint/meshlint/internal/fixtures"
 )
 
-//go:generate go run ./docgen
+//go:generate go run ../_dev/docgen
 
 //go:embed examples.json
 var examplesJSON []byte

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -27,6 +29,13 @@ type Rule struct {
 	Tier        string `json:"tier"`
 	Fix         string `json:"fix"`
 	Semantics   string `json:"semantics,omitempty"`
+	// Tags are GitHub code scanning's rule tags (custom.tags): security for
+	// the rules where mTLS or key material is weakened, reliability where
+	// scraping breaks. SecuritySeverity (custom.security-severity, "0.0" to
+	// "10.0") is what code scanning ranks security alerts by; only rules
+	// tagged security carry one, as GitHub applies it only to those.
+	Tags             []string `json:"-"`
+	SecuritySeverity string   `json:"-"`
 	// Source is set (custom.source: go or loader) for rules whose findings
 	// meshlint computes in Go; their Rego module only documents them.
 	Source string `json:"-"`
@@ -36,6 +45,36 @@ type Rule struct {
 	File string `json:"-"`
 	// Builtin is false for rules loaded with --policy.
 	Builtin bool `json:"-"`
+}
+
+// readTags reads custom.tags and custom.security-severity, which must agree:
+// a security-severity belongs to a rule tagged security and to no other.
+func readTags(r *Rule, custom map[string]any) error {
+	if v, ok := custom["tags"]; ok {
+		list, ok := v.([]any)
+		if !ok {
+			return fmt.Errorf("custom.tags must be a list of strings, got %v", v)
+		}
+		for _, t := range list {
+			s, ok := t.(string)
+			if !ok || s == "" {
+				return fmt.Errorf("custom.tags must be a list of strings, got %v", v)
+			}
+			r.Tags = append(r.Tags, s)
+		}
+	}
+	if v, ok := custom["security-severity"]; ok {
+		s, ok := v.(string)
+		f, err := strconv.ParseFloat(s, 64)
+		if !ok || err != nil || f < 0 || f > 10 {
+			return fmt.Errorf("custom.security-severity must be a quoted number from \"0.0\" to \"10.0\", got %v", v)
+		}
+		r.SecuritySeverity = s
+	}
+	if security := slices.Contains(r.Tags, "security"); security != (r.SecuritySeverity != "") {
+		return fmt.Errorf("a rule tagged security needs custom.security-severity, and only such a rule may have one (tags %v, security-severity %q)", r.Tags, r.SecuritySeverity)
+	}
+	return nil
 }
 
 // Severities in increasing order.
@@ -204,6 +243,9 @@ func rulesFromModules(modules map[string]*ast.Module, sources []source) ([]*Rule
 		r.Fix = strings.TrimSpace(r.Fix)
 		r.Semantics, _ = custom["semantics"].(string)
 		r.Source, _ = custom["source"].(string)
+		if err := readTags(r, custom); err != nil {
+			return nil, fmt.Errorf("%s:%d: rule %s: %w", name, ann.Location.Row, r.ID, err)
+		}
 		if r.Tier == "" && !r.Builtin {
 			r.Tier = "custom"
 		}

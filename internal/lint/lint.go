@@ -359,6 +359,10 @@ func (b *builder) addRaw(rf engine.RawFinding) {
 	}
 	r := b.resources[rf.Resource]
 	f := b.locate(r, rf.Pointer)
+	if f.File == r.Doc.File {
+		// The document's text is at hand, Position having just read it.
+		f.Snippet, _ = r.Doc.Snippet(loader.Range{Line: f.Line, Column: f.Column, EndLine: f.EndLine, EndColumn: f.EndColumn})
+	}
 	f.Rule, f.Severity, f.Message = rf.Rule.ID, rf.Rule.Severity, rf.Message+renderedFrom(r)
 	describeDerived(r, rf.Pointer, &f, false)
 	if rf.Severity != "" {

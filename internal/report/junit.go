@@ -11,10 +11,13 @@ import (
 
 // JUnit writes JUnit XML as Jenkins and GitLab read it (the jenkins-junit
 // XSD): one <testsuite> per enabled rule, one <testcase> per resource that
-// rule checked, and a <failure> per live finding with file:line:col in its
-// text. Suppressed findings are not failures; they are listed in the test
-// case's <system-out> with their justification. No timestamps or durations:
-// the same input gives the same bytes.
+// rule checked (per file for invalid-manifest, which is about files: a case
+// per resource would make a 75k-resource run a 95 MB report), and a
+// <failure> per live finding that fails the run under --fail-on, with
+// file:line:col in its text. The report does not lie: a run that exits 0
+// shows green. Findings below --fail-on and suppressed findings are not
+// failures; they are listed in the test case's <system-out>. No timestamps
+// or durations: the same input gives the same bytes.
 //
 // Consumers that keep one failure per test case (Jenkins shows the first)
 // show one finding of several on the same resource; SARIF and the github
@@ -105,7 +108,7 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	for _, rule := range rules {
-		s := junitSuiteFor(rule, r.Resources, byRule[rule.ID])
+		s := junitSuiteFor(rule, r, byRule[rule.ID])
 		doc.Suites = append(doc.Suites, s)
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
@@ -122,7 +125,11 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 	return err
 }
 
-func junitSuiteFor(rule RuleInfo, resources []LintedResource, findings []Finding) junitSuite {
+// perFileRules are the rules about files rather than objects: their test
+// cases are the files read.
+var perFileRules = map[string]bool{"invalid-manifest": true}
+
+func junitSuiteFor(rule RuleInfo, r *Report, findings []Finding) junitSuite {
 	classname := "meshlint." + rule.ID
 	if rule.Category != "" {
 		classname = "meshlint." + rule.Category + "." + rule.ID
@@ -136,32 +143,37 @@ func junitSuiteFor(rule RuleInfo, resources []LintedResource, findings []Finding
 		}
 		return c
 	}
+	perFile := perFileRules[rule.ID]
 	kinds, knownCategory := checkedKinds[rule.Category]
-	for _, res := range resources {
-		if !knownCategory || slices.Contains(kinds, res.Kind) {
+	for _, res := range r.Resources {
+		switch {
+		case perFile:
+			caseFor("file\x00"+res.File, res.File)
+		case !knownCategory || slices.Contains(kinds, res.Kind):
 			caseFor(resourceKey(&res.Resource), resourceName(&res.Resource))
 		}
 	}
 	for _, f := range findings {
 		var c *junitCase
-		if f.Resource != nil {
+		if f.Resource != nil && !perFile {
 			c = caseFor(resourceKey(f.Resource), resourceName(f.Resource))
 		} else {
-			// A file that holds no object to name (broken YAML).
+			// A file that holds no object to name (broken YAML), or a rule
+			// about files.
 			c = caseFor("file\x00"+f.File, f.File)
 		}
-		if f.Suppressed {
-			if c.SystemOut == nil {
-				c.SystemOut = &junitText{}
-			}
+		switch {
+		case f.Suppressed:
 			line := "suppressed: " + findingLine(f)
 			if f.Suppression != nil && f.Suppression.Justification != "" {
 				line += " (" + f.Suppression.Justification + ")"
 			}
-			c.SystemOut.Text += xmlSafe(line) + "\n"
-			continue
+			c.systemOut(line + "\n")
+		case !r.FailsRun(f.Severity):
+			c.systemOut("below --fail-on " + orDefault(r.FailOn, "error") + ": " + failureText(f))
+		default:
+			c.Failures = append(c.Failures, junitFailure{Message: f.Message, Type: f.Severity, Text: xmlSafe(failureText(f))})
 		}
-		c.Failures = append(c.Failures, junitFailure{Message: f.Message, Type: f.Severity, Text: xmlSafe(failureText(f))})
 	}
 
 	s := junitSuite{Name: rule.ID}
@@ -187,6 +199,14 @@ func junitSuiteFor(rule RuleInfo, resources []LintedResource, findings []Finding
 	})
 	s.Tests = len(s.Cases)
 	return s
+}
+
+// systemOut appends text to the case's <system-out>.
+func (c *junitCase) systemOut(text string) {
+	if c.SystemOut == nil {
+		c.SystemOut = &junitText{}
+	}
+	c.SystemOut.Text += xmlSafe(text)
 }
 
 // resourceKey identifies an object across the findings and the resource

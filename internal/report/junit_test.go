@@ -129,10 +129,20 @@ func TestJUnitParsedByConsumer(t *testing.T) {
 		t.Errorf("scrape totals %+v, want 3 tests, 1 failed, 2 passed", scrape.Totals)
 	}
 
-	// invalid-manifest checks every resource and the file that holds none.
+	// invalid-manifest is about files: one case per file read, plus the
+	// file that holds no object, never one per resource.
 	input := byName["invalid-manifest"]
-	if got, want := input.Totals.Tests, len(r.Resources)+1; got != want {
-		t.Errorf("invalid-manifest has %d cases, want %d (every resource plus manifests/broken.yaml)", got, want)
+	files := map[string]bool{"manifests/broken.yaml": true}
+	for _, res := range r.Resources {
+		files[res.File] = true
+	}
+	if got, want := input.Totals.Tests, len(files); got != want || got >= len(r.Resources) {
+		t.Errorf("invalid-manifest has %d cases, want %d (one per file) and fewer than the %d resources", got, want, len(r.Resources))
+	}
+	for _, tc := range input.Tests {
+		if !files[tc.Name] {
+			t.Errorf("invalid-manifest case %q is not a file", tc.Name)
+		}
 	}
 	if input.Totals.Failed != 1 {
 		t.Errorf("invalid-manifest totals %+v, want 1 failure", input.Totals)
@@ -141,5 +151,57 @@ func TestJUnitParsedByConsumer(t *testing.T) {
 	// A rule whose kinds are absent and that found nothing is an empty suite.
 	if s := byName["port-level-mtls-without-selector"]; s.Totals.Failed != 0 || s.Totals.Tests != 2 {
 		t.Errorf("port-level-mtls-without-selector totals %+v, want 2 passing PeerAuthentications", s.Totals)
+	}
+}
+
+// TestJUnitFailuresFollowFailOn: a run that exits 0 shows green. A finding
+// is a <failure> exactly when it makes the run fail under --fail-on; the
+// rest are listed in <system-out>.
+func TestJUnitFailuresFollowFailOn(t *testing.T) {
+	for _, c := range []struct {
+		failOn       string
+		wantFailures int // live findings at or above failOn in report.json
+	}{
+		{"none", 0},
+		{"error", 3},
+		{"", 3},
+		{"warning", 3},
+		{"note", 4},
+	} {
+		r := fixedReport(t)
+		r.FailOn = c.failOn
+		failing := 0
+		for _, f := range r.Findings {
+			if !f.Suppressed && r.FailsRun(f.Severity) {
+				failing++
+			}
+		}
+		if failing != c.wantFailures {
+			t.Fatalf("--fail-on %q: report.json has %d failing findings, the test expects %d", c.failOn, failing, c.wantFailures)
+		}
+		suites, err := junit.Ingest(render(t, "junit", r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		failures := 0
+		var out strings.Builder
+		for _, s := range suites {
+			for _, tc := range s.Tests {
+				if tc.Status == junit.StatusFailed {
+					failures++ // one finding per failing case in report.json
+				}
+				out.WriteString(tc.SystemOut)
+			}
+		}
+		if c.wantFailures > 0 && failures == 0 || c.wantFailures == 0 && failures != 0 {
+			t.Errorf("--fail-on %q: %d failing cases, want failures exactly when %d findings fail the run", c.failOn, failures, c.wantFailures)
+		}
+		note := "port 9090: PERMISSIVE, but nothing scrapes it"
+		if below := strings.Contains(out.String(), "below --fail-on"); below != (c.failOn != "note") {
+			t.Errorf("--fail-on %q: system-out lists findings below --fail-on: %v, want %v\n%s", c.failOn, below, c.failOn != "note", out.String())
+		}
+		if c.failOn != "note" && !strings.Contains(out.String(), note) {
+			t.Errorf("--fail-on %q: the note %q is neither a failure nor in system-out", c.failOn, note)
+		}
 	}
 }

@@ -50,6 +50,10 @@ type Finding struct {
 	Related     []Related    `json:"related"`
 	Suppressed  bool         `json:"suppressed"`
 	Suppression *Suppression `json:"suppression,omitempty"`
+	// Snippet is the text of the lines Line to EndLine, when the lint had
+	// it at hand (plain files); SARIF shows it as the region's snippet.
+	// The JSON output leaves it out.
+	Snippet string `json:"-"`
 }
 
 // Summary counts what was linted and found.
@@ -79,6 +83,10 @@ type RuleInfo struct {
 	Category    string `json:"category"`
 	Tier        string `json:"tier"`
 	Fix         string `json:"fix"`
+	// Tags and SecuritySeverity are the rule's code scanning tags and, for
+	// rules tagged security, the score GitHub ranks their alerts by.
+	Tags             []string `json:"tags,omitempty"`
+	SecuritySeverity string   `json:"securitySeverity,omitempty"`
 }
 
 // LintedResource is a Kubernetes object that was read, with where it starts,
@@ -102,6 +110,35 @@ type Report struct {
 	// ExitCode is the exit code meshlint ends this run with; SARIF records
 	// it in its invocation.
 	ExitCode int
+	// FailOn is the run's --fail-on (error, warning, note, none; empty
+	// means error, the default): JUnit makes a failure only of what fails
+	// the run.
+	FailOn string
+	// SARIFCategory (--sarif-category) names this run in SARIF's
+	// automationDetails, so runs over several environments upload side by
+	// side instead of replacing each other's alerts.
+	SARIFCategory string
+}
+
+// severityRank orders severities for FailOn; an unknown severity ranks with
+// error, so a finding is never quietly demoted.
+var severityRank = map[string]int{"note": 1, "warning": 2, "error": 3}
+
+// FailsRun reports whether an unsuppressed finding of this severity makes the
+// run exit 1 under r.FailOn.
+func (r *Report) FailsRun(severity string) bool {
+	min := r.FailOn
+	switch min {
+	case "none":
+		return false
+	case "":
+		min = "error"
+	}
+	rank, ok := severityRank[severity]
+	if !ok {
+		rank = severityRank["error"]
+	}
+	return rank >= severityRank[min]
 }
 
 // Formatter writes a report in one format.
@@ -127,12 +164,14 @@ func New(format string, opts Options) (Formatter, error) {
 		return JUnit{}, nil
 	case "github":
 		return GitHub{}, nil
+	case "gitlab":
+		return GitLab{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
 
 // Formats lists the supported format names.
-var Formats = []string{"text", "json", "sarif", "junit", "github"}
+var Formats = []string{"text", "json", "sarif", "junit", "github", "gitlab"}
 
 // Sort orders findings by file, line, column, rule and message, so output
 // never depends on the order files were read in.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -102,8 +103,8 @@ func buildSARIF(r *Report) (*sarifLog, error) {
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(rule))
 	}
 	out := sarifRun{Run: run, Results: []sarifResult{}}
-	seen := map[string]int{}
-	for _, f := range r.Findings {
+	fingerprints := uniqueFingerprints(r.Findings)
+	for n, f := range r.Findings {
 		i, ok := index[f.Rule]
 		if !ok {
 			// A finding of a rule that the report does not describe (a
@@ -113,14 +114,29 @@ func buildSARIF(r *Report) (*sarifLog, error) {
 			index[f.Rule] = i
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(RuleInfo{ID: f.Rule, Title: f.Rule, Severity: f.Severity}))
 		}
-		out.Results = append(out.Results, sarifFinding(f, i, seen))
+		out.Results = append(out.Results, sarifFinding(f, i, fingerprints[n]))
 	}
 	// Exit code 2 means meshlint could not do its job; 0 and 1 are a
 	// finished lint, with or without findings.
 	success := r.ExitCode == 0 || r.ExitCode == 1
+	if r.SARIFCategory != "" {
+		out.AutomationDetails = &sarif.RunAutomationDetails{ID: ptr(automationID(r.SARIFCategory))}
+	}
 	out.Invocations = []sarifInvocation{{Invocation: &sarif.Invocation{ExecutionSuccessful: &success}, ExitCode: r.ExitCode}}
 	return &sarifLog{Report: doc, Runs: []sarifRun{out}}, nil
 }
+
+// automationID is runAutomationDetails.id for a category. GitHub takes the
+// part before the last slash as the analysis category, so the id ends with
+// one: "prod" -> "prod/" (the category prod, no run id).
+func automationID(category string) string {
+	if strings.HasSuffix(category, "/") {
+		return category
+	}
+	return category + "/"
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // sarifRule describes a rule with everything code scanning shows in its
 // rule help panel.
@@ -147,21 +163,30 @@ func sarifRule(rule RuleInfo) *sarif.ReportingDescriptor {
 		DefaultConfiguration: &sarif.ReportingConfiguration{Level: sarifLevel(rule.Severity)},
 	}
 	var tags []string
-	for _, t := range []string{rule.Category, rule.Tier} {
-		if t != "" {
+	for _, t := range append(append([]string{}, rule.Tags...), rule.Category, rule.Tier) {
+		if t != "" && !slices.Contains(tags, t) {
 			tags = append(tags, t)
 		}
 	}
 	if len(tags) > 0 {
 		d.Properties = sarif.Properties{"tags": tags}
 	}
+	// GitHub reads security-severity only on rules tagged security; the
+	// engine makes the two go together for the built-in rules.
+	if rule.SecuritySeverity != "" && slices.Contains(tags, "security") {
+		d.Properties["security-severity"] = rule.SecuritySeverity
+	}
 	return d
 }
 
-func sarifFinding(f Finding, ruleIndex int, seen map[string]int) sarifResult {
+func sarifFinding(f Finding, ruleIndex int, fp string) sarifResult {
 	res := sarif.NewRuleResult(f.Rule).WithRuleIndex(ruleIndex).WithLevel(sarifLevel(f.Severity))
 	res.Message = *textMessage(sentence(f.Message))
 	loc := sarifLocation(f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Resource)
+	if f.Snippet != "" {
+		text := xmlSafe(f.Snippet) // no control characters from the file into the log
+		loc.PhysicalLocation.Region.Snippet = &sarif.ArtifactContent{Text: &text}
+	}
 	res.Locations = []*sarif.Location{loc}
 	for i, rel := range f.Related {
 		rl := sarifLocation(rel.File, rel.Line, rel.Column, rel.EndLine, rel.EndColumn, rel.Resource)
@@ -169,13 +194,6 @@ func sarifFinding(f Finding, ruleIndex int, seen map[string]int) sarifResult {
 		rl.Id = &id
 		rl.Message = textMessage(sentence(rel.Message))
 		res.RelatedLocations = append(res.RelatedLocations, rl)
-	}
-	fp := fingerprint(f)
-	seen[fp]++
-	if n := seen[fp]; n > 1 {
-		// Two findings of one rule at one field (say, through two
-		// Prometheus servers) must stay two alerts.
-		fp = fingerprintOf(fp, fmt.Sprint(n))
 	}
 	res.PartialFingerprints = map[string]interface{}{fingerprintKey: fp}
 	out := sarifResult{Result: res, Suppressions: []sarifSuppression{}}
@@ -247,6 +265,24 @@ func fingerprint(f Finding) string {
 	}
 	r := f.Resource
 	return fingerprintOf(f.Rule, r.APIVersion, r.Kind, r.Namespace, r.Name, f.Path)
+}
+
+// uniqueFingerprints gives each finding its fingerprint, in order, made
+// unique within the run: two findings of one rule at one field (say, through
+// two Prometheus servers) must stay two alerts in SARIF and two issues in
+// GitLab, and both formats name a finding the same way.
+func uniqueFingerprints(findings []Finding) []string {
+	out := make([]string, len(findings))
+	seen := map[string]int{}
+	for i, f := range findings {
+		fp := fingerprint(f)
+		seen[fp]++
+		if n := seen[fp]; n > 1 {
+			fp = fingerprintOf(fp, fmt.Sprint(n))
+		}
+		out[i] = fp
+	}
+	return out
 }
 
 func fingerprintOf(parts ...string) string {

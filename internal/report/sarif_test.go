@@ -99,7 +99,8 @@ type sarifDoc struct {
 						Level string `json:"level"`
 					} `json:"defaultConfiguration"`
 					Properties struct {
-						Tags []string `json:"tags"`
+						Tags             []string `json:"tags"`
+						SecuritySeverity string   `json:"security-severity"`
 					} `json:"properties"`
 				} `json:"rules"`
 			} `json:"driver"`
@@ -192,8 +193,12 @@ func TestSARIFContract(t *testing.T) {
 		if got.Default.Level != want.Severity {
 			t.Errorf("rule %s: default level %q, want %q", want.ID, got.Default.Level, want.Severity)
 		}
-		if strings.Join(got.Properties.Tags, ",") != want.Category+","+want.Tier {
-			t.Errorf("rule %s: tags %v, want [%s %s]", want.ID, got.Properties.Tags, want.Category, want.Tier)
+		wantTags := strings.Join(append(append([]string{}, want.Tags...), want.Category, want.Tier), ",")
+		if strings.Join(got.Properties.Tags, ",") != wantTags {
+			t.Errorf("rule %s: tags %v, want [%s]", want.ID, got.Properties.Tags, wantTags)
+		}
+		if got.Properties.SecuritySeverity != want.SecuritySeverity {
+			t.Errorf("rule %s: security-severity %q, want %q", want.ID, got.Properties.SecuritySeverity, want.SecuritySeverity)
 		}
 	}
 
@@ -362,5 +367,56 @@ func TestSARIFInvocationFollowsExitCode(t *testing.T) {
 		if len(inv) != 1 || inv[0].ExitCode == nil || *inv[0].ExitCode != code || inv[0].ExecutionSuccessful == nil || *inv[0].ExecutionSuccessful != success {
 			t.Errorf("exit code %d: invocations %+v, want exitCode %d executionSuccessful %v", code, inv, code, success)
 		}
+	}
+}
+
+// GitHub ranks alerts by security-severity only on rules tagged security;
+// one on any other rule would be a score nothing shows.
+func TestSARIFSecuritySeverityOnlyWithSecurityTag(t *testing.T) {
+	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Rules: []RuleInfo{
+		{ID: "a", Title: "A", Severity: "error", Tags: []string{"security"}, SecuritySeverity: "7.5"},
+		{ID: "b", Title: "B", Severity: "error", Tags: []string{"reliability"}, SecuritySeverity: "7.5"},
+	}}
+	var doc struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct {
+						Properties map[string]any `json:"properties"`
+					} `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(render(t, "sarif", r), &doc); err != nil {
+		t.Fatal(err)
+	}
+	rules := doc.Runs[0].Tool.Driver.Rules
+	if rules[0].Properties["security-severity"] != "7.5" {
+		t.Errorf("security rule properties %v, want security-severity 7.5", rules[0].Properties)
+	}
+	if _, ok := rules[1].Properties["security-severity"]; ok {
+		t.Errorf("reliability rule carries a security-severity: %v", rules[1].Properties)
+	}
+}
+
+func TestSARIFAutomationID(t *testing.T) {
+	for in, want := range map[string]string{"production": "production/", "env/prod/": "env/prod/", "a b": "a b/"} {
+		if got := automationID(in); got != want {
+			t.Errorf("automationID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A snippet is file text: control characters in it must not reach the log.
+func TestSARIFSnippetIsSanitized(t *testing.T) {
+	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Findings: []Finding{{Rule: "a", Severity: "error", Message: "m",
+		File: "a.yaml", Line: 1, Column: 1, EndLine: 1, EndColumn: 9, Snippet: "x: \x1b[31mred\x00"}}}
+	out := string(render(t, "sarif", r))
+	if !strings.Contains(out, `"snippet": {`) || strings.Contains(out, `\u001b`) || strings.Contains(out, `\u0000`) {
+		t.Errorf("snippet not written, or written with control characters:\n%s", out)
+	}
+	if err := validateSARIF(t, sarifSchema(t), []byte(out)); err != nil {
+		t.Error(err)
 	}
 }

@@ -10,6 +10,7 @@
 #   id: invalid-manifest
 #   severity: error
 #   category: input
+#   tags: [correctness]
 #   tier: core
 #   semantics: "cli.md Inputs"
 #   fix: "Fix the document as the message says; `kubectl apply --dry-run=server` rejects it too."

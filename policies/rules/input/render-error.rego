@@ -18,6 +18,7 @@
 #   id: render-error
 #   severity: error
 #   category: input
+#   tags: [correctness]
 #   tier: helm
 #   semantics: "cli.md Inputs"
 #   fix: >-

@@ -14,6 +14,7 @@
 #   id: render-skipped
 #   severity: note
 #   category: input
+#   tags: [correctness]
 #   tier: helm
 #   semantics: "cli.md Inputs"
 #   fix: >-

@@ -12,6 +12,7 @@
 #   id: unused-suppression
 #   severity: note
 #   category: input
+#   tags: [maintainability]
 #   tier: full
 #   semantics: "cli.md Suppression"
 #   fix: >-

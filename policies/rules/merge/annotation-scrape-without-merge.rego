@@ -14,6 +14,7 @@
 #   id: annotation-scrape-without-merge
 #   severity: error
 #   category: merge
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§4.1, §4.2, §1.6.1"
 #   fix: >-

@@ -13,6 +13,7 @@
 #   id: merge-and-monitor-double-scrape
 #   severity: warning
 #   category: merge
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§4.3, §4.4, §4.6"
 #   fix: >-

@@ -12,6 +12,7 @@
 #   id: merge-of-tls-metrics
 #   severity: warning
 #   category: merge
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§4.5"
 #   fix: >-

@@ -16,6 +16,7 @@
 #   id: metrics-port-reserved
 #   severity: error
 #   category: merge
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§4.3, §4.4"
 #   fix: >-

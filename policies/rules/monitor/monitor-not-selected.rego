@@ -12,6 +12,7 @@
 #   id: monitor-not-selected
 #   severity: warning
 #   category: monitor
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§5.3.3, §7.4"
 #   fix: >-

@@ -16,6 +16,7 @@
 #   id: monitor-port-not-found
 #   severity: error
 #   category: monitor
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§5.1.3, §5.1.4, §5.2.2, §7.3, §7.6"
 #   fix: >-

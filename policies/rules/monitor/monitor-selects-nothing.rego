@@ -17,6 +17,7 @@
 #   id: monitor-selects-nothing
 #   severity: warning
 #   category: monitor
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§5.1.1, §5.1.2, §5.2.1, §7.4"
 #   fix: >-

@@ -14,6 +14,7 @@
 #   id: conflicting-peer-authentications
 #   severity: warning
 #   category: peerauthentication
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§1.3"
 #   fix: >-

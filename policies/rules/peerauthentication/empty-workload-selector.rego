@@ -11,6 +11,7 @@
 #   id: empty-workload-selector
 #   severity: warning
 #   category: peerauthentication
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§1.2.5"
 #   fix: >-

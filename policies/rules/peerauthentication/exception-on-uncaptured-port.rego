@@ -12,6 +12,7 @@
 #   id: exception-on-uncaptured-port
 #   severity: note
 #   category: peerauthentication
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§1.7"
 #   fix: "Remove the entry; it changes nothing."

@@ -14,6 +14,7 @@
 #   id: invalid-peer-authentication
 #   severity: error
 #   category: peerauthentication
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§1.1, §1.5.3"
 #   fix: >-

@@ -13,6 +13,7 @@
 #   id: peer-authentication-selects-nothing
 #   severity: warning
 #   category: peerauthentication
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§1.2.3, §7.5"
 #   fix: >-

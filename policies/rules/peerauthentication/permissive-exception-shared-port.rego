@@ -9,6 +9,8 @@
 #   id: permissive-exception-shared-port
 #   severity: warning
 #   category: peerauthentication
+#   tags: [security]
+#   security-severity: "6.5"
 #   tier: core
 #   semantics: "§1.9, §6.1"
 #   fix: >-

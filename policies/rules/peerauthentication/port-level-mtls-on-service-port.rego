@@ -9,6 +9,7 @@
 #   id: port-level-mtls-on-service-port
 #   severity: error
 #   category: peerauthentication
+#   tags: [reliability]
 #   tier: core
 #   semantics: "§1.5.1"
 #   fix: "Key the entry on the container port the Service port resolves to."

@@ -13,6 +13,7 @@
 #   id: port-level-mtls-unknown-port
 #   severity: warning
 #   category: peerauthentication
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§1.5.1, §1.5.4"
 #   fix: >-

@@ -10,6 +10,7 @@
 #   id: port-level-mtls-without-selector
 #   severity: error
 #   category: peerauthentication
+#   tags: [reliability]
 #   tier: core
 #   semantics: "§1.2, §1.5.2"
 #   fix: >-

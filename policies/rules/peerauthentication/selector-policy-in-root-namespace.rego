@@ -12,6 +12,7 @@
 #   id: selector-policy-in-root-namespace
 #   severity: error
 #   category: peerauthentication
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§1.2.4"
 #   fix: >-

@@ -15,6 +15,8 @@
 #   id: strict-without-proxy
 #   severity: warning
 #   category: peerauthentication
+#   tags: [security]
+#   security-severity: "7.5"
 #   tier: full
 #   semantics: "§2.6"
 #   fix: >-

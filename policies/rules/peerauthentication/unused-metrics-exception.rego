@@ -12,6 +12,8 @@
 #   id: unused-metrics-exception
 #   severity: note
 #   category: peerauthentication
+#   tags: [security]
+#   security-severity: "3.5"
 #   tier: full
 #   semantics: "§1.4, §1.9"
 #   fix: >-

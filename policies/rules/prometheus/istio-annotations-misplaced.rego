@@ -12,6 +12,7 @@
 #   id: istio-annotations-misplaced
 #   severity: error
 #   category: prometheus
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§2.2.6, §5.3.1"
 #   fix: >-

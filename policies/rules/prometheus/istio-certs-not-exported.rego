@@ -11,6 +11,7 @@
 #   id: istio-certs-not-exported
 #   severity: error
 #   category: prometheus
+#   tags: [reliability]
 #   tier: core
 #   semantics: "§3.4"
 #   fix: >-

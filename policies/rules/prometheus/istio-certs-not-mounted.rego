@@ -8,6 +8,7 @@
 #   id: istio-certs-not-mounted
 #   severity: error
 #   category: prometheus
+#   tags: [reliability]
 #   tier: core
 #   semantics: "§3.3, §3.4, §5.3.2"
 #   fix: >-

@@ -8,6 +8,8 @@
 #   id: istio-certs-volume-not-memory
 #   severity: warning
 #   category: prometheus
+#   tags: [security]
+#   security-severity: "5.5"
 #   tier: core
 #   semantics: "§3.3"
 #   fix: "Use `emptyDir: {medium: Memory}` for the cert volume."

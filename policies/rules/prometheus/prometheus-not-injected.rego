@@ -10,6 +10,7 @@
 #   id: prometheus-not-injected
 #   severity: error
 #   category: prometheus
+#   tags: [reliability]
 #   tier: core
 #   semantics: "§2.1, §2.2, §3.4"
 #   fix: >-

@@ -16,6 +16,7 @@
 #   id: prometheus-outbound-captured
 #   severity: warning
 #   category: prometheus
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§3.2, §3.4, §3.5, §6.1"
 #   fix: >-

@@ -10,6 +10,7 @@
 #   id: scrape-class-undefined
 #   severity: error
 #   category: prometheus
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§5.1.5, §5.3.4"
 #   fix: >-

@@ -11,6 +11,7 @@
 #   id: tls-files-denied
 #   severity: error
 #   category: prometheus
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§5.1.6, §5.3.4"
 #   fix: >-

@@ -13,6 +13,7 @@
 #   id: ambient-strict-scrape
 #   severity: warning
 #   category: scrape
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§2.4, §2.5, §6.6"
 #   fix: >-

@@ -21,6 +21,7 @@
 #   id: istio-tls-to-non-strict-port
 #   severity: error
 #   category: scrape
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§1.6.2, §1.6.3, §1.7, §2.6, §3.6"
 #   fix: >-

@@ -10,6 +10,7 @@
 #   id: istio-tls-without-https
 #   severity: error
 #   category: scrape
+#   tags: [reliability]
 #   tier: core
 #   semantics: "§5.3.4, §3.5"
 #   fix: "Set `scheme: https` on the endpoint."

@@ -9,6 +9,7 @@
 #   id: istio-tls-without-skip-verify
 #   severity: error
 #   category: scrape
+#   tags: [reliability]
 #   tier: core
 #   semantics: "§1.6.4, §3.5"
 #   fix: >-

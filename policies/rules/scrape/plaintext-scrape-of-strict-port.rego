@@ -9,6 +9,7 @@
 #   id: plaintext-scrape-of-strict-port
 #   severity: error
 #   category: scrape
+#   tags: [reliability]
 #   tier: core
 #   semantics: "§1.4, §1.6.1, §8"
 #   fix: >-

@@ -10,6 +10,7 @@
 #   id: podmonitor-under-strict
 #   severity: error
 #   category: scrape
+#   tags: [reliability]
 #   tier: core
 #   semantics: "§5.2.3, §5.3.4, §6.1"
 #   fix: >-

@@ -13,6 +13,7 @@
 #   id: tls-scrape-of-istio-plaintext-port
 #   severity: error
 #   category: scrape
+#   tags: [reliability]
 #   tier: full
 #   semantics: "§1.7, §4.6"
 #   fix: >-

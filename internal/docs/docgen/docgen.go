@@ -1,9 +1,11 @@
-// Command docgen regenerates the rule documentation: the examples embedded
+// Package docgen regenerates the rule documentation: the examples embedded
 // in the binary (internal/docs/examples.json), docs/rules/<id>.md for every
 // built-in rule and the docs/rules/README.md index. Run it with
-// `go generate ./...` (or `make generate`) after changing a rule's METADATA
-// or fixtures; TestGeneratedDocsAreCurrent fails until you do.
-package main
+// `go generate ./...` (or `make generate`), through the command in
+// internal/_dev/docgen, after changing a rule's METADATA or fixtures;
+// TestGeneratedDocsAreCurrent fails until you do. The command lives apart
+// so that `go install ./...` builds only meshlint.
+package docgen
 
 import (
 	"bytes"
@@ -22,7 +24,6 @@ import (
 	"github.com/meshlint/meshlint/internal/docs"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/fixtures"
-	"github.com/meshlint/meshlint/internal/render"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -32,19 +33,9 @@ const (
 	fixtureDir   = "testdata/rules"
 )
 
-func main() {
-	// The fixtures it lints include charts, rendered by this binary
-	// re-executed as a sandboxed child.
-	if handled, code := render.ServeChild(); handled {
-		os.Exit(code)
-	}
-	if err := run(); err != nil {
-		fmt.Fprintf(os.Stderr, "docgen: %v\n", err)
-		os.Exit(1)
-	}
-}
-
-func run() error {
+// Run regenerates the documentation of the repository holding the working
+// directory.
+func Run() error {
 	root, err := repoRoot()
 	if err != nil {
 		return err

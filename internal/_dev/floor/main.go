@@ -4,7 +4,7 @@
 // keeping them, and nothing else. A linter that must read the same
 // documents is compared with this in the same measurement run:
 //
-//	go build -o /tmp/floor ./internal/benchgen/floor
+//	go build -o /tmp/floor ./internal/_dev/floor
 //	/usr/bin/time -v /tmp/floor DIR
 //
 // -discard drops each document after parsing it instead of keeping all of

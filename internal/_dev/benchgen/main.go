@@ -1,8 +1,8 @@
 // Command benchgen writes a deterministic benchmark corpus of Kubernetes
 // manifests (see package corpus):
 //
-//	go run ./internal/benchgen -n 10000 DIR
-//	go run ./internal/benchgen -n 10000 -profile irrelevant DIR
+//	go run ./internal/_dev/benchgen -n 10000 DIR
+//	go run ./internal/_dev/benchgen -n 10000 -profile irrelevant DIR
 package main
 
 import (

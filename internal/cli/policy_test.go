@@ -129,3 +129,34 @@ func TestCustomRulesDocIsAccurate(t *testing.T) {
 		t.Errorf("docs/custom-rules.md should quote the output line\n%s\n(exit %d)", first, r.code)
 	}
 }
+
+// TestCustomRuleTextIsEscaped: `rules` and `explain` print a custom
+// policy's METADATA, which comes from the linted tree; its escape
+// sequences, bidi overrides and workflow commands are shown, not obeyed.
+func TestCustomRuleTextIsEscaped(t *testing.T) {
+	dir := t.TempDir()
+	policy := "# METADATA\n# title: \"Evil \\u001b[2J\\u202etitle\"\n# description: \"line\\n::add-mask::secret\\n##[error]forged\"\n" +
+		"# custom:\n#   id: evil-rule\n#   severity: warning\n#   category: org\n#   fix: F\npackage meshlint.rules.org.evil_rule\n\nreport contains x if {\n\tx := 1\n\tfalse\n}\n"
+	writeFile(t, dir, "evil.rego", policy)
+	for _, args := range [][]string{
+		{"rules", "--policy", dir},
+		{"rules", "--policy", dir, "--format", "markdown"},
+		{"explain", "--policy", dir, "evil-rule"},
+	} {
+		r := lintArgs(t, args...)
+		if r.code != ExitOK {
+			t.Fatalf("%v: exit %d\n%s", args, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stdout, "Evil") {
+			t.Fatalf("%v: the custom rule is not listed:\n%s", args, r.stdout)
+		}
+		if strings.ContainsAny(r.stdout, "\x1b\u202e") {
+			t.Errorf("%v: a raw escape or bidi override reached stdout:\n%q", args, r.stdout)
+		}
+		for _, line := range strings.Split(r.stdout, "\n") {
+			if trimmed := strings.TrimSpace(line); strings.HasPrefix(trimmed, "::") || strings.Contains(line, "##[") {
+				t.Errorf("%v: a line could run a workflow command: %q", args, line)
+			}
+		}
+	}
+}

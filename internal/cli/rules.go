@@ -24,9 +24,9 @@ func runRules(args []string, env Env) error {
 	}
 	switch *format {
 	case "text":
-		return docs.RulesText(env.Stdout, eng.Rules)
+		return sanitized(env.Stdout, func(w io.Writer) error { return docs.RulesText(w, eng.Rules) })
 	case "markdown":
-		return docs.RulesMarkdown(env.Stdout, eng.Rules)
+		return sanitized(env.Stdout, func(w io.Writer) error { return docs.RulesMarkdown(w, eng.Rules) })
 	case "json":
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
@@ -86,5 +86,5 @@ func runExplain(args []string, env Env) error {
 	if r.Builtin {
 		ex = catalog[r.ID]
 	}
-	return docs.Explain(env.Stdout, r, ex)
+	return sanitized(env.Stdout, func(w io.Writer) error { return docs.Explain(w, r, ex) })
 }

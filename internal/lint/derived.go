@@ -65,7 +65,9 @@ func withDerived(docs, derived []*loader.Document) []*loader.Document {
 func derivedFiles(derived []*loader.Document) int {
 	seen := map[string]bool{}
 	for _, d := range derived {
-		seen[d.File] = true
+		for _, f := range d.SourceFiles() {
+			seen[f] = true
+		}
 	}
 	return len(seen)
 }

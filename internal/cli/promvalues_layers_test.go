@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/meshlint/meshlint/internal/config"
 )
 
 // kpsRecipe is kube-prometheus-stack values with Istio's whole cert recipe.
@@ -197,5 +199,74 @@ func copyTree(t *testing.T, src, dst string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The README's layered-values section: its stderr sample is what a run
+// prints, and its config sample reads as the servers it describes.
+func TestReadmeLayeredValues(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	start := strings.Index(text, "meshlint: base.yaml, prod.yaml (layered")
+	if start < 0 {
+		t.Fatal("README.md has no sample stderr line for layered values")
+	}
+	line := text[start : start+strings.IndexByte(text[start:], '\n')]
+	dir := t.TempDir()
+	base := writeFile(t, dir, "base.yaml", kpsRecipe)
+	prod := writeFile(t, dir, "prod.yaml", "prometheus:\n  prometheusSpec:\n    retention: 30d\n")
+	r := lintArgs(t, "-c", os.DevNull, "--prometheus-values", base, "--prometheus-values", prod, "../../examples/shop-fixed")
+	if got := strings.SplitN(shorten(t, dir, r.stderr), "\n", 2)[0]; got != line {
+		t.Errorf("README says\n%s\na run prints\n%s", line, got)
+	}
+
+	start = strings.Index(text, "```yaml\nprometheusValues:\n  - files:")
+	if start < 0 {
+		t.Fatal("README.md has no prometheusValues server sample")
+	}
+	sample := text[start+len("```yaml\n") : start+strings.Index(text[start:], "\n```\n")+1]
+	cfg, err := config.Parse([]byte(sample), ".meshlint.yaml", "/repo")
+	if err != nil {
+		t.Fatalf("README sample: %v", err)
+	}
+	if len(cfg.PrometheusServers) != 2 || len(cfg.PrometheusServers[0].Files) != 2 || cfg.PrometheusServers[1].Namespace.Value != "team-a" {
+		t.Errorf("README sample reads as %+v", cfg.PrometheusServers)
+	}
+}
+
+// A values file of a server object, or a later layer, that is a link out
+// of the repository is refused like any file the config names, and its
+// content is never printed.
+func TestHostileLayeredValuesLinks(t *testing.T) {
+	for name, cfg := range map[string]string{
+		"server object": "prometheusValues:\n  - files: [ok.yaml, values.yaml]\n    release: r\n",
+		"later layer":   "prometheusValues: [ok.yaml, values.yaml]\n",
+	} {
+		for _, target := range []string{"/dev/zero", "outside"} {
+			t.Run(name+"/"+target, func(t *testing.T) {
+				tree, outside := newHostileTree(t)
+				writeFile(t, tree, "ok.yaml", "prometheus:\n  prometheusSpec: {}\n")
+				to := map[string]string{"/dev/zero": "/dev/zero", "outside": filepath.Join(outside, "values")}[target]
+				if err := os.Symlink(to, filepath.Join(tree, "values.yaml")); err != nil {
+					t.Fatal(err)
+				}
+				writeFile(t, tree, ".meshlint.yaml", cfg)
+				code, written := runEveryFormat(t, "app.yaml")
+				if code != ExitError || !strings.Contains(written, "values.yaml") {
+					t.Errorf("exit %d, want 2 and a message naming values.yaml:\n%s", code, written)
+				}
+				if strings.Contains(written, hostileCanary) {
+					t.Errorf("the file outside the tree was printed:\n%s", written)
+				}
+				if target == "outside" {
+					if _, control := runEveryFormat(t, "--root", "/", "app.yaml"); !strings.Contains(control, hostileCanary) {
+						t.Errorf("control: with --root / the canary should be read and shown, so the check above can fail:\n%s", control)
+					}
+				}
+			})
+		}
 	}
 }

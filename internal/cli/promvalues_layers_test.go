@@ -270,3 +270,21 @@ func TestHostileLayeredValuesLinks(t *testing.T) {
 		}
 	}
 }
+
+// A report is never written over a values file of a prometheusValues
+// server: it is an input of the run.
+func TestOutputRefusesServerValuesFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeFile(t, dir, "app.yaml", appWith("labels: {}"))
+	writeFile(t, dir, "a.yaml", "prometheus:\n  prometheusSpec: {}\n")
+	writeFile(t, dir, "b.yaml", "prometheus:\n  prometheusSpec: {}\n")
+	writeFile(t, dir, "cfg.yaml", "prometheusValues:\n  - files: [a.yaml]\n  - files: [b.yaml]\n    release: other\n")
+	r := lintArgs(t, "-c", "cfg.yaml", "-f", "json", "-o", "b.yaml", "app.yaml")
+	if r.code != ExitError || !strings.Contains(r.stderr, "refusing to write the json report to b.yaml: it is a Prometheus values file of this run") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if b, err := os.ReadFile("b.yaml"); err != nil || string(b) != "prometheus:\n  prometheusSpec: {}\n" {
+		t.Errorf("b.yaml changed: %q %v", b, err)
+	}
+}

@@ -267,22 +267,7 @@ var selectors = []struct {
 func (b *builder) build() File {
 	f := File{Display: b.display, Shape: b.shape}
 	bigBang := b.shape == BigBang || b.shape == BigBangPackage
-	release := b.opts.Release
-	if release == "" {
-		release = "kube-prometheus-stack"
-		if bigBang {
-			release = "monitoring"
-		}
-	}
-	namespace := b.opts.Namespace
-	if namespace == "" {
-		namespace = DefaultNamespace
-	}
-	helmRelease := release
-	if bigBang {
-		// Flux names a HelmRelease's Helm release <targetNamespace>-<name>.
-		helmRelease = namespace + "-" + release
-	}
+	namespace, helmRelease := releaseOf(b.opts, bigBang)
 	section := b.base + "/prometheus"
 	specPtr := section + "/prometheusSpec"
 	where := fmt.Sprintf("%s: %s (%s)", b.display, b.shape, dotted(section))
@@ -337,6 +322,61 @@ func (b *builder) build() File {
 		}
 	}
 
+	spec := b.specFields(pspec, specPtr, helmRelease, bigBang, sm)
+	b.checkTemplates(spec, sm)
+
+	labels := map[string]any{"app": "kube-prometheus-stack-prometheus", "release": helmRelease}
+	meta := map[string]any{"labels": labels}
+	name := fullname(helmRelease, stringValue(chart["nameOverride"]), stringValue(chart["fullnameOverride"]))
+	if truthy(chart["cleanPrometheusOperatorObjectNames"]) {
+		meta["name"] = name
+	} else {
+		meta["name"] = name + "-prometheus"
+	}
+	meta["namespace"] = namespace
+	if anns, set := prom["annotations"]; set && anns != nil {
+		meta["annotations"] = anns
+		b.templatesIn(anns, section+"/annotations", onlyIstio)
+	}
+	if len(b.problems) > 0 {
+		return none(fmt.Sprintf("meshlint cannot interpret %d value(s) (reported as invalid-manifest warnings)", len(b.problems)))
+	}
+	obj := map[string]any{"apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus", "metadata": meta, "spec": spec}
+	promName := meta["name"].(string)
+	last := b.layers[len(b.layers)-1]
+	f.Document = loader.Derived(last.display, last.text, "monitoring.coreos.com/v1", "Prometheus", promName, namespace, obj, source)
+	f.Summary = fmt.Sprintf("%s: checking Prometheus %s/%s (Helm release %s)%s%s", where, namespace, promName, helmRelease,
+		selectorSummary(spec, sm), wiring)
+	return f
+}
+
+// releaseOf is the namespace and Helm release of the Prometheus the
+// options name, with the chart's defaults.
+func releaseOf(opts Options, bigBang bool) (namespace, helmRelease string) {
+	release := opts.Release
+	if release == "" {
+		release = "kube-prometheus-stack"
+		if bigBang {
+			release = "monitoring"
+		}
+	}
+	namespace = opts.Namespace
+	if namespace == "" {
+		namespace = DefaultNamespace
+	}
+	if bigBang {
+		// Flux names a HelmRelease's Helm release <targetNamespace>-<name>.
+		return namespace, namespace + "-" + release
+	}
+	return namespace, release
+}
+
+// specFields are the Prometheus spec fields the chart renders from the
+// merged prometheusSpec pspec (at specPtr of the values): the monitor
+// selectors, as the chart derives them, and the modelled fields, from
+// prometheusSpec or its additionalConfig. Fields not read from their own
+// key are recorded in sm.
+func (b *builder) specFields(pspec map[string]any, specPtr, helmRelease string, bigBang bool, sm *sourceMap) map[string]any {
 	spec := map[string]any{}
 	additional, _ := pspec["additionalConfig"].(map[string]any)
 	if v, set := pspec["additionalConfig"]; set && v != nil && additional == nil {
@@ -379,31 +419,7 @@ func (b *builder) build() File {
 			// An empty value: the chart renders nothing.
 		}
 	}
-	b.checkTemplates(spec, sm)
-
-	labels := map[string]any{"app": "kube-prometheus-stack-prometheus", "release": helmRelease}
-	meta := map[string]any{"labels": labels}
-	name := fullname(helmRelease, stringValue(chart["nameOverride"]), stringValue(chart["fullnameOverride"]))
-	if truthy(chart["cleanPrometheusOperatorObjectNames"]) {
-		meta["name"] = name
-	} else {
-		meta["name"] = name + "-prometheus"
-	}
-	meta["namespace"] = namespace
-	if anns, set := prom["annotations"]; set && anns != nil {
-		meta["annotations"] = anns
-		b.templatesIn(anns, section+"/annotations", onlyIstio)
-	}
-	if len(b.problems) > 0 {
-		return none(fmt.Sprintf("meshlint cannot interpret %d value(s) (reported as invalid-manifest warnings)", len(b.problems)))
-	}
-	obj := map[string]any{"apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus", "metadata": meta, "spec": spec}
-	promName := meta["name"].(string)
-	last := b.layers[len(b.layers)-1]
-	f.Document = loader.Derived(last.display, last.text, "monitoring.coreos.com/v1", "Prometheus", promName, namespace, obj, source)
-	f.Summary = fmt.Sprintf("%s: checking Prometheus %s/%s (Helm release %s)%s%s", where, namespace, promName, helmRelease,
-		selectorSummary(spec, sm), wiring)
-	return f
+	return spec
 }
 
 // selectorSummary tells which monitors the modelled Prometheus selects when

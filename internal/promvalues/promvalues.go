@@ -21,6 +21,11 @@
 //     `<release>-kube-prometheus-stack`, cut to 26 characters), and the
 //     namespace namespaceOverride or --prometheus-namespace.
 //
+// Several values files for one Prometheus are layered first, exactly as
+// `helm -f a.yaml -f b.yaml` layers them (layers.go), and the result is read
+// as one file; each field of the modelled Prometheus is then located in the
+// last file that sets its key.
+//
 // Big Bang: the umbrella deploys the monitoring package as a Flux
 // HelmRelease named `monitoring` whose Helm release is, as Flux names it,
 // `<namespace>-<name>` (monitoring-monitoring), so its Prometheus is

@@ -265,3 +265,18 @@ func TestLoadServers(t *testing.T) {
 		t.Error("the second server borrowed the first one's volumes")
 	}
 }
+
+// A null NilUsesHelmValues switch deletes the chart's default true, as
+// Helm's coalescing does, so the chart's `if` is false and it selects every
+// monitor; unset keeps the default and the release selector.
+func TestNullDeletesTheChartDefault(t *testing.T) {
+	f := mustLoadLayers(t, "base.yaml", "prometheus:\n  prometheusSpec:\n    serviceMonitorSelectorNilUsesHelmValues: true\n",
+		"off.yaml", "prometheus:\n  prometheusSpec:\n    serviceMonitorSelectorNilUsesHelmValues: null\n")
+	if got := spec(t, f)["serviceMonitorSelector"]; !reflect.DeepEqual(got, map[string]any{}) {
+		t.Errorf("after null, serviceMonitorSelector = %v, want {} (every monitor)", got)
+	}
+	f = mustLoadLayers(t, "base.yaml", "prometheus:\n  prometheusSpec: {}\n")
+	if got := spec(t, f)["serviceMonitorSelector"]; !reflect.DeepEqual(got, map[string]any{"matchLabels": map[string]any{"release": "kube-prometheus-stack"}}) {
+		t.Errorf("unset, serviceMonitorSelector = %v, want the release selector", got)
+	}
+}

@@ -438,9 +438,11 @@ func selectorSummary(spec map[string]any, sm *sourceMap) string {
 }
 
 // nilUses reads a NilUsesHelmValues switch the way the chart's `if` does.
+// An unset key keeps the chart's default; a null deletes that default
+// (Helm's chartutil coalescing), so the `if` sees nothing: false.
 func nilUses(pspec map[string]any, key string, bigBang bool) bool {
 	v, set := pspec[key]
-	if !set || v == nil {
+	if !set {
 		return !bigBang // kube-prometheus-stack: true; Big Bang's package: false
 	}
 	return truthy(v)

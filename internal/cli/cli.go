@@ -312,7 +312,7 @@ func runLint(args []string, env Env) (int, error) {
 	}
 	lc.options(&opts, env)
 	f.render.apply(&opts)
-	if err := f.prom.load(&opts, lc.prometheusValues(), env, f.quiet); err != nil {
+	if err := f.prom.load(&opts, lc, env, f.quiet); err != nil {
 		return ExitError, err
 	}
 	res, err := lint.Run(ctx, eng, opts)

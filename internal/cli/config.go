@@ -75,7 +75,7 @@ func findConfig(root *confine.Root, flagPath string, load func(root *confine.Roo
 		// A config file the user typed from outside the repository is the
 		// user's, like a path typed on the command line: what it names is
 		// trusted as typed (only that, not its whole directory).
-		for _, list := range [][]config.Path{cfg.Policies, cfg.PrometheusValues} {
+		for _, list := range [][]config.Path{cfg.Policies, cfg.PrometheusValuesFiles()} {
 			for _, p := range list {
 				root.AllowTyped(p.Path)
 			}
@@ -354,14 +354,14 @@ func displayPath(p, wd string) string {
 	return filepath.ToSlash(p)
 }
 
-// prometheusValues are the values files the config file names, resolved
-// against its directory; --prometheus-values files come after them.
+// prometheusValues are all the values files the config file names,
+// resolved against its directory.
 func (lc *lintConfig) prometheusValues() []string {
 	if lc == nil || lc.cfg == nil {
 		return nil
 	}
 	var out []string
-	for _, p := range lc.cfg.PrometheusValues {
+	for _, p := range lc.cfg.PrometheusValuesFiles() {
 		out = append(out, p.Path)
 	}
 	return out

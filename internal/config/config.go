@@ -85,9 +85,32 @@ type Config struct {
 	Rules     []Rule // in file order
 	Policies  []Path
 	// PrometheusValues are kube-prometheus-stack or Big Bang values files
-	// read as the Prometheus they configure (--prometheus-values).
+	// layered, like --prometheus-values, into the one Prometheus they
+	// configure: prometheusValues written as a list of file names.
 	PrometheusValues []Path
-	Ignore           []Ignore
+	// PrometheusServers are independent Prometheus servers, each from its
+	// own layered values files: prometheusValues written as a list of
+	// {files, release, namespace} objects.
+	PrometheusServers []PrometheusServer
+	Ignore            []Ignore
+}
+
+// PrometheusServer is one Prometheus that values files configure.
+type PrometheusServer struct {
+	Files     []Path
+	Release   Setting[string] // the Helm release; unset: the chart's default
+	Namespace Setting[string] // unset: monitoring
+	Line      int
+}
+
+// PrometheusValuesFiles are all the values files prometheusValues names,
+// in either form.
+func (c *Config) PrometheusValuesFiles() []Path {
+	out := append([]Path{}, c.PrometheusValues...)
+	for _, s := range c.PrometheusServers {
+		out = append(out, s.Files...)
+	}
+	return out
 }
 
 // Error is one mistake in the file.
@@ -187,6 +210,9 @@ func (c *Config) CheckPaths(root *confine.Root) error {
 	}
 	check("policies", c.Policies)
 	check("prometheusValues", c.PrometheusValues)
+	for i, s := range c.PrometheusServers {
+		check(fmt.Sprintf("prometheusValues[%d].files", i), s.Files)
+	}
 	if len(errs) > 0 {
 		return errs
 	}

@@ -85,7 +85,7 @@ func (p *parser) root(n *yaml.Node) {
 		{"failOn", func(key string, v *yaml.Node) { p.enum(key, v, &c.FailOn, nil, "error", "warning", "note", "none") }},
 		{"rules", p.rules},
 		{"policies", func(key string, v *yaml.Node) { p.paths(key, v, "directories", &p.cfg.Policies) }},
-		{"prometheusValues", func(key string, v *yaml.Node) { p.paths(key, v, "values files", &p.cfg.PrometheusValues) }},
+		{"prometheusValues", p.prometheusValues},
 		{"ignore", p.ignores},
 	})
 }
@@ -143,6 +143,63 @@ func (p *parser) paths(key string, n *yaml.Node, what string, dst *[]Path) {
 		}
 		*dst = append(*dst, Path{Path: path, Written: s.Value, Line: s.Line})
 	}
+}
+
+// prometheusValues reads either a list of file names, layered into one
+// Prometheus, or a list of {files, release, namespace} objects, one
+// Prometheus each. Both in one list is an error: it would be unclear
+// whether the names layer over the objects or stand alone.
+func (p *parser) prometheusValues(key string, n *yaml.Node) {
+	n = resolve(n)
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 || resolve(n.Content[0]).Kind != yaml.MappingNode {
+		for i, item := range n.Content {
+			if item = resolve(item); n.Kind == yaml.SequenceNode && item.Kind == yaml.MappingNode {
+				p.errorf(item, "%s[%d]: a server object in a list of file names; write either file names (layered into one Prometheus) "+
+					"or only objects {files: [...], release: ..., namespace: ...} (one Prometheus each)", key, i)
+				return
+			}
+		}
+		p.paths(key, n, "values files, or of {files, release, namespace} objects", &p.cfg.PrometheusValues)
+		return
+	}
+	for i, item := range n.Content {
+		item = resolve(item)
+		full := fmt.Sprintf("%s[%d]", key, i)
+		if item.Kind != yaml.MappingNode {
+			p.errorf(item, "%s: %s in a list of server objects; write either file names (layered into one Prometheus) "+
+				"or only objects {files: [...], release: ..., namespace: ...} (one Prometheus each)", full, describe(item))
+			continue
+		}
+		srv := PrometheusServer{Line: item.Line}
+		p.mapping(full, item, []field{
+			{"files", func(key string, v *yaml.Node) { p.paths(key, v, "values files", &srv.Files) }},
+			{"release", func(key string, v *yaml.Node) { p.dnsName(key, v, 53, &srv.Release) }},
+			{"namespace", func(key string, v *yaml.Node) { p.dnsName(key, v, 63, &srv.Namespace) }},
+		})
+		if len(srv.Files) == 0 {
+			p.errorf(item, "%s.files: name at least one values file, e.g. {files: [monitoring/values.yaml]}", full)
+			continue
+		}
+		p.cfg.PrometheusServers = append(p.cfg.PrometheusServers, srv)
+	}
+}
+
+// dnsLabel is what Kubernetes accepts as a namespace, and Helm as a
+// release name without dots.
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// dnsName reads a lower-case DNS label of at most max characters.
+func (p *parser) dnsName(key string, n *yaml.Node, max int, out *Setting[string]) {
+	var s Setting[string]
+	p.name(key, n, &s)
+	if !s.Set {
+		return
+	}
+	if len(s.Value) > max || !dnsLabel.MatchString(s.Value) {
+		p.errorf(resolve(n), "%s: %q is not a valid name: use at most %d lower-case letters, digits and '-', starting and ending with a letter or digit", key, s.Value, max)
+		return
+	}
+	*out = s
 }
 
 func (p *parser) ignores(key string, n *yaml.Node) {

@@ -1,6 +1,9 @@
 package lint
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
@@ -65,7 +68,63 @@ func withDerived(docs, derived []*loader.Document) []*loader.Document {
 func derivedFiles(derived []*loader.Document) int {
 	seen := map[string]bool{}
 	for _, d := range derived {
-		seen[d.File] = true
+		for _, f := range d.SourceFiles() {
+			seen[f] = true
+		}
 	}
 	return len(seen)
+}
+
+// addDuplicatePrometheus reports a Prometheus modelled from values files
+// that has the namespace and name of another Prometheus in the run (a
+// manifest, or another server's values). The cluster would hold only one
+// of them, and meshlint would check both and report each monitor's
+// finding once, as if through a single server: one of them silently
+// decides. Two manifests are left alone; duplicate manifests are the
+// loader's concern.
+func (b *builder) addDuplicatePrometheus() {
+	first := map[string]*graph.Resource{}
+	for _, r := range b.resources {
+		if r.Kind != "Prometheus" || !strings.HasPrefix(r.Doc.APIVersion, "monitoring.coreos.com/") {
+			continue
+		}
+		key := r.Namespace + "/" + r.Name
+		prev, dup := first[key]
+		if !dup {
+			first[key] = r
+			continue
+		}
+		at, other := r, prev
+		if !r.Doc.IsDerived() {
+			if !prev.Doc.IsDerived() {
+				continue
+			}
+			at, other = prev, r
+		}
+		b.add(b.duplicatePrometheus(at, other))
+	}
+}
+
+// duplicatePrometheus is the finding on the values-derived Prometheus at
+// that another one, other, shares its namespace and name with.
+func (b *builder) duplicatePrometheus(at, other *graph.Resource) report.Finding {
+	f := b.locate(at, "")
+	f.Rule, f.Severity = invalidManifest, b.severity(invalidManifest)
+	what := "Prometheus " + at.Namespace + "/" + at.Name
+	loc := b.locate(other, "")
+	if other.Doc.IsDerived() {
+		f.Message = fmt.Sprintf("%s, modelled from %s, is also modelled from %s; two Prometheus objects cannot share a namespace and name "+
+			"(one would replace the other), and meshlint would check both as one. If they are one server, layer the files into one "+
+			"(repeat --prometheus-values, or list them in one prometheusValues entry); otherwise give one of them another release or namespace "+
+			"(release: and namespace: of its prometheusValues entry)", what, strings.Join(at.Doc.SourceFiles(), ", "), strings.Join(other.Doc.SourceFiles(), ", "))
+	} else {
+		f.Message = fmt.Sprintf("%s, modelled from %s, is also defined by the manifest %s:%d; two Prometheus objects cannot share a namespace "+
+			"and name (one would replace the other), and meshlint would check both as one. Lint either the manifest or the values, or give "+
+			"the values another release or namespace (--prometheus-release, --prometheus-namespace, or release: and namespace: of its prometheusValues entry)",
+			what, strings.Join(at.Doc.SourceFiles(), ", "), loc.File, loc.Line)
+	}
+	describeDerived(at, "", &f, false)
+	f.Related = append(f.Related, report.Related{Message: relatedMessage(other, "", "the other "+what), File: loc.File, Line: loc.Line,
+		Column: loc.Column, EndLine: loc.EndLine, EndColumn: loc.EndColumn, Resource: loc.Resource})
+	return f
 }

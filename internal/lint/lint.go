@@ -146,6 +146,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 		b.addGraphProblem(p)
 	}
 	b.addDerivedProblems(opts.DerivedProblems)
+	b.addDuplicatePrometheus()
 	b.addRendered(rendered)
 	for _, rf := range raw {
 		b.addRaw(rf)

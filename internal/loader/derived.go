@@ -21,12 +21,39 @@ type SourceMap interface {
 	Describe(pointer string) string
 }
 
+// LayeredSource is the SourceMap of an object read from several files laid
+// over each other, as Helm lays the values files given with -f: each field
+// is found in the file that set it last, not in the one file the Document
+// names.
+type LayeredSource interface {
+	SourceMap
+	// Locate is the file holding the field at pointer (or its nearest
+	// parent) and the field's span there.
+	Locate(pointer string) (file string, r Range)
+	// Files are the display paths of the layered files, in order.
+	Files() []string
+}
+
 // Derived makes a Document for an object that meshlint derives from a file
 // that is not a manifest. text is the file's text (LF line endings), obj the
-// derived object; m maps the object's pointers into the file.
+// derived object; m maps the object's pointers into the file. When m is a
+// LayeredSource, file and text are one of its files and Locate asks m.
 func Derived(file, text, apiVersion, kind, name, namespace string, obj map[string]any, m SourceMap) *Document {
-	return &Document{File: file, Item: -1, StartLine: 1, APIVersion: apiVersion, Kind: kind, Name: name,
+	d := &Document{File: file, Item: -1, StartLine: 1, APIVersion: apiVersion, Kind: kind, Name: name,
 		Namespace: namespace, Object: obj, text: text, source: m}
+	if l, ok := m.(LayeredSource); ok {
+		d.locate = func(_ *Document, pointer string, _ Range) (string, Range) { return l.Locate(pointer) }
+	}
+	return d
+}
+
+// SourceFiles are the files the document was read from: the files of a
+// LayeredSource, else its own file.
+func (d *Document) SourceFiles() []string {
+	if l, ok := d.source.(LayeredSource); ok {
+		return l.Files()
+	}
+	return []string{d.File}
 }
 
 // IsDerived reports whether the document was derived from a non-manifest

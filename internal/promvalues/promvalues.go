@@ -21,6 +21,11 @@
 //     `<release>-kube-prometheus-stack`, cut to 26 characters), and the
 //     namespace namespaceOverride or --prometheus-namespace.
 //
+// Several values files for one Prometheus are layered first, exactly as
+// `helm -f a.yaml -f b.yaml` layers them (layers.go), and the result is read
+// as one file; each field of the modelled Prometheus is then located in the
+// last file that sets its key.
+//
 // Big Bang: the umbrella deploys the monitoring package as a Flux
 // HelmRelease named `monitoring` whose Helm release is, as Flux names it,
 // `<namespace>-<name>` (monitoring-monitoring), so its Prometheus is
@@ -74,13 +79,24 @@ type Problem struct {
 	Warning bool
 }
 
-// File is what was made of one values file.
+// Server is one Prometheus configured by values files, layered in order
+// as `helm -f` layers them.
+type Server struct {
+	Files []string
+	// Release and Namespace are as in Options; "" means the default.
+	Release, Namespace string
+}
+
+// File is what was made of one server's values files.
 type File struct {
+	// Display names the files, in order.
 	Display string
-	Shape   Shape
+	// Layers are the display paths of the files, in order.
+	Layers []string
+	Shape  Shape
 	// Summary says what was detected, for one line on stderr.
 	Summary string
-	// Document is the modelled Prometheus; nil when the file configures
+	// Document is the modelled Prometheus; nil when the files configure
 	// none, or one that cannot be interpreted.
 	Document *loader.Document
 }
@@ -91,7 +107,7 @@ type Result struct {
 	Problems []Problem
 }
 
-// Documents are the modelled Prometheus CRs, in the order of the files.
+// Documents are the modelled Prometheus CRs, in the order of the servers.
 func (r *Result) Documents() []*loader.Document {
 	var out []*loader.Document
 	for _, f := range r.Files {
@@ -102,10 +118,17 @@ func (r *Result) Documents() []*loader.Document {
 	return out
 }
 
-// Load reads each values file on its own as one Prometheus. An error means
+// Load reads the values files, layered in order, as one Prometheus with
+// opts.Release and opts.Namespace.
+func Load(paths []string, opts Options) (*Result, error) {
+	return LoadServers([]Server{{Files: paths, Release: opts.Release, Namespace: opts.Namespace}}, opts)
+}
+
+// LoadServers reads each server's values files, layered, as one
+// Prometheus; opts.Release and opts.Namespace are not used. An error means
 // a file cannot be used at all (missing, or not values of either chart):
 // the user named it, so that is a usage error, never a silent pass.
-func Load(paths []string, opts Options) (*Result, error) {
+func LoadServers(servers []Server, opts Options) (*Result, error) {
 	if opts.WorkDir == "" {
 		wd, err := os.Getwd()
 		if err != nil {
@@ -120,18 +143,15 @@ func Load(paths []string, opts Options) (*Result, error) {
 		opts.Root = confine.Unconfined()
 	}
 	res := &Result{}
-	for _, p := range paths {
-		display := displayPath(p, opts.WorkDir)
-		if info, err := os.Stat(p); err == nil && info.IsDir() {
-			return nil, fmt.Errorf("--prometheus-values %s: is a directory; name the values file", display)
+	for _, srv := range servers {
+		if len(srv.Files) == 0 {
+			continue
 		}
-		data, err := opts.Root.ReadFile(p, opts.Limits.MaxFileBytes, "--max-file-size")
+		sopts := opts
+		sopts.Release, sopts.Namespace = srv.Release, srv.Namespace
+		f, problems, err := readServer(srv.Files, sopts)
 		if err != nil {
-			return nil, fmt.Errorf("--prometheus-values %s: %w", display, err)
-		}
-		f, problems, err := read(display, data, opts)
-		if err != nil {
-			return nil, fmt.Errorf("--prometheus-values %s: %w", display, err)
+			return nil, err
 		}
 		res.Files = append(res.Files, f)
 		res.Problems = append(res.Problems, problems...)
@@ -139,33 +159,99 @@ func Load(paths []string, opts Options) (*Result, error) {
 	return res, nil
 }
 
-// read models the Prometheus of one values file.
-func read(display string, data []byte, opts Options) (File, []Problem, error) {
-	root, text, bad := loader.ReadYAMLValues(display, data, opts.Limits)
-	if bad != nil {
-		return File{Display: display, Summary: display + ": cannot be read as YAML; no Prometheus checked"}, []Problem{{Problem: *bad}}, nil
+// readServer reads one server's files and models its Prometheus.
+func readServer(paths []string, opts Options) (File, []Problem, error) {
+	var layers []*layer
+	var problems []Problem
+	for _, p := range paths {
+		display := displayPath(p, opts.WorkDir)
+		if info, err := os.Stat(p); err == nil && info.IsDir() {
+			return File{}, nil, fmt.Errorf("--prometheus-values %s: is a directory; name the values file", display)
+		}
+		data, err := opts.Root.ReadFile(p, opts.Limits.MaxFileBytes, "--max-file-size")
+		if err != nil {
+			return File{}, nil, fmt.Errorf("--prometheus-values %s: %w", display, err)
+		}
+		l, bad := readLayer(display, data, opts)
+		if bad != nil {
+			problems = append(problems, *bad)
+		}
+		layers = append(layers, l)
 	}
-	if root == nil {
-		return File{}, nil, fmt.Errorf("the file is empty")
-	}
-	shape, base, err := detect(root)
-	if err != nil {
-		return File{}, nil, err
-	}
-	b := &builder{display: display, text: text, root: root, shape: shape, base: base, opts: opts}
-	f := b.build()
-	return f, b.problems, nil
+	return model(layers, problems, opts)
 }
 
-// builder models one file's Prometheus.
+// read models the Prometheus of one values file's bytes.
+func read(display string, data []byte, opts Options) (File, []Problem, error) {
+	l, bad := readLayer(display, data, opts)
+	var problems []Problem
+	if bad != nil {
+		problems = append(problems, *bad)
+	}
+	return model([]*layer{l}, problems, opts)
+}
+
+// readLayer decodes one values file; a file that is not YAML is a problem.
+func readLayer(display string, data []byte, opts Options) (*layer, *Problem) {
+	root, text, bad := loader.ReadYAMLValues(display, data, opts.Limits)
+	l := &layer{display: display, text: text, root: root}
+	if bad != nil {
+		return l, &Problem{Problem: *bad}
+	}
+	return l, nil
+}
+
+// model merges a server's layers and models its Prometheus; problems are
+// those of reading the layers, and any of them leaves it unchecked.
+func model(layers []*layer, problems []Problem, opts Options) (File, []Problem, error) {
+	display := layersDisplay(layers)
+	f := File{Display: display}
+	for _, l := range layers {
+		f.Layers = append(f.Layers, l.display)
+	}
+	if len(problems) > 0 {
+		what := display + ": cannot be read as YAML"
+		if len(layers) > 1 {
+			what = display + ": " + problems[0].File + " cannot be read as YAML"
+		}
+		f.Summary = what + "; no Prometheus checked"
+		return f, problems, nil
+	}
+	var empty []string
+	for _, l := range layers {
+		if l.root == nil {
+			empty = append(empty, l.display)
+		}
+	}
+	if len(empty) == len(layers) {
+		if len(layers) == 1 {
+			return File{}, nil, fmt.Errorf("--prometheus-values %s: the file is empty", display)
+		}
+		return File{}, nil, fmt.Errorf("--prometheus-values %s: the files are empty", display)
+	}
+	root := mergeLayers(layers)
+	shape, base, err := detect(root)
+	if err == nil && len(layers) > 1 {
+		err = checkShapes(layers, shape)
+	}
+	if err != nil {
+		return File{}, nil, fmt.Errorf("--prometheus-values %s: %w", display, err)
+	}
+	b := &builder{display: display, layers: layers, root: root, shape: shape, base: base, opts: opts}
+	built := b.build()
+	built.Layers = f.Layers
+	return built, b.problems, nil
+}
+
+// builder models one server's Prometheus from its merged values.
 type builder struct {
-	display, text string
-	root          map[string]any
-	shape         Shape
-	base          string // pointer of the chart values in the file
-	opts          Options
-	problems      []Problem
-	locator       *loader.Document
+	display  string
+	layers   []*layer
+	root     map[string]any // the layers merged
+	shape    Shape
+	base     string // pointer of the chart values in the file
+	opts     Options
+	problems []Problem
 }
 
 // modelled are the prometheusSpec fields meshlint reads, besides the
@@ -186,22 +272,7 @@ var selectors = []struct {
 func (b *builder) build() File {
 	f := File{Display: b.display, Shape: b.shape}
 	bigBang := b.shape == BigBang || b.shape == BigBangPackage
-	release := b.opts.Release
-	if release == "" {
-		release = "kube-prometheus-stack"
-		if bigBang {
-			release = "monitoring"
-		}
-	}
-	namespace := b.opts.Namespace
-	if namespace == "" {
-		namespace = DefaultNamespace
-	}
-	helmRelease := release
-	if bigBang {
-		// Flux names a HelmRelease's Helm release <targetNamespace>-<name>.
-		helmRelease = namespace + "-" + release
-	}
+	namespace, helmRelease := releaseOf(b.opts, bigBang)
 	section := b.base + "/prometheus"
 	specPtr := section + "/prometheusSpec"
 	where := fmt.Sprintf("%s: %s (%s)", b.display, b.shape, dotted(section))
@@ -236,6 +307,10 @@ func (b *builder) build() File {
 
 	sm := &sourceMap{root: b.root, section: section, spec: specPtr, fields: map[string]string{},
 		described: map[string]string{}, defaults: map[string]bool{}}
+	var source loader.SourceMap = sm
+	if len(b.layers) > 1 {
+		source = &layeredMap{sourceMap: sm, layers: b.layers}
+	}
 	pspec := userSpec
 	wiring := ""
 	if b.shape == BigBang {
@@ -252,6 +327,61 @@ func (b *builder) build() File {
 		}
 	}
 
+	spec := b.specFields(pspec, specPtr, helmRelease, bigBang, sm)
+	b.checkTemplates(spec, sm)
+
+	labels := map[string]any{"app": "kube-prometheus-stack-prometheus", "release": helmRelease}
+	meta := map[string]any{"labels": labels}
+	name := fullname(helmRelease, stringValue(chart["nameOverride"]), stringValue(chart["fullnameOverride"]))
+	if truthy(chart["cleanPrometheusOperatorObjectNames"]) {
+		meta["name"] = name
+	} else {
+		meta["name"] = name + "-prometheus"
+	}
+	meta["namespace"] = namespace
+	if anns, set := prom["annotations"]; set && anns != nil {
+		meta["annotations"] = anns
+		b.templatesIn(anns, section+"/annotations", onlyIstio)
+	}
+	if len(b.problems) > 0 {
+		return none(fmt.Sprintf("meshlint cannot interpret %d value(s) (reported as invalid-manifest warnings)", len(b.problems)))
+	}
+	obj := map[string]any{"apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus", "metadata": meta, "spec": spec}
+	promName := meta["name"].(string)
+	last := b.layers[len(b.layers)-1]
+	f.Document = loader.Derived(last.display, last.text, "monitoring.coreos.com/v1", "Prometheus", promName, namespace, obj, source)
+	f.Summary = fmt.Sprintf("%s: checking Prometheus %s/%s (Helm release %s)%s%s", where, namespace, promName, helmRelease,
+		selectorSummary(spec, sm), wiring)
+	return f
+}
+
+// releaseOf is the namespace and Helm release of the Prometheus the
+// options name, with the chart's defaults.
+func releaseOf(opts Options, bigBang bool) (namespace, helmRelease string) {
+	release := opts.Release
+	if release == "" {
+		release = "kube-prometheus-stack"
+		if bigBang {
+			release = "monitoring"
+		}
+	}
+	namespace = opts.Namespace
+	if namespace == "" {
+		namespace = DefaultNamespace
+	}
+	if bigBang {
+		// Flux names a HelmRelease's Helm release <targetNamespace>-<name>.
+		return namespace, namespace + "-" + release
+	}
+	return namespace, release
+}
+
+// specFields are the Prometheus spec fields the chart renders from the
+// merged prometheusSpec pspec (at specPtr of the values): the monitor
+// selectors, as the chart derives them, and the modelled fields, from
+// prometheusSpec or its additionalConfig. Fields not read from their own
+// key are recorded in sm.
+func (b *builder) specFields(pspec map[string]any, specPtr, helmRelease string, bigBang bool, sm *sourceMap) map[string]any {
 	spec := map[string]any{}
 	additional, _ := pspec["additionalConfig"].(map[string]any)
 	if v, set := pspec["additionalConfig"]; set && v != nil && additional == nil {
@@ -294,30 +424,7 @@ func (b *builder) build() File {
 			// An empty value: the chart renders nothing.
 		}
 	}
-	b.checkTemplates(spec, sm)
-
-	labels := map[string]any{"app": "kube-prometheus-stack-prometheus", "release": helmRelease}
-	meta := map[string]any{"labels": labels}
-	name := fullname(helmRelease, stringValue(chart["nameOverride"]), stringValue(chart["fullnameOverride"]))
-	if truthy(chart["cleanPrometheusOperatorObjectNames"]) {
-		meta["name"] = name
-	} else {
-		meta["name"] = name + "-prometheus"
-	}
-	meta["namespace"] = namespace
-	if anns, set := prom["annotations"]; set && anns != nil {
-		meta["annotations"] = anns
-		b.templatesIn(anns, section+"/annotations", onlyIstio)
-	}
-	if len(b.problems) > 0 {
-		return none(fmt.Sprintf("meshlint cannot interpret %d value(s) (reported as invalid-manifest warnings)", len(b.problems)))
-	}
-	obj := map[string]any{"apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus", "metadata": meta, "spec": spec}
-	promName := meta["name"].(string)
-	f.Document = loader.Derived(b.display, b.text, "monitoring.coreos.com/v1", "Prometheus", promName, namespace, obj, sm)
-	f.Summary = fmt.Sprintf("%s: checking Prometheus %s/%s (Helm release %s)%s%s", where, namespace, promName, helmRelease,
-		selectorSummary(spec, sm), wiring)
-	return f
+	return spec
 }
 
 // selectorSummary tells which monitors the modelled Prometheus selects when
@@ -331,9 +438,11 @@ func selectorSummary(spec map[string]any, sm *sourceMap) string {
 }
 
 // nilUses reads a NilUsesHelmValues switch the way the chart's `if` does.
+// An unset key keeps the chart's default; a null deletes that default
+// (Helm's chartutil coalescing), so the `if` sees nothing: false.
 func nilUses(pspec map[string]any, key string, bigBang bool) bool {
 	v, set := pspec[key]
-	if !set || v == nil {
+	if !set {
 		return !bigBang // kube-prometheus-stack: true; Big Bang's package: false
 	}
 	return truthy(v)
@@ -358,14 +467,17 @@ func (b *builder) mapAt(pointer string) (map[string]any, bool) {
 	return m, true
 }
 
-// cannot records a value meshlint cannot interpret.
+// cannot records a value meshlint cannot interpret, at the key of the
+// layer that set it last.
 func (b *builder) cannot(pointer, why string) {
-	if b.locator == nil {
-		b.locator = loader.Derived(b.display, b.text, "", "", "", "", nil, identity{})
+	l := owner(b.layers, b.root, pointer)
+	r := l.position(pointer)
+	configures := "this values file configures"
+	if len(b.layers) > 1 {
+		configures = "these layered values files configure"
 	}
-	r, _ := b.locator.Position(pointer)
-	msg := fmt.Sprintf("%s %s, so the Prometheus this values file configures is not checked", dotted(pointer), why)
-	b.problems = append(b.problems, Problem{Warning: true, Problem: loader.Problem{File: b.display, Line: r.Line, Column: r.Column,
+	msg := fmt.Sprintf("%s %s, so the Prometheus %s is not checked", dotted(pointer), why, configures)
+	b.problems = append(b.problems, Problem{Warning: true, Problem: loader.Problem{File: l.display, Line: r.Line, Column: r.Column,
 		EndLine: r.EndLine, EndColumn: r.EndColumn, Message: msg}})
 }
 

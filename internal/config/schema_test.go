@@ -167,6 +167,10 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 		"ignore: [{rule: a, reason: why, expires: next year}]\n",
 		"ignore: [{rule: a, reason: why, until: 2027-01-01}]\n",
 		"- a\n",
+		"prometheusValues: [a.yaml, {files: [b.yaml]}]\n",
+		"prometheusValues: [{files: []}]\n",
+		"prometheusValues: [{release: x}]\n",
+		"prometheusValues: [{files: [a.yaml], zzz: 1}]\n",
 	} {
 		if _, err := Parse([]byte(bad), "bad.yaml", "."); err == nil {
 			t.Errorf("meshlint accepts %q; the test expects a mistake", bad)
@@ -175,7 +179,8 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 			t.Errorf("the schema accepts %q, which meshlint rejects", bad)
 		}
 	}
-	for _, good := range []string{"", "mesh:\n", "mesh: {defaultMode: strict}\n", "ignore: [{rule: a, reason: why, expires: \"2027-01-31\"}]\n"} {
+	for _, good := range []string{"", "mesh:\n", "mesh: {defaultMode: strict}\n", "ignore: [{rule: a, reason: why, expires: \"2027-01-31\"}]\n",
+		"prometheusValues: [base.yaml, prod.yaml]\n", "prometheusValues: [{files: [a.yaml, b.yaml], release: monitoring, namespace: monitoring}, {files: [c.yaml]}]\n"} {
 		if _, err := Parse([]byte(good), "good.yaml", "."); err != nil {
 			t.Fatalf("meshlint rejects %q: %v", good, err)
 		}
@@ -242,6 +247,7 @@ func TestSchemaKeysMatchTheParser(t *testing.T) {
 		{"mesh: {zzz: 1}\n", []string{"properties", "mesh"}},
 		{"rules: {a: {zzz: 1}}\n", []string{"properties", "rules", "additionalProperties"}},
 		{"ignore: [{rule: a, reason: b, zzz: 1}]\n", []string{"properties", "ignore", "items"}},
+		{"prometheusValues: [{files: [a.yaml], zzz: 1}]\n", []string{"$defs", "prometheusServer"}},
 	} {
 		want, got := acceptedKeys(t, c.probe), schemaKeys(t, schema, c.path...)
 		if !slices.Equal(want, got) {

@@ -120,6 +120,7 @@ type lintFlags struct {
 	enable, disable []string
 	policies        []string
 	policyTimeout   time.Duration
+	policyMemory    uint64 // --max-policy-memory, MiB
 	rootNamespace   string
 	meshMTLS        string
 	assumeInjection string
@@ -154,6 +155,7 @@ func newLintFlagSet(f *lintFlags, helpOut io.Writer) *pflag.FlagSet {
 	fs.StringSliceVar(&f.disable, "disable", nil, "do not run these rules (comma separated or repeated)")
 	fs.StringArrayVar(&f.policies, "policy", nil, "directory of extra Rego rules; repeatable")
 	fs.DurationVar(&f.policyTimeout, "policy-timeout", engine.DefaultTimeout, "wall-clock deadline of each rule's evaluation; a policy that runs past it stops meshlint (exit 2)")
+	fs.Uint64Var(&f.policyMemory, "max-policy-memory", engine.DefaultMemoryBudget>>20, "MiB of heap past which rule evaluation stops meshlint (exit 2): a backstop against a policy that builds huge collections")
 	fs.StringVar(&f.root, "root", "", "the repository root: files below it may be read, nothing outside it unless typed on the command line (default: the Git top level of each linted path, else the path)")
 	fs.StringVar(&f.baseline, "baseline", "", "file of accepted findings; findings in it are reported as suppressed")
 	fs.StringVar(&f.writeBaseline, "write-baseline", "", "write the current findings to this file and exit 0")
@@ -297,7 +299,10 @@ func runLint(args []string, env Env) (int, error) {
 	if f.policyTimeout <= 0 {
 		return ExitError, usagef("--policy-timeout must be positive")
 	}
-	eng, err := engine.Compile(ctx, engine.Options{PolicyDirs: f.policies, Root: root, Timeout: f.policyTimeout})
+	if f.policyMemory == 0 {
+		return ExitError, usagef("--max-policy-memory must be positive")
+	}
+	eng, err := engine.Compile(ctx, engine.Options{PolicyDirs: f.policies, Root: root, Timeout: f.policyTimeout, MemoryBudget: f.policyMemory << 20})
 	if err != nil {
 		return ExitError, err
 	}

@@ -82,6 +82,36 @@ func TestPolicyTimeoutStopsAHangingPolicy(t *testing.T) {
 	}
 }
 
+// TestPolicyMemoryBudgetStopsABomb: numbers.range over 10^11 numbers
+// would take the heap to terabytes long before --policy-timeout; the
+// watchdog stops it at --max-policy-memory with exit 2, naming the policy
+// and the flag, and nothing is written.
+func TestPolicyMemoryBudgetStopsABomb(t *testing.T) {
+	app := writeFile(t, t.TempDir(), "app.yaml", appWith("labels: {}"))
+	dir := t.TempDir()
+	writeFile(t, dir, "my_rule.rego", policyHeader+`report contains x if {
+	n := count(numbers.range(1, 100000000000))
+	x := {"resource": 0, "pointer": "", "message": sprintf("%d", [n])}
+}
+`)
+	r := lintArgs(t, "-f", "json", "--max-policy-memory", "256", "--policy", dir, app)
+	if r.code != ExitError {
+		t.Fatalf("exit %d, want 2\n%s", r.code, r.stderr)
+	}
+	for _, want := range []string{"my-rule", "meshlint.rules.org.my_rule", "past 256 MiB", "raise --max-policy-memory"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if r.stdout != "" {
+		t.Errorf("a stopped run wrote a report: %s", r.stdout)
+	}
+	// The built-in rules run far below the default budget.
+	if r := lintArgs(t, "-f", "json", app); r.code == ExitError {
+		t.Errorf("built-in rules under the default budget: exit 2\n%s", r.stderr)
+	}
+}
+
 // TestPrintAndTraceStayQuiet: a policy's print and trace never reach
 // meshlint's stderr, escaped or not.
 func TestPrintAndTraceStayQuiet(t *testing.T) {

@@ -23,6 +23,7 @@ type Engine struct {
 	stages   []stage // when set, evaluated in stages instead (stages.go)
 	workers  int     // goroutines per stage
 	timeout  time.Duration
+	memory   uint64 // Options.MemoryBudget
 }
 
 // Related is a related location a rule names.
@@ -59,6 +60,9 @@ type Options struct {
 	// Timeout is the wall-clock deadline of each query (--policy-timeout);
 	// 0 means DefaultTimeout.
 	Timeout time.Duration
+	// MemoryBudget is the heap, in bytes, past which evaluation stops
+	// (--max-policy-memory, membudget.go); 0 means DefaultMemoryBudget.
+	MemoryBudget uint64
 }
 
 // DefaultTimeout is the deadline of one query when Options.Timeout is 0:
@@ -109,7 +113,10 @@ func Compile(ctx context.Context, opts Options) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compile policies: %w", explainForbidden(compiler.Errors))
 	}
-	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}, timeout: opts.Timeout}
+	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}, timeout: opts.Timeout, memory: opts.MemoryBudget}
+	if e.memory == 0 {
+		e.memory = DefaultMemoryBudget
+	}
 	if e.workers = evalWorkerCount(); !singleQuery {
 		stages, ok, err := planStages(ctx, compiler, rules)
 		if err != nil {
@@ -150,6 +157,16 @@ func (e *Engine) Rule(id string) *Rule {
 // part of the facts its rules read (stages.go), or as one query over all of
 // them.
 func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) {
+	wctx, stop := watchMemory(ctx, e.memory)
+	defer stop()
+	out, err := e.evaluate(wctx, facts)
+	if err != nil && overBudget(wctx) {
+		return nil, &MemoryError{Rules: e.customRules(), Budget: e.memory}
+	}
+	return out, err
+}
+
+func (e *Engine) evaluate(ctx context.Context, facts any) ([]RawFinding, error) {
 	c, release := facts.(consumed)
 	if release {
 		facts = c.facts

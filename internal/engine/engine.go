@@ -244,15 +244,20 @@ type TimeoutError struct {
 	Timeout time.Duration
 }
 
-func (e *TimeoutError) Error() string {
-	what := "the rules"
-	if len(e.Rules) > 0 {
-		names := make([]string, len(e.Rules))
-		for i, r := range e.Rules {
-			names[i] = fmt.Sprintf("%s (package %s, %s)", r.ID, r.Package, r.File)
-		}
-		what = "policy " + strings.Join(names, ", ")
+// suspects names the rules a backstop stopped, for its message.
+func suspects(rules []*Rule) string {
+	if len(rules) == 0 {
+		return "the rules"
 	}
+	names := make([]string, len(rules))
+	for i, r := range rules {
+		names[i] = fmt.Sprintf("%s (package %s, %s)", r.ID, r.Package, r.File)
+	}
+	return "policy " + strings.Join(names, ", ")
+}
+
+func (e *TimeoutError) Error() string {
+	what := suspects(e.Rules)
 	return fmt.Sprintf("%s did not finish within %s and was stopped; a policy must not loop over large products of the input. If it is only slow on a large input, raise --policy-timeout (e.g. --policy-timeout %s)",
 		what, e.Timeout, 4*e.Timeout)
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/metrics"
-	"strings"
 	"time"
 )
 
@@ -77,14 +76,7 @@ type MemoryError struct {
 }
 
 func (e *MemoryError) Error() string {
-	what := "the rules"
-	if len(e.Rules) > 0 {
-		names := make([]string, len(e.Rules))
-		for i, r := range e.Rules {
-			names[i] = fmt.Sprintf("%s (package %s, %s)", r.ID, r.Package, r.File)
-		}
-		what = "policy " + strings.Join(names, ", ")
-	}
+	what := suspects(e.Rules)
 	mib := e.Budget >> 20
 	return fmt.Sprintf("evaluating %s took the heap past %d MiB and was stopped; a policy must not build collections as large as products of the input or numbers.range over millions. If the input is only very large, raise --max-policy-memory (e.g. --max-policy-memory %d)",
 		what, mib, 2*mib)

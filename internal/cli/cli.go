@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -319,7 +320,11 @@ func runLint(args []string, env Env) (int, error) {
 	if f.verbose && res != nil {
 		fmt.Fprintf(env.Stderr, "meshlint: using %s\n", lc.describe())
 		for _, s := range res.Skipped {
-			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(s.File), report.Sanitize(s.Reason))
+			where := s.File
+			if s.Line > 0 {
+				where += ":" + strconv.Itoa(s.Line)
+			}
+			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(where), report.Sanitize(s.Reason))
 		}
 		printAssumptions(env.Stderr, settings)
 	}

@@ -68,9 +68,11 @@ type Options struct {
 	ReleaseTexts bool
 }
 
-// Skip is a file that was not linted because it is not a manifest.
+// Skip is a file that was not linted because it is not a manifest, or, with
+// Line set, one document of a file that is not an object meshlint reads.
 type Skip struct {
 	File   string
+	Line   int // 1-based line of a skipped document; 0 for a whole file
 	Reason string
 }
 
@@ -198,6 +200,10 @@ func Load(paths []string, opts Options) (*Result, error) {
 		if pf.skipped != "" {
 			res.Skipped = append(res.Skipped, Skip{File: inputs[i].display, Reason: pf.skipped})
 			continue
+		}
+		res.Skipped = append(res.Skipped, pf.notObjects...)
+		if len(pf.docs) == 0 && len(pf.problems) == 0 && len(pf.notObjects) > 0 {
+			continue // nothing in it is an object: not a file read as manifests
 		}
 		res.Files++
 		res.Documents = append(res.Documents, pf.docs...)

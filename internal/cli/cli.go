@@ -120,6 +120,7 @@ type lintFlags struct {
 	failOn          string
 	enable, disable []string
 	policies        []string
+	excludes        []string // --exclude, gitignore patterns (exclude.go)
 	policyTimeout   time.Duration
 	rootNamespace   string
 	meshMTLS        string
@@ -154,6 +155,7 @@ func newLintFlagSet(f *lintFlags, helpOut io.Writer) *pflag.FlagSet {
 	fs.StringSliceVar(&f.enable, "enable", nil, "run only these rules (comma separated or repeated)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "do not run these rules (comma separated or repeated)")
 	fs.StringArrayVar(&f.policies, "policy", nil, "directory of extra Rego rules; repeatable")
+	fs.StringArrayVar(&f.excludes, "exclude", nil, "leave out paths matching this gitignore pattern ('testdata/', '**/*.tmpl.yaml', '!keep.yaml'), relative to the repository root; repeatable, after the config file's exclude:")
 	fs.DurationVar(&f.policyTimeout, "policy-timeout", engine.DefaultTimeout, "wall-clock deadline of each rule's evaluation; a policy that runs past it stops meshlint (exit 2)")
 	fs.StringVar(&f.root, "root", "", "the repository root: files below it may be read, nothing outside it unless typed on the command line (default: the Git top level of each linted path, else the path)")
 	fs.StringVar(&f.baseline, "baseline", "", "file of accepted findings; findings in it are reported as suppressed")
@@ -306,8 +308,12 @@ func runLint(args []string, env Env) (int, error) {
 	if err := lc.check(eng); err != nil {
 		return ExitError, err
 	}
+	ex, err := excludeMatcher(lc, f.excludes, excludeBases(f.root, paths))
+	if err != nil {
+		return ExitError, err
+	}
 	opts := lint.Options{Paths: paths, Stdin: env.Stdin, Settings: settings, Limits: f.limits, Root: root,
-		Enable: f.enable, Disable: f.disable}
+		Enable: f.enable, Disable: f.disable, Exclude: ex}
 	if env.Getenv("GOGC") == "" {
 		opts.GCPercentAfterLoad = 50 // a lower peak for little CPU (docs/performance.md); GOGC overrides
 	}

@@ -88,6 +88,15 @@ type Config struct {
 	// read as the Prometheus they configure (--prometheus-values).
 	PrometheusValues []Path
 	Ignore           []Ignore
+	Exclude          []Exclude // in file order
+}
+
+// Exclude is one gitignore pattern of exclude:, relative to Base, the
+// config file's directory.
+type Exclude struct {
+	Pattern string
+	Base    string
+	Line    int
 }
 
 // Error is one mistake in the file.

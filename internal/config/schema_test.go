@@ -167,6 +167,13 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 		"ignore: [{rule: a, reason: why, expires: next year}]\n",
 		"ignore: [{rule: a, reason: why, until: 2027-01-01}]\n",
 		"- a\n",
+		"exclude: testdata/\n",
+		"exclude: [\"\"]\n",
+		"exclude: [\"  \"]\n",
+		"exclude: [\"# comment\"]\n",
+		"exclude: [\"!\"]\n",
+		"exclude: [1]\n",
+		"exclude: [[a]]\n",
 	} {
 		if _, err := Parse([]byte(bad), "bad.yaml", "."); err == nil {
 			t.Errorf("meshlint accepts %q; the test expects a mistake", bad)
@@ -175,7 +182,8 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 			t.Errorf("the schema accepts %q, which meshlint rejects", bad)
 		}
 	}
-	for _, good := range []string{"", "mesh:\n", "mesh: {defaultMode: strict}\n", "ignore: [{rule: a, reason: why, expires: \"2027-01-31\"}]\n"} {
+	for _, good := range []string{"", "mesh:\n", "mesh: {defaultMode: strict}\n", "ignore: [{rule: a, reason: why, expires: \"2027-01-31\"}]\n",
+		"exclude:\n", "exclude: [testdata/, \"**/*.tmpl.yaml\", \"!keep.yaml\", /releasenotes/, \"\\\\#x\"]\n"} {
 		if _, err := Parse([]byte(good), "good.yaml", "."); err != nil {
 			t.Fatalf("meshlint rejects %q: %v", good, err)
 		}

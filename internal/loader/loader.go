@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/exclude"
 )
 
 // Limits bound the work one input can cause.
@@ -52,6 +53,11 @@ type Options struct {
 	// Root is what may be read (internal/confine): a file whose real path
 	// leaves it is reported, not read. nil reads anything (tests).
 	Root *confine.Root
+	// Exclude leaves out the paths it matches (.meshlint.yaml exclude:,
+	// --exclude): an excluded directory is not walked, so no file, chart or
+	// Kustomize root under it is read; each is listed in Result.Skipped.
+	// nil excludes nothing.
+	Exclude *exclude.Matcher
 	// DetectRoots lists Helm charts and Kustomize roots in Result.Roots
 	// instead of walking into them (internal/render renders them).
 	DetectRoots bool
@@ -170,7 +176,7 @@ func Load(paths []string, opts Options) (*Result, error) {
 		if opts.DetectRoots {
 			roots = &res.Roots
 		}
-		problems, err := walk(p, opts.WorkDir, roots, emit)
+		problems, err := walk(p, opts.WorkDir, opts.Exclude, roots, emit)
 		if err != nil {
 			walkErr = err
 			break
@@ -304,10 +310,16 @@ var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 // walk lists the manifest files under root in lexical order. Hidden
 // directories are skipped; symlinked directories are not followed, which also
 // makes symlink loops harmless. Unreadable entries become Problems.
-func walk(root, workDir string, roots *[]Root, emit func(input)) ([]Problem, error) {
+func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(input)) ([]Problem, error) {
 	info, err := os.Stat(root)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", displayPath(root, workDir), unwrapPathError(err))
+	}
+	if pat, excluded := ex.Match(root, info.IsDir()); excluded {
+		// A path the user typed is excluded too: pre-commit passes every
+		// changed file by name, and an excluded one must stay out.
+		emit(input{path: root, display: displayPath(root, workDir), skip: pat.Reason()})
+		return nil, nil
 	}
 	if !info.IsDir() {
 		if r, ok := rootFile(root, workDir); ok && roots != nil {
@@ -332,6 +344,10 @@ func walk(root, workDir string, roots *[]Root, emit func(input)) ([]Problem, err
 			if p != root && strings.HasPrefix(name, ".") {
 				return fs.SkipDir
 			}
+			if pat, excluded := ex.Match(p, true); excluded && p != root {
+				emit(input{path: p, display: displayPath(p, workDir), skip: pat.Reason()})
+				return fs.SkipDir
+			}
 			if r, ok := rootAt(p, workDir); ok && roots != nil {
 				*roots = append(*roots, r) // rendered, not walked
 				return fs.SkipDir
@@ -339,6 +355,10 @@ func walk(root, workDir string, roots *[]Root, emit func(input)) ([]Problem, err
 			return nil
 		}
 		if !manifestExt[strings.ToLower(filepath.Ext(name))] {
+			return nil
+		}
+		if pat, excluded := ex.Match(p, false); excluded {
+			emit(input{path: p, display: displayPath(p, workDir), skip: pat.Reason()})
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {

@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/meshlint/meshlint/internal/exclude"
+)
+
+// excludeMatcher compiles the config file's exclude: patterns, then the
+// --exclude flags, so a flag's "!pattern" can take back what the config
+// leaves out. The flags are anchored to the repository of each linted
+// path (excludeBases): in the usual run that is the directory output paths
+// are relative to, so a path copied from a report is a pattern that
+// matches it, whatever the working directory.
+func excludeMatcher(lc *lintConfig, flags []string, bases []string) (*exclude.Matcher, error) {
+	var patterns []exclude.Pattern
+	if lc != nil && lc.cfg != nil {
+		for _, e := range lc.cfg.Exclude {
+			patterns = append(patterns, exclude.Pattern{Pattern: e.Pattern, Base: e.Base,
+				Source: lc.cfg.File + ":" + strconv.Itoa(e.Line)})
+		}
+	}
+	for _, p := range flags {
+		if err := exclude.Check(p); err != nil {
+			return nil, usagef("--exclude: %v", err)
+		}
+		for _, base := range bases {
+			patterns = append(patterns, exclude.Pattern{Pattern: p, Base: base, Source: "--exclude"})
+		}
+	}
+	return exclude.New(patterns)
+}
+
+// excludeBases are the directories --exclude patterns are anchored to: the
+// --root directory when given; else, for each linted path, its Git top
+// level, or when it is in no Git work tree the path itself (its directory
+// for a file), as confine.RepositoryRoot decides what the run may read.
+func excludeBases(root string, paths []string) []string {
+	if root != "" {
+		return []string{root}
+	}
+	var bases []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		base := gitTopLevel(p)
+		if base == "" {
+			base = p
+			if info, err := os.Stat(p); err == nil && !info.IsDir() {
+				base = filepath.Dir(p)
+			}
+			if abs, err := filepath.Abs(base); err == nil {
+				base = abs
+			}
+		}
+		if !seen[base] {
+			seen[base] = true
+			bases = append(bases, base)
+		}
+	}
+	return bases
+}
+
+// pathBase is the directory every path meshlint writes is relative to: the
+// --root directory when given; else the Git top level of the linted paths
+// when they all have the same one; else (paths in several repositories, or
+// none in a Git work tree, or only standard input) the working directory,
+// which is what a user reading the terminal expects.
+//
+// The top level is found as confine.RepositoryRoot finds it, by looking
+// for .git, but on the path as named rather than resolved: display paths
+// are made from the named paths, and a link in the working directory's
+// path must not turn every file into ../../ (the confinement itself still
+// works on real paths).
+func pathBase(root string, paths []string, wd string) string {
+	if root != "" {
+		if abs, err := filepath.Abs(root); err == nil {
+			return abs
+		}
+	}
+	top := ""
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		t := gitTopLevel(p)
+		if t == "" || (top != "" && t != top) {
+			return wd
+		}
+		top = t
+	}
+	if top == "" {
+		return wd
+	}
+	return top
+}
+
+// gitTopLevel is the nearest directory at or above p holding .git, or "".
+func gitTopLevel(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return ""
+	}
+	for dir := abs; ; {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}

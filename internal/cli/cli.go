@@ -121,6 +121,7 @@ type lintFlags struct {
 	enable, disable []string
 	policies        []string
 	excludes        []string // --exclude, gitignore patterns (exclude.go)
+	base            string   // the directory every output path is relative to (pathBase, exclude.go)
 	policyTimeout   time.Duration
 	rootNamespace   string
 	meshMTLS        string
@@ -259,6 +260,11 @@ func runLint(args []string, env Env) (int, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return ExitError, fmt.Errorf("get working directory: %w", err)
+	}
+	f.base = pathBase(f.root, paths, wd)
 	root, err := readRoot(&f, paths)
 	if err != nil {
 		return ExitError, err
@@ -283,7 +289,7 @@ func runLint(args []string, env Env) (int, error) {
 	if err := f.report.check(); err != nil {
 		return ExitError, err
 	}
-	filter, err := f.only.load(named, paths, env, f.limits.MaxFileBytes)
+	filter, err := f.only.load(named, paths, f.base, env, f.limits.MaxFileBytes)
 	if err != nil {
 		return ExitError, err
 	}
@@ -312,7 +318,7 @@ func runLint(args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	opts := lint.Options{Paths: paths, Stdin: env.Stdin, Settings: settings, Limits: f.limits, Root: root,
+	opts := lint.Options{Paths: paths, Stdin: env.Stdin, WorkDir: f.base, Settings: settings, Limits: f.limits, Root: root,
 		Enable: f.enable, Disable: f.disable, Exclude: ex}
 	if env.Getenv("GOGC") == "" {
 		opts.GCPercentAfterLoad = 50 // a lower peak for little CPU (docs/performance.md); GOGC overrides

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/meshlint/meshlint/internal/exclude"
+	"github.com/meshlint/meshlint/internal/loader"
 )
 
 // excludeMatcher compiles the config file's exclude: patterns, then the
@@ -65,54 +66,11 @@ func excludeBases(root string, paths []string) []string {
 	return bases
 }
 
-// pathBase is the directory every path meshlint writes is relative to: the
-// --root directory when given; else the Git top level of the linted paths
-// when they all have the same one; else (paths in several repositories, or
-// none in a Git work tree, or only standard input) the working directory,
-// which is what a user reading the terminal expects.
-//
-// The top level is found as confine.RepositoryRoot finds it, by looking
-// for .git, but on the path as named rather than resolved: display paths
-// are made from the named paths, and a link in the working directory's
-// path must not turn every file into ../../ (the confinement itself still
-// works on real paths).
+// pathBase is the directory every path meshlint writes is relative to
+// (loader.DisplayBase).
 func pathBase(root string, paths []string, wd string) string {
-	if root != "" {
-		if abs, err := filepath.Abs(root); err == nil {
-			return abs
-		}
-	}
-	top := ""
-	for _, p := range paths {
-		if p == "-" {
-			continue
-		}
-		t := gitTopLevel(p)
-		if t == "" || (top != "" && t != top) {
-			return wd
-		}
-		top = t
-	}
-	if top == "" {
-		return wd
-	}
-	return top
+	return loader.DisplayBase(root, paths, wd)
 }
 
 // gitTopLevel is the nearest directory at or above p holding .git, or "".
-func gitTopLevel(p string) string {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return ""
-	}
-	for dir := abs; ; {
-		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
+func gitTopLevel(p string) string { return loader.GitTopLevel(p) }

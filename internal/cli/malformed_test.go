@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -321,9 +322,11 @@ func runMalformed(t *testing.T, wd string, c malformedCase) {
 	if c.stdin != nil {
 		stdin = c.stdin()
 	}
+	// Paths are named from the base meshlint picks for these inputs.
+	base := loader.DisplayBase("", []string{path, goodFile}, wd)
 	display := "-"
 	if path != "-" {
-		display = displayOf(t, wd, filepath.Join(path, c.inside))
+		display = displayOf(t, base, filepath.Join(path, c.inside))
 	}
 	args = append([]string{"--format", "json", "--fail-on", "none", "--verbose"}, args...)
 	r := run(t, stdin, nil, false, append(args, path, goodFile)...)
@@ -335,7 +338,7 @@ func runMalformed(t *testing.T, wd string, c malformedCase) {
 	// The good file's finding survives.
 	good := 0
 	for _, f := range doc.Findings {
-		if f.File == displayOf(t, wd, goodFile) && f.Line == 61 && goodFinding.MatchString(f.Message+" ["+f.Rule+"]") {
+		if f.File == displayOf(t, base, goodFile) && f.Line == 61 && goodFinding.MatchString(f.Message+" ["+f.Rule+"]") {
 			good++
 		}
 	}
@@ -415,7 +418,7 @@ func summarize(fs []report.Finding) string {
 	return b.String()
 }
 
-// displayOf is how meshlint names a path: relative to the working directory.
+// displayOf is how meshlint names a path: relative to base (loader.DisplayBase).
 func displayOf(t *testing.T, wd, p string) string {
 	t.Helper()
 	abs, err := filepath.Abs(p)

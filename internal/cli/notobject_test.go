@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -28,5 +29,39 @@ func TestToolConfigsPassAndAreListed(t *testing.T) {
 	r = run(t, nil, nil, false, "-f", "json", dir)
 	if r.code != ExitFindings || !strings.Contains(r.stdout, `"rule": "invalid-manifest"`) {
 		t.Errorf("a Service without metadata: exit %d, want an invalid-manifest:\n%s", r.code, r.stdout)
+	}
+}
+
+// TestToolConfigHostile: a skipped document's kind and apiVersion reach
+// --verbose only escaped, and a document that would be skipped still
+// answers to the limits: an alias bomb or too deep a tree is an
+// invalid-manifest naming the limit, never expanded or skipped unchecked.
+func TestToolConfigHostile(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "app.yaml", appWith("labels: {}"))
+	writeFile(t, dir, "escape.yaml", "apiVersion: \"x/v1\\e[31m\\nmeshlint: forged\"\nkind: \"Tool\\e]8;;http://x\\a\"\nspec: {}\n")
+	writeFile(t, dir, "bomb.yaml", "apiVersion: kind.x-k8s.io/v1alpha4\nkind: Cluster\n"+
+		"a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"+
+		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n")
+	writeFile(t, dir, "deep.yaml", "apiVersion: skaffold/v4beta6\nkind: Config\nbuild: "+strings.Repeat("[", 300)+strings.Repeat("]", 300)+"\n")
+	r := run(t, nil, nil, false, "--verbose", "-f", "json", "--fail-on", "none", "--max-nodes", "10000", dir)
+	if r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if strings.ContainsAny(r.stderr, "\x1b\a") || strings.Contains(r.stderr, "\nmeshlint: forged") {
+		t.Errorf("--verbose writes control characters from a skipped document:\n%q", r.stderr)
+	}
+	if !strings.Contains(r.stderr, "escape.yaml:1: ") {
+		t.Errorf("--verbose does not list escape.yaml:\n%s", r.stderr)
+	}
+	doc := decode(t, r.stdout)
+	limits := map[string]string{}
+	for _, f := range doc.Findings {
+		if f.Rule == "invalid-manifest" {
+			limits[filepath.Base(f.File)] = f.Message
+		}
+	}
+	if !strings.Contains(limits["bomb.yaml"], "--max-nodes") || !strings.Contains(limits["deep.yaml"], "--max-depth") || len(limits) != 2 {
+		t.Errorf("limits on skipped kinds: %v; want bomb.yaml over --max-nodes and deep.yaml over --max-depth", limits)
 	}
 }

@@ -106,6 +106,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	if err != nil {
 		return nil, err
 	}
+	skippedByLoad := len(loaded.Skipped) // rendering adds files it skips (--stats)
 	stage = "rendering the charts and Kustomize roots in " + strings.Join(opts.Paths, ", ")
 	clock.next("render")
 	rendered, err := expand(ctx, loaded, opts)
@@ -159,7 +160,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 
 	clock.end()
 	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal}
-	res.Stats = Stats{Files: loaded.Files, SkippedFiles: len(loaded.Skipped), YAMLDocuments: loaded.Stats.YAMLDocuments,
+	res.Stats = Stats{Files: loaded.Files, SkippedFiles: loaded.SkippedFiles + len(loaded.Skipped) - skippedByLoad, YAMLDocuments: loaded.Stats.YAMLDocuments,
 		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(m.resources),
 		Findings: len(b.findings), Phases: clock.phases}
 	for _, r := range m.resources {

@@ -87,9 +87,12 @@ type Result struct {
 	Documents []*Document
 	Problems  []Problem
 	Skipped   []Skip
-	Files     int    // files read as manifests
-	Roots     []Root // with Options.DetectRoots: charts and Kustomize roots to render
-	Stats     Stats
+	Files     int // files read as manifests
+	// SkippedFiles counts the files not read as manifests: Skipped also
+	// lists single documents, by line, of files that were.
+	SkippedFiles int
+	Roots        []Root // with Options.DetectRoots: charts and Kustomize roots to render
+	Stats        Stats
 }
 
 // Stats count the loader's work in the files read as manifests, for
@@ -205,10 +208,12 @@ func Load(paths []string, opts Options) (*Result, error) {
 	for i, pf := range parsed {
 		if pf.skipped != "" {
 			res.Skipped = append(res.Skipped, Skip{File: inputs[i].display, Reason: pf.skipped})
+			res.SkippedFiles++
 			continue
 		}
 		res.Skipped = append(res.Skipped, pf.notObjects...)
 		if len(pf.docs) == 0 && len(pf.problems) == 0 && len(pf.notObjects) > 0 {
+			res.SkippedFiles++
 			continue // nothing in it is an object: not a file read as manifests
 		}
 		res.Files++

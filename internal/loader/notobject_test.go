@@ -101,6 +101,9 @@ func TestLoadListsSkippedDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if res.SkippedFiles != 1 {
+		t.Errorf("%d skipped files, want 1 (kind.yaml; mixed.yaml is read)", res.SkippedFiles)
+	}
 	if len(res.Problems) != 0 || len(res.Documents) != 1 || res.Files != 1 {
 		t.Fatalf("problems %+v, %d documents, %d files; want the ServiceMonitor of one file", res.Problems, len(res.Documents), res.Files)
 	}

@@ -20,6 +20,7 @@ func excludeTree(t *testing.T) string {
 	writeFile(t, dir, "x/keep.tmpl.yaml", "apiVersion: v1\nkind: Pod\nspec: {}\n")
 	writeFile(t, dir, "chart/Chart.yaml", "apiVersion: v2\nname: c\nversion: 1.0.0\ndependencies:\n- name: missing\n  version: 1.0.0\n  repository: https://example.invalid/charts\n")
 	writeFile(t, dir, "chart/templates/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+	writeFile(t, dir, "ops/kz/kustomization.yaml", "resources:\n- missing.yaml\n")
 	return dir
 }
 
@@ -40,11 +41,11 @@ func invalidFiles(t *testing.T, stdout string) []string {
 func TestExcludeFlag(t *testing.T) {
 	dir := excludeTree(t)
 	r := lintArgs(t, "-f", "json", "--fail-on", "none", dir)
-	if got := invalidFiles(t, r.stdout); len(got) < 5 {
+	if got := invalidFiles(t, r.stdout); len(got) < 6 {
 		t.Fatalf("without excludes, want the broken files and the chart reported, got %v\n%s", got, r.stderr)
 	}
 	r = lintArgs(t, "-f", "json", "--fail-on", "none", "--verbose", "--exclude", "testdata/", "--exclude", "**/*.tmpl.yaml",
-		"--exclude", "!x/keep.tmpl.yaml", "--exclude", "/chart/", dir)
+		"--exclude", "!x/keep.tmpl.yaml", "--exclude", "/chart/", "--exclude", "ops/kz", dir)
 	if r.code != ExitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -53,7 +54,7 @@ func TestExcludeFlag(t *testing.T) {
 		t.Errorf("with excludes, invalid files %v; want x/keep.tmpl.yaml alone (taken back by !)", got)
 	}
 	for _, want := range []string{"testdata: excluded by \"testdata/\" (--exclude)", "deep/testdata: excluded by",
-		"x/job.tmpl.yaml: excluded by \"**/*.tmpl.yaml\"", "chart: excluded by \"/chart/\""} {
+		"x/job.tmpl.yaml: excluded by \"**/*.tmpl.yaml\"", "chart: excluded by \"/chart/\"", "ops/kz: excluded by"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("--verbose does not say %q:\n%s", want, r.stderr)
 		}
@@ -65,7 +66,7 @@ func TestExcludeFlag(t *testing.T) {
 // error naming file and line.
 func TestExcludeConfig(t *testing.T) {
 	dir := excludeTree(t)
-	cfg := writeFile(t, dir, ".meshlint.yaml", "exclude:\n  - /testdata/\n  - deep/\n  - \"*.tmpl.yaml\"\n  - chart/\n")
+	cfg := writeFile(t, dir, ".meshlint.yaml", "exclude:\n  - /testdata/\n  - deep/\n  - \"*.tmpl.yaml\"\n  - chart/\n  - kz/\n")
 	r := lintArgs(t, "-c", cfg, "-f", "json", "--fail-on", "none", "--verbose", dir)
 	if got := invalidFiles(t, r.stdout); len(got) != 0 {
 		t.Errorf("config excludes: invalid files %v, want none\n%s", got, r.stderr)

@@ -164,3 +164,28 @@ func shown(t *testing.T, p string, paths ...string) string {
 	}
 	return loader.DisplayPath(p, loader.DisplayBase("", paths, wd))
 }
+
+// TestValuesFilePathsFromTheRoot: a finding on a --prometheus-values file
+// is named from the repository's top too, run from outside it.
+func TestValuesFilePathsFromTheRoot(t *testing.T) {
+	top := t.TempDir()
+	repo := gitRepo(t, filepath.Join(top, "repo"))
+	if err := os.CopyFS(filepath.Join(repo, "deploy"), os.DirFS("../../examples")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(top)
+	r := lintArgs(t, "-c", os.DevNull, "-f", "json", "--fail-on", "none",
+		"--prometheus-values", "repo/deploy/bigbang-values.yaml", "repo/deploy")
+	on := 0
+	for _, f := range decode(t, r.stdout).Findings {
+		if strings.HasSuffix(f.File, "bigbang-values.yaml") {
+			on++
+			if f.File != "deploy/bigbang-values.yaml" {
+				t.Errorf("finding on %s, want deploy/bigbang-values.yaml", f.File)
+			}
+		}
+	}
+	if on == 0 {
+		t.Fatalf("no finding on the values file:\n%s\n%s", r.stdout, r.stderr)
+	}
+}

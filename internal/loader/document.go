@@ -16,7 +16,7 @@ import (
 // Document is one Kubernetes object read from a file. Objects inside a List
 // are Documents of their own whose Pointer is the item's place in the List.
 type Document struct {
-	File      string // display path: relative to the working directory, forward slashes, "-" for stdin
+	File      string // display path: relative to Options.WorkDir (DisplayBase: the repository root), forward slashes, "-" for stdin
 	Index     int    // 0-based position of the YAML document in the file
 	Item      int    // 0-based position in a List, -1 when not from a List
 	StartLine int    // 1-based line of the document's first line in the file

@@ -48,7 +48,7 @@ var DefaultLimits = Limits{
 // Options configure Load.
 type Options struct {
 	Stdin   io.Reader // read for the path "-"
-	WorkDir string    // display paths are relative to it; default: the current directory
+	WorkDir string    // display paths are relative to it (the CLI gives DisplayBase); default: the current directory
 	Limits  Limits
 	// Root is what may be read (internal/confine): a file whose real path
 	// leaves it is reported, not read. nil reads anything (tests).
@@ -408,9 +408,9 @@ func inChartTemplates(p string) bool {
 	}
 }
 
-// displayPath makes a path relative to the working directory with forward
-// slashes. Paths outside it stay as the user gave them, made relative where
-// possible, so output never carries an absolute path of the CI runner.
+// displayPath makes a path relative to the run's base (DisplayBase) with
+// forward slashes. Paths outside it are made relative where possible, so
+// output never carries an absolute path of the CI runner.
 func displayPath(p, workDir string) string {
 	abs, err := filepath.Abs(p)
 	if err == nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,6 +120,8 @@ type lintFlags struct {
 	failOn          string
 	enable, disable []string
 	policies        []string
+	excludes        []string // --exclude, gitignore patterns (exclude.go)
+	base            string   // the directory every output path is relative to (pathBase, exclude.go)
 	policyTimeout   time.Duration
 	policyMemory    uint64 // --max-policy-memory, MiB
 	rootNamespace   string
@@ -154,6 +157,7 @@ func newLintFlagSet(f *lintFlags, helpOut io.Writer) *pflag.FlagSet {
 	fs.StringSliceVar(&f.enable, "enable", nil, "run only these rules (comma separated or repeated)")
 	fs.StringSliceVar(&f.disable, "disable", nil, "do not run these rules (comma separated or repeated)")
 	fs.StringArrayVar(&f.policies, "policy", nil, "directory of extra Rego rules; repeatable")
+	fs.StringArrayVar(&f.excludes, "exclude", nil, "leave out paths matching this gitignore pattern ('testdata/', '**/*.tmpl.yaml', '!keep.yaml'), relative to the repository root; repeatable, after the config file's exclude:")
 	fs.DurationVar(&f.policyTimeout, "policy-timeout", engine.DefaultTimeout, "wall-clock deadline of each rule's evaluation; a policy that runs past it stops meshlint (exit 2)")
 	fs.Uint64Var(&f.policyMemory, "max-policy-memory", engine.DefaultMemoryBudget>>20, "MiB of heap past which rule evaluation stops meshlint (exit 2): a backstop against a policy that builds huge collections")
 	fs.StringVar(&f.root, "root", "", "the repository root: files below it may be read, nothing outside it unless typed on the command line (default: the Git top level of each linted path, else the path)")
@@ -258,6 +262,11 @@ func runLint(args []string, env Env) (int, error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return ExitError, fmt.Errorf("get working directory: %w", err)
+	}
+	f.base = pathBase(f.root, paths, wd)
 	root, err := readRoot(&f, paths)
 	if err != nil {
 		return ExitError, err
@@ -282,7 +291,7 @@ func runLint(args []string, env Env) (int, error) {
 	if err := f.report.check(); err != nil {
 		return ExitError, err
 	}
-	filter, err := f.only.load(named, paths, env, f.limits.MaxFileBytes)
+	filter, err := f.only.load(named, paths, f.base, env, f.limits.MaxFileBytes)
 	if err != nil {
 		return ExitError, err
 	}
@@ -310,8 +319,12 @@ func runLint(args []string, env Env) (int, error) {
 	if err := lc.check(eng); err != nil {
 		return ExitError, err
 	}
-	opts := lint.Options{Paths: paths, Stdin: env.Stdin, Settings: settings, Limits: f.limits, Root: root,
-		Enable: f.enable, Disable: f.disable}
+	ex, err := excludeMatcher(lc, f.excludes, excludeBases(f.root, paths))
+	if err != nil {
+		return ExitError, err
+	}
+	opts := lint.Options{Paths: paths, Stdin: env.Stdin, WorkDir: f.base, Settings: settings, Limits: f.limits, Root: root,
+		Enable: f.enable, Disable: f.disable, Exclude: ex}
 	if env.Getenv("GOGC") == "" {
 		opts.GCPercentAfterLoad = 50 // a lower peak for little CPU (docs/performance.md); GOGC overrides
 	}
@@ -324,7 +337,11 @@ func runLint(args []string, env Env) (int, error) {
 	if f.verbose && res != nil {
 		fmt.Fprintf(env.Stderr, "meshlint: using %s\n", lc.describe())
 		for _, s := range res.Skipped {
-			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(s.File), report.Sanitize(s.Reason))
+			where := s.File
+			if s.Line > 0 {
+				where += ":" + strconv.Itoa(s.Line)
+			}
+			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(where), report.Sanitize(s.Reason))
 		}
 		printAssumptions(env.Stderr, settings)
 	}

@@ -44,7 +44,9 @@ func (e Env) now() time.Time {
 // way to say "no config file" (a device is never read). It is read through
 // root with load (config.Load, or config.LoadPartial to collect every
 // mistake).
-func findConfig(root *confine.Root, flagPath string, load func(root *confine.Root, path, display string) (*config.Config, error)) (*config.Config, error) {
+// The file is named relative to base, the directory findings' paths are
+// relative to (pathBase), since an unused ignore entry is a finding on it.
+func findConfig(root *confine.Root, flagPath, base string, load func(root *confine.Root, path, display string) (*config.Config, error)) (*config.Config, error) {
 	if flagPath == os.DevNull {
 		return nil, nil
 	}
@@ -60,7 +62,10 @@ func findConfig(root *confine.Root, flagPath string, load func(root *confine.Roo
 	} else if !filepath.IsAbs(path) {
 		path = filepath.Join(wd, path)
 	}
-	display := displayPath(path, wd)
+	if base == "" {
+		base = wd
+	}
+	display := displayPath(path, base)
 	if flagPath != "" {
 		if err := heldToTree(root, path); err != nil {
 			return nil, fmt.Errorf("read config %s: %w", display, err)
@@ -167,7 +172,7 @@ func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintC
 	if err := heldPolicyDirs(root, f.policies); err != nil {
 		return nil, err
 	}
-	cfg, err := findConfig(root, f.config, config.LoadPartial)
+	cfg, err := findConfig(root, f.config, f.base, config.LoadPartial)
 	if errors.As(err, &lc.errs) && cfg != nil {
 		err = nil // reported by check, with the unknown rule ids
 	}
@@ -206,7 +211,7 @@ func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintC
 		f.disable = append(disable, f.disable...)
 	}
 	if f.baseline != "" {
-		if lc.baseline, err = readBaseline(root, f.baseline, f.limits.MaxFileBytes); err != nil {
+		if lc.baseline, err = readBaseline(root, f.baseline, f.base, f.limits.MaxFileBytes); err != nil {
 			return nil, err
 		}
 	}
@@ -215,7 +220,7 @@ func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintC
 
 // readBaseline reads the --baseline file through root, held to the tree
 // when it names a place in it, at most max bytes.
-func readBaseline(root *confine.Root, p string, max int64) (*baseline.Baseline, error) {
+func readBaseline(root *confine.Root, p, base string, max int64) (*baseline.Baseline, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return nil, fmt.Errorf("get working directory: %w", err)
@@ -223,7 +228,10 @@ func readBaseline(root *confine.Root, p string, max int64) (*baseline.Baseline, 
 	if !filepath.IsAbs(p) {
 		p = filepath.Join(wd, p)
 	}
-	display := displayPath(p, wd)
+	if base == "" {
+		base = wd
+	}
+	display := displayPath(p, base)
 	if err := heldToTree(root, p); err != nil {
 		return nil, fmt.Errorf("read baseline %s: %w", display, err)
 	}
@@ -331,7 +339,7 @@ func configPolicies(flagPath string, flagPolicies []string) ([]string, *confine.
 	if flagPath != "" {
 		root.AllowTyped(flagPath)
 	}
-	cfg, err := findConfig(root, flagPath, config.Load)
+	cfg, err := findConfig(root, flagPath, "", config.Load)
 	if err != nil || cfg == nil {
 		return flagPolicies, root, err
 	}
@@ -342,17 +350,9 @@ func configPolicies(flagPath string, flagPolicies []string) ([]string, *confine.
 	return append(out, flagPolicies...), root, nil
 }
 
-// displayPath shows p relative to the working directory when it is inside
-// it, with forward slashes, as findings show files.
-func displayPath(p, wd string) string {
-	if rel, err := filepath.Rel(wd, p); err == nil && filepath.IsLocal(rel) {
-		return filepath.ToSlash(rel)
-	}
-	if rel, err := filepath.Rel(wd, p); err == nil {
-		return filepath.ToSlash(rel) // a parent directory: ../.meshlint.yaml
-	}
-	return filepath.ToSlash(p)
-}
+// displayPath shows p as findings show files: relative to base, with
+// forward slashes (loader.DisplayPath, the one function for it).
+func displayPath(p, base string) string { return loader.DisplayPath(p, base) }
 
 // prometheusValues are all the values files the config file names,
 // resolved against its directory.

@@ -112,7 +112,7 @@ func runFixture(t *testing.T, rule, kind, dir string) {
 		text := f.Message + " [" + f.Rule + "]"
 		matched := false
 		for _, w := range wants {
-			if !w.hit && w.line == f.Line && filepath.ToSlash(w.file) == f.File && w.re.MatchString(text) {
+			if !w.hit && w.line == f.Line && shown(t, w.file, dir) == f.File && w.re.MatchString(text) {
 				w.hit, matched = true, true
 				break
 			}

@@ -123,7 +123,7 @@ func TestSARIFFromCLI(t *testing.T) {
 			suppressed++
 		}
 		loc := res.Locations[0].PhysicalLocation
-		if loc.ArtifactLocation.URI != "../../testdata/report/manifests/monitors.yaml" || loc.Region.StartLine < 1 || loc.Region.EndLine < loc.Region.StartLine {
+		if loc.ArtifactLocation.URI != shown(t, reportManifests+"/monitors.yaml", reportManifests) || loc.Region.StartLine < 1 || loc.Region.EndLine < loc.Region.StartLine {
 			t.Errorf("result location %+v", loc)
 		}
 	}
@@ -222,7 +222,7 @@ func TestJUnitFromCLI(t *testing.T) {
 func TestGitHubFromCLI(t *testing.T) {
 	r := lintArgs(t, "-f", "github", reportManifests)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
-	if len(lines) != 1 || !strings.HasPrefix(lines[0], "::error file=../../testdata/report/manifests/monitors.yaml,line=10,col=7,endLine=") ||
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "::error file="+shown(t, reportManifests+"/monitors.yaml", reportManifests)+",line=10,col=7,endLine=") ||
 		!strings.Contains(lines[0], ",title=plaintext-scrape-of-strict-port::") {
 		t.Errorf("github output:\n%s", r.stdout)
 	}

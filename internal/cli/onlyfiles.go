@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -49,18 +48,15 @@ type fileFilter map[string]bool
 
 // load builds the filter from the named files and --only-files-from, before
 // anything reads stdin. maxBytes bounds the list file like any input.
-func (o *onlyFilesFlags) load(named, paths []string, env Env, maxBytes int64) (fileFilter, error) {
+func (o *onlyFilesFlags) load(named, paths []string, base string, env Env, maxBytes int64) (fileFilter, error) {
 	if !o.args && o.from == "" {
 		return nil, nil
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return nil, fmt.Errorf("get working directory: %w", err)
 	}
 	filter := fileFilter{}
 	add := func(p string) {
 		if p = strings.TrimSpace(p); p != "" {
-			filter[loader.DisplayPath(p, wd)] = true
+			// Named as findings name files (relative to base).
+			filter[loader.DisplayPath(p, base)] = true
 		}
 	}
 	for _, p := range named {
@@ -70,6 +66,7 @@ func (o *onlyFilesFlags) load(named, paths []string, env Env, maxBytes int64) (f
 		return filter, nil
 	}
 	var data []byte
+	var err error
 	if o.from == "-" {
 		for _, p := range paths {
 			if p == "-" {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"github.com/meshlint/meshlint/internal/loader"
 	"os"
 	"path/filepath"
 	"slices"
@@ -112,7 +113,12 @@ func TestSARIFSnippets(t *testing.T) {
 			t.Errorf("result at %s:%d has no snippet", loc.ArtifactLocation.URI, reg.StartLine)
 			continue
 		}
-		text, err := os.ReadFile(loc.ArtifactLocation.URI)
+		// The URI is relative to the base meshlint named files from.
+		wd, err := os.Getwd()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := os.ReadFile(filepath.Join(loader.DisplayBase("", []string{reportManifests}, wd), filepath.FromSlash(loc.ArtifactLocation.URI)))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -93,6 +93,7 @@ type Config struct {
 	// {files, release, namespace} objects.
 	PrometheusServers []PrometheusServer
 	Ignore            []Ignore
+	Exclude           []Exclude // in file order
 }
 
 // PrometheusServer is one Prometheus that values files configure.
@@ -111,6 +112,14 @@ func (c *Config) PrometheusValuesFiles() []Path {
 		out = append(out, s.Files...)
 	}
 	return out
+}
+
+// Exclude is one gitignore pattern of exclude:, relative to Base, the
+// config file's directory.
+type Exclude struct {
+	Pattern string
+	Base    string
+	Line    int
 }
 
 // Error is one mistake in the file.

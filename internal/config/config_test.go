@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -88,7 +89,7 @@ func TestParseErrors(t *testing.T) {
 		name, text, want string
 	}{
 		{"unknown top-level key", "namespace: a\nfailon: error\n",
-			`.meshlint.yaml:2: unknown key "failon" (want one of mesh, namespace, failOn, rules, policies, prometheusValues, ignore)`},
+			`.meshlint.yaml:2: unknown key "failon" (want one of mesh, namespace, failOn, rules, policies, prometheusValues, ignore, exclude)`},
 		{"unknown nested key", "mesh:\n  rootNamespace: x\n  rootNamspace: y\n",
 			`.meshlint.yaml:3: unknown key "mesh.rootNamspace"`},
 		{"wrong type bool", "mesh:\n  enablePrometheusMerge: \"yes\"\n",
@@ -131,6 +132,14 @@ func TestParseErrors(t *testing.T) {
 			`.meshlint.yaml:2: namespace: given twice (first on line 1)`},
 		{"top level list", "- a\n",
 			`.meshlint.yaml:1: the file: want a mapping, got a list`},
+		{"exclude not a list", "exclude: testdata/\n",
+			`.meshlint.yaml:1: exclude: want a list of gitignore patterns`},
+		{"exclude empty pattern", "exclude:\n  - testdata/\n  - \"\"\n",
+			`.meshlint.yaml:3: exclude[1]: exclude pattern "" is empty`},
+		{"exclude comment", "exclude:\n  - \"#x\"\n",
+			`.meshlint.yaml:2: exclude[0]: exclude pattern "#x" starts with '#'`},
+		{"exclude number", "exclude:\n\n  - 3\n",
+			`.meshlint.yaml:3: exclude[0]: want a string, got`},
 		{"syntax error", "mesh:\n  rootNamespace: [\n",
 			`.meshlint.yaml:2: not valid YAML:`},
 	}
@@ -400,5 +409,18 @@ func TestParsePartialKeepsWhatItCouldRead(t *testing.T) {
 	}
 	if c, err := ParsePartial([]byte("a: [\n"), "c.yaml", "."); c != nil || err == nil {
 		t.Errorf("not YAML: config %+v, error %v; want nil and the error", c, err)
+	}
+}
+
+// TestExcludeKeepsOrderAndBase: patterns keep the file's order and line,
+// anchored to the directory of the config file.
+func TestExcludeKeepsOrderAndBase(t *testing.T) {
+	c, err := Parse([]byte("exclude:\n  - testdata/\n  - \"!testdata/keep.yaml\"\n"), "repo/.meshlint.yaml", "repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Exclude{{"testdata/", "repo", 2}, {"!testdata/keep.yaml", "repo", 3}}
+	if !slices.Equal(c.Exclude, want) {
+		t.Errorf("exclude %+v, want %+v", c.Exclude, want)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/meshlint/meshlint/internal/exclude"
 )
 
 // parser walks the yaml.v3 node tree: unlike decoding into structs, nodes
@@ -87,7 +89,34 @@ func (p *parser) root(n *yaml.Node) {
 		{"policies", func(key string, v *yaml.Node) { p.paths(key, v, "directories", &p.cfg.Policies) }},
 		{"prometheusValues", p.prometheusValues},
 		{"ignore", p.ignores},
+		{"exclude", p.excludes},
 	})
+}
+
+// excludes reads gitignore patterns, anchored to the config file's
+// directory.
+func (p *parser) excludes(key string, n *yaml.Node) {
+	n = resolve(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s: want a list of gitignore patterns such as ['testdata/', '**/*.tmpl.yaml'], got %s", key, describe(n))
+		return
+	}
+	for i, item := range n.Content {
+		full := fmt.Sprintf("%s[%d]", key, i)
+		item = resolve(item)
+		if item.Kind != yaml.ScalarNode || item.ShortTag() != "!!str" {
+			p.errorf(item, "%s: want a string, got %s (quote a pattern that starts with '*' or '!')", full, describe(item))
+			continue
+		}
+		if err := exclude.Check(item.Value); err != nil {
+			p.errorf(item, "%s: %v", full, err)
+			continue
+		}
+		p.cfg.Exclude = append(p.cfg.Exclude, Exclude{Pattern: item.Value, Base: p.dir, Line: item.Line})
+	}
 }
 
 func (p *parser) rules(key string, n *yaml.Node) {

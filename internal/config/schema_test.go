@@ -171,6 +171,13 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 		"prometheusValues: [{files: []}]\n",
 		"prometheusValues: [{release: x}]\n",
 		"prometheusValues: [{files: [a.yaml], zzz: 1}]\n",
+		"exclude: testdata/\n",
+		"exclude: [\"\"]\n",
+		"exclude: [\"  \"]\n",
+		"exclude: [\"# comment\"]\n",
+		"exclude: [\"!\"]\n",
+		"exclude: [1]\n",
+		"exclude: [[a]]\n",
 	} {
 		if _, err := Parse([]byte(bad), "bad.yaml", "."); err == nil {
 			t.Errorf("meshlint accepts %q; the test expects a mistake", bad)
@@ -180,7 +187,8 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 		}
 	}
 	for _, good := range []string{"", "mesh:\n", "mesh: {defaultMode: strict}\n", "ignore: [{rule: a, reason: why, expires: \"2027-01-31\"}]\n",
-		"prometheusValues: [base.yaml, prod.yaml]\n", "prometheusValues: [{files: [a.yaml, b.yaml], release: monitoring, namespace: monitoring}, {files: [c.yaml]}]\n"} {
+		"prometheusValues: [base.yaml, prod.yaml]\n", "prometheusValues: [{files: [a.yaml, b.yaml], release: monitoring, namespace: monitoring}, {files: [c.yaml]}]\n",
+		"exclude:\n", "exclude: [testdata/, \"**/*.tmpl.yaml\", \"!keep.yaml\", /releasenotes/, \"\\\\#x\"]\n"} {
 		if _, err := Parse([]byte(good), "good.yaml", "."); err != nil {
 			t.Fatalf("meshlint rejects %q: %v", good, err)
 		}

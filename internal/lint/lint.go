@@ -17,6 +17,7 @@ import (
 	"github.com/meshlint/meshlint/internal/config"
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/exclude"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
@@ -49,6 +50,8 @@ type Options struct {
 	// inputs (derived.go).
 	Derived         []*loader.Document
 	DerivedProblems []DerivedProblem
+	// Exclude leaves out the paths it matches (loader.Options.Exclude).
+	Exclude *exclude.Matcher
 	// Render configures the rendering of Helm charts, Kustomize roots and
 	// Flux HelmReleases in the input (internal/render, render.go).
 	Render render.Options
@@ -103,6 +106,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	if err != nil {
 		return nil, err
 	}
+	skippedByLoad := len(loaded.Skipped) // rendering adds files it skips (--stats)
 	stage = "rendering the charts and Kustomize roots in " + strings.Join(opts.Paths, ", ")
 	clock.next("render")
 	rendered, err := expand(ctx, loaded, opts)
@@ -157,7 +161,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 
 	clock.end()
 	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal}
-	res.Stats = Stats{Files: loaded.Files, SkippedFiles: len(loaded.Skipped), YAMLDocuments: loaded.Stats.YAMLDocuments,
+	res.Stats = Stats{Files: loaded.Files, SkippedFiles: loaded.SkippedFiles + len(loaded.Skipped) - skippedByLoad, YAMLDocuments: loaded.Stats.YAMLDocuments,
 		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(m.resources),
 		Findings: len(b.findings), Phases: clock.phases}
 	for _, r := range m.resources {
@@ -223,7 +227,7 @@ func enabledSet(eng *engine.Engine, enable, disable []string) map[string]bool {
 // noted first, and the texts are released once read.
 func loadOptions(opts Options, sup *suppressionIndex) loader.Options {
 	extract := graph.Extractor(opts.Settings)
-	return loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true, Root: opts.Root,
+	return loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true, Root: opts.Root, Exclude: opts.Exclude,
 		ReleaseTexts: true, Extract: func(d *loader.Document) {
 			sup.note(d)
 			extract(d)

@@ -16,7 +16,7 @@ import (
 // Document is one Kubernetes object read from a file. Objects inside a List
 // are Documents of their own whose Pointer is the item's place in the List.
 type Document struct {
-	File      string // display path: relative to the working directory, forward slashes, "-" for stdin
+	File      string // display path: relative to Options.WorkDir (DisplayBase: the repository root), forward slashes, "-" for stdin
 	Index     int    // 0-based position of the YAML document in the file
 	Item      int    // 0-based position in a List, -1 when not from a List
 	StartLine int    // 1-based line of the document's first line in the file
@@ -250,6 +250,9 @@ type parsedFile struct {
 	docs     []*Document
 	problems []Problem
 	skipped  string // reason the file was skipped as not a manifest; "" if not
+	// notObjects are the documents with apiVersion and kind that are not
+	// cluster objects meshlint reads (notAnObject), for --verbose.
+	notObjects []Skip
 
 	yamlDocuments, prescanned, decoded int // for Stats
 
@@ -330,7 +333,19 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 				EndColumn: lineLen(text, line) + 1, Message: msg})
 			continue
 		}
-		docs, problems, manifest := readDocument(display, i, c, &root, limits)
+		if isTemplate {
+			if line := templatePlaceholder(&root); line > 0 {
+				line += c.startLine - 1
+				out.notObjects = append(out.notObjects, Skip{File: display, Line: c.startLine,
+					Reason: fmt.Sprintf("a template: line %d holds an unquoted {{ }} action, which YAML reads as a mapping; not linted (render it and lint the output)", line)})
+				continue
+			}
+		}
+		docs, problems, manifest, notObject := readDocument(display, i, c, &root, limits)
+		if notObject != "" {
+			out.notObjects = append(out.notObjects, Skip{File: display, Line: c.startLine, Reason: notObject})
+			continue
+		}
 		looksLikeManifest = looksLikeManifest || manifest
 		out.docs = append(out.docs, docs...)
 		out.problems = append(out.problems, problems...)
@@ -348,6 +363,9 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 		return parsedFile{skipped: "not a Kubernetes manifest (invalid YAML without apiVersion/kind)"}
 	}
 	if !looksLikeManifest {
+		if len(out.notObjects) > 0 && len(out.docs) == 0 && len(out.problems) == 0 {
+			return parsedFile{notObjects: out.notObjects}
+		}
 		if len(out.docs) == 0 && len(out.problems) == 0 {
 			return parsedFile{skipped: "no YAML documents"}
 		}
@@ -367,17 +385,19 @@ func mentionsManifestKeys(text string) bool {
 }
 
 // readDocument turns one parsed YAML document into Documents (several for a
-// List). manifest reports whether it looks like a Kubernetes object at all.
-func readDocument(display string, index int, c chunk, root *yaml.Node, limits Limits) (docs []*Document, problems []Problem, manifest bool) {
+// List). manifest reports whether it looks like a Kubernetes object at all;
+// notObject, when not "", says why a well-formed document with apiVersion
+// and kind is skipped (notAnObject).
+func readDocument(display string, index int, c chunk, root *yaml.Node, limits Limits) (docs []*Document, problems []Problem, manifest bool, notObject string) {
 	n := root
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {
-			return nil, nil, false
+			return nil, nil, false, ""
 		}
 		n = n.Content[0]
 	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
-		return nil, nil, false
+		return nil, nil, false, ""
 	}
 	lines := func() []string { return strings.Split(c.text, "\n") }
 	problemAt := func(pointer, msg string) Problem {
@@ -386,21 +406,18 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 		return Problem{File: display, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn, Message: msg}
 	}
 	if n.Kind != yaml.MappingNode {
-		return nil, []Problem{problemAt("", "document is not a mapping, so it is not a Kubernetes object")}, false
+		return nil, []Problem{problemAt("", "document is not a mapping, so it is not a Kubernetes object")}, false, ""
 	}
 	apiVersion, kind := topScalar(n, "apiVersion"), topScalar(n, "kind")
 	if apiVersion == nil || kind == nil {
 		// Only half of the pair: some other YAML with a "kind" key (Zarf
 		// packages, Helm values). The file decides whether that is an error.
-		return nil, []Problem{problemAt("", "document has no apiVersion or no kind, so it is not a Kubernetes object")}, false
+		return nil, []Problem{problemAt("", "document has no apiVersion or no kind, so it is not a Kubernetes object")}, false, ""
 	}
 	if strings.HasPrefix(apiVersion.Value, "kustomize.config.k8s.io/") || strings.HasPrefix(apiVersion.Value, "config.kubernetes.io/") {
-		return nil, nil, false // build configuration, not a cluster object
+		return nil, nil, false, "" // build configuration, not a cluster object
 	}
 	manifest = true
-	if apiVersion.Value == "" || kind.Value == "" {
-		return nil, []Problem{problemAt("", "document has an empty apiVersion or kind, so it is not a Kubernetes object")}, true
-	}
 
 	// The limits hold for every kind, and are checked on the parsed text
 	// before anything is converted: an alias bomb costs the size of its
@@ -408,17 +425,23 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 	if ve := checkShape(n, limits); ve != nil {
 		line := ve.Line + c.startLine - 1
 		return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
-			EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true
+			EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true, ""
 	}
 
+	if reason := notAnObject(n); reason != "" {
+		return nil, nil, false, reason
+	}
+	if apiVersion.Value == "" || kind.Value == "" {
+		return nil, []Problem{problemAt("", "document has an empty apiVersion or kind, so it is not a Kubernetes object")}, true, ""
+	}
 	isList := kind.Value == "List" || (strings.HasSuffix(kind.Value, "List") && hasKey(n, "items"))
 	if !graphKinds[kind.Value] && !isList {
 		// Cheap structural check only: the kind is nothing a rule reads.
 		if p := metadataProblem(n); p != "" {
-			return nil, []Problem{problemAt("/metadata", p)}, true
+			return nil, []Problem{problemAt("/metadata", p)}, true, ""
 		}
 		return []*Document{{File: display, Index: index, Item: -1, StartLine: c.startLine,
-			APIVersion: apiVersion.Value, Kind: kind.Value, Name: nameOf(n), Namespace: namespaceOf(n), text: c.text}}, nil, true
+			APIVersion: apiVersion.Value, Kind: kind.Value, Name: nameOf(n), Namespace: namespaceOf(n), text: c.text}}, nil, true, ""
 	}
 
 	value, err := newConverter(limits).convert(n, 0)
@@ -426,18 +449,18 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 		if ve, ok := err.(*ValueError); ok {
 			line := ve.Line + c.startLine - 1
 			return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
-				EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true
+				EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true, ""
 		}
-		return nil, []Problem{problemAt("", err.Error())}, true
+		return nil, []Problem{problemAt("", err.Error())}, true, ""
 	}
 	obj := value.(map[string]any)
 	if isList {
 		items, ok := obj["items"].([]any)
 		if !ok {
 			if obj["items"] == nil {
-				return nil, nil, true
+				return nil, nil, true, ""
 			}
-			return nil, []Problem{problemAt("/items", kind.Value+" items is not a list")}, true
+			return nil, []Problem{problemAt("/items", kind.Value+" items is not a list")}, true, ""
 		}
 		for i, it := range items {
 			ptr := "/items/" + strconv.Itoa(i)
@@ -453,13 +476,91 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 			}
 			docs = append(docs, d)
 		}
-		return docs, problems, true
+		return docs, problems, true, ""
 	}
 	d, bad := newDocument(display, index, -1, c, obj, "")
 	if bad != nil {
-		return nil, []Problem{problemAt(bad.pointer, bad.message)}, true
+		return nil, []Problem{problemAt(bad.pointer, bad.message)}, true, ""
 	}
-	return []*Document{d}, nil, true
+	return []*Document{d}, nil, true, ""
+}
+
+// notAnObject says why a document is skipped although it has apiVersion and
+// kind, or "" when it is not. A kind the graph is not built from that has no
+// metadata, or no metadata.name, is configuration for some tool (kind,
+// kubeadm, kubeconfig, skaffold, ctlptl, kuttl, an IstioOperator install
+// profile, a test's expected output) or a document such as Istio's release
+// notes: nothing a cluster can hold, so nothing meshlint can find wrong, and
+// an error for it would fail CI on files that are fine. The kinds the graph
+// reads keep their error: an object meshlint lints must be one Kubernetes
+// accepts. So does metadata that is there but not a mapping: that is a
+// broken object, not a tool's file.
+func notAnObject(root *yaml.Node) string {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	if n.Kind != yaml.MappingNode {
+		return ""
+	}
+	apiVersion, kind := topScalar(n, "apiVersion"), topScalar(n, "kind")
+	if apiVersion == nil || kind == nil || graphKinds[kind.Value] {
+		return ""
+	}
+	if strings.HasSuffix(kind.Value, "List") && hasKey(n, "items") {
+		return ""
+	}
+	what := "metadata"
+	if meta := child(n, "metadata"); meta != nil && !(meta.Kind == yaml.ScalarNode && meta.Tag == "!!null") {
+		if meta.Kind != yaml.MappingNode || child(meta, "name") != nil || child(meta, "generateName") != nil {
+			return ""
+		}
+		what = "metadata.name"
+	}
+	if apiVersion.Value == "" || kind.Value == "" {
+		if what != "metadata" {
+			return "" // an empty kind with metadata: a broken object
+		}
+	}
+	reason := fmt.Sprintf("%s (apiVersion %q) has no %s: a tool's configuration or a template, not an object a cluster holds; not linted",
+		orEmpty(kind.Value), apiVersion.Value, what)
+	if kind.Value == "IstioOperator" {
+		reason += "; its spec.meshConfig is not read: set what it decides in .meshlint.yaml, " +
+			"mesh.rootNamespace for meshConfig.rootNamespace, mesh.enablePrometheusMerge for meshConfig.enablePrometheusMerge, " +
+			"mesh.defaultMode for the mesh-wide mTLS mode, mesh.assumeInjection for sidecar injection"
+	}
+	return reason
+}
+
+func orEmpty(kind string) string {
+	if kind == "" {
+		return "a document with an empty kind"
+	}
+	return kind
+}
+
+// templatePlaceholder returns the line of the first unquoted Go template
+// action ("{{ .Name }}", "{{ if .x }}") in the document, or 0. YAML reads
+// one as a flow mapping whose key is another flow mapping, which no
+// Kubernetes object has: the document is a template (Istio's test
+// templates, a CI job's), and reporting its placeholders as broken keys
+// would be an error about a file that is fine. Aliases are not followed,
+// so the walk costs the size of the text.
+func templatePlaceholder(n *yaml.Node) int {
+	if n == nil || n.Kind == yaml.AliasNode {
+		return 0
+	}
+	if n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle != 0 && len(n.Content) > 0 {
+		if k := n.Content[0]; k.Kind == yaml.MappingNode && k.Style&yaml.FlowStyle != 0 {
+			return n.Line
+		}
+	}
+	for _, c := range n.Content {
+		if line := templatePlaceholder(c); line > 0 {
+			return line
+		}
+	}
+	return 0
 }
 
 // fieldProblem is a wrongly typed or missing field of an object.

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/exclude"
 )
 
 // Limits bound the work one input can cause.
@@ -47,11 +48,16 @@ var DefaultLimits = Limits{
 // Options configure Load.
 type Options struct {
 	Stdin   io.Reader // read for the path "-"
-	WorkDir string    // display paths are relative to it; default: the current directory
+	WorkDir string    // display paths are relative to it (the CLI gives DisplayBase); default: the current directory
 	Limits  Limits
 	// Root is what may be read (internal/confine): a file whose real path
 	// leaves it is reported, not read. nil reads anything (tests).
 	Root *confine.Root
+	// Exclude leaves out the paths it matches (.meshlint.yaml exclude:,
+	// --exclude): an excluded directory is not walked, so no file, chart or
+	// Kustomize root under it is read; each is listed in Result.Skipped.
+	// nil excludes nothing.
+	Exclude *exclude.Matcher
 	// DetectRoots lists Helm charts and Kustomize roots in Result.Roots
 	// instead of walking into them (internal/render renders them).
 	DetectRoots bool
@@ -68,9 +74,11 @@ type Options struct {
 	ReleaseTexts bool
 }
 
-// Skip is a file that was not linted because it is not a manifest.
+// Skip is a file that was not linted because it is not a manifest, or, with
+// Line set, one document of a file that is not an object meshlint reads.
 type Skip struct {
 	File   string
+	Line   int // 1-based line of a skipped document; 0 for a whole file
 	Reason string
 }
 
@@ -79,9 +87,12 @@ type Result struct {
 	Documents []*Document
 	Problems  []Problem
 	Skipped   []Skip
-	Files     int    // files read as manifests
-	Roots     []Root // with Options.DetectRoots: charts and Kustomize roots to render
-	Stats     Stats
+	Files     int // files read as manifests
+	// SkippedFiles counts the files not read as manifests: Skipped also
+	// lists single documents, by line, of files that were.
+	SkippedFiles int
+	Roots        []Root // with Options.DetectRoots: charts and Kustomize roots to render
+	Stats        Stats
 }
 
 // Stats count the loader's work in the files read as manifests, for
@@ -168,7 +179,7 @@ func Load(paths []string, opts Options) (*Result, error) {
 		if opts.DetectRoots {
 			roots = &res.Roots
 		}
-		problems, err := walk(p, opts.WorkDir, roots, emit)
+		problems, err := walk(p, opts.WorkDir, opts.Exclude, roots, emit)
 		if err != nil {
 			walkErr = err
 			break
@@ -197,7 +208,13 @@ func Load(paths []string, opts Options) (*Result, error) {
 	for i, pf := range parsed {
 		if pf.skipped != "" {
 			res.Skipped = append(res.Skipped, Skip{File: inputs[i].display, Reason: pf.skipped})
+			res.SkippedFiles++
 			continue
+		}
+		res.Skipped = append(res.Skipped, pf.notObjects...)
+		if len(pf.docs) == 0 && len(pf.problems) == 0 && len(pf.notObjects) > 0 {
+			res.SkippedFiles++
+			continue // nothing in it is an object: not a file read as manifests
 		}
 		res.Files++
 		res.Documents = append(res.Documents, pf.docs...)
@@ -298,10 +315,16 @@ var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 // walk lists the manifest files under root in lexical order. Hidden
 // directories are skipped; symlinked directories are not followed, which also
 // makes symlink loops harmless. Unreadable entries become Problems.
-func walk(root, workDir string, roots *[]Root, emit func(input)) ([]Problem, error) {
+func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(input)) ([]Problem, error) {
 	info, err := os.Stat(root)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", displayPath(root, workDir), unwrapPathError(err))
+	}
+	if pat, excluded := ex.Match(root, info.IsDir()); excluded {
+		// A path the user typed is excluded too: pre-commit passes every
+		// changed file by name, and an excluded one must stay out.
+		emit(input{path: root, display: displayPath(root, workDir), skip: pat.Reason()})
+		return nil, nil
 	}
 	if !info.IsDir() {
 		if r, ok := rootFile(root, workDir); ok && roots != nil {
@@ -326,6 +349,10 @@ func walk(root, workDir string, roots *[]Root, emit func(input)) ([]Problem, err
 			if p != root && strings.HasPrefix(name, ".") {
 				return fs.SkipDir
 			}
+			if pat, excluded := ex.Match(p, true); excluded && p != root {
+				emit(input{path: p, display: displayPath(p, workDir), skip: pat.Reason()})
+				return fs.SkipDir
+			}
 			if r, ok := rootAt(p, workDir); ok && roots != nil {
 				*roots = append(*roots, r) // rendered, not walked
 				return fs.SkipDir
@@ -333,6 +360,10 @@ func walk(root, workDir string, roots *[]Root, emit func(input)) ([]Problem, err
 			return nil
 		}
 		if !manifestExt[strings.ToLower(filepath.Ext(name))] {
+			return nil
+		}
+		if pat, excluded := ex.Match(p, false); excluded {
+			emit(input{path: p, display: displayPath(p, workDir), skip: pat.Reason()})
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -377,9 +408,9 @@ func inChartTemplates(p string) bool {
 	}
 }
 
-// displayPath makes a path relative to the working directory with forward
-// slashes. Paths outside it stay as the user gave them, made relative where
-// possible, so output never carries an absolute path of the CI runner.
+// displayPath makes a path relative to the run's base (DisplayBase) with
+// forward slashes. Paths outside it are made relative where possible, so
+// output never carries an absolute path of the CI runner.
 func displayPath(p, workDir string) string {
 	abs, err := filepath.Abs(p)
 	if err == nil {

@@ -28,8 +28,8 @@ func prescanAgrees(t *testing.T, text string, limits Limits) bool {
 		return true // broken YAML in a kind no rule reads: not reported, by design
 	}
 	c := chunk{text: text, startLine: 1}
-	docs, problems, manifest := readDocument("f.yaml", 0, c, &root, limits)
-	if len(problems) > 0 || len(docs) != 1 || !manifest {
+	docs, problems, manifest, notObject := readDocument("f.yaml", 0, c, &root, limits)
+	if len(problems) > 0 || len(docs) != 1 || !manifest || notObject != "" {
 		t.Fatalf("prescan accepted %+v, but the full path gives %d documents, problems %v, manifest %v, for:\n%s", id, len(docs), problems, manifest, text)
 	}
 	d := docs[0]

@@ -71,7 +71,8 @@ func isRegular(p string) bool {
 }
 
 // DisplayPath makes a filesystem path the way findings show it: relative to
-// workDir, with forward slashes.
+// workDir (DisplayBase: the repository root in a CLI run), with forward
+// slashes. Every path meshlint writes goes through it.
 func DisplayPath(p, workDir string) string { return displayPath(p, workDir) }
 
 // Rendered is the rendered text of one source file (one Helm template, one

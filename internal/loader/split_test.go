@@ -63,7 +63,10 @@ func yamlStreamDocuments(text string, limits Limits) (ids []string, ok bool) {
 		if err != nil || i >= limits.MaxDocuments || aliasesAnotherDocument(&root) {
 			return nil, false
 		}
-		d, p, m := readDocument("f.yaml", i, c, &root, limits)
+		if templateAction.MatchString(text) && templatePlaceholder(&root) > 0 {
+			continue // a template, skipped as parseFile skips it
+		}
+		d, p, m, _ := readDocument("f.yaml", i, c, &root, limits)
 		docs, problems, manifest = append(docs, d...), append(problems, p...), manifest || m
 	}
 	if !manifest {

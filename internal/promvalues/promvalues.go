@@ -537,15 +537,9 @@ func merge(defaults, user map[string]any) map[string]any {
 	return out
 }
 
-func displayPath(p, workDir string) string {
-	abs, err := filepath.Abs(p)
-	if err == nil {
-		if rel, err := filepath.Rel(workDir, abs); err == nil {
-			return filepath.ToSlash(rel)
-		}
-	}
-	return filepath.ToSlash(filepath.Clean(p))
-}
+// displayPath names a values file as findings name every file
+// (loader.DisplayPath, relative to the run's base).
+func displayPath(p, workDir string) string { return loader.DisplayPath(filepath.Clean(p), workDir) }
 
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/meshlint/meshlint/internal/cli"
+	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -45,8 +46,18 @@ func lint(t *testing.T, args ...string) result {
 
 // at is "rule file:line" with the file relative to testdata/render.
 func at(f report.Finding) string {
-	return fmt.Sprintf("%s %s:%d", f.Rule, strings.TrimPrefix(f.File, root), f.Line)
+	return fmt.Sprintf("%s %s:%d", f.Rule, strings.TrimPrefix(f.File, shownRoot), f.Line)
 }
+
+// shownRoot is how findings name root: from the repository's top
+// (loader.DisplayBase).
+var shownRoot = func() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		panic(err)
+	}
+	return loader.DisplayPath(root, loader.DisplayBase("", []string{root}, wd)) + "/"
+}()
 
 func locations(fs []report.Finding) []string {
 	out := make([]string, 0, len(fs))
@@ -83,14 +94,14 @@ func TestHelmChartValues(t *testing.T) {
 		r := lint(t, "--values", chart+"/plaintext.yaml", chart)
 		expect(t, r.findings, "plaintext-scrape-of-strict-port "+monitor)
 		f := r.findings[0]
-		if !strings.Contains(f.Message, "rendered from Helm chart "+chart+" as release monitored") {
+		if !strings.Contains(f.Message, "rendered from Helm chart "+shownRoot+"helm/monitored as release monitored") {
 			t.Errorf("message does not say where it was rendered from: %s", f.Message)
 		}
 		if f.Column != 7 || f.Path != "/spec/endpoints/0/scheme" {
 			t.Errorf("column %d path %s, want column 7 of the scheme field", f.Column, f.Path)
 		}
 		for _, rel := range f.Related {
-			if !strings.HasPrefix(rel.File, chart+"/templates/") {
+			if !strings.HasPrefix(rel.File, shownRoot+"helm/monitored/templates/") {
 				t.Errorf("related location %s:%d is not a template of the chart", rel.File, rel.Line)
 			}
 		}
@@ -139,7 +150,7 @@ func TestKustomizeBaseAndOverlay(t *testing.T) {
 			r := lint(t, root+input)
 			expect(t, r.findings, want...)
 			for _, f := range r.findings {
-				if !strings.Contains(f.Message, "built by Kustomize root "+root+"kustomize/overlays/prod") {
+				if !strings.Contains(f.Message, "built by Kustomize root "+shownRoot+"kustomize/overlays/prod") {
 					t.Errorf("message does not name the root: %s", f.Message)
 				}
 				for _, rel := range f.Related {

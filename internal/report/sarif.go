@@ -94,7 +94,7 @@ func buildSARIF(r *Report) (*sarifLog, error) {
 	// Columns count characters (loader.Range), not UTF-16 units.
 	run.ColumnKind = "unicodeCodePoints"
 	run.OriginalUriBaseIDs = map[string]*sarif.ArtifactLocation{
-		srcRoot: {Description: textMessage("The directory meshlint was run in; in CI, the repository checkout.")},
+		srcRoot: {Description: textMessage("The repository root: the Git top level of the linted paths, or --root; every artifact URI is relative to it.")},
 	}
 
 	index := map[string]int{}

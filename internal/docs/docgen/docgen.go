@@ -217,7 +217,9 @@ func runCase(root, dir string) (ex *docs.Example, err error) {
 	if err != nil {
 		return nil, err
 	}
-	args := append([]string{"--format", "json", "--fail-on", "none", "-q"}, extra...)
+	// --root .: paths are named from the case directory, as the page shows
+	// the run (without it they would be named from the repository's top).
+	args := append([]string{"--format", "json", "--fail-on", "none", "-q", "--root", "."}, extra...)
 	args = append(args, ".")
 	var stdout, stderr bytes.Buffer
 	code := cli.Run(args, cli.Env{Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" },

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"github.com/meshlint/meshlint/internal/loader"
+
 	"os"
 	"path/filepath"
 	"strconv"
@@ -175,11 +177,16 @@ func shorten(t *testing.T, dir, s string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rel, err := filepath.Rel(wd, dir)
-	if err != nil {
-		t.Fatal(err)
+	// Paths are written relative to the repository root (loader.DisplayBase),
+	// which is the working directory's Git top level when there is one.
+	for _, base := range []string{loader.DisplayBase("", []string{"."}, wd), wd} {
+		rel, err := filepath.Rel(base, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = strings.ReplaceAll(s, filepath.ToSlash(rel)+"/", "")
 	}
-	return strings.ReplaceAll(s, filepath.ToSlash(rel)+"/", "")
+	return s
 }
 
 // copyTree copies the regular files of src into dst.

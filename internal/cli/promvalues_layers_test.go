@@ -132,6 +132,10 @@ func TestConfigPrometheusServers(t *testing.T) {
 // one silently standing for both.
 func TestDuplicatePrometheus(t *testing.T) {
 	dir := t.TempDir()
+	// A repository: paths are written relative to its top.
+	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	writeFile(t, dir, "values/a.yaml", kpsRecipe)
 	writeFile(t, dir, "values/b.yaml", "prometheus:\n  prometheusSpec: {}\n")
 	for _, d := range fixedExamples {

@@ -178,6 +178,9 @@ func sarifFinding(f Finding, ruleIndex int, seen map[string]int) sarifResult {
 		fp = fingerprintOf(fp, fmt.Sprint(n))
 	}
 	res.PartialFingerprints = map[string]interface{}{fingerprintKey: fp}
+	if len(f.Environments) > 0 {
+		res.Properties = sarif.Properties{"environments": f.Environments}
+	}
 	out := sarifResult{Result: res, Suppressions: []sarifSuppression{}}
 	if f.Suppressed {
 		s := sarifSuppression{Kind: "external", Status: "accepted"}

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/meshlint/meshlint/internal/goldenflag"
+)
+
+// TestEnvironmentLayouts runs `meshlint .` in each environment fixture of
+// testdata/environments and compares the text output with the fixture's
+// expected-output.txt (-update rewrites it), the exit code, and the stderr
+// line that names the environments found.
+func TestEnvironmentLayouts(t *testing.T) {
+	cases := []struct {
+		dir      string
+		code     int
+		envsLine string
+	}{
+		{"kustomize-overlays", ExitFindings, "meshlint: 2 environments, each linted as its own mesh: dev (Kustomize root, 1 file), prod (Kustomize root, 1 file)"},
+		{"plain-folders", ExitFindings, "meshlint: 2 environments, each linted as its own mesh: dev (folder, 2 files), prod (folder, 2 files)"},
+	}
+	for _, c := range cases {
+		t.Run(c.dir, func(t *testing.T) {
+			dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "environments", c.dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Chdir(dir)
+			r := lintArgs(t, "-c", os.DevNull, ".")
+			if r.code != c.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, c.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stderr, c.envsLine+"\n") {
+				t.Errorf("stderr lacks %q:\n%s", c.envsLine, r.stderr)
+			}
+			want := filepath.Join(dir, "expected-output.txt")
+			if *goldenflag.Update {
+				if err := os.WriteFile(want, []byte(r.stdout), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			data, err := os.ReadFile(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.stdout != string(data) {
+				t.Errorf("meshlint . in %s:\n%s\nwant (%s):\n%s", c.dir, r.stdout, want, data)
+			}
+		})
+	}
+}
+
+// TestEnvironmentsInFormats checks that every format names the
+// environments of a finding, and that the environment is no part of the
+// SARIF fingerprint: the prod-only finding keeps the fingerprint it has
+// when prod is linted alone.
+func TestEnvironmentsInFormats(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "environments", "plain-folders"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	var doc struct {
+		Findings []struct {
+			Rule         string   `json:"rule"`
+			Environments []string `json:"environments"`
+		} `json:"findings"`
+	}
+	r := lintArgs(t, "-c", os.DevNull, "-f", "json", ".")
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	got := map[string]string{}
+	for _, f := range doc.Findings {
+		got[f.Rule] = strings.Join(f.Environments, ",")
+	}
+	want := map[string]string{"plaintext-scrape-of-strict-port": "prod", "monitor-port-not-found": "dev,prod"}
+	for rule, envs := range want {
+		if got[rule] != envs {
+			t.Errorf("JSON: %s names environments %q, want %q (all: %v)", rule, got[rule], envs, got)
+		}
+	}
+
+	sarifOut := lintArgs(t, "-c", os.DevNull, "-f", "sarif", ".").stdout
+	if !strings.Contains(sarifOut, `"environments": [`) || !strings.Contains(sarifOut, `"prod"`) {
+		t.Errorf("SARIF results carry no environments property:\n%s", sarifOut)
+	}
+	alone := lintArgs(t, "-c", os.DevNull, "-f", "sarif", "deploy/shared", "deploy/envs/prod").stdout
+	if fp := sarifFingerprints(t, sarifOut)["plaintext-scrape-of-strict-port"]; fp == "" || fp != sarifFingerprints(t, alone)["plaintext-scrape-of-strict-port"] {
+		t.Errorf("fingerprint with environments %q differs from prod alone %q", fp, sarifFingerprints(t, alone)["plaintext-scrape-of-strict-port"])
+	}
+
+	junit := lintArgs(t, "-c", os.DevNull, "-f", "junit", ".").stdout
+	if !strings.Contains(junit, `name="ServiceMonitor shop/cart [env: prod]"`) || !strings.Contains(junit, `name="ServiceMonitor shop/cart-extra [env: dev, prod]"`) {
+		t.Errorf("JUnit test cases do not name the environments:\n%s", junit)
+	}
+	one := lintArgs(t, "-c", os.DevNull, "--environment", "dev", ".")
+	if one.code != ExitFindings || strings.Contains(one.stdout, "plaintext-scrape") || !strings.Contains(one.stdout, "[env: dev]") {
+		t.Errorf("--environment dev: exit %d\n%s", one.code, one.stdout)
+	}
+	bad := lintArgs(t, "-c", os.DevNull, "--environment", "qa", ".")
+	if bad.code != ExitError || !strings.Contains(bad.stderr, "no such environment; the input holds dev, prod") {
+		t.Errorf("--environment qa: exit %d\n%s", bad.code, bad.stderr)
+	}
+}
+
+// sarifFingerprints maps each rule to the fingerprint of its first result.
+func sarifFingerprints(t *testing.T, out string) map[string]string {
+	t.Helper()
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID              string            `json:"ruleId"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	fps := map[string]string{}
+	for _, run := range log.Runs {
+		for _, r := range run.Results {
+			for _, fp := range r.PartialFingerprints {
+				if fps[r.RuleID] == "" {
+					fps[r.RuleID] = fp
+				}
+			}
+		}
+	}
+	return fps
+}

@@ -1,0 +1,314 @@
+package lint
+
+import (
+	"fmt"
+	"path"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/meshlint/meshlint/internal/loader"
+	"github.com/meshlint/meshlint/internal/render"
+)
+
+// DeclaredEnvironment is an environment the config names (environments:):
+// the documents under its path globs, relative to the working directory
+// with forward slashes.
+type DeclaredEnvironment struct {
+	Name  string
+	Paths []string
+}
+
+// Environment is one mesh of a run that holds several: the objects one
+// cluster holds, linted on their own.
+type Environment struct {
+	Name string
+	// How is how it was found: "declared", "Kustomize root", "folder".
+	How string
+	// Files are the files its objects come from, shared ones included,
+	// sorted (for --verbose).
+	Files []string
+}
+
+// environment is an Environment and the rule that decides which documents
+// it holds.
+type environment struct {
+	Environment
+	roots map[string]bool // display paths of the Kustomize roots whose builds it holds
+	dirs  []string        // folders (display paths) whose files it holds
+	globs []string        // declared path globs
+	docs  []*loader.Document
+}
+
+// holds reports whether d is one of env's own documents (not a shared one).
+func (e *environment) holds(d *loader.Document) bool {
+	p := d.File
+	if root, ok := render.KustomizeRootOf(d); ok {
+		if e.roots[root] {
+			return true
+		}
+		p = root
+	}
+	for _, dir := range e.dirs {
+		if under(p, dir) {
+			return true
+		}
+	}
+	for _, g := range e.globs {
+		if matchGlob(g, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// under reports whether p is dir or inside it (display paths).
+func under(p, dir string) bool {
+	return dir == "." || p == dir || strings.HasPrefix(p, dir+"/")
+}
+
+// planEnvironments decides the environments of a run: the declared ones,
+// or else those found in the input's layout. A run with fewer than two
+// found is linted as one mesh, as it always was (nil), unless one is
+// asked for by name. Stdin cannot be read twice, so a run reading it is
+// one mesh.
+func planEnvironments(loaded *loader.Result, opts Options) ([]*environment, error) {
+	for _, p := range opts.Paths {
+		if p == "-" {
+			if opts.Environment != "" {
+				return nil, fmt.Errorf("--environment %s: environments cannot be used with stdin (-)", opts.Environment)
+			}
+			return nil, nil
+		}
+	}
+	var envs []*environment
+	if len(opts.Environments) > 0 {
+		for _, d := range opts.Environments {
+			envs = append(envs, &environment{Environment: Environment{Name: d.Name, How: "declared"}, globs: d.Paths})
+		}
+	} else {
+		envs = foundEnvironments(loaded)
+		if len(envs) < 2 {
+			envs = nil
+		}
+	}
+	if opts.Environment != "" {
+		var names []string
+		for _, e := range envs {
+			if e.Name == opts.Environment {
+				return []*environment{e}, nil
+			}
+			names = append(names, e.Name)
+		}
+		if len(names) == 0 {
+			return nil, fmt.Errorf("--environment %s: the input holds no environments (declare them under environments: in .meshlint.yaml)", opts.Environment)
+		}
+		return nil, fmt.Errorf("--environment %s: no such environment; the input holds %s", opts.Environment, strings.Join(names, ", "))
+	}
+	return envs, nil
+}
+
+// foundEnvironments finds environments without configuration: every leaf
+// Kustomize root when there are several, then the folders whose plain files
+// define the same objects differently. Names are paths below the deepest
+// folder that holds them all (overlays/dev, overlays/prod: dev, prod).
+func foundEnvironments(loaded *loader.Result) []*environment {
+	var envs []*environment
+	for _, root := range leafKustomizeRoots(loaded) {
+		envs = append(envs, &environment{Environment: Environment{Name: root, How: "Kustomize root"}, roots: map[string]bool{root: true}})
+	}
+	if len(envs) < 2 {
+		envs = nil
+	}
+	var plain []*loader.Document
+	for _, d := range loaded.Documents {
+		if d.Origin == "" && !d.IsDerived() {
+			plain = append(plain, d)
+		}
+	}
+	for _, dir := range collidingFolders(plain) {
+		envs = append(envs, &environment{Environment: Environment{Name: dir, How: "folder"}, dirs: []string{dir}})
+	}
+	nameBelowCommonFolder(envs)
+	sort.Slice(envs, func(i, j int) bool { return envs[i].Name < envs[j].Name })
+	return envs
+}
+
+// leafKustomizeRoots are the Kustomize roots render built as they are:
+// those no other root in the input builds on (render skips the others, and
+// components, with a reason).
+func leafKustomizeRoots(loaded *loader.Result) []string {
+	skipped := map[string]bool{}
+	for _, s := range loaded.Skipped {
+		skipped[s.File] = true
+	}
+	var out []string
+	for _, r := range loaded.Roots {
+		if r.Kind == loader.KustomizeRoot && !skipped[r.File] {
+			out = append(out, r.Display)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nameBelowCommonFolder names each environment by its path below the
+// deepest folder that holds all of them.
+func nameBelowCommonFolder(envs []*environment) {
+	if len(envs) < 2 {
+		return
+	}
+	common := strings.Split(envs[0].Name, "/")
+	for _, e := range envs[1:] {
+		segs := strings.Split(e.Name, "/")
+		n := 0
+		for n < len(common) && n < len(segs) && common[n] == segs[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	for _, e := range envs {
+		segs := strings.Split(e.Name, "/")
+		if len(segs) > len(common) {
+			e.Name = strings.Join(segs[len(common):], "/")
+		}
+	}
+}
+
+// identity is what makes two documents the same object in one cluster.
+type identity struct{ group, kind, namespace, name string }
+
+func identityOf(d *loader.Document) (identity, bool) {
+	if d.Kind == "" || d.Name == "" {
+		return identity{}, false
+	}
+	group := ""
+	if i := strings.IndexByte(d.APIVersion, '/'); i >= 0 {
+		group = d.APIVersion[:i]
+	}
+	return identity{group, d.Kind, d.Namespace, d.Name}, true
+}
+
+// sameContent reports whether two documents hold the same object.
+func sameContent(a, b *loader.Document) bool {
+	oa, okA := a.Decode()
+	ob, okB := b.Decode()
+	return okA && okB && reflect.DeepEqual(oa, ob)
+}
+
+// collidingFolders are the folders that hold, each, a copy of an object
+// another holds differently: below the deepest folder holding all copies
+// of the object, the child folder of each copy. Folders inside another
+// such folder are not environments of their own (their collisions are
+// duplicates inside one environment).
+func collidingFolders(docs []*loader.Document) []string {
+	copies := map[identity][]*loader.Document{}
+	var order []identity
+	for _, d := range docs {
+		id, ok := identityOf(d)
+		if !ok || d.File == "-" {
+			continue
+		}
+		if copies[id] == nil {
+			order = append(order, id)
+		}
+		copies[id] = append(copies[id], d)
+	}
+	found := map[string]bool{}
+	for _, id := range order {
+		for _, dir := range envFoldersOf(copies[id]) {
+			found[dir] = true
+		}
+	}
+	var out []string
+	for dir := range found {
+		outer := false
+		for other := range found {
+			if other != dir && under(dir, other) {
+				outer = true
+			}
+		}
+		if !outer {
+			out = append(out, dir)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// envFoldersOf are the child folders of the copies of one object, below
+// the deepest folder holding them all, when copies in two of them differ.
+func envFoldersOf(copies []*loader.Document) []string {
+	if len(copies) < 2 {
+		return nil
+	}
+	common := strings.Split(path.Dir(copies[0].File), "/")
+	for _, d := range copies[1:] {
+		segs := strings.Split(path.Dir(d.File), "/")
+		n := 0
+		for n < len(common) && n < len(segs) && common[n] == segs[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	child := func(d *loader.Document) string {
+		segs := strings.Split(path.Dir(d.File), "/")
+		if len(segs) <= len(common) || (len(common) == 1 && common[0] == "." && len(segs) == 1 && segs[0] == ".") {
+			return ""
+		}
+		return strings.Join(segs[:len(common)+1], "/")
+	}
+	differ := false
+	for i, a := range copies {
+		for _, b := range copies[i+1:] {
+			ca, cb := child(a), child(b)
+			if ca != "" && cb != "" && ca != cb && !sameContent(a, b) {
+				differ = true
+			}
+		}
+	}
+	if !differ {
+		return nil
+	}
+	var out []string
+	for _, d := range copies {
+		if c := child(d); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// matchGlob matches a display path, or a folder holding it, against a
+// path glob: path.Match syntax, where ** matches any number of folders.
+func matchGlob(glob, p string) bool {
+	glob = strings.TrimSuffix(path.Clean(filepath.ToSlash(glob)), "/")
+	segs := strings.Split(p, "/")
+	g := strings.Split(glob, "/")
+	for n := len(segs); n >= 1; n-- {
+		if matchSegments(g, segs[:n]) {
+			return true
+		}
+	}
+	return glob == "."
+}
+
+func matchSegments(g, p []string) bool {
+	if len(g) == 0 {
+		return len(p) == 0
+	}
+	if g[0] == "**" {
+		for i := 0; i <= len(p); i++ {
+			if matchSegments(g[1:], p[i:]) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(p) == 0 {
+		return false
+	}
+	ok, err := path.Match(g[0], p[0])
+	return err == nil && ok && matchSegments(g[1:], p[1:])
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/meshlint/meshlint/internal/config"
 	"github.com/meshlint/meshlint/internal/lint"
 	"github.com/meshlint/meshlint/internal/report"
 )
@@ -23,4 +24,17 @@ func printEnvironments(w io.Writer, envs []lint.Environment, verbose, quiet bool
 			fmt.Fprintf(w, "meshlint: environment %s: %s\n", report.Sanitize(e.Name), report.Sanitize(f))
 		}
 	}
+}
+
+// declaredEnvironments are the config's environments: for the lint run.
+func declaredEnvironments(envs []config.Environment) []lint.DeclaredEnvironment {
+	var out []lint.DeclaredEnvironment
+	for _, e := range envs {
+		d := lint.DeclaredEnvironment{Name: e.Name}
+		for _, p := range e.Paths {
+			d.Paths = append(d.Paths, p.Path)
+		}
+		out = append(out, d)
+	}
+	return out
 }

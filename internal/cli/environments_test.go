@@ -134,3 +134,38 @@ func sarifFingerprints(t *testing.T, out string) map[string]string {
 	}
 	return fps
 }
+
+// TestDeclaredEnvironments: environments: in the config replaces the ones
+// found, with the config's names, paths relative to the config file.
+func TestDeclaredEnvironments(t *testing.T) {
+	src := filepath.Join("..", "..", "testdata", "environments", "plain-folders")
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	_ = os.Remove(filepath.Join(dir, "expected-output.txt"))
+	writeFile(t, dir, ".meshlint.yaml", `environments:
+  - name: green
+    paths: [deploy/envs/dev, deploy/shared]
+  - name: blue
+    paths: ["deploy/*/prod", "deploy/shared/**"]
+`)
+	t.Chdir(filepath.Join(dir, "deploy"))
+	r := lintArgs(t, "--verbose", "-c", "../.meshlint.yaml", ".")
+	if r.code != ExitFindings {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"meshlint: 2 environments, each linted as its own mesh: green (declared, 2 files), blue (declared, 2 files)\n",
+		"meshlint: environment blue: envs/prod/mtls.yaml\n",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	for _, want := range []string{"[plaintext-scrape-of-strict-port] [env: blue]\n", "[monitor-port-not-found] [env: green, blue]\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

@@ -88,6 +88,9 @@ type Config struct {
 	// read as the Prometheus they configure (--prometheus-values).
 	PrometheusValues []Path
 	Ignore           []Ignore
+	// Environments are the meshes linted apart (environments.go); none
+	// means they are found in the input's layout.
+	Environments []Environment
 }
 
 // Error is one mistake in the file.

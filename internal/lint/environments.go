@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"reflect"
@@ -13,8 +14,7 @@ import (
 )
 
 // DeclaredEnvironment is an environment the config names (environments:):
-// the documents under its path globs, relative to the working directory
-// with forward slashes.
+// the documents under its path globs (filesystem paths; ** spans folders).
 type DeclaredEnvironment struct {
 	Name  string
 	Paths []string
@@ -84,8 +84,20 @@ func planEnvironments(loaded *loader.Result, opts Options) ([]*environment, erro
 	}
 	var envs []*environment
 	if len(opts.Environments) > 0 {
+		wd := opts.WorkDir
+		if wd == "" {
+			var err error
+			if wd, err = os.Getwd(); err != nil {
+				return nil, fmt.Errorf("get working directory: %w", err)
+			}
+		}
 		for _, d := range opts.Environments {
-			envs = append(envs, &environment{Environment: Environment{Name: d.Name, How: "declared"}, globs: d.Paths})
+			e := &environment{Environment: Environment{Name: d.Name, How: "declared"}}
+			for _, g := range d.Paths {
+				// Documents are matched by their display paths.
+				e.globs = append(e.globs, loader.DisplayPath(g, wd))
+			}
+			envs = append(envs, e)
 		}
 	} else {
 		envs = foundEnvironments(loaded)

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 )
@@ -73,24 +74,25 @@ func under(p, dir string) bool {
 // found is linted as one mesh, as it always was (nil), unless one is
 // asked for by name. Stdin cannot be read twice, so a run reading it is
 // one mesh.
-func planEnvironments(loaded *loader.Result, opts Options) ([]*environment, error) {
+func planEnvironments(loaded *loader.Result, opts Options) ([]*environment, []render.Finding, error) {
 	for _, p := range opts.Paths {
 		if p == "-" {
 			if opts.Environment != "" {
-				return nil, fmt.Errorf("--environment %s: environments cannot be used with stdin (-)", opts.Environment)
+				return nil, nil, fmt.Errorf("--environment %s: environments cannot be used with stdin (-)", opts.Environment)
 			}
-			return nil, nil
+			return nil, nil, nil
 		}
 	}
 	var envs []*environment
-	if len(opts.Environments) > 0 {
-		wd := opts.WorkDir
-		if wd == "" {
-			var err error
-			if wd, err = os.Getwd(); err != nil {
-				return nil, fmt.Errorf("get working directory: %w", err)
-			}
+	var notes []render.Finding
+	wd := opts.WorkDir
+	if wd == "" {
+		var err error
+		if wd, err = os.Getwd(); err != nil {
+			return nil, nil, fmt.Errorf("get working directory: %w", err)
 		}
+	}
+	if len(opts.Environments) > 0 {
 		for _, d := range opts.Environments {
 			e := &environment{Environment: Environment{Name: d.Name, How: "declared"}}
 			for _, g := range d.Paths {
@@ -100,42 +102,49 @@ func planEnvironments(loaded *loader.Result, opts Options) ([]*environment, erro
 			envs = append(envs, e)
 		}
 	} else {
-		envs = foundEnvironments(loaded)
+		envs, notes = foundEnvironments(loaded, sourceBases(opts, wd))
 		if len(envs) < 2 {
-			envs = nil
+			envs, notes = nil, nil
 		}
 	}
 	if opts.Environment != "" {
 		var names []string
 		for _, e := range envs {
 			if e.Name == opts.Environment {
-				return []*environment{e}, nil
+				return []*environment{e}, notes, nil
 			}
 			names = append(names, e.Name)
 		}
 		if len(names) == 0 {
-			return nil, fmt.Errorf("--environment %s: the input holds no environments (declare them under environments: in .meshlint.yaml)", opts.Environment)
+			return nil, nil, fmt.Errorf("--environment %s: the input holds no environments (declare them under environments: in .meshlint.yaml)", opts.Environment)
 		}
-		return nil, fmt.Errorf("--environment %s: no such environment; the input holds %s", opts.Environment, strings.Join(names, ", "))
+		return nil, nil, fmt.Errorf("--environment %s: no such environment; the input holds %s", opts.Environment, strings.Join(names, ", "))
 	}
-	return envs, nil
+	return envs, notes, nil
 }
 
-// foundEnvironments finds environments without configuration: every leaf
-// Kustomize root when there are several, then the folders whose plain files
-// define the same objects differently. Names are paths below the deepest
-// folder that holds them all (overlays/dev, overlays/prod: dev, prod).
-func foundEnvironments(loaded *loader.Result) []*environment {
-	var envs []*environment
+// foundEnvironments finds environments without configuration, in this
+// order: Flux entry points; every other leaf Kustomize root; then the
+// folders whose plain files define the same objects differently. Names
+// are paths below the deepest folder that holds them all (overlays/dev,
+// overlays/prod: dev, prod). It also returns render-skipped notes for what
+// the Flux Kustomizations change that meshlint does not apply.
+func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, []render.Finding) {
+	ks := fluxKustomizations(loaded.Documents, bases)
+	envs := fluxEnvironments(ks)
+	notes := fluxNotes(ks, envs)
+	var roots []*environment
 	for _, root := range leafKustomizeRoots(loaded) {
-		envs = append(envs, &environment{Environment: Environment{Name: root, How: "Kustomize root"}, roots: map[string]bool{root: true}})
+		if !reachedFolder(root, envs) {
+			roots = append(roots, &environment{Environment: Environment{Name: root, How: "Kustomize root"}, roots: map[string]bool{root: true}})
+		}
 	}
-	if len(envs) < 2 {
-		envs = nil
+	if len(envs)+len(roots) >= 2 {
+		envs = append(envs, roots...)
 	}
 	var plain []*loader.Document
 	for _, d := range loaded.Documents {
-		if d.Origin == "" && !d.IsDerived() {
+		if d.Origin == "" && !d.IsDerived() && !heldByAny(envs, d) {
 			plain = append(plain, d)
 		}
 	}
@@ -144,7 +153,49 @@ func foundEnvironments(loaded *loader.Result) []*environment {
 	}
 	nameBelowCommonFolder(envs)
 	sort.Slice(envs, func(i, j int) bool { return envs[i].Name < envs[j].Name })
-	return envs
+	return envs, notes
+}
+
+// reachedFolder reports whether a folder is one an environment holds.
+func reachedFolder(folder string, envs []*environment) bool {
+	for _, e := range envs {
+		for _, d := range e.dirs {
+			if under(folder, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func heldByAny(envs []*environment, d *loader.Document) bool {
+	for _, e := range envs {
+		if e.holds(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceBases are the folders a Flux spec.path may be relative to, as
+// display paths: each linted folder (the repository's root, when meshlint
+// is run on it), then the repository's root.
+func sourceBases(opts Options, wd string) []string {
+	root := opts.Root
+	if root == nil {
+		root = confine.Unconfined()
+	}
+	var out []string
+	for _, p := range opts.Paths {
+		if !root.IsDir(p) {
+			p = filepath.Dir(p)
+		}
+		out = append(out, loader.DisplayPath(p, wd))
+	}
+	if top, err := confine.RepositoryRoot(wd); err == nil {
+		out = append(out, loader.DisplayPath(top, wd))
+	}
+	return out
 }
 
 // leafKustomizeRoots are the Kustomize roots render built as they are:

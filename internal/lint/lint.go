@@ -121,10 +121,11 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	if len(loaded.Documents) == 0 && len(loaded.Problems) == 0 && len(rendered) == 0 {
 		return &Result{Skipped: loaded.Skipped}, ErrNoManifests
 	}
-	envs, err := planEnvironments(loaded, opts)
+	envs, notes, err := planEnvironments(loaded, opts)
 	if err != nil {
 		return nil, err
 	}
+	rendered = append(rendered, notes...)
 	if opts.GCPercentAfterLoad > 0 {
 		defer debug.SetGCPercent(debug.SetGCPercent(opts.GCPercentAfterLoad))
 	}

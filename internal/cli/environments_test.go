@@ -170,3 +170,64 @@ func TestDeclaredEnvironments(t *testing.T) {
 		}
 	}
 }
+
+// TestSuppressionUsedInOneEnvironment: an annotation in a shared base that
+// accepts a finding of prod only is used, not reported as unused by dev.
+func TestSuppressionUsedInOneEnvironment(t *testing.T) {
+	src := filepath.Join("..", "..", "testdata", "environments", "kustomize-overlays")
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	app := filepath.Join(dir, "base", "app.yaml")
+	data, err := os.ReadFile(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(data), "kind: ServiceMonitor\nmetadata:\n  name: cart\n",
+		"kind: ServiceMonitor\nmetadata:\n  name: cart\n  annotations:\n    ignore.meshlint.io/plaintext-scrape-of-strict-port: \"scraped through merged metrics\"\n", 1)
+	if text == string(data) {
+		t.Fatal("fixture changed: no ServiceMonitor cart to annotate")
+	}
+	writeFile(t, dir, "base/app.yaml", text)
+	t.Chdir(dir)
+	r := lintArgs(t, "-c", os.DevNull, "--show-suppressed", ".")
+	if r.code != ExitOK || strings.Contains(r.stdout, "unused-suppression") || !strings.Contains(r.stdout, "error (suppressed)") {
+		t.Errorf("exit %d, want 0 with the prod finding suppressed and no unused-suppression:\n%s", r.code, r.stdout)
+	}
+}
+
+// TestHostileEnvironmentNames: a config's environment names and a Flux
+// spec.path that leaves the repository are data: no terminal escape
+// reaches any output, and nothing outside the tree is read.
+func TestHostileEnvironmentNames(t *testing.T) {
+	src := filepath.Join("..", "..", "testdata", "environments", "plain-folders")
+	dir := t.TempDir()
+	if err := os.CopyFS(filepath.Join(dir, "repo"), os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "outside/canary.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: CANARY-OUTSIDE}\n")
+	writeFile(t, dir, "repo/clusters/evil/sync.yaml", `apiVersion: kustomize.toolkit.fluxcd.io/v1
+kind: Kustomization
+metadata: {name: evil, namespace: flux-system}
+spec:
+  path: ../outside
+`)
+	writeFile(t, dir, "bad.yaml", "environments:\n  - name: \"\\e(Bred\\a\"\n    paths: [deploy]\n")
+	t.Chdir(filepath.Join(dir, "repo"))
+	r := lintArgs(t, "-c", "../bad.yaml", ".")
+	if r.code != ExitError || !strings.Contains(r.stderr, "bad.yaml:2: environments[0].name") || strings.ContainsAny(r.stderr+r.stdout, "\x1b\a") {
+		t.Errorf("a control character in an environment name: exit %d\n%q", r.code, r.stderr)
+	}
+	for _, format := range []string{"text", "json", "sarif", "junit", "github"} {
+		r := lintArgs(t, "--verbose", "-c", os.DevNull, "-f", format, ".")
+		if r.code == ExitError {
+			t.Fatalf("%s: exit 2: %s", format, r.stderr)
+		}
+		for _, out := range []string{r.stdout, r.stderr} {
+			if strings.ContainsAny(out, "\x1b\a") || strings.Contains(out, "CANARY-OUTSIDE") {
+				t.Errorf("%s: output carries an escape or the canary:\n%q", format, out)
+			}
+		}
+	}
+}

@@ -45,8 +45,8 @@ func (p *parser) environments(key string, n *yaml.Node) {
 		switch {
 		case !name.Set && len(p.errs) == before:
 			p.errorf(item, "%s: name is required", full)
-		case name.Set && strings.ContainsAny(name.Value, ",[]\n"):
-			p.errorf(item, "%s.name: %q: an environment name cannot hold a comma, a bracket or a line break (findings list names as [env: a, b])", full, name.Value)
+		case name.Set && strings.ContainsFunc(name.Value, func(r rune) bool { return r < 0x20 || r == 0x7f || strings.ContainsRune(",[]", r) }):
+			p.errorf(item, "%s.name: %q: an environment name cannot hold a comma, a bracket or a control character (findings list names as [env: a, b])", full, name.Value)
 		case name.Set && names[name.Value] > 0:
 			p.errorf(item, "%s.name: %q is given twice (first on line %d)", full, name.Value, names[name.Value])
 		}

@@ -35,6 +35,7 @@ func TestEnvironmentMistakesNameTheLine(t *testing.T) {
 		{"environments:\n  - {name: dev}\n", `:2: environments[0]: paths is required`},
 		{"environments:\n  - {name: dev, paths: [a]}\n  - {name: dev, paths: [b]}\n", `:3: environments[1].name: "dev" is given twice (first on line 2)`},
 		{"environments:\n  - {name: 'a, b', paths: [a]}\n", `:2: environments[0].name: "a, b": an environment name cannot hold a comma`},
+		{"environments:\n  - {name: \"\\e(Bred\\a\", paths: [a]}\n", `:2: environments[0].name: "\x1b(Bred\a": an environment name cannot hold a comma, a bracket or a control character`},
 		{"environments:\n  - name: dev\n    paths: ['overlays/[dev']\n", `:3: environments[0].paths[0]: "overlays/[dev" is not a valid glob`},
 	} {
 		_, err := Parse([]byte(c.text), ".meshlint.yaml", ".")

@@ -24,6 +24,7 @@ type duplicate struct {
 // and which one depends on the order they are applied in.
 func dedupe(docs []*loader.Document) ([]*loader.Document, []duplicate) {
 	first := map[identity]*loader.Document{}
+	content := contents{}
 	var dups []duplicate
 	var out []*loader.Document
 	for _, d := range docs {
@@ -38,7 +39,7 @@ func dedupe(docs []*loader.Document) ([]*loader.Document, []duplicate) {
 			out = append(out, d)
 			continue
 		}
-		if !sameContent(kept, d) {
+		if content.of(kept) != content.of(d) {
 			dups = append(dups, duplicate{doc: d, kept: kept})
 		}
 	}

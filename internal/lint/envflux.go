@@ -27,6 +27,7 @@ const fluxKustomizeGroup = "kustomize.toolkit.fluxcd.io/"
 // whose spec.path names a folder of the input.
 func fluxKustomizations(docs []*loader.Document, bases []string) []*fluxKustomization {
 	var out []*fluxKustomization
+	var held map[string]bool // folders holding documents, built on first need
 	for _, d := range docs {
 		if d.Kind != "Kustomization" || !strings.HasPrefix(d.APIVersion, fluxKustomizeGroup) {
 			continue
@@ -41,7 +42,10 @@ func fluxKustomizations(docs []*loader.Document, bases []string) []*fluxKustomiz
 		if root, ok := render.KustomizeRootOf(d); ok {
 			folder = root
 		}
-		target, ok := inputFolder(p, bases, docs)
+		if held == nil {
+			held = foldersHolding(docs)
+		}
+		target, ok := inputFolder(p, bases, held)
 		if !ok {
 			continue
 		}
@@ -59,23 +63,37 @@ func fluxKustomizations(docs []*loader.Document, bases []string) []*fluxKustomiz
 // inputFolder resolves a Flux spec.path (relative to the source's root)
 // against each folder the repository may be rooted at, and keeps the first
 // that holds documents of the input.
-func inputFolder(p string, bases []string, docs []*loader.Document) (string, bool) {
+func inputFolder(p string, bases []string, held map[string]bool) (string, bool) {
 	if p == "" || strings.Contains(p, "..") {
 		return "", false
 	}
 	for _, base := range bases {
 		cand := path.Clean(path.Join(base, strings.TrimPrefix(p, "/")))
-		for _, d := range docs {
-			f := d.File
-			if root, ok := render.KustomizeRootOf(d); ok {
-				f = root
-			}
-			if under(f, cand) {
-				return cand, true
-			}
+		if held[cand] {
+			return cand, true
 		}
 	}
 	return "", false
+}
+
+// foldersHolding are the folders (display paths) that hold a document of
+// the input, or the Kustomize root that built one, at any depth.
+func foldersHolding(docs []*loader.Document) map[string]bool {
+	held := map[string]bool{}
+	for _, d := range docs {
+		dir := path.Dir(d.File)
+		if root, ok := render.KustomizeRootOf(d); ok {
+			dir = root
+		}
+		for {
+			held[dir] = true
+			if !strings.Contains(dir, "/") || dir == "/" {
+				break
+			}
+			dir = path.Dir(dir)
+		}
+	}
+	return held
 }
 
 // fluxEnvironments are the Flux entry points of the input: the folders

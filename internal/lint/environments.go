@@ -1,11 +1,11 @@
 package lint
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 
@@ -134,8 +134,16 @@ func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, [
 	envs := fluxEnvironments(ks)
 	notes := fluxNotes(ks, envs)
 	var roots []*environment
+	built := map[string]bool{}
+	for _, d := range loaded.Documents {
+		if root, ok := render.KustomizeRootOf(d); ok {
+			built[root] = true
+		}
+	}
 	for _, root := range leafKustomizeRoots(loaded) {
-		if !reachedFolder(root, envs) {
+		// A root that built nothing (it failed, and says so in a
+		// render-error) would be an environment of shared files only.
+		if built[root] && !reachedFolder(root, envs) {
 			roots = append(roots, &environment{Environment: Environment{Name: root, How: "Kustomize root"}, roots: map[string]bool{root: true}})
 		}
 	}
@@ -149,6 +157,11 @@ func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, [
 		}
 	}
 	for _, dir := range collidingFolders(plain) {
+		if overlapsBuilt(dir, envs) {
+			// Folders are environments only where nothing built is: the
+			// copies are duplicates, reported as such.
+			continue
+		}
 		envs = append(envs, &environment{Environment: Environment{Name: dir, How: "folder"}, dirs: []string{dir}})
 	}
 	nameBelowCommonFolder(envs)
@@ -161,6 +174,24 @@ func reachedFolder(folder string, envs []*environment) bool {
 	for _, e := range envs {
 		for _, d := range e.dirs {
 			if under(folder, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// overlapsBuilt reports whether dir holds, or is inside, what a Flux or
+// Kustomize environment builds.
+func overlapsBuilt(dir string, envs []*environment) bool {
+	for _, e := range envs {
+		for root := range e.roots {
+			if under(root, dir) || under(dir, root) {
+				return true
+			}
+		}
+		for _, d := range e.dirs {
+			if under(d, dir) || under(dir, d) {
 				return true
 			}
 		}
@@ -253,11 +284,22 @@ func identityOf(d *loader.Document) (identity, bool) {
 	return identity{group, d.Kind, d.Namespace, d.Name}, true
 }
 
-// sameContent reports whether two documents hold the same object.
-func sameContent(a, b *loader.Document) bool {
-	oa, okA := a.Decode()
-	ob, okB := b.Decode()
-	return okA && okB && reflect.DeepEqual(oa, ob)
+// contents caches each document's content, as canonical JSON, so that
+// many copies of one object are decoded once each and compared by key.
+type contents map[*loader.Document]string
+
+func (c contents) of(d *loader.Document) string {
+	if k, ok := c[d]; ok {
+		return k
+	}
+	k := "\x00undecodable " + d.File // never equal to another document's
+	if obj, ok := d.Decode(); ok {
+		if data, err := json.Marshal(obj); err == nil {
+			k = string(data)
+		}
+	}
+	c[d] = k
+	return k
 }
 
 // collidingFolders are the folders that hold, each, a copy of an object
@@ -322,16 +364,19 @@ func envFoldersOf(copies []*loader.Document) []string {
 		}
 		return strings.Join(segs[:len(common)+1], "/")
 	}
-	differ := false
-	for i, a := range copies {
-		for _, b := range copies[i+1:] {
-			ca, cb := child(a), child(b)
-			if ca != "" && cb != "" && ca != cb && !sameContent(a, b) {
-				differ = true
+	// Copies differ across folders when two folders hold different
+	// contents: counted, not compared pairwise.
+	byChild := map[string]map[string]bool{}
+	content := contents{}
+	for _, d := range copies {
+		if c := child(d); c != "" {
+			if byChild[c] == nil {
+				byChild[c] = map[string]bool{}
 			}
+			byChild[c][content.of(d)] = true
 		}
 	}
-	if !differ {
+	if !differAcross(byChild) {
 		return nil
 	}
 	var out []string
@@ -341,6 +386,23 @@ func envFoldersOf(copies []*loader.Document) []string {
 		}
 	}
 	return out
+}
+
+// differAcross reports whether two folders hold different contents.
+func differAcross(byChild map[string]map[string]bool) bool {
+	if len(byChild) < 2 {
+		return false
+	}
+	all := map[string]bool{}
+	for _, set := range byChild {
+		for k := range set {
+			all[k] = true
+		}
+	}
+	if len(all) > 1 {
+		return true
+	}
+	return false
 }
 
 // matchGlob matches a display path, or a folder holding it, against a

@@ -22,7 +22,7 @@ func TestEnvironmentLayouts(t *testing.T) {
 	}{
 		{"kustomize-overlays", ExitFindings, "meshlint: 2 environments, each linted as its own mesh: dev (Kustomize root, 1 file), prod (Kustomize root, 1 file)"},
 		{"plain-folders", ExitFindings, "meshlint: 2 environments, each linted as its own mesh: dev (folder, 2 files), prod (folder, 2 files)"},
-		{"flux-fleet", ExitFindings, "meshlint: 2 environments, each linted as its own mesh: production (Flux entry point, 5 files), staging (Flux entry point, 5 files)"},
+		{"flux-fleet", ExitFindings, "meshlint: 2 environments, each linted as its own mesh: production (Flux entry point, 6 files), staging (Flux entry point, 5 files)"},
 	}
 	for _, c := range cases {
 		t.Run(c.dir, func(t *testing.T) {

@@ -39,6 +39,7 @@ type environment struct {
 	roots map[string]bool // display paths of the Kustomize roots whose builds it holds
 	dirs  []string        // folders (display paths) whose files it holds
 	globs []string        // declared path globs
+	subs  []*substitution // the Flux post-build substitutions it applies (envsubst.go)
 	docs  []*loader.Document
 }
 
@@ -133,6 +134,17 @@ func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, [
 	ks := fluxKustomizations(loaded.Documents, bases)
 	envs := fluxEnvironments(ks)
 	notes := fluxNotes(ks, envs)
+	subs, subNotes := substitutions(ks, loaded.Documents)
+	for _, e := range envs {
+		for _, sub := range subs {
+			if reachedFolder(sub.k.folder, []*environment{e}) {
+				e.subs = append(e.subs, sub)
+			}
+		}
+	}
+	if len(envs) > 0 {
+		notes = append(notes, subNotes...)
+	}
 	var roots []*environment
 	built := map[string]bool{}
 	for _, d := range loaded.Documents {

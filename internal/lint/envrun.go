@@ -41,6 +41,14 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 	g.addDerivedProblems(opts.DerivedProblems)
 	g.addRendered(rendered)
 
+	var substNotes []render.Finding
+	for _, e := range envs {
+		var notes []render.Finding
+		e.docs, notes = substituted(e.docs, e.subs, opts.Limits)
+		substNotes = append(substNotes, notes...)
+	}
+	g.addRendered(substNotes)
+
 	var per []envFindings
 	var resources []*graph.Resource
 	seenResource := map[*loader.Document]bool{}

@@ -17,8 +17,8 @@ type fluxKustomization struct {
 	folder string // display path of the folder holding its document (or of the root that built it)
 	path   string // display path of spec.path, once resolved
 	// unapplied are the spec fields Flux applies to the build and meshlint
-	// does not (targetNamespace, patches, components); postBuild is applied
-	// (envsubst.go).
+	// does not (patches, components); postBuild and targetNamespace are
+	// applied (envsubst.go).
 	unapplied []string
 }
 
@@ -51,7 +51,7 @@ func fluxKustomizations(docs []*loader.Document, bases []string) []*fluxKustomiz
 			continue
 		}
 		k := &fluxKustomization{doc: d, folder: folder, path: target}
-		for _, field := range []string{"targetNamespace", "patches", "components"} {
+		for _, field := range []string{"patches", "components"} {
 			if v, set := spec[field]; set && v != nil {
 				k.unapplied = append(k.unapplied, field)
 			}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	yaml "go.yaml.in/yaml/v3"
+
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 )
@@ -19,8 +21,9 @@ var fluxVar = regexp.MustCompile(`\$\$\{[^}]*\}|\$\{([_a-zA-Z][_a-zA-Z0-9]*)(?:(
 // substitution is what one Flux Kustomization's postBuild substitutes in
 // the objects of its path.
 type substitution struct {
-	k    *fluxKustomization
-	vars map[string]string
+	k               *fluxKustomization
+	vars            map[string]string // nil without postBuild
+	targetNamespace string            // spec.targetNamespace, "" for none
 }
 
 // substitutions reads the postBuild of the Flux Kustomizations: the inline
@@ -35,10 +38,16 @@ func substitutions(ks []*fluxKustomization, docs []*loader.Document) ([]*substit
 	for _, k := range ks {
 		obj, _ := k.doc.Decode()
 		post, _ := dig(obj, "spec", "postBuild").(map[string]any)
+		target, _ := dig(obj, "spec", "targetNamespace").(string)
+		if post == nil && target == "" {
+			continue
+		}
+		s := &substitution{k: k, targetNamespace: target}
+		out = append(out, s)
 		if post == nil {
 			continue
 		}
-		s := &substitution{k: k, vars: map[string]string{}}
+		s.vars = map[string]string{}
 		ns := k.doc.Namespace
 		for i, from := range list(post["substituteFrom"]) {
 			ref, _ := from.(map[string]any)
@@ -58,7 +67,6 @@ func substitutions(ks []*fluxKustomization, docs []*loader.Document) ([]*substit
 		for key, v := range inline {
 			s.vars[key] = fmt.Sprint(v)
 		}
-		out = append(out, s)
 	}
 	return out, notes
 }
@@ -126,36 +134,74 @@ func substituted(docs []*loader.Document, subs []*substitution, limits loader.Li
 			out = append(out, d)
 			continue
 		}
+		text, unresolved := d.Text(), []string(nil)
 		obj, _ := d.Decode()
-		if v, _ := dig(obj, "metadata", "annotations", "kustomize.toolkit.fluxcd.io/substitute").(string); v == "disabled" {
-			out = append(out, d)
-			continue
+		if v, _ := dig(obj, "metadata", "annotations", "kustomize.toolkit.fluxcd.io/substitute").(string); s.vars != nil && v != "disabled" {
+			text, unresolved = substitute(text, s.vars)
 		}
-		text, unresolved := substitute(d.Text(), s.vars)
 		if len(unresolved) > 0 {
 			notes = append(notes, noteAt(d, "", fmt.Sprintf("%s %s is applied by Flux Kustomization %s with variables it does not define (%s), so meshlint does not lint it; define them in postBuild.substitute or a substituteFrom object in the input",
 				d.Kind, d.Name, s.k.doc.Name, strings.Join(unresolved, ", "))))
 			continue
 		}
-		orig := d
-		fresh, _ := loader.ParseRendered(loader.Rendered{File: d.File, Text: text, Origin: d.Origin,
-			Line: func(l int) int { return l + orig.StartLine - 1 },
-			Locate: func(_ *loader.Document, pointer string, _ loader.Range) (string, loader.Range) {
-				return orig.Locate(pointer)
-			}}, limits)
-		replaced := false
-		for _, f := range fresh {
-			if f.Item == d.Item && f.Prefix == d.Prefix {
-				out = append(out, f)
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
-			out = append(out, d) // the substituted text no longer holds it: lint it as written
-		}
+		out = append(out, asApplied(d, text, s.targetNamespace, limits))
 	}
 	return out, notes
+}
+
+// asApplied is d as Flux applies it: its text after substitution, in the
+// Kustomization's targetNamespace. Findings on it point at d's own file
+// and lines, which the user edits.
+func asApplied(d *loader.Document, text, targetNamespace string, limits loader.Limits) *loader.Document {
+	fresh, _ := loader.ParseRendered(loader.Rendered{File: d.File, Text: text, Origin: d.Origin,
+		Line: func(l int) int { return l + d.StartLine - 1 },
+		Locate: func(_ *loader.Document, pointer string, _ loader.Range) (string, loader.Range) {
+			return d.Locate(pointer)
+		}}, limits)
+	var applied *loader.Document
+	for _, f := range fresh {
+		if f.Item == d.Item && f.Prefix == d.Prefix {
+			applied = f
+		}
+	}
+	if applied == nil {
+		return d // the substituted text no longer holds it: lint it as written
+	}
+	if targetNamespace == "" || clusterScopedKind(applied.Kind) || applied.Namespace == targetNamespace {
+		return applied
+	}
+	obj, ok := applied.Decode()
+	if !ok {
+		return applied
+	}
+	meta, _ := obj["metadata"].(map[string]any)
+	if meta == nil {
+		return applied
+	}
+	meta["namespace"] = targetNamespace
+	data, err := yaml.Marshal(obj)
+	if err != nil {
+		return applied
+	}
+	moved, _ := loader.ParseRendered(loader.Rendered{File: d.File, Text: string(data), Origin: d.Origin,
+		Line: func(int) int { return d.StartLine },
+		Locate: func(_ *loader.Document, pointer string, _ loader.Range) (string, loader.Range) {
+			return d.Locate(pointer)
+		}}, limits)
+	if len(moved) != 1 {
+		return applied
+	}
+	return moved[0]
+}
+
+// clusterScopedKind: the kinds a targetNamespace leaves alone.
+func clusterScopedKind(kind string) bool {
+	switch kind {
+	case "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
+		"ValidatingWebhookConfiguration", "PersistentVolume", "StorageClass", "PriorityClass", "Node", "MeshPolicy":
+		return true
+	}
+	return false
 }
 
 // substitutionOf is the substitution whose path holds d, the innermost.

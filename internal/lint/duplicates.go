@@ -23,7 +23,7 @@ type duplicate struct {
 // copy that differs is dropped and returned: a cluster holds one of them,
 // and which one depends on the order they are applied in.
 func dedupe(docs []*loader.Document) ([]*loader.Document, []duplicate) {
-	first := map[identity]*loader.Document{}
+	first := make(map[identity]*loader.Document, len(docs))
 	content := contents{}
 	var dups []duplicate
 	var out []*loader.Document

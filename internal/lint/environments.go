@@ -320,6 +320,9 @@ func (c contents) of(d *loader.Document) string {
 // such folder are not environments of their own (their collisions are
 // duplicates inside one environment).
 func collidingFolders(docs []*loader.Document) []string {
+	// Most objects have one copy: only the second and later copies make
+	// a group, so a large repository costs one map entry per object.
+	first := make(map[identity]*loader.Document, len(docs))
 	copies := map[identity][]*loader.Document{}
 	var order []identity
 	for _, d := range docs {
@@ -327,8 +330,14 @@ func collidingFolders(docs []*loader.Document) []string {
 		if !ok || d.File == "-" {
 			continue
 		}
+		f, seen := first[id]
+		if !seen {
+			first[id] = d
+			continue
+		}
 		if copies[id] == nil {
 			order = append(order, id)
+			copies[id] = []*loader.Document{f}
 		}
 		copies[id] = append(copies[id], d)
 	}

@@ -311,7 +311,7 @@ func runLint(args []string, env Env) (int, error) {
 	opts.Environment = f.environment
 	res, err := lint.Run(ctx, eng, opts)
 	if res != nil {
-		printEnvironments(env.Stderr, res.Environments, f.verbose, f.quiet)
+		printEnvironments(env.Stderr, res.Environments, res.TooManyEnvironments, f.verbose, f.quiet)
 	}
 	if f.verbose && res != nil {
 		fmt.Fprintf(env.Stderr, "meshlint: using %s\n", lc.describe())

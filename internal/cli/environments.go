@@ -12,7 +12,10 @@ import (
 // printEnvironments says on stderr which environments a run linted apart,
 // and with --verbose the files of each: a finding that names an
 // environment is only clear when the run said what the environments are.
-func printEnvironments(w io.Writer, envs []lint.Environment, verbose, quiet bool) {
+func printEnvironments(w io.Writer, envs []lint.Environment, tooMany int, verbose, quiet bool) {
+	if tooMany > 0 {
+		fmt.Fprintf(w, "meshlint: the layout suggests %d environments, more than %d; linted as one mesh (declare them under environments: in .meshlint.yaml)\n", tooMany, lint.MaxFoundEnvironments)
+	}
 	if line := lint.EnvironmentsLine(envs); line != "" && (!quiet || verbose) {
 		fmt.Fprintln(w, report.Sanitize(line))
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -229,5 +230,23 @@ spec:
 				t.Errorf("%s: output carries an escape or the canary:\n%q", format, out)
 			}
 		}
+	}
+}
+
+// TestTooManyEnvironmentsAreOneMesh: a layout that suggests hundreds of
+// environments (each would be a graph and a rule evaluation over every
+// shared file) is linted as one mesh, and says so.
+func TestTooManyEnvironmentsAreOneMesh(t *testing.T) {
+	dir := t.TempDir()
+	for i := 0; i < 300; i++ {
+		writeFile(t, dir, fmt.Sprintf("envs/e%03d/cm.yaml", i), fmt.Sprintf("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: same, namespace: shop}\ndata: {copy: \"%d\"}\n", i))
+	}
+	t.Chdir(dir)
+	r := lintArgs(t, "-c", os.DevNull, ".")
+	if !strings.Contains(r.stderr, "meshlint: the layout suggests 300 environments, more than 64; linted as one mesh") || strings.Contains(r.stdout, "[env:") {
+		t.Errorf("exit %d\nstderr:\n%s\nstdout (first lines):\n%.600s", r.code, r.stderr, r.stdout)
+	}
+	if n := strings.Count(r.stdout, "[duplicate-resource]"); n != 299 {
+		t.Errorf("%d duplicate-resource findings, want 299 (every copy after the first)", n)
 	}
 }

@@ -75,7 +75,7 @@ func under(p, dir string) bool {
 // found is linted as one mesh, as it always was (nil), unless one is
 // asked for by name. Stdin cannot be read twice, so a run reading it is
 // one mesh.
-func planEnvironments(loaded *loader.Result, opts Options) ([]*environment, []render.Finding, error) {
+func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*environment, []render.Finding, error) {
 	for _, p := range opts.Paths {
 		if p == "-" {
 			if opts.Environment != "" {
@@ -104,6 +104,13 @@ func planEnvironments(loaded *loader.Result, opts Options) ([]*environment, []re
 		}
 	} else {
 		envs, notes = foundEnvironments(loaded, sourceBases(opts, wd))
+		if len(envs) > MaxFoundEnvironments {
+			// Each environment is a graph and a rule evaluation over the
+			// shared files too: a layout of thousands would cost thousands
+			// of runs. It is linted as one mesh, and says so.
+			*tooMany = len(envs)
+			envs = nil
+		}
 		if len(envs) < 2 {
 			envs, notes = nil, nil
 		}
@@ -281,6 +288,10 @@ func nameBelowCommonFolder(envs []*environment) {
 		}
 	}
 }
+
+// MaxFoundEnvironments is the most environments found in a layout that
+// are linted apart; declared ones are not limited.
+const MaxFoundEnvironments = 64
 
 // identity is what makes two documents the same object in one cluster.
 type identity struct{ group, kind, namespace, name string }

@@ -81,6 +81,10 @@ type Result struct {
 	// Environments are the meshes the run linted apart (environments.go);
 	// none when it linted one.
 	Environments []Environment
+	// TooManyEnvironments is how many environments the layout suggested
+	// when they were more than MaxFoundEnvironments, and the run linted
+	// one mesh instead; 0 otherwise.
+	TooManyEnvironments int
 }
 
 // ErrNoManifests means the inputs held nothing to lint: never a silent pass.
@@ -121,7 +125,8 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	if len(loaded.Documents) == 0 && len(loaded.Problems) == 0 && len(rendered) == 0 {
 		return &Result{Skipped: loaded.Skipped}, ErrNoManifests
 	}
-	envs, notes, err := planEnvironments(loaded, opts)
+	var tooMany int
+	envs, notes, err := planEnvironments(loaded, opts, &tooMany)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +149,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	report.Sort(b.findings)
 
 	clock.end()
-	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal}
+	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany}
 	for _, e := range envs {
 		res.Environments = append(res.Environments, e.Environment)
 	}

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -57,5 +58,43 @@ func TestMergeEnvironmentFindings(t *testing.T) {
 	want := []string{"same [env: dev, prod]", "dev's chain [env: dev]", "prod's chain [env: prod]"}
 	if !reflect.DeepEqual(lines, want) {
 		t.Errorf("merged %q, want %q", lines, want)
+	}
+}
+
+// TestHelmReleaseObjectsGoWhereTheRelease: what a HelmRelease renders is
+// in the environments holding that HelmRelease, not shared by all.
+func TestHelmReleaseObjectsGoWhereTheRelease(t *testing.T) {
+	parse := func(file, origin, text string) *loader.Document {
+		docs, problems := loader.ParseRendered(loader.Rendered{File: file, Origin: origin, Text: text}, loader.Limits{})
+		if len(docs) != 1 || len(problems) > 0 {
+			t.Fatalf("%s: %d docs, %v", file, len(docs), problems)
+		}
+		return docs[0]
+	}
+	release := func(name string) string {
+		return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: " + name + ", namespace: shop}\n"
+	}
+	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: cart, namespace: shop}\n"
+	docs := []*loader.Document{
+		parse("clusters/staging/release.yaml", "", release("cart-staging")),
+		parse("clusters/production/release.yaml", "", release("cart-production")),
+		parse("charts/cart/templates/svc.yaml", "rendered from Helm chart charts/cart for HelmRelease shop/cart-staging", svc),
+		parse("charts/cart/templates/svc.yaml", "rendered from Helm chart charts/cart for HelmRelease shop/cart-production", svc),
+		parse("shared/ns.yaml", "", "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"),
+	}
+	envs := []*environment{{Environment: Environment{Name: "staging"}, dirs: []string{"clusters/staging"}},
+		{Environment: Environment{Name: "production"}, dirs: []string{"clusters/production"}}}
+	assignDocuments(envs, docs, "default")
+	for i, e := range envs {
+		var got []*loader.Document
+		got = append(got, e.docs...)
+		want := []*loader.Document{docs[i], docs[2+i], docs[4]}
+		if !reflect.DeepEqual(got, want) {
+			var names []string
+			for _, d := range got {
+				names = append(names, d.File+" "+d.Origin)
+			}
+			t.Errorf("%s holds %q", e.Name, names)
+		}
 	}
 }

@@ -34,7 +34,7 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	assignDocuments(envs, docs)
+	assignDocuments(envs, docs, opts.Settings.DefaultNamespace)
 	enabled := enabledSet(eng, opts.Enable, opts.Disable)
 	g := &builder{eng: eng, enabled: enabled, stage: stage}
 	internal := g.addLoadProblems(loaded)
@@ -94,13 +94,14 @@ func objectKey(kind, namespace, name string) string { return kind + "\x00" + nam
 
 // assignDocuments gives each environment its own documents and every
 // document no environment holds (shared ones: a base's plain files, a
-// Prometheus kept beside the overlays), and lists their files.
-func assignDocuments(envs []*environment, docs []*loader.Document) {
+// Prometheus kept beside the overlays), and lists their files. What a
+// Flux HelmRelease renders goes where the HelmRelease is.
+func assignDocuments(envs []*environment, docs []*loader.Document, defaultNamespace string) {
 	files := make([]map[string]bool, len(envs))
 	for i := range envs {
 		files[i] = map[string]bool{}
 	}
-	for _, d := range docs {
+	owners := func(d *loader.Document) []int {
 		var mine []int
 		for i, e := range envs {
 			if e.holds(d) {
@@ -110,6 +111,34 @@ func assignDocuments(envs []*environment, docs []*loader.Document) {
 		if mine == nil {
 			for i := range envs {
 				mine = append(mine, i)
+			}
+		}
+		return mine
+	}
+	releases := map[string]map[int]bool{} // namespace/name -> environments holding a HelmRelease of that name
+	for _, d := range docs {
+		if d.Kind == "HelmRelease" && strings.HasPrefix(d.APIVersion, "helm.toolkit.fluxcd.io/") {
+			ns := d.Namespace
+			if ns == "" {
+				ns = defaultNamespace
+			}
+			label := ns + "/" + d.Name
+			if releases[label] == nil {
+				releases[label] = map[int]bool{}
+			}
+			for _, i := range owners(d) {
+				releases[label][i] = true
+			}
+		}
+	}
+	for _, d := range docs {
+		mine := owners(d)
+		if label, ok := render.HelmReleaseOf(d); ok && releases[label] != nil {
+			mine = mine[:0]
+			for i := range envs {
+				if releases[label][i] {
+					mine = append(mine, i)
+				}
 			}
 		}
 		for _, i := range mine {

@@ -34,3 +34,32 @@ func TestKustomizeRootOf(t *testing.T) {
 		t.Error("a plain document has a Kustomize root")
 	}
 }
+
+// TestHelmReleaseOf: the objects a HelmRelease renders name it.
+func TestHelmReleaseOf(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "rules", "render-skipped", "good", "local-chart")
+	res, err := loader.Load([]string{dir}, loader.Options{DetectRoots: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Expand(context.Background(), res, Options{Paths: []string{dir}}); err != nil {
+		t.Fatal(err)
+	}
+	rendered := 0
+	for _, d := range res.Documents {
+		if d.Kind == "HelmRelease" {
+			if _, ok := HelmReleaseOf(d); ok {
+				t.Errorf("the HelmRelease itself names a HelmRelease: %q", d.Origin)
+			}
+			continue
+		}
+		label, ok := HelmReleaseOf(d)
+		if !ok || label != "shop/cart" {
+			t.Errorf("%s %s: HelmReleaseOf = %q, %v (origin %q), want shop/cart", d.Kind, d.Name, label, ok, d.Origin)
+		}
+		rendered++
+	}
+	if rendered == 0 {
+		t.Error("the HelmRelease rendered nothing")
+	}
+}

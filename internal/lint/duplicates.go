@@ -11,17 +11,18 @@ import (
 // one object in one mesh. Its findings are produced here, in Go.
 const duplicateResource = "duplicate-resource"
 
-// duplicate is a document left out of a mesh because an earlier one
-// defines the same object differently.
+// duplicate is a document that defines an object an earlier one of the
+// same mesh defines differently.
 type duplicate struct {
 	doc, kept *loader.Document
 }
 
 // dedupe keeps the first document of each object (group, kind, namespace,
 // name) in one mesh. A later copy with the same content is dropped
-// silently (the same file reached twice, a copy kept in step); a later
-// copy that differs is dropped and returned: a cluster holds one of them,
-// and which one depends on the order they are applied in.
+// silently (the same file reached twice, a copy kept in step). A later
+// copy that differs is kept and returned: a cluster holds one of them,
+// depending on the order they are applied in, so both are linted (neither
+// copy's findings are hidden) and the duplicate is reported.
 func dedupe(docs []*loader.Document) ([]*loader.Document, []duplicate) {
 	first := make(map[identity]*loader.Document, len(docs))
 	content := contents{}
@@ -41,6 +42,7 @@ func dedupe(docs []*loader.Document) ([]*loader.Document, []duplicate) {
 		}
 		if content.of(kept) != content.of(d) {
 			dups = append(dups, duplicate{doc: d, kept: kept})
+			out = append(out, d)
 		}
 	}
 	if len(dups) == 0 && len(out) == len(docs) {
@@ -60,11 +62,11 @@ func (b *builder) addDuplicates(dups []duplicate) {
 			name = d.Namespace + "/" + name
 		}
 		f := report.Finding{Rule: duplicateResource, Severity: b.severity(duplicateResource),
-			Message: fmt.Sprintf("%s %s is also defined in %s:%d with different content; one cluster holds one of them, so only the copy in %s is linted. "+
-				"Keep one definition, or declare the folders as separate environments under environments: in .meshlint.yaml", d.Kind, name, keptFile, keptRng.Line, keptFile),
+			Message: fmt.Sprintf("%s %s is also defined in %s:%d with different content; a cluster holds only the copy applied last, and meshlint lints both. "+
+				"Keep one definition, or declare the folders as separate environments under environments: in .meshlint.yaml", d.Kind, name, keptFile, keptRng.Line),
 			File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn, Path: "/metadata/name",
 			Resource: &report.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name},
-			Related: []report.Related{{Message: "the copy that is linted", File: keptFile, Line: keptRng.Line, Column: keptRng.Column,
+			Related: []report.Related{{Message: "the other definition", File: keptFile, Line: keptRng.Line, Column: keptRng.Column,
 				EndLine: keptRng.EndLine, EndColumn: keptRng.EndColumn, Path: "/metadata/name"}}}
 		b.add(f)
 	}

@@ -2,9 +2,10 @@
 # title: Duplicate resource
 # description: >-
 #   Two documents in one mesh define the same object (API group, kind,
-#   namespace and name) with different content. A cluster holds one of them,
-#   and which one depends on the order they are applied in, so meshlint
-#   lints the first copy it reads and reports the other, naming both files.
+#   namespace and name) with different content. A cluster holds only the copy
+#   applied last, and which one that is depends on the order they are applied
+#   in; meshlint lints both copies, so neither one's findings are hidden, and
+#   reports the later one, naming both files.
 #   Copies with the same content are merged silently. Folders that each hold
 #   a differing copy (dev/ and prod/ side by side) are environments, each
 #   linted as its own mesh, and are not duplicates.

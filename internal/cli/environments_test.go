@@ -250,3 +250,21 @@ func TestTooManyEnvironmentsAreOneMesh(t *testing.T) {
 		t.Errorf("%d duplicate-resource findings, want 299 (every copy after the first)", n)
 	}
 }
+
+// TestOneEnvironmentHoldsOnlyItsOwn: with --environment, the objects the
+// other environments build are still theirs, not shared into this one.
+func TestOneEnvironmentHoldsOnlyItsOwn(t *testing.T) {
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "environments", "kustomize-overlays"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	dev := lintArgs(t, "-c", os.DevNull, "--environment", "dev", ".")
+	if dev.code != ExitOK || dev.stdout != "" || !strings.Contains(dev.stderr, "meshlint: linting environment dev (Kustomize root, 1 file) alone (--environment)\n") {
+		t.Errorf("--environment dev: exit %d\n%s\n%s", dev.code, dev.stdout, dev.stderr)
+	}
+	prod := lintArgs(t, "-c", os.DevNull, "--environment", "prod", ".")
+	if prod.code != ExitFindings || !strings.Contains(prod.stdout, "[plaintext-scrape-of-strict-port] [env: prod]\n") || strings.Contains(prod.stdout, "duplicate-resource") {
+		t.Errorf("--environment prod: exit %d\n%s", prod.code, prod.stdout)
+	}
+}

@@ -40,6 +40,7 @@ type environment struct {
 	dirs  []string        // folders (display paths) whose files it holds
 	globs []string        // declared path globs
 	subs  []*substitution // the Flux post-build substitutions it applies (envsubst.go)
+	skip  bool            // not linted: --environment names another
 	docs  []*loader.Document
 }
 
@@ -119,7 +120,11 @@ func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*env
 		var names []string
 		for _, e := range envs {
 			if e.Name == opts.Environment {
-				return []*environment{e}, notes, nil
+				// The others still decide which documents are shared.
+				for _, o := range envs {
+					o.skip = o != e
+				}
+				return envs, notes, nil
 			}
 			names = append(names, e.Name)
 		}

@@ -43,6 +43,9 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 
 	var substNotes []render.Finding
 	for _, e := range envs {
+		if e.skip {
+			continue
+		}
 		var notes []render.Finding
 		e.docs, notes = substituted(e.docs, e.subs, opts.Limits)
 		substNotes = append(substNotes, notes...)
@@ -54,6 +57,9 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 	seenResource := map[*loader.Document]bool{}
 	seenInternal := map[string]bool{}
 	for _, e := range envs {
+		if e.skip {
+			continue
+		}
 		*stage = "linting environment " + e.Name
 		sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
 		envDocs, dups := dedupe(withDerived(e.docs, opts.Derived))
@@ -270,6 +276,9 @@ func EnvironmentsLine(envs []Environment) string {
 	parts := make([]string, len(envs))
 	for i, e := range envs {
 		parts[i] = fmt.Sprintf("%s (%s, %s)", e.Name, e.How, files(len(e.Files)))
+	}
+	if len(envs) == 1 {
+		return "meshlint: linting environment " + parts[0] + " alone (--environment)"
 	}
 	return fmt.Sprintf("meshlint: %d environments, each linted as its own mesh: %s", len(envs), strings.Join(parts, ", "))
 }

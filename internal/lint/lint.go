@@ -151,7 +151,9 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	clock.end()
 	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany}
 	for _, e := range envs {
-		res.Environments = append(res.Environments, e.Environment)
+		if !e.skip {
+			res.Environments = append(res.Environments, e.Environment)
+		}
 	}
 	res.Stats = Stats{Files: loaded.Files, SkippedFiles: len(loaded.Skipped), YAMLDocuments: loaded.Stats.YAMLDocuments,
 		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(resources),

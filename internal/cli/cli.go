@@ -143,6 +143,7 @@ type lintFlags struct {
 	report          reportFlags     // --sarif-category (reportflags.go)
 	version         bool            // --version
 	only            onlyFilesFlags  // --only-files, --only-files-from (onlyfiles.go)
+	environment     string          // --environment: lint one environment (environments.go)
 }
 
 // newLintFlagSet defines the lint flags; helpOut is where --help prints.
@@ -175,6 +176,7 @@ func newLintFlagSet(f *lintFlags, helpOut io.Writer) *pflag.FlagSet {
 	fs.BoolVar(&f.noColor, "no-color", false, "no colour in text output (also: NO_COLOR, or stdout not a terminal)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no summary line")
 	fs.BoolVar(&f.verbose, "verbose", false, "list skipped files and the assumptions in force")
+	fs.StringVar(&f.environment, "environment", "", "lint only the environment of this name (see the stderr line that lists the environments found)")
 	fs.BoolVar(&f.stats, "stats", false, "print counts, phase timings and peak memory to stderr")
 	fs.BoolVar(&f.showSuppressed, "show-suppressed", false, "include suppressed findings in text, json and github output (sarif always carries them, junit lists them as passing)")
 	fs.Int64Var(&f.limits.MaxFileBytes, "max-file-size", loader.DefaultLimits.MaxFileBytes, "largest file read, in bytes")
@@ -333,7 +335,11 @@ func runLint(args []string, env Env) (int, error) {
 	if err := f.prom.load(&opts, lc, env, f.quiet); err != nil {
 		return ExitError, err
 	}
+	opts.Environment = f.environment
 	res, err := lint.Run(ctx, eng, opts)
+	if res != nil {
+		printEnvironments(env.Stderr, res.Environments, res.TooManyEnvironments, f.verbose, f.quiet)
+	}
 	if f.verbose && res != nil {
 		fmt.Fprintf(env.Stderr, "meshlint: using %s\n", lc.describe())
 		for _, s := range res.Skipped {

@@ -273,6 +273,7 @@ func (lc *lintConfig) options(o *lint.Options, env Env) {
 		return
 	}
 	o.Ignores = lc.cfg.Ignore
+	o.Environments = declaredEnvironments(lc.cfg.Environments) // environments.go
 	for _, r := range lc.cfg.Rules {
 		if r.Severity.Set {
 			if o.Severity == nil {

@@ -94,6 +94,9 @@ type Config struct {
 	PrometheusServers []PrometheusServer
 	Ignore            []Ignore
 	Exclude           []Exclude // in file order
+	// Environments are the meshes linted apart (environments.go); none
+	// means they are found in the input's layout.
+	Environments []Environment
 }
 
 // PrometheusServer is one Prometheus that values files configure.

@@ -90,6 +90,7 @@ func (p *parser) root(n *yaml.Node) {
 		{"prometheusValues", p.prometheusValues},
 		{"ignore", p.ignores},
 		{"exclude", p.excludes},
+		{"environments", p.environments}, // environments.go
 	})
 }
 

@@ -61,6 +61,12 @@ type Options struct {
 	// letting the heap grow to twice that (GOGC=100) set the peak memory of
 	// a large run (docs/performance.md). The CLI sets 50 unless GOGC is set.
 	GCPercentAfterLoad int
+	// Environments are the config's environments: (declared); none means
+	// they are found in the input's layout (environments.go).
+	Environments []DeclaredEnvironment
+	// Environment, when set, lints only the environment of that name
+	// (--environment).
+	Environment string
 }
 
 // Result is a finished lint.
@@ -75,6 +81,13 @@ type Result struct {
 	// checked (JUnit), in input order.
 	Resources []report.LintedResource
 	Stats     Stats // stats.go
+	// Environments are the meshes the run linted apart (environments.go);
+	// none when it linted one.
+	Environments []Environment
+	// TooManyEnvironments is how many environments the layout suggested
+	// when they were more than MaxFoundEnvironments, and the run linted
+	// one mesh instead; 0 otherwise.
+	TooManyEnvironments int
 }
 
 // ErrNoManifests means the inputs held nothing to lint: never a silent pass.
@@ -116,55 +129,40 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	if len(loaded.Documents) == 0 && len(loaded.Problems) == 0 && len(rendered) == 0 {
 		return &Result{Skipped: loaded.Skipped}, ErrNoManifests
 	}
-	stage = "building the mesh model of " + strings.Join(opts.Paths, ", ")
-	clock.next("graph")
+	var tooMany int
+	envs, notes, err := planEnvironments(loaded, opts, &tooMany)
+	if err != nil {
+		return nil, err
+	}
+	rendered = append(rendered, notes...)
 	if opts.GCPercentAfterLoad > 0 {
 		defer debug.SetGCPercent(debug.SetGCPercent(opts.GCPercentAfterLoad))
 	}
-	m, err := buildModel(withDerived(loaded.Documents, opts.Derived), opts.Settings, factLimit(opts.Limits), sup)
-	if err != nil {
-		return nil, err
-	}
-	stage = "evaluating the rules over " + strings.Join(opts.Paths, ", ")
-	clock.next("evaluate")
-	raw, err := eng.Evaluate(ctx, engine.Consume(m.facts)) // uses the facts up
-	if err != nil {
-		return nil, err
-	}
-
-	stage = "placing the findings in " + strings.Join(opts.Paths, ", ")
-	clock.next("findings")
-	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: &stage}
+	var b *builder
 	var internal []string
-	for _, p := range loaded.Problems {
-		if p.Internal {
-			internal = append(internal, fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message))
-		}
-		b.addProblem(p)
+	var resources []*graph.Resource
+	if envs == nil {
+		b, internal, resources, err = lintOneMesh(ctx, eng, loaded, rendered, opts, sup, &clock, &stage)
+	} else {
+		clock.next("graph")
+		b, internal, resources, err = lintEnvironments(ctx, eng, loaded, rendered, envs, opts, &stage)
 	}
-	for _, p := range m.problems {
-		if p.Internal {
-			r := m.resources[p.Resource]
-			internal = append(internal, fmt.Sprintf("%s:%d: %s %s: %s", r.Doc.File, r.Doc.StartLine, r.Kind, qualified(r), p.Message))
-		}
-		b.addGraphProblem(p)
+	if err != nil {
+		return nil, err
 	}
-	b.addDerivedProblems(opts.DerivedProblems)
-	b.addDuplicatePrometheus()
-	b.addRendered(rendered)
-	for _, rf := range raw {
-		b.addRaw(rf)
-	}
-	b.checkSuppressionReasons()
-	b.applySuppressions(opts, raw)
 	report.Sort(b.findings)
 
 	clock.end()
-	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal}
+	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany}
+	for _, e := range envs {
+		if !e.skip {
+			res.Environments = append(res.Environments, e.Environment)
+		}
+	}
 	res.Stats = Stats{Files: loaded.Files, SkippedFiles: loaded.SkippedFiles + len(loaded.Skipped) - skippedByLoad, YAMLDocuments: loaded.Stats.YAMLDocuments,
-		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(m.resources),
+		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(resources),
 		Findings: len(b.findings), Phases: clock.phases}
-	for _, r := range m.resources {
+	for _, r := range resources {
 		res.Resources = append(res.Resources, report.LintedResource{File: r.Doc.File, Line: r.Doc.StartLine,
 			Resource: report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}})
 	}
@@ -182,6 +180,68 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 		}
 	}
 	return res, nil
+}
+
+// lintOneMesh builds one graph over every document and evaluates the rules
+// over it: a run without environments.
+func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []render.Finding, opts Options,
+	sup *suppressionIndex, clock *phaseClock, stage *string) (*builder, []string, []*graph.Resource, error) {
+	*stage = "building the mesh model of " + strings.Join(opts.Paths, ", ")
+	clock.next("graph")
+	docs, dups := dedupe(withDerived(loaded.Documents, opts.Derived))
+	m, err := buildModel(docs, opts.Settings, factLimit(opts.Limits), sup)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	*stage = "evaluating the rules over " + strings.Join(opts.Paths, ", ")
+	clock.next("evaluate")
+	raw, err := eng.Evaluate(ctx, engine.Consume(m.facts)) // uses the facts up
+	if err != nil {
+		return nil, nil, nil, err
+	}
+
+	*stage = "placing the findings in " + strings.Join(opts.Paths, ", ")
+	clock.next("findings")
+	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: stage}
+	internal := b.addLoadProblems(loaded)
+	internal = append(internal, b.addGraphProblems(m.problems)...)
+	b.addDerivedProblems(opts.DerivedProblems)
+	b.addDuplicatePrometheus()
+	b.addRendered(rendered)
+	b.addDuplicates(dups)
+	for _, rf := range raw {
+		b.addRaw(rf)
+	}
+	b.checkSuppressionReasons()
+	b.applySuppressions(opts, raw)
+	return b, internal, m.resources, nil
+}
+
+// addLoadProblems adds what reading the inputs reported; a problem that
+// is a bug in meshlint is also returned, as "file:line: message".
+func (b *builder) addLoadProblems(loaded *loader.Result) []string {
+	var internal []string
+	for _, p := range loaded.Problems {
+		if p.Internal {
+			internal = append(internal, fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message))
+		}
+		b.addProblem(p)
+	}
+	return internal
+}
+
+// addGraphProblems adds the objects the graph could not read; one that is
+// a bug in meshlint is also returned, as "file:line: Kind name: message".
+func (b *builder) addGraphProblems(problems []graph.Problem) []string {
+	var internal []string
+	for _, p := range problems {
+		if p.Internal {
+			r := b.resources[p.Resource]
+			internal = append(internal, fmt.Sprintf("%s:%d: %s %s: %s", r.Doc.File, r.Doc.StartLine, r.Kind, qualified(r), p.Message))
+		}
+		b.addGraphProblem(p)
+	}
+	return internal
 }
 
 func checkRuleIDs(eng *engine.Engine, lists ...[]string) error {

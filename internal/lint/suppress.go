@@ -25,6 +25,13 @@ const unusedSuppression = "unused-suppression"
 // shrink.
 func (b *builder) applySuppressions(opts Options, raw []engine.RawFinding) {
 	b.reportUnusedAnnotations(raw)
+	b.applyExternal(opts)
+}
+
+// applyExternal applies the config's ignore entries, the baseline and the
+// config's severities: once per run, over the findings of every
+// environment.
+func (b *builder) applyExternal(opts Options) {
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()

@@ -24,7 +24,7 @@ func (GitHub) Format(w io.Writer, r *Report) error {
 		// escapes, as in the text format: no ANSI sequence from a manifest
 		// reaches the log.
 		command, title := githubCommand(f.Severity), Sanitize(f.Rule)
-		message := sanitizeLines(f.Message)
+		message := sanitizeLines(f.Message + EnvironmentSuffix(f))
 		if f.Suppressed {
 			command, title = "notice", Sanitize(f.Rule)+" (suppressed)"
 			if f.Suppression != nil && f.Suppression.Justification != "" {

@@ -156,7 +156,11 @@ func junitSuiteFor(rule RuleInfo, r *Report, findings []Finding) junitSuite {
 	for _, f := range findings {
 		var c *junitCase
 		if f.Resource != nil && !perFile {
-			c = caseFor(resourceKey(f.Resource), resourceName(f.Resource))
+			key := resourceKey(f.Resource)
+			if len(f.Environments) > 0 {
+				key += "\x00" + strings.Join(f.Environments, ",")
+			}
+			c = caseFor(key, resourceName(f.Resource)+EnvironmentSuffix(f))
 		} else {
 			// A file that holds no object to name (broken YAML), or a rule
 			// about files.
@@ -232,7 +236,7 @@ func findingLine(f Finding) string {
 
 func failureText(f Finding) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d:%d: %s: %s [%s]\n", f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule)
+	fmt.Fprintf(&b, "%s:%d:%d: %s: %s [%s]%s\n", f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule, EnvironmentSuffix(f))
 	for _, rel := range f.Related {
 		fmt.Fprintf(&b, "    %s:%d:%d: %s\n", rel.File, rel.Line, rel.Column, rel.Message)
 	}

@@ -54,6 +54,20 @@ type Finding struct {
 	// it at hand (plain files); SARIF shows it as the region's snippet.
 	// The JSON output leaves it out.
 	Snippet string `json:"-"`
+	// Environments are the environments whose mesh has this finding, when
+	// the input holds several (lint, environments.go); none otherwise. Never
+	// part of a fingerprint or baseline key: an alert stays put when the
+	// environments that have it change.
+	Environments []string `json:"environments,omitempty"`
+}
+
+// EnvironmentSuffix is how text formats name a finding's environments:
+// " [env: dev, prod]", or "" when it has none.
+func EnvironmentSuffix(f Finding) string {
+	if len(f.Environments) == 0 {
+		return ""
+	}
+	return " [env: " + strings.Join(f.Environments, ", ") + "]"
 }
 
 // Summary counts what was linted and found.

@@ -196,6 +196,9 @@ func sarifFinding(f Finding, ruleIndex int, fp string) sarifResult {
 		res.RelatedLocations = append(res.RelatedLocations, rl)
 	}
 	res.PartialFingerprints = map[string]interface{}{fingerprintKey: fp}
+	if len(f.Environments) > 0 {
+		res.Properties = sarif.Properties{"environments": f.Environments}
+	}
 	out := sarifResult{Result: res, Suppressions: []sarifSuppression{}}
 	if f.Suppressed {
 		s := sarifSuppression{Kind: "external", Status: "accepted"}

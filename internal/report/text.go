@@ -39,7 +39,7 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 			sev = severityColor(f.Severity) + sev + ansiReset
 			rule = ansiDim + rule + ansiReset
 		}
-		fmt.Fprintf(&b, "%s %s: %s %s\n", loc, sev, Sanitize(f.Message), rule)
+		fmt.Fprintf(&b, "%s %s: %s %s%s\n", loc, sev, Sanitize(f.Message), rule, Sanitize(EnvironmentSuffix(f)))
 		for _, rel := range f.Related {
 			rloc := escapeLeadingCommand(fmt.Sprintf("%s:%d:%d:", Sanitize(rel.File), rel.Line, rel.Column))
 			if t.Color {

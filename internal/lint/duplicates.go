@@ -1,0 +1,73 @@
+package lint
+
+import (
+	"fmt"
+
+	"github.com/meshlint/meshlint/internal/loader"
+	"github.com/meshlint/meshlint/internal/report"
+)
+
+// duplicateResource is the rule that reports two different definitions of
+// one object in one mesh. Its findings are produced here, in Go.
+const duplicateResource = "duplicate-resource"
+
+// duplicate is a document that defines an object an earlier one of the
+// same mesh defines differently.
+type duplicate struct {
+	doc, kept *loader.Document
+}
+
+// dedupe keeps the first document of each object (group, kind, namespace,
+// name) in one mesh. A later copy with the same content is dropped
+// silently (the same file reached twice, a copy kept in step). A later
+// copy that differs is kept and returned: a cluster holds one of them,
+// depending on the order they are applied in, so both are linted (neither
+// copy's findings are hidden) and the duplicate is reported.
+func dedupe(docs []*loader.Document) ([]*loader.Document, []duplicate) {
+	first := make(map[identity]*loader.Document, len(docs))
+	content := contents{}
+	var dups []duplicate
+	var out []*loader.Document
+	for _, d := range docs {
+		id, ok := identityOf(d)
+		if !ok || d.IsDerived() {
+			out = append(out, d)
+			continue
+		}
+		kept, seen := first[id]
+		if !seen {
+			first[id] = d
+			out = append(out, d)
+			continue
+		}
+		if content.of(kept) != content.of(d) {
+			dups = append(dups, duplicate{doc: d, kept: kept})
+			out = append(out, d)
+		}
+	}
+	if len(dups) == 0 && len(out) == len(docs) {
+		return docs, nil
+	}
+	return out, dups
+}
+
+// addDuplicates reports the differing copies dedupe left out.
+func (b *builder) addDuplicates(dups []duplicate) {
+	for _, dup := range dups {
+		d := dup.doc
+		file, rng := d.Locate("/metadata/name")
+		keptFile, keptRng := dup.kept.Locate("/metadata/name")
+		name := d.Name
+		if d.Namespace != "" {
+			name = d.Namespace + "/" + name
+		}
+		f := report.Finding{Rule: duplicateResource, Severity: b.severity(duplicateResource),
+			Message: fmt.Sprintf("%s %s is also defined in %s:%d with different content; a cluster holds only the copy applied last, and meshlint lints both. "+
+				"Keep one definition, or declare the folders as separate environments under environments: in .meshlint.yaml", d.Kind, name, keptFile, keptRng.Line),
+			File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn, Path: "/metadata/name",
+			Resource: &report.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name},
+			Related: []report.Related{{Message: "the other definition", File: keptFile, Line: keptRng.Line, Column: keptRng.Column,
+				EndLine: keptRng.EndLine, EndColumn: keptRng.EndColumn, Path: "/metadata/name"}}}
+		b.add(f)
+	}
+}

@@ -1,0 +1,100 @@
+package lint
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/meshlint/meshlint/internal/loader"
+	"github.com/meshlint/meshlint/internal/report"
+)
+
+func TestMatchGlob(t *testing.T) {
+	for _, c := range []struct {
+		glob, path string
+		want       bool
+	}{
+		{"overlays/dev", "overlays/dev/app.yaml", true},
+		{"overlays/dev", "overlays/dev2/app.yaml", false},
+		{"overlays/*", "overlays/prod/x/app.yaml", true},
+		{"shared/**", "shared/a/b/c.yaml", true},
+		{"**/prod", "deploy/envs/prod/app.yaml", true},
+		{"**/prod", "deploy/envs/production/app.yaml", false},
+		{"*.yaml", "app.yaml", true},
+		{"*.yaml", "dir/app.yaml", false},
+		{".", "anything/at/all.yaml", true},
+	} {
+		if got := matchGlob(c.glob, c.path); got != c.want {
+			t.Errorf("matchGlob(%q, %q) = %v, want %v", c.glob, c.path, got, c.want)
+		}
+	}
+}
+
+func TestNameBelowCommonFolder(t *testing.T) {
+	envs := []*environment{{Environment: Environment{Name: "deploy/envs/dev"}}, {Environment: Environment{Name: "deploy/envs/prod"}}, {Environment: Environment{Name: "deploy/envs/prod/eu"}}}
+	nameBelowCommonFolder(envs)
+	var got []string
+	for _, e := range envs {
+		got = append(got, e.Name)
+	}
+	if want := []string{"dev", "prod", "prod/eu"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("names %v, want %v", got, want)
+	}
+}
+
+// TestMergeEnvironmentFindings: the same finding in two environments is
+// one finding naming both; another message is another finding.
+func TestMergeEnvironmentFindings(t *testing.T) {
+	f := func(msg string) report.Finding {
+		return report.Finding{Rule: "r", File: "a.yaml", Line: 3, Column: 1, Message: msg}
+	}
+	got := mergeEnvironmentFindings([]envFindings{
+		{name: "dev", findings: []report.Finding{f("same"), f("dev's chain")}},
+		{name: "prod", findings: []report.Finding{f("same"), f("prod's chain")}},
+	})
+	var lines []string
+	for _, g := range got {
+		lines = append(lines, g.Message+report.EnvironmentSuffix(g))
+	}
+	want := []string{"same [env: dev, prod]", "dev's chain [env: dev]", "prod's chain [env: prod]"}
+	if !reflect.DeepEqual(lines, want) {
+		t.Errorf("merged %q, want %q", lines, want)
+	}
+}
+
+// TestHelmReleaseObjectsGoWhereTheRelease: what a HelmRelease renders is
+// in the environments holding that HelmRelease, not shared by all.
+func TestHelmReleaseObjectsGoWhereTheRelease(t *testing.T) {
+	parse := func(file, origin, text string) *loader.Document {
+		docs, problems := loader.ParseRendered(loader.Rendered{File: file, Origin: origin, Text: text}, loader.Limits{})
+		if len(docs) != 1 || len(problems) > 0 {
+			t.Fatalf("%s: %d docs, %v", file, len(docs), problems)
+		}
+		return docs[0]
+	}
+	release := func(name string) string {
+		return "apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: " + name + ", namespace: shop}\n"
+	}
+	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: cart, namespace: shop}\n"
+	docs := []*loader.Document{
+		parse("clusters/staging/release.yaml", "", release("cart-staging")),
+		parse("clusters/production/release.yaml", "", release("cart-production")),
+		parse("charts/cart/templates/svc.yaml", "rendered from Helm chart charts/cart for HelmRelease shop/cart-staging", svc),
+		parse("charts/cart/templates/svc.yaml", "rendered from Helm chart charts/cart for HelmRelease shop/cart-production", svc),
+		parse("shared/ns.yaml", "", "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"),
+	}
+	envs := []*environment{{Environment: Environment{Name: "staging"}, dirs: []string{"clusters/staging"}},
+		{Environment: Environment{Name: "production"}, dirs: []string{"clusters/production"}}}
+	assignDocuments(envs, docs, "default")
+	for i, e := range envs {
+		var got []*loader.Document
+		got = append(got, e.docs...)
+		want := []*loader.Document{docs[i], docs[2+i], docs[4]}
+		if !reflect.DeepEqual(got, want) {
+			var names []string
+			for _, d := range got {
+				names = append(names, d.File+" "+d.Origin)
+			}
+			t.Errorf("%s holds %q", e.Name, names)
+		}
+	}
+}

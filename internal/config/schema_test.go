@@ -168,6 +168,11 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 		"ignore: [{rule: a, reason: why, until: 2027-01-01}]\n",
 		"- a\n",
 		"prometheusValues: [a.yaml, {files: [b.yaml]}]\n",
+		"environments: [{name: dev}]\n",
+		"environments: [{paths: [dev]}]\n",
+		"environments: [{name: \"a,b\", paths: [dev]}]\n",
+		"environments: [{name: dev, paths: []}]\n",
+		"environments: [{name: dev, paths: [dev], zzz: 1}]\n",
 		"prometheusValues: [{files: []}]\n",
 		"prometheusValues: [{release: x}]\n",
 		"prometheusValues: [{files: [a.yaml], zzz: 1}]\n",
@@ -187,7 +192,8 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 		}
 	}
 	for _, good := range []string{"", "mesh:\n", "mesh: {defaultMode: strict}\n", "ignore: [{rule: a, reason: why, expires: \"2027-01-31\"}]\n",
-		"prometheusValues: [base.yaml, prod.yaml]\n", "prometheusValues: [{files: [a.yaml, b.yaml], release: monitoring, namespace: monitoring}, {files: [c.yaml]}]\n",
+		"prometheusValues: [base.yaml, prod.yaml]\n",
+		"environments: [{name: dev, paths: [overlays/dev, shared]}, {name: prod, paths: [\"overlays/prod/**\", shared]}]\n", "prometheusValues: [{files: [a.yaml, b.yaml], release: monitoring, namespace: monitoring}, {files: [c.yaml]}]\n",
 		"exclude:\n", "exclude: [testdata/, \"**/*.tmpl.yaml\", \"!keep.yaml\", /releasenotes/, \"\\\\#x\"]\n"} {
 		if _, err := Parse([]byte(good), "good.yaml", "."); err != nil {
 			t.Fatalf("meshlint rejects %q: %v", good, err)
@@ -256,6 +262,7 @@ func TestSchemaKeysMatchTheParser(t *testing.T) {
 		{"rules: {a: {zzz: 1}}\n", []string{"properties", "rules", "additionalProperties"}},
 		{"ignore: [{rule: a, reason: b, zzz: 1}]\n", []string{"properties", "ignore", "items"}},
 		{"prometheusValues: [{files: [a.yaml], zzz: 1}]\n", []string{"$defs", "prometheusServer"}},
+		{"environments: [{name: dev, paths: [dev], zzz: 1}]\n", []string{"properties", "environments", "items"}},
 	} {
 		want, got := acceptedKeys(t, c.probe), schemaKeys(t, schema, c.path...)
 		if !slices.Equal(want, got) {

@@ -78,7 +78,7 @@ func TestHelmFileDependencyOutsideTheRepositoryIsRefused(t *testing.T) {
 func TestHelmFileDependencyCycleIsAnError(t *testing.T) {
 	dir := chartWithDependency(t, "file://../other")
 	writeTree(t, dir, map[string]string{
-		"other/Chart.yaml": "apiVersion: v2\nname: dep\nversion: 0.1.0\ndependencies:\n  - name: hostile\n    version: 0.1.0\n    repository: file://../chart\n",
+		"other/Chart.yaml":        "apiVersion: v2\nname: dep\nversion: 0.1.0\ndependencies:\n  - name: hostile\n    version: 0.1.0\n    repository: file://../chart\n",
 		"other/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n",
 	})
 	r := lintIn(t, dir, "--fail-on", "none")

@@ -88,6 +88,9 @@ type Config struct {
 	// read as the Prometheus they configure (--prometheus-values).
 	PrometheusValues []Path
 	Ignore           []Ignore
+	// Sources map GitRepositories of the input to directories of this
+	// repository (sources.go).
+	Sources []Source
 }
 
 // Error is one mistake in the file.
@@ -177,6 +180,7 @@ func (c *Config) CheckPaths(root *confine.Root) error {
 	}
 	check("policies", c.Policies)
 	check("prometheusValues", c.PrometheusValues)
+	check("sources", sourcePaths(c.Sources))
 	if len(errs) > 0 {
 		return errs
 	}

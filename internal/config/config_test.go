@@ -88,7 +88,7 @@ func TestParseErrors(t *testing.T) {
 		name, text, want string
 	}{
 		{"unknown top-level key", "namespace: a\nfailon: error\n",
-			`.meshlint.yaml:2: unknown key "failon" (want one of mesh, namespace, failOn, rules, policies, prometheusValues, ignore)`},
+			`.meshlint.yaml:2: unknown key "failon" (want one of mesh, namespace, failOn, rules, policies, prometheusValues, ignore, sources)`},
 		{"unknown nested key", "mesh:\n  rootNamespace: x\n  rootNamspace: y\n",
 			`.meshlint.yaml:3: unknown key "mesh.rootNamspace"`},
 		{"wrong type bool", "mesh:\n  enablePrometheusMerge: \"yes\"\n",

@@ -87,6 +87,7 @@ func (p *parser) root(n *yaml.Node) {
 		{"policies", func(key string, v *yaml.Node) { p.paths(key, v, "directories", &p.cfg.Policies) }},
 		{"prometheusValues", func(key string, v *yaml.Node) { p.paths(key, v, "values files", &p.cfg.PrometheusValues) }},
 		{"ignore", p.ignores},
+		{"sources", p.sources},
 	})
 }
 

@@ -53,7 +53,7 @@ type Document struct {
 	// when nothing was left out. Rules that need a whole namespace stay
 	// silent about such namespaces.
 	Incomplete string
-	locate func(d *Document, pointer string, r Range) (string, Range) // rendered.go
+	locate     func(d *Document, pointer string, r Range) (string, Range) // rendered.go
 }
 
 // Position maps a JSON pointer within the object to its span in the file,

@@ -52,6 +52,9 @@ type Options struct {
 	Limits           loader.Limits
 	Root             *confine.Root // what rendering may read; nil: anything (tests)
 	DefaultNamespace string        // --namespace
+	// Sources maps Flux GitRepositories (namespace/name) to directories of
+	// this repository (`sources:` in .meshlint.yaml).
+	Sources map[string]string
 }
 
 // The render budgets' defaults: generous for the largest public charts

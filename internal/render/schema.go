@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 )
@@ -131,6 +132,9 @@ func validateOne(schemaJSON []byte, vals map[string]any) (err error) {
 // sortCauses orders a validation error's causes by where they are in the
 // values and then by what they say, at every level.
 func sortCauses(e *jsonschema.ValidationError) {
+	if ap, ok := e.ErrorKind.(*kind.AdditionalProperties); ok {
+		sort.Strings(ap.Properties) // gathered in map order
+	}
 	for _, c := range e.Causes {
 		sortCauses(c)
 	}

@@ -10,7 +10,7 @@ func TestRelativeRewritesTheMachinesPaths(t *testing.T) {
 		"in /work/repo/internal/cli: bad":                        "in .: bad",
 		"dir '/work/other': gone":                                "dir '../../../other': gone",
 		"https://example.com/work/repo/internal/cli/x unchanged": "https://example.com/work/repo/internal/cli/x unchanged",
-		"/work/repository/x is another tree":                    "../../../repository/x is another tree",
+		"/work/repository/x is another tree":                     "../../../repository/x is another tree",
 	} {
 		if got := x.relative(in); got != want {
 			t.Errorf("relative(%q) = %q, want %q", in, got, want)

@@ -87,3 +87,18 @@ func TestHelmFileDependencyCycleIsAnError(t *testing.T) {
 		t.Errorf("the cycle is not named: %s", f.Message)
 	}
 }
+
+func TestTemplateIncludingABrokenOneSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"c/Chart.yaml":            "apiVersion: v2\nname: c\nversion: 0.1.0\n",
+		"c/templates/secret.yaml": "{{ required \"pw is required\" .Values.pw }}\n",
+		"c/templates/cm.yaml":     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  s: {{ include (print $.Template.BasePath \"/secret.yaml\") . | quote }}\n",
+	})
+	r := lintIn(t, dir, "--fail-on", "none")
+	findingAt(t, r.findings, "render-error c/templates/secret.yaml:1")
+	f := findingAt(t, r.findings, "render-error c/templates/cm.yaml:6")
+	if !strings.Contains(f.Message, "it includes template c/templates/secret.yaml, which does not render and was left out") {
+		t.Errorf("the including template does not name the broken one: %s", f.Message)
+	}
+}

@@ -198,12 +198,19 @@ func (x *expander) chartFailed(resp childResponse, msg string) childResponse {
 // template does not hide the others.
 func (x *expander) renderTemplates(ch *chart.Chart, vals chartutil.Values, templates map[string]*templateRef,
 	files map[*chart.File]fileLocation, resp *childResponse, absent []string) (map[string]string, bool) {
+	var dropped []string
 	for attempts := len(templates) + 1; attempts > 0; attempts-- {
 		rendered, err := engine.Engine{}.Render(ch, vals)
 		if err == nil {
 			return rendered, true
 		}
 		f, drop := x.templateError(err, templates, files, resp.ChartFile)
+		for _, d := range dropped {
+			if strings.Contains(f.Message, `no template "`+d+`"`) {
+				f.Message += fmt.Sprintf(" (it includes template %s, which does not render and was left out: fix that one first)", d)
+				break
+			}
+		}
 		if dep := needsAbsent(f.Message, absent); dep != "" {
 			f.Rule = RuleRenderSkipped
 			f.Message = fmt.Sprintf("Helm template needs chart %s, a dependency that is not vendored (see Chart.yaml), so it is not rendered: %s",
@@ -217,6 +224,7 @@ func (x *expander) renderTemplates(ch *chart.Chart, vals chartutil.Values, templ
 		resp.Findings = append(resp.Findings, f)
 		removeTemplate(templates[drop])
 		delete(templates, drop)
+		dropped = append(dropped, drop)
 	}
 	return nil, false
 }

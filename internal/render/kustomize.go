@@ -350,6 +350,15 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 		return out
 	}
 
+	if partial {
+		built := make([]map[string]any, 0, len(resources))
+		for _, r := range resources {
+			if obj, err := r.Map(); err == nil {
+				built = append(built, obj)
+			}
+		}
+		out.findings = append(out.findings, fs.unmatchedTargets(built)...)
+	}
 	patches, consumed := x.chainPatches(dir)
 	out.consumed = consumed
 	origin := "built by Kustomize root " + root.Display

@@ -200,3 +200,87 @@ func (f *buildFS) dropPatches(file, field string, v *yaml.Node) bool {
 	v.Content = kept
 	return changed
 }
+
+// unmatchedTargets notes the targeted patches of a partial root's
+// kustomizations whose target matches no object it built: Kustomize
+// applies them to nothing, silently, and the object they were written for
+// presumably is in what was left out. A target is matched by kind, group,
+// version and name (a regular expression, as Kustomize reads it, or a part
+// of the name, which a prefix or suffix may have grown); a target with a
+// label or annotation selector is taken to match.
+func (f *buildFS) unmatchedTargets(built []map[string]any) []Finding {
+	var out []Finding
+	for _, k := range f.served {
+		obj, src := f.x.readKustomization(k)
+		if obj == nil {
+			continue
+		}
+		fields := make([]string, 0, 2)
+		for field := range obj {
+			if lower := strings.ToLower(field); lower == "patches" || lower == "patchesjson6902" {
+				fields = append(fields, field)
+			}
+		}
+		sort.Strings(fields)
+		for _, field := range fields {
+			for i, e := range list(obj[field]) {
+				target, _ := dig(e, "target").(map[string]any)
+				if target == nil || target["labelSelector"] != nil || target["annotationSelector"] != nil || targetMatches(target, built) {
+					continue
+				}
+				kind, _ := target["kind"].(string)
+				name, _ := target["name"].(string)
+				label := inlinePatch
+				if p, ok := dig(e, "path").(string); ok && p != "" {
+					label = p
+				}
+				r := loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
+				if src != nil {
+					r, _ = src.Lookup("/" + field + "/" + strconv.Itoa(i))
+				}
+				display := f.x.display(k)
+				if same, _ := filepath.Abs(k); same == f.rootFile {
+					display = f.x.display(f.rootPath)
+				}
+				out = append(out, Finding{Rule: RuleRenderSkipped, File: display, Line: r.Line, Column: r.Column,
+					EndLine: r.EndLine, EndColumn: r.EndColumn, Path: "/" + field + "/" + strconv.Itoa(i),
+					Message: fmt.Sprintf("%s targets %s %s, which no object matches once the entries meshlint does not read are left out (the object presumably comes from a remote base); it applies to nothing, and the rest of the kustomization is linted",
+						patchLabel(label), orAny(kind), orAny(name))})
+			}
+		}
+	}
+	return out
+}
+
+func orAny(s string) string {
+	if s == "" {
+		return "(any)"
+	}
+	return s
+}
+
+// targetMatches reports whether a patch target selects one of the objects.
+func targetMatches(target map[string]any, built []map[string]any) bool {
+	kind, _ := target["kind"].(string)
+	name, _ := target["name"].(string)
+	group, _ := target["group"].(string)
+	version, _ := target["version"].(string)
+	nameRE, err := regexp.Compile("^(?:" + name + ")$")
+	if err != nil {
+		return true // Kustomize reports a bad expression itself
+	}
+	for _, o := range built {
+		apiVersion, _ := o["apiVersion"].(string)
+		g, v := "", apiVersion
+		if i := strings.LastIndex(apiVersion, "/"); i >= 0 {
+			g, v = apiVersion[:i], apiVersion[i+1:]
+		}
+		okind, _ := o["kind"].(string)
+		oname, _ := dig(o, "metadata", "name").(string)
+		if (kind == "" || kind == okind) && (group == "" || group == g) && (version == "" || version == v) &&
+			(name == "" || nameRE.MatchString(oname) || strings.Contains(oname, name)) {
+			return true
+		}
+	}
+	return false
+}

@@ -12,7 +12,7 @@
 #   from a chart repository that charts/ does not vendor (the chart's own
 #   templates are rendered, and a template that needs the dependency is
 #   noted too); a kustomization's remote bases and helmCharts (inflated by
-#   the helm binary), and each strategic-merge patch that then matches
+#   the helm binary), and each patch that then matches
 #   nothing (the rest of the root is built, and the namespaces it touches
 #   count as not all in the input). meshlint does not guess: the note says
 #   what was left out. An optional valuesFrom object that is missing is noted

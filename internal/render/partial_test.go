@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -111,5 +112,27 @@ func TestPatchMatchingNothingInACompleteRootIsStillAnError(t *testing.T) {
 	r := lintIn(t, dir, "--fail-on", "none")
 	if got := rules(r); got != "render-error example/kustomization.yaml" {
 		t.Errorf("findings:\n%s\nwant the render-error of Kustomize", got)
+	}
+}
+
+func TestPartialRootNeverReadsAPatchOutsideTheTree(t *testing.T) {
+	outside := t.TempDir()
+	writeTree(t, outside, map[string]string{"patch.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: workflow-controller\n  annotations: {leak: " + canary + "}\n"})
+	dir := partialRoot(t, true)
+	symlink(t, filepath.Join(outside, "patch.yaml"), filepath.Join(dir, "apps/pipeline/linked-patch.yaml"))
+	writeTree(t, dir, map[string]string{"apps/pipeline/kustomization.yaml": "namespace: pipelines\nresources:\n" +
+		"  - https://github.com/example/workflows/manifests/base?ref=v3.7.3\n  - api-server.yaml\n  - monitor.yaml\n" +
+		"patches:\n  - path: linked-patch.yaml\n  - path: controller-patch.yaml\n"})
+	r, out := lintAll(t, dir, "--fail-on", "none")
+	if strings.Contains(out, canary) {
+		t.Errorf("a patch outside the tree was read:\n%s", out)
+	}
+	if n := strings.Count(rules(r), "render-skipped"); n != 3 {
+		t.Errorf("want notes for the remote base, the linked patch and the unmatched patch, got:\n%s", rules(r))
+	}
+	for _, f := range r.findings {
+		if f.Line == 7 && !strings.Contains(f.Message, "leaves the repository") {
+			t.Errorf("the linked patch is not refused: %s", f.Message)
+		}
 	}
 }

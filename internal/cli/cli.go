@@ -332,6 +332,7 @@ func runLint(args []string, env Env) (int, error) {
 	}
 	lc.options(&opts, env)
 	f.render.apply(&opts)
+	opts.Render.Sources = lc.sources()
 	if err := f.prom.load(&opts, lc, env, f.quiet); err != nil {
 		return ExitError, err
 	}

@@ -367,3 +367,20 @@ func (lc *lintConfig) prometheusValues() []string {
 	}
 	return out
 }
+
+// sources are the config's GitRepository mappings (namespace/name to a
+// directory), for rendering Flux HelmReleases.
+func (lc *lintConfig) sources() map[string]string {
+	if lc == nil || lc.cfg == nil || len(lc.cfg.Sources) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(lc.cfg.Sources))
+	for _, s := range lc.cfg.Sources {
+		p := s.Path.Path
+		if abs, err := filepath.Abs(p); err == nil {
+			p = abs
+		}
+		out[s.Namespace+"/"+s.Name] = p
+	}
+	return out
+}

@@ -97,6 +97,9 @@ type Config struct {
 	// Environments are the meshes linted apart (environments.go); none
 	// means they are found in the input's layout.
 	Environments []Environment
+	// Sources map GitRepositories of the input to directories of this
+	// repository (sources.go).
+	Sources []Source
 }
 
 // PrometheusServer is one Prometheus that values files configure.
@@ -225,6 +228,7 @@ func (c *Config) CheckPaths(root *confine.Root) error {
 	for i, s := range c.PrometheusServers {
 		check(fmt.Sprintf("prometheusValues[%d].files", i), s.Files)
 	}
+	check("sources", sourcePaths(c.Sources))
 	if len(errs) > 0 {
 		return errs
 	}

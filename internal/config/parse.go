@@ -91,6 +91,7 @@ func (p *parser) root(n *yaml.Node) {
 		{"ignore", p.ignores},
 		{"exclude", p.excludes},
 		{"environments", p.environments}, // environments.go
+		{"sources", p.sources},
 	})
 }
 

@@ -169,6 +169,9 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 		"- a\n",
 		"prometheusValues: [a.yaml, {files: [b.yaml]}]\n",
 		"environments: [{name: dev}]\n",
+		"sources: [a]\n",
+		"sources: {platform: ./}\n",
+		"sources: {flux-system/platform: \"\"}\n",
 		"environments: [{paths: [dev]}]\n",
 		"environments: [{name: \"a,b\", paths: [dev]}]\n",
 		"environments: [{name: dev, paths: []}]\n",
@@ -193,6 +196,7 @@ func TestSchemaRejectsWhatMeshlintRejects(t *testing.T) {
 	}
 	for _, good := range []string{"", "mesh:\n", "mesh: {defaultMode: strict}\n", "ignore: [{rule: a, reason: why, expires: \"2027-01-31\"}]\n",
 		"prometheusValues: [base.yaml, prod.yaml]\n",
+		"sources: {flux-system/platform: ./, apps/shop: deploy/shop}\n",
 		"environments: [{name: dev, paths: [overlays/dev, shared]}, {name: prod, paths: [\"overlays/prod/**\", shared]}]\n", "prometheusValues: [{files: [a.yaml, b.yaml], release: monitoring, namespace: monitoring}, {files: [c.yaml]}]\n",
 		"exclude:\n", "exclude: [testdata/, \"**/*.tmpl.yaml\", \"!keep.yaml\", /releasenotes/, \"\\\\#x\"]\n"} {
 		if _, err := Parse([]byte(good), "good.yaml", "."); err != nil {

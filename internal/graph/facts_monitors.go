@@ -372,6 +372,9 @@ type wiring struct {
 	// or that hold custom resources of other operators, which may create
 	// Services and pods of their own (an Elasticsearch, a Kafka cluster).
 	deployed map[string]bool
+	// incomplete: namespaces an incomplete build touches, whose Namespace
+	// object and monitors' selectors may be in what it left out.
+	incomplete map[string]bool
 }
 
 // passiveGroups are API groups whose objects create no Services or pods.
@@ -449,6 +452,10 @@ func (g *Graph) wiringContext() *wiring {
 			c.deployed[r.Namespace] = true
 		}
 	}
+	c.incomplete = g.incompleteNamespaces()
+	for ns := range c.incomplete {
+		c.deployed[ns] = true
+	}
 	for _, svc := range g.Services {
 		if g.Resources[svc.Resource].Doc.Namespace == "" {
 			c.floatingServices = append(c.floatingServices, synthetic{labels: svc.Labels})
@@ -521,6 +528,9 @@ func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
 	mf.PrometheusCount = len(c.selectors)
 	for _, s := range c.selectors {
 		verdict, reason, pointer := g.selectsMonitor(s, m)
+		if verdict == notSelected && c.incomplete[m.Namespace] {
+			verdict = undecided // the labels or selectors that decide may be in what the build left out
+		}
 		loc := Loc{Resource: s.loc.Resource, Pointer: pointer, Message: s.loc.Message}
 		switch verdict {
 		case selected:

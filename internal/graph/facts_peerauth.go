@@ -380,6 +380,26 @@ func (g *Graph) opaqueNamespaces() map[string]bool {
 			out[ns] = true
 		}
 	}
+	for ns := range g.incompleteNamespaces() {
+		out[ns] = true
+	}
+	return out
+}
+
+// incompleteNamespaces are the namespaces that objects of an incomplete
+// build (a Kustomize root built without its remote base) touch: what was
+// left out may hold more of them, workloads and Services included.
+func (g *Graph) incompleteNamespaces() map[string]bool {
+	out := map[string]bool{}
+	for _, r := range g.Resources {
+		if r.Doc == nil || r.Doc.Incomplete == "" {
+			continue
+		}
+		out[r.Namespace] = true
+		if r.Kind == "Namespace" {
+			out[r.Name] = true
+		}
+	}
 	return out
 }
 

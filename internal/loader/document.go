@@ -49,7 +49,12 @@ type Document struct {
 	// Origin says where a rendered object came from, for messages (e.g.
 	// "rendered from Helm chart charts/shop"); "" for plain files.
 	Origin string
-	locate func(d *Document, pointer string, r Range) (string, Range) // rendered.go
+	// Incomplete says why the rest of this object's namespace may not be
+	// in the input (a Kustomize root built without its remote base); ""
+	// when nothing was left out. Rules that need a whole namespace stay
+	// silent about such namespaces.
+	Incomplete string
+	locate     func(d *Document, pointer string, r Range) (string, Range) // rendered.go
 }
 
 // Position maps a JSON pointer within the object to its span in the file,

@@ -3,10 +3,8 @@ package render
 import (
 	"encoding/base64"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -155,23 +153,19 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 		// to resolve, and nothing to say beyond what Flux says.
 		return nil, nil
 	}
-	switch srcKind {
-	case "GitRepository", "Bucket":
-	default:
+	if srcKind != "GitRepository" {
 		return skip("/spec/chart/spec/sourceRef", fmt.Sprintf("chart %s comes from %s %s/%s, which meshlint does not fetch (it works offline); vendor the chart and lint its directory, or point a GitRepository at a chart path in this repository", chartPath, srcKind, srcNS, srcName))
-	}
-	if repo, url, remotes := x.foreignRepository(d, srcKind, srcNS, srcName); repo != "" {
-		return skip("/spec/chart/spec/sourceRef", fmt.Sprintf("%s %s is %s, not the repository being linted (remote %s)", srcKind, repo, url, strings.Join(remotes, ", ")))
 	}
 	if leavesSource(chartPath) {
 		return refuse("/spec/chart/spec/chart", fmt.Sprintf("chart path %s leaves the root of %s %s/%s; Flux resolves every chart path inside its source, so write it relative to the repository root", chartPath, srcKind, srcNS, srcName))
 	}
-	dir, candidates := x.resolveChart(d, chartPath)
-	switch {
-	case len(candidates) > 1:
-		return skip("/spec/chart/spec/chart", fmt.Sprintf("chart path %s of %s %s/%s could be any of %s; lint from the repository root", chartPath, srcKind, srcNS, srcName, strings.Join(candidates, ", ")))
-	case dir == "":
-		return skip("/spec/chart/spec/chart", fmt.Sprintf("chart path %s of %s %s/%s is not a chart directory relative to the input paths, the working directory or the Git work tree", chartPath, srcKind, srcNS, srcName))
+	base, why := x.sourceRoot(d, srcNS, srcName)
+	if base == "" {
+		return skip("/spec/chart/spec/sourceRef", why)
+	}
+	dir := filepath.Join(base, filepath.FromSlash(chartPath))
+	if !isFile(filepath.Join(dir, "Chart.yaml")) {
+		return skip("/spec/chart/spec/chart", fmt.Sprintf("chart path %s of %s %s/%s is not a chart directory in %s", chartPath, srcKind, srcNS, srcName, x.display(base)))
 	}
 	if _, err := x.opts.Root.Resolve(dir); err != nil {
 		return refuse("/spec/chart/spec/chart", fmt.Sprintf("chart path %s: %v", chartPath, err))
@@ -356,56 +350,6 @@ func (x *expander) valuesFrom(objects *objectIndex, kind, ns, name, key string) 
 		}
 	}
 	return "", false
-}
-
-// resolveChart finds the chart directory a GitRepository path names. The
-// bases tried are the input paths, the working directory and the Git work
-// tree that holds the HelmRelease; more than one distinct chart is
-// ambiguous.
-func (x *expander) resolveChart(d *loader.Document, chartPath string) (string, []string) {
-	var bases []string
-	for _, p := range x.opts.Paths {
-		if p == "-" {
-			continue
-		}
-		if info, err := os.Stat(p); err == nil && !info.IsDir() {
-			p = filepath.Dir(p)
-		}
-		bases = append(bases, p)
-	}
-	bases = append(bases, x.workDir)
-	file := d.File
-	if !filepath.IsAbs(file) {
-		file = filepath.Join(x.workDir, filepath.FromSlash(file))
-	}
-	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
-		if exists(filepath.Join(dir, ".git")) {
-			bases = append(bases, dir)
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			break
-		}
-	}
-	seen := map[string]bool{}
-	var found []string
-	for _, b := range bases {
-		dir, err := filepath.Abs(filepath.Join(b, filepath.FromSlash(chartPath)))
-		if err != nil || seen[dir] || !isFile(filepath.Join(dir, "Chart.yaml")) {
-			continue
-		}
-		seen[dir] = true
-		found = append(found, dir)
-	}
-	if len(found) == 1 {
-		return found[0], nil
-	}
-	sort.Strings(found)
-	display := make([]string, len(found))
-	for i, f := range found {
-		display[i] = x.display(f)
-	}
-	return "", display
 }
 
 // resolveInSource resolves a valuesFiles entry: a path in the source, like
@@ -604,44 +548,6 @@ func (x *expander) postRender(p *releasePlan, docs []*loader.Document, origin st
 	return result, nil
 }
 
-// foreignRepository reports a GitRepository in the input whose URL is not a
-// remote of the Git work tree holding the HelmRelease: its chart path names
-// a directory of another repository, and resolving it here would render the
-// wrong chart. Without the GitRepository or the work tree's remotes, the
-// source is taken to be this repository.
-func (x *expander) foreignRepository(d *loader.Document, kind, ns, name string) (string, string, []string) {
-	if kind != "GitRepository" {
-		return "", "", nil
-	}
-	var url string
-	for _, o := range x.known {
-		if o.Kind == kind && o.Name == name && strings.HasPrefix(o.APIVersion, "source.toolkit.fluxcd.io/") && (o.Namespace == ns || o.Namespace == "" && ns == x.opts.DefaultNamespace) {
-			if obj, ok := o.Decode(); ok {
-				url, _ = dig(obj, "spec", "url").(string)
-				url = withoutUserinfo(url)
-			}
-			break
-		}
-	}
-	if url == "" {
-		return "", "", nil
-	}
-	root := x.gitRoot(d)
-	if root == "" {
-		return "", "", nil
-	}
-	remotes := gitRemotes(root)
-	if len(remotes) == 0 {
-		return "", "", nil
-	}
-	for _, r := range remotes {
-		if normalizeGitURL(r) == normalizeGitURL(url) {
-			return "", "", nil
-		}
-	}
-	return ns + "/" + name, url, remotes
-}
-
 // gitRoot is the Git work tree holding a document's file, or "".
 func (x *expander) gitRoot(d *loader.Document) string {
 	file := d.File
@@ -723,23 +629,33 @@ func withoutUserinfo(u string) string {
 
 // normalizeGitURL reduces the spellings of one repository's URL to
 // host/path: https://github.com/a/b.git, git@github.com:a/b and
-// ssh://git@github.com/a/b are the same repository.
+// ssh://git@GitHub.com:22/a/b/ are the same repository. The host is
+// compared without case, user information and port; the path with its
+// case, without a trailing .git or /. A URL of no host (a local path) is
+// kept as written, without trailing slashes.
 func normalizeGitURL(u string) string {
 	u = strings.TrimSpace(u)
+	var host, path string
 	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-	} else if at := strings.Index(u, "@"); at >= 0 && strings.Contains(u[at:], ":") {
-		u = strings.Replace(u, ":", "/", 1)
-	}
-	if at := strings.Index(u, "@"); at >= 0 && at < strings.Index(u+"/", "/") {
-		u = u[at+1:]
-	}
-	u = strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git")
-	if host, path, ok := strings.Cut(u, "/"); ok {
-		if h, _, ok := strings.Cut(host, ":"); ok && !strings.Contains(path, ":") {
-			host = h // a port
+		rest := u[i+3:]
+		host, path, _ = strings.Cut(rest, "/")
+		if at := strings.LastIndex(host, "@"); at >= 0 {
+			host = host[at+1:]
 		}
-		return strings.ToLower(host) + "/" + path
+		if h, port, ok := strings.Cut(host, ":"); ok && !strings.Contains(port, ":") {
+			host = h
+		}
+	} else if colon := strings.Index(u, ":"); colon > 0 && (strings.Index(u, "/") < 0 || colon < strings.Index(u, "/")) {
+		host, path = u[:colon], u[colon+1:] // scp-like [user@]host:path
+		if at := strings.LastIndex(host, "@"); at >= 0 {
+			host = host[at+1:]
+		}
+	} else {
+		return strings.TrimRight(u, "/")
 	}
-	return strings.ToLower(u)
+	if q := strings.IndexAny(path, "?#"); q >= 0 {
+		path = path[:q]
+	}
+	path = strings.TrimSuffix(strings.Trim(path, "/"), ".git")
+	return strings.ToLower(host) + "/" + strings.TrimRight(path, "/")
 }

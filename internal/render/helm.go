@@ -14,8 +14,6 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
 	sigsyaml "sigs.k8s.io/yaml"
-
-	"github.com/meshlint/meshlint/internal/loader"
 )
 
 // chartJob is one rendering of a Helm chart: a chart directory in the input,
@@ -82,7 +80,13 @@ func (x *expander) renderChart(job chartJob) chartOutput {
 	if err != nil {
 		return fail(fmt.Sprintf("cannot load Helm chart %s: %v", x.display(job.dir), err))
 	}
-	req := childRequest{Dir: job.dir, WorkDir: x.workDir, Files: files, Release: job.release,
+	deps, depFindings, err := x.gatherFileDeps(job.dir, files)
+	left = append(left, depFindings...)
+	if err != nil {
+		return fail(fmt.Sprintf("cannot load Helm chart %s: %v", x.display(job.dir), err))
+	}
+	deps.Files = nil // sent once, as Files
+	req := childRequest{Dir: job.dir, WorkDir: x.workDir, Files: files, FileDeps: deps, Release: job.release,
 		Namespace: job.namespace, MaxOutput: x.opts.maxRenderOutput()}
 	if req.Release == "" {
 		req.Release = x.opts.ReleaseName
@@ -133,10 +137,12 @@ func renderRequest(req childRequest, values map[string]any) (resp childResponse)
 		resp.Release = "release"
 	}
 	files := templateFiles(ch, req.Dir, byName)
-	if missing := x.missingDependencies(ch, req.Dir, byName["Chart.yaml"]); len(missing) > 0 {
-		resp.Findings = append(resp.Findings, missing...)
-		return resp
+	top := chartSource{dir: req.Dir, chartYAML: byName["Chart.yaml"], refused: req.FileDeps.Refused}
+	examined := map[*chart.Chart]chartSource{ch: top}
+	if err := attachFileDeps(ch, req.FileDeps.Deps, files, examined); err != nil {
+		return x.chartFailed(resp, fmt.Sprintf("cannot load Helm chart %s: %v", x.display(req.Dir), x.relative(err.Error())))
 	}
+	missing := findMissingDependencies(ch, examined)
 	if len(req.ValuesFiles) > 0 {
 		vals := map[string]any{}
 		for _, f := range req.ValuesFiles {
@@ -152,6 +158,8 @@ func renderRequest(req childRequest, values map[string]any) (resp childResponse)
 	if err := chartutil.ProcessDependenciesWithMerge(ch, values); err != nil {
 		return x.chartFailed(resp, fmt.Sprintf("cannot resolve the dependencies of Helm chart %s: %v", x.display(req.Dir), err))
 	}
+	enabled := enabledRequirements(ch)
+	resp.Findings = append(resp.Findings, x.dependencyNotes(missing, enabled, examined, top)...)
 	options := chartutil.ReleaseOptions{Name: resp.Release, Namespace: req.Namespace, Revision: 1, IsInstall: true}
 	// Schemas are checked by validateValues (schema.go), never by Helm's
 	// validator, which loads $refs from disk and the network.
@@ -173,7 +181,7 @@ func renderRequest(req childRequest, values map[string]any) (resp childResponse)
 		return resp
 	}
 	templates := chartTemplates(ch)
-	rendered, ok := x.renderTemplates(ch, renderValues, templates, files, &resp)
+	rendered, ok := x.renderTemplates(ch, renderValues, templates, files, &resp, absentNames(missing, enabled))
 	if !ok {
 		return resp
 	}
@@ -189,13 +197,25 @@ func (x *expander) chartFailed(resp childResponse, msg string) childResponse {
 // reported and left out, and the chart is rendered again, so one broken
 // template does not hide the others.
 func (x *expander) renderTemplates(ch *chart.Chart, vals chartutil.Values, templates map[string]*templateRef,
-	files map[*chart.File]fileLocation, resp *childResponse) (map[string]string, bool) {
+	files map[*chart.File]fileLocation, resp *childResponse, absent []string) (map[string]string, bool) {
+	var dropped []string
 	for attempts := len(templates) + 1; attempts > 0; attempts-- {
 		rendered, err := engine.Engine{}.Render(ch, vals)
 		if err == nil {
 			return rendered, true
 		}
 		f, drop := x.templateError(err, templates, files, resp.ChartFile)
+		for _, d := range dropped {
+			if strings.Contains(f.Message, `no template "`+d+`"`) {
+				f.Message += fmt.Sprintf(" (it includes template %s, which does not render and was left out: fix that one first)", d)
+				break
+			}
+		}
+		if dep := needsAbsent(f.Message, absent); dep != "" {
+			f.Rule = RuleRenderSkipped
+			f.Message = fmt.Sprintf("Helm template needs chart %s, a dependency that is not vendored (see Chart.yaml), so it is not rendered: %s",
+				dep, strings.TrimPrefix(f.Message, "Helm template does not render: "))
+		}
 		if drop == "" || templates[drop] == nil {
 			f.Message += "; the chart's other templates were not rendered"
 			resp.Findings = append(resp.Findings, f)
@@ -204,6 +224,7 @@ func (x *expander) renderTemplates(ch *chart.Chart, vals chartutil.Values, templ
 		resp.Findings = append(resp.Findings, f)
 		removeTemplate(templates[drop])
 		delete(templates, drop)
+		dropped = append(dropped, drop)
 	}
 	return nil, false
 }
@@ -364,45 +385,6 @@ func subcharts(names map[string][]byte, chartsDir string) (map[string]string, []
 		}
 	}
 	return subdirs, tgz
-}
-
-// missingDependencies reports the dependencies that Chart.yaml lists but
-// charts/ does not hold, as `helm install` refuses to render without them.
-func (x *expander) missingDependencies(ch *chart.Chart, dir string, chartYAML []byte) []Finding {
-	if ch.Metadata == nil || len(ch.Metadata.Dependencies) == 0 {
-		return nil
-	}
-	var missing []Finding
-	chartFile := filepath.Join(dir, "Chart.yaml")
-	var src []*loader.SourceDocument
-	for i, req := range ch.Metadata.Dependencies {
-		found := false
-		for _, d := range ch.Dependencies() {
-			if d.Name() == req.Name {
-				found = true
-				break
-			}
-		}
-		if found {
-			continue
-		}
-		if src == nil {
-			src = loader.ParseSource(string(chartYAML), 1, 0)
-		}
-		r := loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
-		if len(src) > 0 {
-			r, _ = src[0].Lookup("/dependencies/" + strconv.Itoa(i))
-		}
-		where := req.Repository
-		if where == "" {
-			where = "no repository given"
-		}
-		missing = append(missing, Finding{Rule: RuleRenderError, File: x.display(chartFile), Line: r.Line, Column: r.Column,
-			EndLine: r.EndLine, EndColumn: r.EndColumn, Path: "/dependencies/" + strconv.Itoa(i),
-			Message: fmt.Sprintf("Helm chart %s depends on chart %s %s (%s), which is not in its charts/ directory; run `helm dependency build %s` and commit the result, or vendor the chart",
-				x.display(dir), req.Name, req.Version, where, x.display(dir))})
-	}
-	return missing
 }
 
 // Helm reports template errors as "template: NAME:LINE:COL: ...", "parse

@@ -57,6 +57,8 @@ func fluxRepo(t *testing.T, releases string) string {
 		"chart/Chart.yaml":       "apiVersion: v2\nname: app\nversion: 0.1.0\n",
 		"chart/templates/x.yaml": "{{ if .Values.secret }}{{ fail .Values.secret }}{{ end }}\n",
 		"releases.yaml":          releases,
+		// The GitRepository of the releases is this checkout.
+		".git/config": "[remote \"origin\"]\n\turl = git@example.com:platform\n",
 	})
 	return dir
 }

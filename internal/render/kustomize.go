@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -149,6 +150,10 @@ type buildFS struct {
 	// path it was looked up as: a kustomization.yaml that is a link to
 	// notes.txt is read as notes.txt, and is still a kustomization.
 	kustomizations map[string]string
+	// served are the kustomization files served, as looked up, in order;
+	// dropped the patch entries left out of a partial root (partial.go).
+	served  []string
+	dropped map[string]bool
 	// refused is the first kustomization file the build could not be
 	// served (it leaves the repository, or names what the guard refuses in
 	// a way it cannot remove): Kustomize then only says it found none.
@@ -189,6 +194,9 @@ func (f *buildFS) ReadFile(path string) ([]byte, error) {
 			return data, nil
 		}
 		logical = path
+	}
+	if !slices.Contains(f.served, logical) {
+		f.served = append(f.served, logical)
 	}
 	data = f.adjust(logical, data)
 	if err := f.x.checkDecoded(filepath.Dir(logical), data); err != nil {
@@ -231,6 +239,7 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 			changed = true
 			continue
 		}
+		changed = f.dropPatches(path, k.Value, v) || changed
 		changed = f.x.guardNode(dir, k.Value, v, note) || changed
 		i += 2
 	}
@@ -306,7 +315,7 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 	var resources []*resource.Resource
 	var origins []*resource.Origin
 	var texts []string
-	err := runKustomize(fs, dir, func(m resmap.ResMap) error {
+	build := func(m resmap.ResMap) error {
 		resources = m.Resources()
 		for _, r := range resources {
 			o, _ := r.GetOrigin()
@@ -323,7 +332,15 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 			texts = append(texts, string(y))
 		}
 		return nil
-	})
+	}
+	err := runKustomize(fs, dir, build)
+	// A partial root (the guard left entries out) is built again without
+	// each patch that then matches nothing.
+	partial := len(fs.notes) > 0
+	for drops := 0; err != nil && partial && drops < maxPatchDrops && fs.dropUnmatchedPatch(err); drops++ {
+		resources, origins, texts = nil, nil, nil
+		err = runKustomize(fs, dir, build)
+	}
 	out.findings = append(out.findings, fs.notes...)
 	if err != nil && fs.refused != nil && strings.Contains(err.Error(), "unable to find one of") {
 		err = fs.refused
@@ -333,6 +350,15 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 		return out
 	}
 
+	if partial {
+		built := make([]map[string]any, 0, len(resources))
+		for _, r := range resources {
+			if obj, err := r.Map(); err == nil {
+				built = append(built, obj)
+			}
+		}
+		out.findings = append(out.findings, fs.unmatchedTargets(built)...)
+	}
 	patches, consumed := x.chainPatches(dir)
 	out.consumed = consumed
 	origin := "built by Kustomize root " + root.Display
@@ -369,6 +395,11 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 				}
 				return display, loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
 			}}, x.opts.Limits)
+		if partial {
+			for _, d := range docs {
+				d.Incomplete = IncompleteBuild
+			}
+		}
 		out.docs = append(out.docs, docs...)
 		out.problems = append(out.problems, problems...)
 	}

@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -52,6 +53,9 @@ type Options struct {
 	Limits           loader.Limits
 	Root             *confine.Root // what rendering may read; nil: anything (tests)
 	DefaultNamespace string        // --namespace
+	// Sources maps Flux GitRepositories (namespace/name) to directories of
+	// this repository (`sources:` in .meshlint.yaml).
+	Sources map[string]string
 }
 
 // The render budgets' defaults: generous for the largest public charts
@@ -374,15 +378,57 @@ func (x *expander) errorAt(file string, line, col int, msg string) Finding {
 }
 
 // relative rewrites the absolute paths Helm and Kustomize put in their
-// errors relative to the working directory: output never carries the
-// absolute paths of the machine it ran on.
+// errors relative to the working directory, as findings show files (a
+// path beside it as ../x): output never carries the absolute paths of the
+// machine it ran on, and is the same wherever the repository is checked
+// out.
 func (x *expander) relative(msg string) string {
 	wd := filepath.ToSlash(x.workDir)
-	if wd == "" || wd == "/" {
+	if wd == "" || wd == "/" || !strings.HasPrefix(wd, "/") {
 		return msg
 	}
-	msg = strings.ReplaceAll(msg, wd+"/", "")
-	return strings.ReplaceAll(msg, wd, ".")
+	msg = replacePathPrefix(msg, wd, "")
+	up := ""
+	for dir := path.Dir(wd); dir != "/" && dir != "."; dir = path.Dir(dir) {
+		up += "../"
+		msg = replacePathPrefix(msg, dir, up)
+	}
+	return msg
+}
+
+// replacePathPrefix replaces dir+"/" by with (dir alone by with, or "."),
+// where dir starts a path: at the start of msg or after a quote, a space
+// or a bracket, never inside a URL or a longer path.
+func replacePathPrefix(msg, dir, with string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, dir)
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		end := i + len(dir)
+		startsPath := i == 0 || strings.ContainsRune(" \t'\"`([{=,:", rune(msg[i-1]))
+		next := byte(0)
+		if end < len(msg) {
+			next = msg[end]
+		}
+		b.WriteString(msg[:i])
+		switch {
+		case startsPath && next == '/':
+			b.WriteString(with)
+			end++
+		case startsPath && (next == 0 || strings.IndexByte(" \t'\"`)]}:;,", next) >= 0):
+			if with == "" {
+				b.WriteString(".")
+			} else {
+				b.WriteString(strings.TrimSuffix(with, "/"))
+			}
+		default:
+			b.WriteString(dir)
+		}
+		msg = msg[end:]
+	}
 }
 
 // fileText reads a file the findings point into (display path), cached.

@@ -173,7 +173,7 @@ func TestFluxHelmReleases(t *testing.T) {
 	// (from-values), and broken again by a post-renderer (patched-back,
 	// pointing at the patch in the HelmRelease). Two cannot be rendered
 	// offline and are notes.
-	r := lint(t, root+"flux")
+	r := lint(t, "-c", root+"flux/.meshlint.yaml", root+"flux")
 	expect(t, r.findings,
 		"plaintext-scrape-of-strict-port flux/chart/templates/servicemonitor.yaml:13",
 		"istio-tls-without-https flux/releases.yaml:93",

@@ -70,3 +70,20 @@ func TestValidValuesAndURNRefsPass(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 }
+
+func TestAdditionalPropertiesAreListedInOrder(t *testing.T) {
+	ch := schemaChart("app", `{"type": "object", "additionalProperties": false, "properties": {"keep": {}}}`)
+	vals := map[string]any{"keep": 1}
+	for _, k := range []string{"zeta", "alpha", "mu", "beta", "omega", "delta", "kappa", "eta"} {
+		vals[k] = 1
+	}
+	for i := 0; i < 30; i++ {
+		got := validateValues(ch, vals)
+		if got.invalid == nil {
+			t.Fatal("want a schema error")
+		}
+		if want := "'alpha', 'beta', 'delta', 'eta', 'kappa', 'mu', 'omega', 'zeta'"; !strings.Contains(got.invalid.Error(), want) {
+			t.Fatalf("run %d: properties not sorted:\n%s", i, got.invalid)
+		}
+	}
+}

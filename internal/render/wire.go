@@ -20,6 +20,7 @@ type childRequest struct {
 	Dir         string     // the chart directory, for the paths findings show
 	WorkDir     string     // findings' paths are relative to it
 	Files       []wireFile // the chart's files, relative to Dir, as Helm's loader takes them
+	FileDeps    wireChart  // the chart's file:// dependencies that charts/ does not vendor (Deps, Refused)
 	Values      wireValue  // user values, merged over the chart's values.yaml
 	ValuesFiles []wireFile // HelmRelease valuesFiles (display path, content), replacing values.yaml
 	Release     string

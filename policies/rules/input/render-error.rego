@@ -4,8 +4,10 @@
 #   A Helm chart or Kustomize root in the input that cannot be rendered: a
 #   template that fails (a syntax error, a nil value, `required` or `fail`),
 #   values that break the chart's values.schema.json, a dependency that
-#   Chart.yaml lists but charts/ does not hold, a missing Kustomize base,
-#   resource or patch file, or a Flux HelmRelease whose postRenderers do not
+#   charts/ does not hold and that names no repository, a file:// dependency
+#   that leaves the repository or is not a chart, a missing Kustomize base,
+#   resource or patch file, a patch that matches nothing in a root with
+#   nothing left out, or a Flux HelmRelease whose postRenderers do not
 #   apply. It is reported at the failing template line (the innermost one for
 #   an error inside an included template), at the Chart.yaml dependency entry,
 #   at the kustomization entry that names the missing file, or else at
@@ -24,8 +26,8 @@
 #   fix: >-
 #     Fix the template, values, dependency or kustomization as the message says;
 #     `helm template` or `kustomize build` on the same directory fail the same
-#     way. Vendor missing chart dependencies with `helm dependency build` and
-#     commit charts/.
+#     way. Point a file:// dependency at a chart directory inside the
+#     repository, or vendor it in charts/.
 #   source: go
 package meshlint.rules.input.render_error
 

@@ -42,7 +42,13 @@ func TestHelmReleaseOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Expand(context.Background(), res, Options{Paths: []string{dir}}); err != nil {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fixture's .meshlint.yaml maps its GitRepository to the directory.
+	sources := map[string]string{"flux-system/platform": abs}
+	if _, err := Expand(context.Background(), res, Options{Paths: []string{dir}, Sources: sources}); err != nil {
 		t.Fatal(err)
 	}
 	rendered := 0

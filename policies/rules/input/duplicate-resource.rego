@@ -14,6 +14,7 @@
 #   severity: warning
 #   category: input
 #   tier: full
+#   tags: [correctness]
 #   semantics: "README.md Environments"
 #   fix: >-
 #     Keep one definition of the object in each environment. When the copies

@@ -16,7 +16,7 @@ func printEnvironments(w io.Writer, envs []lint.Environment, tooMany int, verbos
 	if tooMany > 0 {
 		fmt.Fprintf(w, "meshlint: the layout suggests %d environments, more than %d; linted as one mesh (declare them under environments: in .meshlint.yaml)\n", tooMany, lint.MaxFoundEnvironments)
 	}
-	if line := lint.EnvironmentsLine(envs); line != "" && (!quiet || verbose) {
+	if line := lint.EnvironmentsLine(envs, verbose); line != "" && (!quiet || verbose) {
 		fmt.Fprintln(w, report.Sanitize(line))
 	}
 	if !verbose {

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/meshlint/meshlint/internal/loader"
@@ -96,5 +97,25 @@ func TestHelmReleaseObjectsGoWhereTheRelease(t *testing.T) {
 			}
 			t.Errorf("%s holds %q", e.Name, names)
 		}
+	}
+}
+
+// TestEnvironmentsLineStaysShort: a repository of dozens of overlays gets
+// one readable stderr line; --verbose names every environment.
+func TestEnvironmentsLineStaysShort(t *testing.T) {
+	var envs []Environment
+	for i := 0; i < 20; i++ {
+		envs = append(envs, Environment{Name: fmt.Sprintf("overlays/env%02d", i), How: "Kustomize root", Files: []string{"a.yaml"}})
+	}
+	short := EnvironmentsLine(envs, false)
+	if !strings.Contains(short, "20 environments") || !strings.Contains(short, "overlays/env07") ||
+		strings.Contains(short, "overlays/env08") || !strings.HasSuffix(short, "and 12 more (--verbose lists them)") {
+		t.Errorf("short line: %s", short)
+	}
+	if long := EnvironmentsLine(envs, true); !strings.Contains(long, "overlays/env19 (Kustomize root, 1 file)") {
+		t.Errorf("verbose line: %s", long)
+	}
+	if nine := EnvironmentsLine(envs[:9], false); !strings.Contains(nine, "overlays/env08") || strings.Contains(nine, "more") {
+		t.Errorf("nine environments are all named: %s", nine)
 	}
 }

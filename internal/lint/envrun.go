@@ -271,15 +271,25 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// shownEnvironments is how many environments the stderr line names; a
+// repository of dozens of overlays would otherwise print a paragraph, and
+// --verbose lists them all.
+const shownEnvironments = 8
+
 // EnvironmentsLine is the stderr line that says which environments a run
-// linted apart, or "" for a run that linted one mesh.
-func EnvironmentsLine(envs []Environment) string {
+// linted apart, or "" for a run that linted one mesh. Without verbose it
+// names the first few and counts the rest.
+func EnvironmentsLine(envs []Environment, verbose bool) string {
 	if len(envs) == 0 {
 		return ""
 	}
-	parts := make([]string, len(envs))
+	parts := make([]string, 0, len(envs))
 	for i, e := range envs {
-		parts[i] = fmt.Sprintf("%s (%s, %s)", e.Name, e.How, files(len(e.Files)))
+		if !verbose && i == shownEnvironments && len(envs) > shownEnvironments+1 {
+			parts = append(parts, fmt.Sprintf("and %d more (--verbose lists them)", len(envs)-i))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s, %s)", e.Name, e.How, files(len(e.Files))))
 	}
 	if len(envs) == 1 {
 		return "meshlint: linting environment " + parts[0] + " alone (--environment)"

@@ -41,7 +41,9 @@ func dedupe(docs []*loader.Document) ([]*loader.Document, []duplicate) {
 			continue
 		}
 		if content.of(kept) != content.of(d) {
-			dups = append(dups, duplicate{doc: d, kept: kept})
+			if !sameSource(kept, d) {
+				dups = append(dups, duplicate{doc: d, kept: kept})
+			}
 			out = append(out, d)
 		}
 	}
@@ -70,4 +72,13 @@ func (b *builder) addDuplicates(dups []duplicate) {
 				EndLine: keptRng.EndLine, EndColumn: keptRng.EndColumn, Path: "/metadata/name"}}}
 		b.add(f)
 	}
+}
+
+// sameSource reports whether two rendered copies come from one place in one
+// source file: a chart rendered on its own and again as another chart's
+// file:// dependency, or by two releases with different values. Those are
+// alternative installs of what was written once, not two definitions a user
+// keeps in step; both are linted, and neither is a duplicate.
+func sameSource(a, b *loader.Document) bool {
+	return a.Origin != "" && b.Origin != "" && a.File == b.File && a.StartLine == b.StartLine
 }

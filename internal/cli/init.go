@@ -2,8 +2,13 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"github.com/meshlint/meshlint/internal/graph"
+	"github.com/meshlint/meshlint/internal/lint"
+	"github.com/meshlint/meshlint/internal/loader"
+	"github.com/meshlint/meshlint/internal/report"
 	"io"
 	"io/fs"
 	"os"
@@ -35,6 +40,7 @@ type initFindings struct {
 	values        []string
 	valuesShape   map[string]string
 	policies      []string
+	environments  []lint.FoundEnvironment // the layout's, as a lint finds them
 }
 
 // runInit is `meshlint init [DIR]`: it writes DIR/.meshlint.yaml from what
@@ -43,7 +49,7 @@ func runInit(args []string, env Env) error {
 	fs := pflag.NewFlagSet("meshlint init", pflag.ContinueOnError)
 	fs.SetOutput(env.Stdout) // only --help prints through it
 	fs.Usage = func() {
-		fmt.Fprint(env.Stdout, "Usage: meshlint init [DIR]\n\nWrite DIR/.meshlint.yaml (default: the current directory) from the Prometheus values files,\nmesh-wide PeerAuthentication and Rego rules found below DIR, each key commented. An existing file is never overwritten.\n")
+		fmt.Fprint(env.Stdout, "Usage: meshlint init [DIR]\n\nWrite DIR/.meshlint.yaml (default: the current directory) from the environments, Prometheus values files,\nmesh-wide PeerAuthentication and Rego rules found below DIR, each key commented. An existing file is never overwritten.\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -69,11 +75,14 @@ func runInit(args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	if found.environments, err = initEnvironments(dir); err != nil {
+		return fmt.Errorf("init: find the environments of %s: %w", dir, err)
+	}
 	if err := writeNewFile(target, renderInitConfig(found)); err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
-	fmt.Fprintf(env.Stderr, "meshlint: wrote %s (%d Prometheus values files, %d policy directories, root namespace %s)\n",
-		target, len(found.values), len(found.policies), orDefaultString(found.rootNamespace, "not found: istio-system assumed"))
+	fmt.Fprintf(env.Stderr, "meshlint: wrote %s (%d environments, %d Prometheus values files, %d policy directories, root namespace %s)\n",
+		report.Sanitize(target), len(found.environments), len(found.values), len(found.policies), orDefaultString(found.rootNamespace, "not found: istio-system assumed"))
 	return nil
 }
 
@@ -255,6 +264,7 @@ func renderInitConfig(f *initFindings) []byte {
 	writeInitList(&b, "policies", f.policies, func(string) string { return "" },
 		"Directories of extra Rego rules (like --policy); paths are relative to this file.",
 		"No directory of meshlint Rego rules was found; list yours here (like --policy).")
+	writeInitEnvironments(&b, f.environments)
 	b.WriteString("\n# Per-rule severity or enabled, e.g.:\n# rules:\n#   monitor-selects-nothing: {enabled: false}\n")
 	b.WriteString("# Accepted findings, each with a reason and optionally an expiry date, e.g.:\n")
 	b.WriteString("# ignore:\n#   - {rule: plaintext-scrape-of-strict-port, namespace: legacy, reason: \"scraped through merged metrics\", expires: 2027-01-31}\n")
@@ -318,4 +328,40 @@ func writeNewFile(path string, data []byte) (err error) {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// initEnvironments finds the environments of the tree below dir as a lint
+// of dir would (reading only below it), with paths relative to dir.
+func initEnvironments(dir string) ([]lint.FoundEnvironment, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	settings := graph.DefaultSettings()
+	opts := lint.Options{Paths: []string{abs}, WorkDir: abs, Settings: settings, Limits: loader.DefaultLimits,
+		Root: confine.New([]string{abs}, nil)}
+	opts.Render.Root = opts.Root
+	return lint.FindEnvironments(context.Background(), opts)
+}
+
+// writeInitEnvironments writes the environments found, commented out: a
+// lint finds them the same way on every run, so the block is there to read
+// and to edit when the layout says something else than the clusters do.
+func writeInitEnvironments(b *strings.Builder, envs []lint.FoundEnvironment) {
+	if len(envs) == 0 {
+		b.WriteString("\n# Environments (the meshes linted apart, one per cluster): none found, so the tree is\n")
+		b.WriteString("# linted as one mesh. Declare them if it holds several, e.g.:\n")
+		b.WriteString("# environments:\n#   - {name: dev, paths: [overlays/dev]}\n#   - {name: prod, paths: [overlays/prod]}\n")
+		return
+	}
+	b.WriteString("\n# Environments (the meshes linted apart, one per cluster) found in the layout. meshlint finds\n")
+	b.WriteString("# them like this on every run; uncomment and edit to name them or to change what each holds\n")
+	b.WriteString("# (path globs relative to this file; shared paths may appear in several).\n# environments:\n")
+	for _, e := range envs {
+		paths := make([]string, len(e.Paths))
+		for i, p := range e.Paths {
+			paths[i] = strconv.Quote(p)
+		}
+		fmt.Fprintf(b, "#   - name: %s   # %s\n#     paths: [%s]\n", strconv.Quote(e.Name), yamlComment(e.How), strings.Join(paths, ", "))
+	}
 }

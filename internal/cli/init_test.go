@@ -206,3 +206,51 @@ func TestInitHelpAndUsage(t *testing.T) {
 		t.Errorf("init missing: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestInitWritesTheEnvironmentsFound: in a tree of Kustomize overlays, init
+// writes the environments a lint finds, commented out; uncommented, the
+// block is a config meshlint and the schema accept, and linting with it
+// finds what linting without it finds.
+func TestInitWritesTheEnvironmentsFound(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, filepath.Join("..", "..", "testdata", "environments", "kustomize-overlays"), dir)
+	os.Remove(filepath.Join(dir, "expected-output.txt"))
+	r := lintArgs(t, "init", dir)
+	if r.code != ExitOK || !strings.Contains(r.stderr, "(2 environments,") {
+		t.Fatalf("init: exit %d: %s", r.code, r.stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, config.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	for _, want := range []string{"# environments:\n", `#   - name: "dev"   # Kustomize root`, `#     paths: ["overlays/prod"]`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the starter config lacks %q:\n%s", want, text)
+		}
+	}
+	// Uncomment the block: it must be a config that works.
+	var out []string
+	inBlock := false
+	for _, line := range strings.Split(text, "\n") {
+		if line == "# environments:" {
+			inBlock = true
+		} else if inBlock && !strings.HasPrefix(line, "#   ") {
+			inBlock = false
+		}
+		if inBlock {
+			line = strings.TrimPrefix(line, "# ")
+		}
+		out = append(out, line)
+	}
+	declared := strings.Join(out, "\n")
+	if err := validateConfigSchema(t, []byte(declared)); err != nil {
+		t.Errorf("the uncommented environments do not validate: %v\n%s", err, declared)
+	}
+	path := writeFile(t, dir, config.FileName, declared)
+	withConfig := lintArgs(t, "-c", path, "--root", dir, dir)
+	without := lintArgs(t, "-c", os.DevNull, "--root", dir, dir)
+	if withConfig.code != ExitFindings || withConfig.stdout != without.stdout {
+		t.Errorf("declared environments lint differently from the found ones (exit %d):\n%s\nwant:\n%s%s", withConfig.code, withConfig.stdout, without.stdout, withConfig.stderr)
+	}
+}

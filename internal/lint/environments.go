@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -473,4 +474,41 @@ func matchSegments(g, p []string) bool {
 	}
 	ok, err := path.Match(g[0], p[0])
 	return err == nil && ok && matchSegments(g[1:], p[1:])
+}
+
+// FoundEnvironment is an environment found in a tree's layout, with the
+// paths (relative to opts.WorkDir) that would declare it under
+// environments: in .meshlint.yaml.
+type FoundEnvironment struct {
+	Environment
+	Paths []string
+}
+
+// FindEnvironments reads and renders the inputs as a lint would, and
+// returns the environments their layout holds (none for one mesh); meshlint
+// init writes them into the starter config.
+func FindEnvironments(ctx context.Context, opts Options) ([]FoundEnvironment, error) {
+	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
+	loaded, err := loader.Load(opts.Paths, loadOptions(opts, sup))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := expand(ctx, loaded, opts); err != nil {
+		return nil, err
+	}
+	var tooMany int
+	envs, _, err := planEnvironments(loaded, opts, &tooMany)
+	if err != nil {
+		return nil, err
+	}
+	var out []FoundEnvironment
+	for _, e := range envs {
+		paths := append([]string{}, e.dirs...)
+		for r := range e.roots {
+			paths = append(paths, r)
+		}
+		sort.Strings(paths)
+		out = append(out, FoundEnvironment{Environment: e.Environment, Paths: paths})
+	}
+	return out, nil
 }

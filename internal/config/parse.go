@@ -121,13 +121,16 @@ func (p *parser) excludes(key string, n *yaml.Node) {
 	}
 }
 
-func (p *parser) rules(key string, n *yaml.Node) {
+// entries calls each on every key of the mapping n (key: its name in
+// messages) with the key's full name; want describes the mapping for the
+// error when n is not one, and a key given twice is an error.
+func (p *parser) entries(key string, n *yaml.Node, want string, each func(full string, k, v *yaml.Node)) {
 	n = resolve(n)
 	if isNull(n) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s: want a mapping of rule ids, got %s", key, describe(n))
+		p.errorf(n, "%s: want %s, got %s", key, want, describe(n))
 		return
 	}
 	seen := map[string]int{}
@@ -139,17 +142,23 @@ func (p *parser) rules(key string, n *yaml.Node) {
 			continue
 		}
 		seen[k.Value] = k.Line
+		each(full, k, v)
+	}
+}
+
+func (p *parser) rules(key string, n *yaml.Node) {
+	p.entries(key, n, "a mapping of rule ids", func(full string, k, v *yaml.Node) {
 		r := Rule{ID: k.Value, Line: k.Line}
 		if isNull(resolve(v)) {
 			p.errorf(k, "%s: empty; set severity or enabled, e.g. {severity: warning}", full)
-			continue
+			return
 		}
 		p.mapping(full, v, []field{
 			{"severity", func(key string, v *yaml.Node) { p.enum(key, v, &r.Severity, nil, "error", "warning", "note") }},
 			{"enabled", func(key string, v *yaml.Node) { p.boolean(key, v, &r.Enabled) }},
 		})
 		p.cfg.Rules = append(p.cfg.Rules, r)
-	}
+	})
 }
 
 // paths reads a list of paths, relative to the config file's directory.

@@ -25,41 +25,26 @@ var dnsName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$`)
 // sources reads `sources:`, a mapping of GitRepository namespace/name to a
 // relative path.
 func (p *parser) sources(key string, n *yaml.Node) {
-	n = resolve(n)
-	if isNull(n) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s: want a mapping of GitRepository namespace/name to a directory of this repository (flux-system/platform: ./), got %s", key, describe(n))
-		return
-	}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
-		full := join(key, k.Value)
-		if prev, dup := seen[k.Value]; dup {
-			p.errorf(k, "%s: given twice (first on line %d)", full, prev)
-			continue
-		}
-		seen[k.Value] = k.Line
+	want := "a mapping of GitRepository namespace/name to a directory of this repository (flux-system/platform: ./)"
+	p.entries(key, n, want, func(full string, k, v *yaml.Node) {
 		ns, name, ok := strings.Cut(k.Value, "/")
 		if !ok || !dnsName.MatchString(ns) || !dnsName.MatchString(name) {
 			p.errorf(k, "%s: want a GitRepository as namespace/name (flux-system/platform), got %q", display(key), k.Value)
-			continue
+			return
 		}
 		var s Setting[string]
 		p.name(full, v, &s)
 		if !s.Set {
-			continue
+			return
 		}
 		local := filepath.FromSlash(s.Value)
 		if filepath.IsAbs(local) {
 			p.errorf(v, "%s: %q is an absolute path; write the directory relative to %s, inside the repository", full, s.Value, p.file)
-			continue
+			return
 		}
 		p.cfg.Sources = append(p.cfg.Sources, Source{Namespace: ns, Name: name,
 			Path: Path{Path: filepath.Join(p.dir, local), Written: s.Value, Line: s.Line}})
-	}
+	})
 }
 
 // sourcePaths are the directories of the sources, for CheckPaths.

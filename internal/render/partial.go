@@ -78,14 +78,7 @@ func (f *buildFS) dropPatchOf(k string, id resid.ResId) bool {
 		return false
 	}
 	dir := filepath.Dir(k)
-	fields := make([]string, 0, 2)
-	for field := range obj {
-		if lower := strings.ToLower(field); lower == "patches" || lower == "patchesstrategicmerge" {
-			fields = append(fields, field)
-		}
-	}
-	sort.Strings(fields)
-	for _, field := range fields {
+	for _, field := range fieldsNamed(obj, "patches", "patchesstrategicmerge") {
 		for i, e := range list(obj[field]) {
 			key := patchKey(k, field, i)
 			if f.dropped[key] {
@@ -215,14 +208,7 @@ func (f *buildFS) unmatchedTargets(built []map[string]any) []Finding {
 		if obj == nil {
 			continue
 		}
-		fields := make([]string, 0, 2)
-		for field := range obj {
-			if lower := strings.ToLower(field); lower == "patches" || lower == "patchesjson6902" {
-				fields = append(fields, field)
-			}
-		}
-		sort.Strings(fields)
-		for _, field := range fields {
+		for _, field := range fieldsNamed(obj, "patches", "patchesjson6902") {
 			for i, e := range list(obj[field]) {
 				target, _ := dig(e, "target").(map[string]any)
 				if target == nil || target["labelSelector"] != nil || target["annotationSelector"] != nil || targetMatches(target, built) {
@@ -283,4 +269,19 @@ func targetMatches(target map[string]any, built []map[string]any) bool {
 		}
 	}
 	return false
+}
+
+// fieldsNamed are the keys of a kustomization that spell one of names
+// (lower case), sorted: Kustomize decodes field names case-insensitively.
+func fieldsNamed(obj map[string]any, names ...string) []string {
+	var fields []string
+	for field := range obj {
+		for _, n := range names {
+			if strings.ToLower(field) == n {
+				fields = append(fields, field)
+			}
+		}
+	}
+	sort.Strings(fields)
+	return fields
 }

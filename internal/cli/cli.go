@@ -362,6 +362,9 @@ func runLint(args []string, env Env) (int, error) {
 		return ExitError, err
 	}
 	if f.writeBaseline != "" {
+		if res.Stopped != "" {
+			return ExitError, fmt.Errorf("%s; no baseline was written", res.Stopped)
+		}
 		return ExitOK, writeBaseline(plan.files[0], res, env, f.quiet)
 	}
 
@@ -370,8 +373,8 @@ func runLint(args []string, env Env) (int, error) {
 	// The exit code is decided before any report is written, because SARIF
 	// records it in its invocation.
 	code := exitCode(res.Findings, f.failOn)
-	if len(res.Internal) > 0 {
-		code = ExitError // a bug in meshlint: the findings are written, but the run failed
+	if len(res.Internal) > 0 || res.Stopped != "" {
+		code = ExitError // a bug in meshlint, or a budget: the findings are written, but the run failed
 	}
 	rep := &report.Report{Tool: report.Tool{Name: "meshlint", Version: Version()}, Findings: res.Findings,
 		Summary: res.Summary, ShowSuppressed: f.showSuppressed, Resources: res.Resources, ExitCode: code, FailOn: f.failOn,
@@ -390,6 +393,9 @@ func runLint(args []string, env Env) (int, error) {
 	}
 	for _, msg := range res.Internal {
 		fmt.Fprintf(env.Stderr, "meshlint: %s\n", report.Sanitize(msg))
+	}
+	if res.Stopped != "" {
+		fmt.Fprintf(env.Stderr, "meshlint: %s\n", report.Sanitize(res.Stopped))
 	}
 	return code, nil
 }

@@ -118,19 +118,24 @@ func TestHugeNameIsBounded(t *testing.T) {
 
 // TestAliasedEndpointsAreRefused: a ServiceMonitor whose 300,000 endpoints
 // are aliases of one (a 900 KB file, within --max-nodes) stops the run with
-// exit 2 naming --max-facts, before the facts are built.
+// exit 2 naming --max-facts, before the facts are built; what reading the
+// other files found is still reported.
 func TestAliasedEndpointsAreRefused(t *testing.T) {
 	dir := t.TempDir()
 	monitor := "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: cart, namespace: shop}\nspec:\n  selector: {matchLabels: {app: cart}}\n  x: &e {port: http-metrics}\n  endpoints: [" +
 		strings.TrimSuffix(strings.Repeat("*e,", 300000), ",") + "]\n"
 	writeFile(t, dir, "aliases.yaml", hostileMesh("cart")+monitor)
-	code, stderr, _ := runHostileChild(t, dir)
+	writeFile(t, dir, "broken/svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: x\n")
+	code, stderr, stdout := runHostileChild(t, dir)
 	if code != ExitError {
 		t.Fatalf("exit %d, want %d\nstderr: %.2000s", code, ExitError, stderr)
 	}
-	for _, s := range []string{"limit of 200000 scrape facts", "--max-facts raises it", "Nothing was linted", "ServiceMonitor shop/cart", "aliases.yaml"} {
+	for _, s := range []string{"limit of 200000 scrape facts", "--max-facts raises it", "The rules were not run", "ServiceMonitor shop/cart", "aliases.yaml"} {
 		if !strings.Contains(stderr, s) {
 			t.Errorf("stderr lacks %q:\n%.2000s", s, stderr)
 		}
+	}
+	if !strings.Contains(stdout, "broken/svc.yaml") || !strings.Contains(stdout, "invalid-manifest") {
+		t.Errorf("the other file's finding is lost:\n%.3000s", stdout)
 	}
 }

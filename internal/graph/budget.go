@@ -14,7 +14,7 @@ type FactLimitError struct {
 }
 
 func (e *FactLimitError) Error() string {
-	msg := fmt.Sprintf("the mesh model would hold more than the limit of %d scrape facts (monitor endpoints, times the Prometheus servers that select them, times their targets); --max-facts raises it. Nothing was linted", e.Limit)
+	msg := fmt.Sprintf("the mesh model would hold more than the limit of %d scrape facts (monitor endpoints, times the Prometheus servers that select them, times their targets); --max-facts raises it. The rules were not run: only what reading and rendering the files found is reported", e.Limit)
 	if e.Largest != nil {
 		d := e.Largest.Doc
 		msg += fmt.Sprintf("; the largest is %s %s/%s in %s (document starting at line %d) with at least %d", e.Largest.Kind, e.Largest.Namespace,

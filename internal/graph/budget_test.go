@@ -33,7 +33,7 @@ func TestCheckFactLimitCountsWhatFactsBuilds(t *testing.T) {
 	if !errors.As(err, &fl) || fl.Limit != want-1 || fl.Largest == nil || fl.Largest.Name != "cart" {
 		t.Fatalf("one over the limit: %v", err)
 	}
-	for _, s := range []string{"limit of 9 scrape facts", "--max-facts raises it", "Nothing was linted", "ServiceMonitor shop/cart"} {
+	for _, s := range []string{"limit of 9 scrape facts", "--max-facts raises it", "The rules were not run", "ServiceMonitor shop/cart"} {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("message lacks %q: %s", s, err)
 		}

@@ -77,6 +77,9 @@ type Result struct {
 	// Internal are recovered panics, bugs in meshlint, as "file:line:
 	// message"; they are findings too, and make the exit code 2.
 	Internal []string
+	// Stopped says why the rules did not run (a model over --max-facts);
+	// the findings are those of reading and rendering, and the run fails.
+	Stopped string
 	// Resources are the objects linted, for formats that list what was
 	// checked (JUnit), in input order.
 	Resources []report.LintedResource
@@ -153,7 +156,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	report.Sort(b.findings)
 
 	clock.end()
-	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany}
+	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany, Stopped: b.stopped}
 	for _, e := range envs {
 		if !e.skip {
 			res.Environments = append(res.Environments, e.Environment)
@@ -190,6 +193,13 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 	clock.next("graph")
 	docs, dups := dedupe(withDerived(loaded.Documents, opts.Derived))
 	m, err := buildModel(docs, opts.Settings, factLimit(opts.Limits), sup)
+	var overLimit *graph.FactLimitError
+	if errors.As(err, &overLimit) {
+		// The rules do not run, but what reading, rendering and the model
+		// found about each file is still reported; the run then fails.
+		b, internal := lintStopped(eng, loaded, rendered, opts, m, overLimit.Error(), stage)
+		return b, internal, m.resources, nil
+	}
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -215,6 +225,19 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 	b.checkSuppressionReasons()
 	b.applySuppressions(opts, raw)
 	return b, internal, m.resources, nil
+}
+
+// lintStopped is a run whose model is over --max-facts: the findings of
+// reading, rendering and building the model, and no rule's. stopped says
+// why, and Run puts it in Result.Stopped. Suppressions are not applied:
+// with no rule run, every one would look unused.
+func lintStopped(eng *engine.Engine, loaded *loader.Result, rendered []render.Finding, opts Options, m model, stopped string, stage *string) (*builder, []string) {
+	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: stage, stopped: stopped}
+	internal := b.addLoadProblems(loaded)
+	internal = append(internal, b.addGraphProblems(m.problems)...)
+	b.addDerivedProblems(opts.DerivedProblems)
+	b.addRendered(rendered)
+	return b, internal
 }
 
 // addLoadProblems adds what reading the inputs reported; a problem that
@@ -315,7 +338,9 @@ type model struct {
 func buildModel(docs []*loader.Document, s graph.Settings, maxFacts int, sup *suppressionIndex) (model, error) {
 	g := graph.Build(docs, s)
 	if err := g.CheckFactLimit(maxFacts); err != nil {
-		return model{}, err
+		// The resources and problems still place the findings of the
+		// files; no facts are built.
+		return model{resources: g.Resources, problems: g.Problems, suppressions: make([]map[string]any, len(g.Resources))}, err
 	}
 	m := model{facts: g.Facts(), resources: g.Resources, problems: g.Problems}
 	m.suppressions = make([]map[string]any, len(g.Resources))
@@ -371,6 +396,7 @@ type builder struct {
 	enabled      map[string]bool
 	findings     []report.Finding
 	seen         map[string]bool
+	stopped      string // why the rules did not run (lintStopped), "" when they did
 }
 
 func (b *builder) add(f report.Finding) {

@@ -21,7 +21,7 @@ import (
 	"github.com/meshlint/meshlint/internal/report"
 )
 
-// Exit codes (cli.md).
+// Exit codes (README.md, "Exit codes").
 const (
 	ExitOK       = 0 // no unsuppressed finding at or above --fail-on
 	ExitFindings = 1 // at least one such finding

@@ -142,7 +142,7 @@ func malformedCases() []malformedCase {
 		{file: "invalid-utf8.yaml", line: 4, want: im(`^file is not valid UTF-8`)},
 		{file: "line-separator.yaml", line: 6, want: im(`^file contains U\+2028 \(LINE SEPARATOR\), which YAML reads as a line break but editors do not`)},
 		{file: "lone-cr.yaml", line: 7, want: graphField("Service mal/api", "ports is not a list")},
-		// Empty, comment-only, ---only: not manifests, skipped (cli.md).
+		// Empty, comment-only, ---only: not manifests, skipped (README.md, "Usage").
 		{file: "empty.yaml", skipped: `^no YAML documents$`},
 		{file: "comment-only.yaml", skipped: `^no YAML documents$`},
 		{file: "separators-only.yaml", skipped: `^no YAML documents$`},

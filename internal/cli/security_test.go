@@ -171,7 +171,7 @@ func TestControlCharactersCannotForgeOutput(t *testing.T) {
 			}
 		}
 		// The GitHub format turns line feeds in messages into %0A as the
-		// runner requires (cli.md): they cannot end a workflow command.
+		// runner requires (GitHub's workflow-command escaping): they cannot end a workflow command.
 		nl := `\n`
 		if c.format == "github" {
 			nl = "%0A"

@@ -1,5 +1,5 @@
 // Package config reads meshlint's configuration file, .meshlint.yaml
-// (cli.md, "Config file"). Every value keeps the line it was read from, so
+// (README.md, "Configuration"). Every value keeps the line it was read from, so
 // mistakes found later (an unknown rule id) can still name file:line.
 //
 // The file is strict: an unknown key or a value of the wrong type is an
@@ -38,7 +38,7 @@ type Setting[T any] struct {
 	Line  int
 }
 
-// Mesh holds the assumptions about the mesh (cli.md, "Assumptions").
+// Mesh holds the assumptions about the mesh (README.md, "Assumptions").
 type Mesh struct {
 	RootNamespace         Setting[string]
 	DefaultMode           Setting[string] // STRICT, PERMISSIVE or DISABLE, upper-cased

@@ -12,7 +12,7 @@ import (
 	"github.com/meshlint/meshlint/internal/confine"
 )
 
-const full = `# every key cli.md documents
+const full = `# every key the README documents
 mesh:
   rootNamespace: istio-config
   defaultMode: strict

@@ -30,7 +30,7 @@ const (
 	DataplaneUnknown Dataplane = "unknown"
 )
 
-// Settings stand in for facts that manifests on disk do not carry (cli.md,
+// Settings stand in for facts that manifests on disk do not carry (README.md,
 // "Assumptions").
 type Settings struct {
 	RootNamespace    string // meshConfig.rootNamespace

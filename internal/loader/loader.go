@@ -369,7 +369,7 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 		if d.Type()&fs.ModeSymlink != 0 {
 			target, err := os.Stat(p)
 			if err != nil {
-				// A dangling link or a loop: skipped (cli.md), and listed
+				// A dangling link or a loop: skipped (README.md, "Usage"), and listed
 				// by --verbose.
 				emit(input{path: p, display: displayPath(p, workDir),
 					skip: fmt.Sprintf("symbolic link that cannot be followed (%v)", unwrapPathError(err))})

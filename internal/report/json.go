@@ -5,7 +5,7 @@ import (
 	"io"
 )
 
-// JSON writes the document described in cli.md: tool, findings (sorted),
+// JSON writes the document described in README.md ("Usage"): tool, findings (sorted),
 // summary. Suppressed findings appear only with --show-suppressed.
 type JSON struct{}
 

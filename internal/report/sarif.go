@@ -16,7 +16,7 @@ import (
 )
 
 // SARIF writes a SARIF 2.1.0 log that GitHub code scanning ingests as is
-// (cli.md, "SARIF"): every enabled rule in tool.driver.rules, one result per
+// (README.md, "Output formats"): every enabled rule in tool.driver.rules, one result per
 // finding with a real region, the Kubernetes object as a logical location,
 // fingerprints that survive line moves, and suppressed findings marked
 // rather than dropped, whatever --show-suppressed says.
@@ -36,7 +36,7 @@ const (
 )
 
 // The wrappers below exist because go-sarif v2.3.3 cannot express three
-// things cli.md requires: it drops an empty suppressions list (omitempty),
+// things the README promises: it drops an empty suppressions list (omitempty),
 // writes null for a suppression's unset status/guid/location (the schema
 // rejects null there), and drops exitCode 0 (omitempty). Fields declared
 // here shadow the embedded ones of the same JSON name.

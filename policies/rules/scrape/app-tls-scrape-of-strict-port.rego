@@ -42,7 +42,7 @@ report contains finding if {
 	some t in s.targets
 	t.requirement == "mtls"
 	msg := sprintf(
-		"endpoint %d scrapes %s over https, but %s; the port is %s (%s), where the sidecar accepts only mutual TLS with a client certificate from the mesh CA, so the TLS handshake fails and this target is down%s",
+		"endpoint %d scrapes %s over https, but %s; that port is %s and %s: the sidecar accepts only mutual TLS with a client certificate from the mesh CA there, so the TLS handshake fails and this target is down%s",
 		[s.endpoint, t.chain, presented(s), t.modeExplain, t.why, app_note(s, t)],
 	)
 	f := lib.finding(s.monitor, s.tls.pointer, msg, t.related, t.assumptions)

@@ -101,3 +101,19 @@ func TestTargetPortKeepsDeclaredPortsOnly(t *testing.T) {
 		t.Errorf("a Service's numeric targetPort needs no declaration: %+v", s.Targets)
 	}
 }
+
+// Files under the mount of the volume the sidecar writes are Istio's, even
+// under the operator's secrets directory (Kyma's layout); elsewhere there,
+// they are the operator's Secret mounts.
+func TestIstioCertFileUnderSecretsMount(t *testing.T) {
+	dirs := []string{"/etc/prometheus/secrets/istio.default/"}
+	if !IsIstioCertFile("/etc/prometheus/secrets/istio.default/tls.crt", dirs) {
+		t.Error("file under the exported-cert mount not recognised")
+	}
+	if IsIstioCertFile("/etc/prometheus/secrets/other/cert-chain.pem", dirs) {
+		t.Error("a Secret mounted by the operator taken for Istio's export")
+	}
+	if !IsIstioCertFile("/etc/istio-certs/cert-chain.pem", nil) {
+		t.Error("Istio's file name not recognised")
+	}
+}

@@ -374,18 +374,19 @@ var nonIstioDirs = []string{
 // Prometheus mounts the volume its sidecar writes certs to.
 func IsIstioCertFile(file string, certDirs []string) bool {
 	clean := path.Clean(file)
-	for _, d := range nonIstioDirs {
-		if strings.HasPrefix(clean, d) {
-			return false
-		}
-	}
-	if istioCertNames[path.Base(clean)] {
-		return true
-	}
+	// The exported volume may be mounted anywhere, even under the
+	// operator's secrets directory (Kyma mounts it at
+	// /etc/prometheus/secrets/istio.default/): a mount that the sidecar
+	// writes to decides before any directory convention.
 	for _, d := range certDirs {
 		if d != "" && strings.HasPrefix(clean, path.Clean(d)+"/") {
 			return true
 		}
 	}
-	return false
+	for _, d := range nonIstioDirs {
+		if strings.HasPrefix(clean, d) {
+			return false
+		}
+	}
+	return istioCertNames[path.Base(clean)]
 }

@@ -239,8 +239,13 @@ func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
 				if name == "istio-proxy" {
 					w.HasProxy = true
 				}
-				if list == "initContainers" && name != "istio-proxy" {
-					continue // init containers serve no traffic
+				// An init container that runs to completion serves no
+				// traffic; one with restartPolicy Always is a native sidecar
+				// that runs beside the app, and its ports are found by
+				// Service endpoints (kubernetes pkg/api/v1/pod FindPort) and
+				// pod discovery (prometheus discovery/kubernetes/pod.go).
+				if list == "initContainers" && name != "istio-proxy" && asString(cm["restartPolicy"]) != "Always" {
+					continue
 				}
 				ports, err := listAt(cm, "ports", cp)
 				if err != nil {

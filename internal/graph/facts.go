@@ -67,6 +67,14 @@ type TLSFact struct {
 	Class             string `json:"class"`      // scrape class that applied, "" for none
 	ClassKnown        bool   `json:"classKnown"` // false: a class is named that the input does not show
 	FromClass         bool   `json:"fromClass"`  // the Istio files come from the scrape class
+	// ClientCert is the client certificate the scrape presents: "istio"
+	// (certFile and keyFile, certFile one of Istio's exported certs),
+	// "other" (a certificate from a Secret, or files Istio does not write),
+	// "" (none). A STRICT sidecar port requires one from the mesh CA.
+	ClientCert string `json:"clientCert"`
+	// DroppedFiles are file fields the endpoint's schema lacks (a
+	// PodMonitor's caFile, certFile, keyFile): message = "caFile <path>".
+	DroppedFiles []Loc `json:"droppedFiles"`
 }
 
 // TargetFact is one (workload, container port) a scrape reaches.
@@ -317,7 +325,33 @@ func tlsFact(m *Monitor, e *Endpoint, p *Prometheus, certDirs []string) TLSFact 
 	if tf.CertFiles == nil {
 		tf.CertFiles = []Loc{}
 	}
+	tf.ClientCert = clientCert(tls, certDirs)
+	tf.DroppedFiles = []Loc{}
+	for _, f := range e.TLS.Dropped {
+		tf.DroppedFiles = append(tf.DroppedFiles, Loc{Resource: m.Resource, Pointer: f.Pointer, Message: f.Field + " " + f.Path})
+	}
 	return tf
+}
+
+// clientCert classifies the client certificate an effective tlsConfig
+// presents (see TLSFact.ClientCert).
+func clientCert(tls TLSConfig, certDirs []string) string {
+	var cert, key *TLSFile
+	for i := range tls.Files {
+		switch tls.Files[i].Field {
+		case "certFile":
+			cert = &tls.Files[i]
+		case "keyFile":
+			key = &tls.Files[i]
+		}
+	}
+	switch {
+	case cert != nil && key != nil && IsIstioCertFile(cert.Path, certDirs):
+		return "istio"
+	case cert != nil || tls.HasSecretCert:
+		return "other"
+	}
+	return ""
 }
 
 func (g *Graph) targetFact(t Target) TargetFact {

@@ -70,6 +70,11 @@ type MergeScrapeFact struct {
 	// AppTLS: the app itself serves TLS there: https without Istio certs, or
 	// https to a port the sidecar does not intercept.
 	AppTLS bool `json:"appTLS"`
+	// Down: the port is STRICT behind the sidecar and the scrape presents
+	// no Istio client certificate, so the sidecar refuses it and the
+	// monitor collects nothing there (istio pilot/pkg/security/authn/utils
+	// BuildInboundTLS sets RequireClientCertificate).
+	Down bool `json:"down"`
 }
 
 // StrictPortFact is a STRICT port an annotation-driven job scrapes.
@@ -129,7 +134,8 @@ func (g *Graph) MergeFacts(scrapes []ScrapeFact) []MergeFact {
 					Monitor: fmt.Sprintf("%s endpoint %d", h.scrape.Name, h.scrape.Endpoint), Scheme: h.scrape.Scheme,
 					Loc:      Loc{Resource: h.scrape.Monitor, Pointer: ptr, Message: "scrapes port " + strconv.Itoa(mf.AppPort) + " directly"},
 					IstioTLS: h.scrape.Scheme == "https" && h.scrape.TLS.Istio, Captured: h.target.Captured,
-					AppTLS: h.scrape.Scheme == "https" && (!h.scrape.TLS.Istio || !h.target.Captured)})
+					AppTLS: h.scrape.Scheme == "https" && (!h.scrape.TLS.Istio || !h.target.Captured),
+					Down:   h.target.Requirement == "mtls" && (h.scrape.Scheme != "https" || h.scrape.TLS.ClientCert != "istio")})
 			}
 		}
 		out = append(out, mf)

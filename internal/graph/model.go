@@ -210,6 +210,25 @@ type TLSConfig struct {
 	SkipVerifySet      bool
 	SkipVerifyPointer  string
 	ServerName         string // serverName: the name the app's own certificate carries
+	// SafeSet: a field of Prometheus Operator's SafeTLSConfig is written
+	// (ca, cert, keySecret, serverName, insecureSkipVerify, minVersion,
+	// maxVersion), i.e. the block is not zero once file fields are dropped.
+	SafeSet bool
+	// Dropped are file fields written where the schema has none (a
+	// PodMonitor endpoint's SafeTLSConfig): the API server rejects them or
+	// the client prunes them, so the operator never sees them.
+	Dropped []TLSFile
+}
+
+// keepSafeFields reduces t to Prometheus Operator's SafeTLSConfig, the type
+// of a PodMonitor endpoint's tlsConfig: no caFile, certFile or keyFile
+// (pkg/apis/monitoring/v1/http_config.go HTTPConfig.TLSConfig). The
+// operator treats a zero SafeTLSConfig like an absent one, so a scrape
+// class's TLS then applies wholesale (pkg/prometheus/promcfg.go
+// mergeSafeTLSConfigWithScrapeClass).
+func (t *TLSConfig) keepSafeFields() {
+	t.Dropped, t.Files = t.Files, nil
+	t.Present = t.SafeSet
 }
 
 // Endpoint is one ServiceMonitor endpoint or PodMonitor podMetricsEndpoint.

@@ -114,6 +114,9 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 	if e.TLS, err = parseTLSConfig(em["tlsConfig"], pointer+"/tlsConfig"); err != nil {
 		return e, err
 	}
+	if kind == "PodMonitor" {
+		e.TLS.keepSafeFields()
+	}
 	if kind == "ServiceMonitor" {
 		if e.BearerTokenFile, err = stringAt(em, "bearerTokenFile", pointer); err != nil {
 			return e, err
@@ -163,6 +166,11 @@ func parseTLSConfig(v any, pointer string) (TLSConfig, *fieldError) {
 	t.HasSecretCert = tm["cert"] != nil
 	t.HasSecretKey = tm["keySecret"] != nil
 	t.ServerName = asString(tm["serverName"])
+	for _, k := range []string{"ca", "cert", "keySecret", "serverName", "insecureSkipVerify", "minVersion", "maxVersion"} {
+		if m, isMap := tm[k].(map[string]any); tm[k] != nil && !(isMap && len(m) == 0) {
+			t.SafeSet = true // an empty ca: {} is still the zero value
+		}
+	}
 	var err *fieldError
 	if t.InsecureSkipVerify, t.SkipVerifySet, err = boolAt(tm, "insecureSkipVerify", pointer); err != nil {
 		return t, err
@@ -240,6 +248,11 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 		}
 		p.VolumeMounts = append(p.VolumeMounts, VolumeMount{Name: asString(mm["name"]), MountPath: asString(mm["mountPath"]), Pointer: mp})
 	}
+	patched, err := prometheusContainerMounts(spec)
+	if err != nil {
+		return err
+	}
+	p.VolumeMounts = append(p.VolumeMounts, patched...)
 	classes, err := listAt(spec, "scrapeClasses", "/spec")
 	if err != nil {
 		return err
@@ -295,4 +308,41 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 	p.Misplaced = misplacedKeys(obj, p.PodLabels, p.PodAnnotations)
 	g.Prometheus = append(g.Prometheus, p)
 	return nil
+}
+
+// prometheusContainerMounts are the volumeMounts that spec.containers adds
+// to the operator's "prometheus" container: entries there are strategic
+// merge patches of the operator's containers by name
+// (pkg/apis/monitoring/v1/prometheus_types.go CommonPrometheusFields.Containers,
+// pkg/prometheus/server/statefulset.go MergePatchContainers). Mounts patched
+// into config-reloader or thanos-sidecar are not the Prometheus container's.
+func prometheusContainerMounts(spec map[string]any) ([]VolumeMount, *fieldError) {
+	containers, err := listAt(spec, "containers", "/spec")
+	if err != nil {
+		return nil, err
+	}
+	var out []VolumeMount
+	for i, c := range containers {
+		cp := fmt.Sprintf("/spec/containers/%d", i)
+		cm, ok := c.(map[string]any)
+		if !ok {
+			return nil, &fieldError{cp, "container is not a mapping"}
+		}
+		if asString(cm["name"]) != "prometheus" {
+			continue
+		}
+		mounts, err := listAt(cm, "volumeMounts", cp)
+		if err != nil {
+			return nil, err
+		}
+		for j, v := range mounts {
+			mp := fmt.Sprintf("%s/volumeMounts/%d", cp, j)
+			mm, ok := v.(map[string]any)
+			if !ok {
+				return nil, &fieldError{mp, "volumeMount is not a mapping"}
+			}
+			out = append(out, VolumeMount{Name: asString(mm["name"]), MountPath: asString(mm["mountPath"]), Pointer: mp})
+		}
+	}
+	return out, nil
 }

@@ -197,21 +197,19 @@ func (g *Graph) serviceTargets(svc *Service, e *Endpoint) []Target {
 				}
 			}
 		case e.TargetPort.Set:
-			// targetPort matches the pod's container ports, by name or
-			// number; the Service need not expose it (§5.1.3, §5.1.4).
+			// The operator keeps targets whose container port label matches
+			// targetPort (pkg/prometheus/promcfg.go), and endpoint discovery
+			// sets those labels only for ports a container declares
+			// (prometheus discovery/kubernetes/endpoints.go): a Service port
+			// targeting an undeclared number yields no target here, though
+			// the Service still routes to it. The Service need not expose the
+			// port.
 			out = append(out, additionalPortTargets(svc, w, func(cp ContainerPort) bool {
 				if e.TargetPort.IsName {
 					return cp.Name == e.TargetPort.Name
 				}
 				return cp.Port == e.TargetPort.Num
 			})...)
-			for i := range svc.Ports {
-				sp := &svc.Ports[i]
-				port, cp, ok := ResolveTargetPort(sp, w)
-				if ok && !e.TargetPort.IsName && port == e.TargetPort.Num {
-					out = append(out, Target{Workload: w, Port: port, ContainerPort: cp, Service: svc, ServicePort: sp})
-				}
-			}
 		default:
 			for i := range svc.Ports {
 				sp := &svc.Ports[i]
@@ -376,18 +374,19 @@ var nonIstioDirs = []string{
 // Prometheus mounts the volume its sidecar writes certs to.
 func IsIstioCertFile(file string, certDirs []string) bool {
 	clean := path.Clean(file)
-	for _, d := range nonIstioDirs {
-		if strings.HasPrefix(clean, d) {
-			return false
-		}
-	}
-	if istioCertNames[path.Base(clean)] {
-		return true
-	}
+	// The exported volume may be mounted anywhere, even under the
+	// operator's secrets directory (Kyma mounts it at
+	// /etc/prometheus/secrets/istio.default/): a mount that the sidecar
+	// writes to decides before any directory convention.
 	for _, d := range certDirs {
 		if d != "" && strings.HasPrefix(clean, path.Clean(d)+"/") {
 			return true
 		}
 	}
-	return false
+	for _, d := range nonIstioDirs {
+		if strings.HasPrefix(clean, d) {
+			return false
+		}
+	}
+	return istioCertNames[path.Base(clean)]
 }

@@ -35,3 +35,18 @@ class_note(tls) := "" if {
 
 # cert_files lists the Istio cert file paths of a scrape for messages.
 cert_files(tls) := concat(", ", [f.message | some f in tls.certFiles])
+
+# no_client_cert_to_strict holds for an https scrape that presents no client
+# certificate at all to a STRICT sidecar port of a source whose tlsConfig can
+# carry files (a PodMonitor's cannot: podmonitor-under-strict owns it). Istio
+# requires a client certificate from the mesh CA there, so
+# app-tls-scrape-of-strict-port owns the endpoint and no other TLS rule
+# reports it again.
+no_client_cert_to_strict(s) if {
+	s.scheme == "https"
+	s.tls.clientCert == ""
+	s.tls.classKnown
+	s.kind != "PodMonitor"
+	some t in s.targets
+	t.requirement == "mtls"
+}

@@ -8,7 +8,9 @@
 #   Istio's envoy-stats PodMonitor) and the monitor then collect the same series
 #   under two jobs, doubling sums and rates. A monitor that scrapes the port
 #   with the app's own TLS is merge-of-tls-metrics' case instead (the merge
-#   itself fails there).
+#   itself fails there). A monitor whose scrape the sidecar refuses (plaintext,
+#   or no Istio client certificate, to a STRICT port) collects nothing, so it
+#   doubles nothing: the scrape rules report it.
 # custom:
 #   id: merge-and-monitor-double-scrape
 #   severity: warning
@@ -30,7 +32,7 @@ report contains finding if {
 	w.port > 0
 	w.reserved == ""
 	w.port != w.statusPort
-	direct := [m | some m in w.monitors; not m.appTLS]
+	direct := [m | some m in w.monitors; not m.appTLS; not m.down]
 	count(direct) > 0
 	msg := sprintf(
 		"%s is merged because %s, so prometheus.io/port %d puts its app metrics into the merged endpoint :%d/stats/prometheus%s, while %s also scrape%s port %d directly: %s",

@@ -48,3 +48,7 @@ test_app_tls_monitor_is_left_to_merge_of_tls_metrics if {
 test_reserved_port_is_left_to_its_rule if {
 	count(rule.report) == 0 with input as {"merge": [workload({"reserved": "15090 is Envoy's"})]}
 }
+
+test_down_monitor_collects_nothing_twice if {
+	count(rule.report) == 0 with input as {"merge": [workload({"monitors": [object.union(monitor, {"down": true})]})]}
+}

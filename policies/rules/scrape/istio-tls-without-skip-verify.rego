@@ -4,7 +4,9 @@
 #   The endpoint scrapes over https with Istio's cert files but does not set
 #   `insecureSkipVerify: true`. Istio workload certificates carry only a SPIFFE
 #   URI SAN, never the pod IP or DNS name Prometheus dials, so hostname
-#   verification fails on every scrape.
+#   verification fails on every scrape. An endpoint that presents no client
+#   certificate to a STRICT port is app-tls-scrape-of-strict-port's instead:
+#   the sidecar refuses it whatever it verifies.
 # custom:
 #   id: istio-tls-without-skip-verify
 #   severity: error
@@ -25,6 +27,7 @@ report contains finding if {
 	mesh_target(s)
 	s.scheme == "https"
 	not s.tls.skipVerify
+	not lib.no_client_cert_to_strict(s) # app-tls-scrape-of-strict-port's: the handshake fails before verification matters
 	msg := sprintf(
 		"endpoint %d scrapes over https with Istio certs (%s)%s but does not set insecureSkipVerify: true; Istio certificates name a SPIFFE identity, not the pod address, so verification fails",
 		[s.endpoint, lib.cert_files(s.tls), lib.class_note(s.tls)],

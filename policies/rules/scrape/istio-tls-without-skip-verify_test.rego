@@ -50,3 +50,13 @@ test_istio_client_cert_to_app_tls_port_is_fine if {
 	})
 	count(rule.report) == 0 with input as {"scrapes": [s]}
 }
+
+test_no_client_cert_to_strict_port_is_left_to_app_tls if {
+	s := object.union(scrape("https", false), {
+		"kind": "ServiceMonitor",
+		"tls": object.union(scrape("https", false).tls, {"clientCert": "", "classKnown": true}),
+		"targets": [{"requirement": "mtls"}],
+	})
+	count(rule.report) == 0 with input as {"scrapes": [s]}
+	count(rule.report) == 1 with input as {"scrapes": [object.union(s, {"targets": [{"requirement": "plaintext"}]})]}
+}

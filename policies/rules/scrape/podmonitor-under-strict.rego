@@ -5,7 +5,12 @@
 #   sidecar. A PodMonitor's tlsConfig can only reference Secrets and ConfigMaps,
 #   never files, so it cannot present Istio's rotating workload certificates, and
 #   no scrape class with Istio file TLS applies. Big Bang's guidance calls this
-#   "not currently feasible".
+#   "not currently feasible". Copying the ServiceMonitor recipe does not help:
+#   `caFile`, `certFile` and `keyFile` are not fields of a PodMonitor's
+#   tlsConfig (Prometheus Operator's SafeTLSConfig,
+#   pkg/apis/monitoring/v1/http_config.go), so `kubectl apply` rejects them
+#   and Helm or Flux prune them; only a scrape class fills the files in
+#   (pkg/prometheus/promcfg.go mergeSafeTLSConfigWithScrapeClass).
 # custom:
 #   id: podmonitor-under-strict
 #   severity: error
@@ -32,8 +37,23 @@ report contains finding if {
 	some t in s.targets
 	t.requirement == "mtls"
 	msg := sprintf(
-		"endpoint %d scrapes %s, which is %s (%s). A PodMonitor cannot reference Istio's cert files and no scrape class with Istio file TLS applies, so this target cannot be scraped",
-		[s.endpoint, t.chain, t.modeExplain, t.why],
+		"endpoint %d scrapes %s, which is %s (%s). A PodMonitor cannot reference Istio's cert files%s and no scrape class with Istio file TLS applies, so this target cannot be scraped",
+		[s.endpoint, t.chain, t.modeExplain, t.why, dropped_note(s.tls)],
 	)
-	finding := lib.finding(s.monitor, s.pointer, msg, t.related, t.assumptions)
+	finding := lib.finding(s.monitor, anchor(s), msg, t.related, t.assumptions)
 }
+
+# dropped_note says why file fields written on the endpoint do not count.
+dropped_note(tls) := sprintf(
+	" (its tlsConfig sets %s, but a PodMonitor's tlsConfig is a SafeTLSConfig without file fields: kubectl rejects them, Helm and Flux prune them, and the operator never sees them)",
+	[concat(", ", [f.message | some f in tls.droppedFiles])],
+) if {
+	count(tls.droppedFiles) > 0
+}
+
+dropped_note(tls) := "" if count(object.get(tls, "droppedFiles", [])) == 0
+
+# anchor points at the first file field the schema drops, else the endpoint.
+anchor(s) := s.tls.droppedFiles[0].pointer if count(s.tls.droppedFiles) > 0
+
+anchor(s) := s.pointer if count(object.get(s.tls, "droppedFiles", [])) == 0

@@ -31,3 +31,15 @@ test_unknown_scrape_class_stays_silent if {
 test_merged_metrics_port_is_fine if {
 	count(rule.report) == 0 with input as {"scrapes": [scrape(false, true, "any")]}
 }
+
+test_copied_file_fields_are_named_and_anchored if {
+	s := scrape(false, true, "mtls")
+	dropped := [
+		{"resource": 1, "pointer": "/spec/podMetricsEndpoints/0/tlsConfig/caFile", "message": "caFile /etc/prom-certs/root-cert.pem"},
+		{"resource": 1, "pointer": "/spec/podMetricsEndpoints/0/tlsConfig/certFile", "message": "certFile /etc/prom-certs/cert-chain.pem"},
+	]
+	findings := rule.report with input as {"scrapes": [object.union(s, {"tls": object.union(s.tls, {"droppedFiles": dropped})})]}
+	some f in findings
+	f.pointer == "/spec/podMetricsEndpoints/0/tlsConfig/caFile"
+	contains(f.message, "its tlsConfig sets caFile /etc/prom-certs/root-cert.pem, certFile /etc/prom-certs/cert-chain.pem, but a PodMonitor's tlsConfig is a SafeTLSConfig")
+}

@@ -124,3 +124,33 @@ func rulesOf(res *lint.Result) []string {
 	}
 	return out
 }
+
+// TestNestedFoldersJoinTheirEnvironment: a Kustomize root inside a folder
+// that is an environment (clusters/prod/apps in clusters/prod) belongs to
+// that environment; it is not one of its own, and the folder's other
+// files are not shared with the other environments.
+func TestNestedFoldersJoinTheirEnvironment(t *testing.T) {
+	files := map[string]string{}
+	for _, env := range []string{"prod", "staging"} {
+		files["clusters/"+env+"/apps/kustomization.yaml"] = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [app.yaml]\n"
+		files["clusters/"+env+"/apps/app.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: shop}\ndata: {env: " + env + "}\n"
+		files["clusters/"+env+"/infra/cfg.yaml"] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: infra, namespace: shop}\ndata: {env: " + env + "}\n"
+	}
+	dir := writeTree(t, files)
+	t.Chdir(dir)
+	found, err := lint.FindEnvironments(context.Background(), lint.Options{Paths: []string{"."}, WorkDir: dir, Settings: graph.DefaultSettings()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range found {
+		got = append(got, e.Name+"="+strings.Join(e.Paths, ","))
+	}
+	if want := []string{"prod=clusters/prod", "staging=clusters/staging"}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("environments %q, want %q", got, want)
+	}
+	res := lintTree(t, dir, loader.DefaultLimits)
+	if hasRule(res, "duplicate-resource") {
+		t.Errorf("a folder's files were shared with the other environment: %v", rulesOf(res))
+	}
+}

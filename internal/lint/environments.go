@@ -41,8 +41,11 @@ type environment struct {
 	dirs  []string        // folders (display paths) whose files it holds
 	globs []string        // declared path globs
 	subs  []*substitution // the Flux post-build substitutions it applies (envsubst.go)
-	skip  bool            // not linted: --environment names another
-	docs  []*loader.Document
+	// builds are the Flux Kustomizations it applies whose spec changes the
+	// build of their path (envbuild.go).
+	builds []*fluxKustomization
+	skip   bool // not linted: --environment names another
+	docs   []*loader.Document
 }
 
 // holds reports whether d is one of env's own documents (not a shared one).
@@ -146,12 +149,17 @@ func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*env
 func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, []render.Finding) {
 	ks := fluxKustomizations(loaded.Documents, bases)
 	envs := fluxEnvironments(ks)
-	notes := fluxNotes(ks, envs)
+	var notes []render.Finding
 	subs, subNotes := substitutions(ks, loaded.Documents)
 	for _, e := range envs {
 		for _, sub := range subs {
 			if reachedFolder(sub.k.folder, []*environment{e}) {
 				e.subs = append(e.subs, sub)
+			}
+		}
+		for _, k := range ks {
+			if k.rebuild && reachedFolder(k.folder, []*environment{e}) {
+				e.builds = append(e.builds, k)
 			}
 		}
 	}

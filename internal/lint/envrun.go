@@ -44,12 +44,15 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 	g.addDerivedProblems(opts.DerivedProblems)
 	g.addRendered(rendered)
 
+	made, buildNotes := fluxBuilds(ctx, envs, opts)
+	g.addRendered(buildNotes)
 	var substNotes []render.Finding
 	for _, e := range envs {
 		if e.skip {
 			continue
 		}
 		var notes []render.Finding
+		e.docs = rebuilt(e.docs, e.builds, made)
 		e.docs, notes = substituted(e.docs, e.subs, opts.Limits)
 		substNotes = append(substNotes, notes...)
 	}

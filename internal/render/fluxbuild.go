@@ -147,9 +147,9 @@ func (b FluxBuild) finding(rule, pointer, msg string) Finding {
 // note) what meshlint does not read.
 func (x *expander) fluxAdditions(b FluxBuild, dir string, notes *[]Finding) fluxAdditions {
 	add := fluxAdditions{fields: map[string]string{}}
-	for key, field := range map[string]string{"targetNamespace": "namespace", "namePrefix": "namePrefix", "nameSuffix": "nameSuffix"} {
-		if s, ok := b.Spec[key].(string); ok && s != "" {
-			add.fields[field] = s
+	for _, f := range [][2]string{{"targetNamespace", "namespace"}, {"namePrefix", "namePrefix"}, {"nameSuffix", "nameSuffix"}} {
+		if s, ok := b.Spec[f[0]].(string); ok && s != "" {
+			add.fields[f[1]] = s
 		}
 	}
 	c := container{x: x, locate: b.Locate}

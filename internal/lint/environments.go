@@ -144,8 +144,8 @@ func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*env
 // order: Flux entry points; every other leaf Kustomize root; then the
 // folders whose plain files define the same objects differently. Names
 // are paths below the deepest folder that holds them all (overlays/dev,
-// overlays/prod: dev, prod). It also returns render-skipped notes for what
-// the Flux Kustomizations change that meshlint does not apply.
+// overlays/prod: dev, prod). It also returns render-skipped notes for the
+// substituteFrom objects of Flux Kustomizations that are not in the input.
 func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, []render.Finding) {
 	ks := fluxKustomizations(loaded.Documents, bases)
 	envs := fluxEnvironments(ks)

@@ -216,9 +216,9 @@ func (x *expander) fluxComponents(b FluxBuild, dir string, partial *bool, notes 
 	for i, e := range list(b.Spec["components"]) {
 		pointer := "/spec/components/" + strconv.Itoa(i)
 		s, _ := e.(string)
-		if msg := x.refusal(dir, "component", s); msg != "" || s == "" {
-			if s == "" {
-				msg = "an empty component"
+		if msg := x.refusal(dir, "component", s); msg != "" || strings.TrimSpace(s) == "" {
+			if msg == "" {
+				msg = fmt.Sprintf("component %d is not a path of a folder, so it is left out", i)
 			}
 			*partial = true
 			*notes = append(*notes, b.finding(RuleRenderSkipped, pointer, fmt.Sprintf("Flux Kustomization %s: %s", b.Name, msg)))

@@ -2,6 +2,8 @@ package render_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -46,5 +48,10 @@ func TestBrokenFluxSpecs(t *testing.T) {
 				t.Errorf("findings %+v, want one at the Flux Kustomization saying %q", found, c.want)
 			}
 		})
+	}
+	// The kustomization Flux makes of the path was held in memory only.
+	entries, err := os.ReadDir(filepath.Join(dir, "apps", "shop"))
+	if err != nil || len(entries) != 1 {
+		t.Errorf("apps/shop holds %v (%v), want app.yaml only", entries, err)
 	}
 }

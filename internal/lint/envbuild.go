@@ -11,8 +11,7 @@ import (
 // fluxBuilt is the build of one Flux Kustomization's path, made once and
 // used by every environment that applies it.
 type fluxBuilt struct {
-	docs  []*loader.Document
-	notes []render.Finding
+	docs []*loader.Document
 }
 
 // fluxBuilds builds the path of each Flux Kustomization whose spec changes
@@ -37,7 +36,7 @@ func fluxBuilds(ctx context.Context, envs []*environment, opts Options) (map[*fl
 				Locate:   func(pointer string) (string, loader.Range) { return d.Locate(pointer) },
 				Resource: &render.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name}}
 			docs, found := render.BuildFlux(ctx, b, ro)
-			out[k] = &fluxBuilt{docs: docs, notes: found}
+			out[k] = &fluxBuilt{docs: docs}
 			notes = append(notes, found...)
 		}
 	}

@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"fmt"
 	"path"
 	"sort"
 	"strings"
@@ -16,10 +15,13 @@ type fluxKustomization struct {
 	doc    *loader.Document
 	folder string // display path of the folder holding its document (or of the root that built it)
 	path   string // display path of spec.path, once resolved
-	// unapplied are the spec fields Flux applies to the build and meshlint
-	// does not (patches, components); postBuild and targetNamespace are
-	// applied (envsubst.go).
-	unapplied []string
+	spec   map[string]any
+	// rebuild says the spec changes the build of its path (patches,
+	// components, a name prefix or suffix): its objects are built again as
+	// kustomize-controller builds them (envbuild.go). postBuild and
+	// targetNamespace alone are applied to the objects as built
+	// (envsubst.go).
+	rebuild bool
 }
 
 const fluxKustomizeGroup = "kustomize.toolkit.fluxcd.io/"
@@ -50,10 +52,10 @@ func fluxKustomizations(docs []*loader.Document, bases []string) []*fluxKustomiz
 		if !ok {
 			continue
 		}
-		k := &fluxKustomization{doc: d, folder: folder, path: target}
-		for _, field := range []string{"patches", "components"} {
-			if v, set := spec[field]; set && v != nil {
-				k.unapplied = append(k.unapplied, field)
+		k := &fluxKustomization{doc: d, folder: folder, path: target, spec: spec}
+		for _, field := range []string{"patches", "components", "patchesStrategicMerge", "patchesJson6902", "namePrefix", "nameSuffix"} {
+			if v, set := spec[field]; set && v != nil && v != "" {
+				k.rebuild = true
 			}
 		}
 		out = append(out, k)
@@ -162,33 +164,4 @@ func fluxEnvironments(ks []*fluxKustomization) []*environment {
 		}
 	}
 	return envs
-}
-
-// fluxNotes are render-skipped notes for the Flux Kustomizations an
-// environment applies with changes meshlint does not make.
-func fluxNotes(ks []*fluxKustomization, envs []*environment) []render.Finding {
-	var out []render.Finding
-	for _, k := range ks {
-		if len(k.unapplied) == 0 || !reachedBy(k, envs) {
-			continue
-		}
-		file, rng := k.doc.Locate("/spec/" + k.unapplied[0])
-		out = append(out, render.Finding{Rule: render.RuleRenderSkipped, File: file, Line: rng.Line, Column: rng.Column,
-			EndLine: rng.EndLine, EndColumn: rng.EndColumn, Path: "/spec/" + k.unapplied[0],
-			Resource: &render.Resource{APIVersion: k.doc.APIVersion, Kind: k.doc.Kind, Namespace: k.doc.Namespace, Name: k.doc.Name},
-			Message: fmt.Sprintf("Flux Kustomization %s sets %s, which meshlint does not apply: the objects of %s are linted as the folder builds them, without it",
-				k.doc.Name, strings.Join(k.unapplied, ", "), k.path)})
-	}
-	return out
-}
-
-func reachedBy(k *fluxKustomization, envs []*environment) bool {
-	for _, e := range envs {
-		for _, d := range e.dirs {
-			if under(k.folder, d) {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -41,8 +41,11 @@ type environment struct {
 	dirs  []string        // folders (display paths) whose files it holds
 	globs []string        // declared path globs
 	subs  []*substitution // the Flux post-build substitutions it applies (envsubst.go)
-	skip  bool            // not linted: --environment names another
-	docs  []*loader.Document
+	// builds are the Flux Kustomizations it applies whose spec changes the
+	// build of their path (envbuild.go).
+	builds []*fluxKustomization
+	skip   bool // not linted: --environment names another
+	docs   []*loader.Document
 }
 
 // holds reports whether d is one of env's own documents (not a shared one).
@@ -141,17 +144,22 @@ func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*env
 // order: Flux entry points; every other leaf Kustomize root; then the
 // folders whose plain files define the same objects differently. Names
 // are paths below the deepest folder that holds them all (overlays/dev,
-// overlays/prod: dev, prod). It also returns render-skipped notes for what
-// the Flux Kustomizations change that meshlint does not apply.
+// overlays/prod: dev, prod). It also returns render-skipped notes for the
+// substituteFrom objects of Flux Kustomizations that are not in the input.
 func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, []render.Finding) {
 	ks := fluxKustomizations(loaded.Documents, bases)
 	envs := fluxEnvironments(ks)
-	notes := fluxNotes(ks, envs)
+	var notes []render.Finding
 	subs, subNotes := substitutions(ks, loaded.Documents)
 	for _, e := range envs {
 		for _, sub := range subs {
 			if reachedFolder(sub.k.folder, []*environment{e}) {
 				e.subs = append(e.subs, sub)
+			}
+		}
+		for _, k := range ks {
+			if k.rebuild && reachedFolder(k.folder, []*environment{e}) {
+				e.builds = append(e.builds, k)
 			}
 		}
 	}
@@ -172,26 +180,73 @@ func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, [
 			roots = append(roots, &environment{Environment: Environment{Name: root, How: "Kustomize root"}, roots: map[string]bool{root: true}})
 		}
 	}
-	if len(envs)+len(roots) >= 2 {
-		envs = append(envs, roots...)
-	}
 	var plain []*loader.Document
 	for _, d := range loaded.Documents {
 		if d.Origin == "" && !d.IsDerived() && !heldByAny(envs, d) {
 			plain = append(plain, d)
 		}
 	}
-	for _, dir := range collidingFolders(plain) {
-		if overlapsBuilt(dir, envs) {
-			// Folders are environments only where nothing built is: the
-			// copies are duplicates, reported as such.
-			continue
-		}
-		envs = append(envs, &environment{Environment: Environment{Name: dir, How: "folder"}, dirs: []string{dir}})
+	folders, roots := folderEnvironments(collidingFolders(plain), envs, roots)
+	if len(envs)+len(roots) >= 2 {
+		envs = append(envs, roots...)
 	}
+	envs = append(envs, folders...)
 	nameBelowCommonFolder(envs)
 	sort.Slice(envs, func(i, j int) bool { return envs[i].Name < envs[j].Name })
 	return envs, notes
+}
+
+// folderEnvironments are the environments of the folders whose plain
+// files collide, and the Kustomize roots left environments of their own.
+// A folder inside what a Flux entry point reaches, or inside a root's
+// folder, is part of that environment (its collisions are duplicates
+// there). A root inside such a folder is part of the folder's environment
+// (clusters/prod/apps in clusters/prod), not one of its own; a root whose
+// folder is the colliding one also holds that folder's plain files.
+func folderEnvironments(dirs []string, flux, roots []*environment) (folders, rest []*environment) {
+	rootOf := func(e *environment) string {
+		for r := range e.roots {
+			return r
+		}
+		return ""
+	}
+	absorbed := map[*environment]bool{}
+	for _, dir := range dirs {
+		if overlapsBuilt(dir, flux) {
+			continue
+		}
+		inside := false
+		for _, r := range roots {
+			if root := rootOf(r); dir != root && under(dir, root) {
+				inside = true
+			}
+		}
+		if inside {
+			continue
+		}
+		var same *environment
+		for _, r := range roots {
+			switch root := rootOf(r); {
+			case root == dir:
+				same = r
+				absorbed[r] = true
+			case under(root, dir):
+				absorbed[r] = true
+			}
+		}
+		if same != nil {
+			same.dirs = []string{dir}
+			folders = append(folders, same)
+			continue
+		}
+		folders = append(folders, &environment{Environment: Environment{Name: dir, How: "folder"}, dirs: []string{dir}})
+	}
+	for _, r := range roots {
+		if !absorbed[r] {
+			rest = append(rest, r)
+		}
+	}
+	return folders, rest
 }
 
 // reachedFolder reports whether a folder is one an environment holds.

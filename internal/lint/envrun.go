@@ -2,6 +2,7 @@ package lint
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -20,7 +21,9 @@ import (
 type envFindings struct {
 	name     string
 	findings []report.Finding
-	holds    map[string]bool // resourceKey of every object linted in it
+	problems []report.Finding // what its model could not read: all it reports in a stopped run
+	internal []string         // the problems that are bugs in meshlint
+	holds    map[string]bool  // resourceKey of every object linted in it
 }
 
 // lintEnvironments lints each environment as its own mesh: its own graph
@@ -41,12 +44,15 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 	g.addDerivedProblems(opts.DerivedProblems)
 	g.addRendered(rendered)
 
+	made, buildNotes := fluxBuilds(ctx, envs, opts)
+	g.addRendered(buildNotes)
 	var substNotes []render.Finding
 	for _, e := range envs {
 		if e.skip {
 			continue
 		}
 		var notes []render.Finding
+		e.docs = rebuilt(e.docs, e.builds, made)
 		e.docs, notes = substituted(e.docs, e.subs, opts.Limits)
 		substNotes = append(substNotes, notes...)
 	}
@@ -61,31 +67,25 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 			continue
 		}
 		*stage = "linting environment " + e.Name
-		sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
-		envDocs, dups := dedupe(withDerived(e.docs, opts.Derived))
-		m, err := buildModel(envDocs, opts.Settings, factLimit(opts.Limits), sup)
+		ef, m, stop, err := lintEnvironment(ctx, eng, e, opts, enabled, stage, g.stopped != "")
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("environment %s: %w", e.Name, err)
 		}
-		raw, err := eng.Evaluate(ctx, engine.Consume(m.facts))
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("environment %s: %w", e.Name, err)
+		if stop != "" && g.stopped == "" {
+			// As for one mesh: no rule runs in any environment (a verdict
+			// on some would read as one on the whole input), and what
+			// reading, rendering and the models found is still reported.
+			g.stopped = "environment " + e.Name + ": " + stop
+			for i := range per {
+				per[i].findings = per[i].problems
+			}
 		}
-		b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabled, stage: stage}
-		for _, s := range b.addGraphProblems(m.problems) {
+		for _, s := range ef.internal {
 			if !seenInternal[s] {
 				seenInternal[s] = true
 				internal = append(internal, s)
 			}
 		}
-		b.addDuplicatePrometheus()
-		b.addDuplicates(dups)
-		for _, rf := range raw {
-			b.addRaw(rf)
-		}
-		b.checkSuppressionReasons()
-		b.reportUnusedAnnotations(raw)
-		ef := envFindings{name: e.Name, findings: b.findings, holds: map[string]bool{}}
 		for _, r := range m.resources {
 			ef.holds[objectKey(r.Kind, namespaceOf(r), r.Name)] = true
 			if !seenResource[r.Doc] {
@@ -96,8 +96,49 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 		per = append(per, ef)
 	}
 	g.findings = append(g.findings, mergeEnvironmentFindings(per)...)
-	g.applyExternal(opts)
+	if g.stopped == "" {
+		// With no rule run, every suppression would look unused.
+		g.applyExternal(opts)
+	}
 	return g, internal, resources, nil
+}
+
+// lintEnvironment builds one environment's model and, unless the run is
+// stopped or this model is over --max-facts (stop says why), evaluates the
+// rules over it.
+func lintEnvironment(ctx context.Context, eng *engine.Engine, e *environment, opts Options, enabled map[string]bool,
+	stage *string, stopped bool) (ef envFindings, m model, stop string, err error) {
+	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
+	envDocs, dups := dedupe(withDerived(e.docs, opts.Derived))
+	m, err = buildModel(envDocs, opts.Settings, factLimit(opts.Limits), sup)
+	var overLimit *graph.FactLimitError
+	if errors.As(err, &overLimit) {
+		stop, err = overLimit.Error(), nil
+	}
+	if err != nil {
+		return ef, m, "", err
+	}
+	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabled, stage: stage}
+	ef = envFindings{name: e.Name, holds: map[string]bool{}}
+	ef.internal = b.addGraphProblems(m.problems)
+	ef.problems = append([]report.Finding(nil), b.findings...)
+	if stopped || stop != "" {
+		ef.findings = ef.problems
+		return ef, m, stop, nil
+	}
+	raw, err := eng.Evaluate(ctx, engine.Consume(m.facts))
+	if err != nil {
+		return ef, m, "", err
+	}
+	b.addDuplicatePrometheus()
+	b.addDuplicates(dups)
+	for _, rf := range raw {
+		b.addRaw(rf)
+	}
+	b.checkSuppressionReasons()
+	b.reportUnusedAnnotations(raw)
+	ef.findings = b.findings
+	return ef, m, "", nil
 }
 
 func objectKey(kind, namespace, name string) string { return kind + "\x00" + namespace + "\x00" + name }

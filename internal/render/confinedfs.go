@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
@@ -25,7 +26,42 @@ import (
 type confinedFS struct {
 	root *confine.Root
 	max  int64 // --max-file-size
+	// virtual are files served in place of the real ones, or beside them,
+	// by real path: the kustomization a Flux Kustomization makes of its
+	// path (fluxbuild.go), held in memory and never written.
+	virtual map[string][]byte
 }
+
+// virtualPath is the real path of p when it is a virtual file.
+func (c confinedFS) virtualPath(p string) (string, bool) {
+	if len(c.virtual) == 0 {
+		return "", false
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", false
+	}
+	dir, err := c.root.Resolve(filepath.Dir(abs))
+	if err != nil {
+		return "", false
+	}
+	key := filepath.Join(dir, filepath.Base(abs))
+	_, ok := c.virtual[key]
+	return key, ok
+}
+
+// virtualInfo describes a virtual file.
+type virtualInfo struct {
+	name string
+	size int64
+}
+
+func (v virtualInfo) Name() string       { return v.name }
+func (v virtualInfo) Size() int64        { return v.size }
+func (v virtualInfo) Mode() fs.FileMode  { return 0o444 }
+func (v virtualInfo) ModTime() time.Time { return time.Time{} }
+func (v virtualInfo) IsDir() bool        { return false }
+func (v virtualInfo) Sys() any           { return nil }
 
 var _ filesys.FileSystem = confinedFS{}
 
@@ -55,6 +91,9 @@ func (c confinedFS) WriteFile(path string, _ []byte) error {
 // Open opens a regular file inside the root; reading it stops at the size
 // limit, and writing to it fails.
 func (c confinedFS) Open(path string) (filesys.File, error) {
+	if _, ok := c.virtualPath(path); ok {
+		return nil, &fs.PathError{Op: "open", Path: path, Err: errors.New("a kustomization made in memory is read whole")}
+	}
 	f, info, err := c.root.Open(path)
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
@@ -67,6 +106,9 @@ func (c confinedFS) Open(path string) (filesys.File, error) {
 }
 
 func (c confinedFS) ReadFile(path string) ([]byte, error) {
+	if key, ok := c.virtualPath(path); ok {
+		return append([]byte(nil), c.virtual[key]...), nil
+	}
 	data, err := c.root.ReadFile(path, c.max, "--max-file-size")
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
@@ -76,6 +118,9 @@ func (c confinedFS) ReadFile(path string) ([]byte, error) {
 
 // stat is os.Stat of the real path of p, when it lies inside the root.
 func (c confinedFS) stat(p string) (string, fs.FileInfo, error) {
+	if key, ok := c.virtualPath(p); ok {
+		return key, virtualInfo{name: filepath.Base(key), size: int64(len(c.virtual[key]))}, nil
+	}
 	real, err := c.root.Resolve(p)
 	if err != nil {
 		return "", nil, &fs.PathError{Op: "stat", Path: p, Err: err}

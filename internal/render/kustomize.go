@@ -312,34 +312,14 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 	}
 	fs := &buildFS{confinedFS: confinedFS{root: x.opts.Root, max: x.opts.Limits.MaxFileBytes}, x: x, rootFile: rootFile, rootPath: kfile,
 		noted: map[string]bool{}, kustomizations: map[string]string{}}
-	var resources []*resource.Resource
-	var origins []*resource.Origin
-	var texts []string
-	build := func(m resmap.ResMap) error {
-		resources = m.Resources()
-		for _, r := range resources {
-			o, _ := r.GetOrigin()
-			origins = append(origins, o)
-		}
-		if err := m.RemoveOriginAnnotations(); err != nil {
-			return err
-		}
-		for _, r := range resources {
-			y, err := r.AsYAML()
-			if err != nil {
-				return err
-			}
-			texts = append(texts, string(y))
-		}
-		return nil
-	}
-	err := runKustomize(fs, dir, build)
+	var made builtResources
+	err := runKustomize(fs, dir, made.take)
 	// A partial root (the guard left entries out) is built again without
 	// each patch that then matches nothing.
 	partial := len(fs.notes) > 0
 	for drops := 0; err != nil && partial && drops < maxPatchDrops && fs.dropUnmatchedPatch(err); drops++ {
-		resources, origins, texts = nil, nil, nil
-		err = runKustomize(fs, dir, build)
+		made = builtResources{}
+		err = runKustomize(fs, dir, made.take)
 	}
 	out.findings = append(out.findings, fs.notes...)
 	if err != nil && fs.refused != nil && strings.Contains(err.Error(), "unable to find one of") {
@@ -351,8 +331,8 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 	}
 
 	if partial {
-		built := make([]map[string]any, 0, len(resources))
-		for _, r := range resources {
+		built := make([]map[string]any, 0, len(made.resources))
+		for _, r := range made.resources {
 			if obj, err := r.Map(); err == nil {
 				built = append(built, obj)
 			}
@@ -361,14 +341,52 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 	}
 	patches, consumed := x.chainPatches(dir)
 	out.consumed = consumed
-	origin := "built by Kustomize root " + root.Display
-	for i, r := range resources {
+	incomplete := ""
+	if partial {
+		incomplete = IncompleteBuild
+	}
+	out.add(x.builtDocuments(dir, root.File, kustomizeOrigin+root.Display, made, patches, incomplete))
+	return out
+}
+
+// builtResources is what a Kustomize build made: each resource, the origin
+// Kustomize recorded for it, and its YAML without origin annotations.
+type builtResources struct {
+	resources []*resource.Resource
+	origins   []*resource.Origin
+	texts     []string
+}
+
+func (b *builtResources) take(m resmap.ResMap) error {
+	b.resources = m.Resources()
+	for _, r := range b.resources {
+		o, _ := r.GetOrigin()
+		b.origins = append(b.origins, o)
+	}
+	if err := m.RemoveOriginAnnotations(); err != nil {
+		return err
+	}
+	for _, r := range b.resources {
+		y, err := r.AsYAML()
+		if err != nil {
+			return err
+		}
+		b.texts = append(b.texts, string(y))
+	}
+	return nil
+}
+
+// builtDocuments are the documents of a build of the root in dir: each
+// located in the file it came from (fallback when Kustomize does not say),
+// a field a patch wrote in that patch.
+func (x *expander) builtDocuments(dir, fallback, origin string, built builtResources, patches []*patchSource, incomplete string) (out batch) {
+	for i, r := range built.resources {
 		obj, _ := r.Map()
-		file, src := x.originOf(dir, origins[i], obj)
+		file, src := x.originOf(dir, built.origins[i], obj)
 		if file != "" {
 			out.consumed = append(out.consumed, file)
 		}
-		display := root.File
+		display := fallback
 		if file != "" {
 			display = x.display(file)
 		}
@@ -378,7 +396,7 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 				mine = append(mine, p)
 			}
 		}
-		docs, problems := loader.ParseRendered(loader.Rendered{File: display, Text: texts[i], Origin: origin,
+		docs, problems := loader.ParseRendered(loader.Rendered{File: display, Text: built.texts[i], Origin: origin,
 			Line: func(int) int { return 1 },
 			Locate: func(d *loader.Document, pointer string, _ loader.Range) (string, loader.Range) {
 				if len(mine) > 0 {
@@ -395,10 +413,8 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 				}
 				return display, loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
 			}}, x.opts.Limits)
-		if partial {
-			for _, d := range docs {
-				d.Incomplete = IncompleteBuild
-			}
+		for _, d := range docs {
+			d.Incomplete = incomplete
 		}
 		out.docs = append(out.docs, docs...)
 		out.problems = append(out.problems, problems...)

@@ -45,7 +45,12 @@ type environment struct {
 	// build of their path (envbuild.go).
 	builds []*fluxKustomization
 	skip   bool // not linted: --environment names another
-	docs   []*loader.Document
+	// whole is the one Flux entry point of an input that holds no other
+	// environment: the run is one mesh, but the mesh Flux builds (its
+	// patches, components and substitutions applied), so it is linted as
+	// an environment and reported as none.
+	whole bool
+	docs  []*loader.Document
 }
 
 // holds reports whether d is one of env's own documents (not a shared one).
@@ -116,7 +121,10 @@ func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*env
 			*tooMany = len(envs)
 			envs = nil
 		}
-		if len(envs) < 2 {
+		switch {
+		case len(envs) == 1 && envs[0].How == "Flux entry point" && (len(envs[0].builds) > 0 || len(envs[0].subs) > 0):
+			envs[0].whole = true
+		case len(envs) < 2:
 			envs, notes = nil, nil
 		}
 	}
@@ -558,6 +566,9 @@ func FindEnvironments(ctx context.Context, opts Options) ([]FoundEnvironment, er
 	}
 	var out []FoundEnvironment
 	for _, e := range envs {
+		if e.whole {
+			continue // one mesh: nothing to declare
+		}
 		paths := append([]string{}, e.dirs...)
 		for r := range e.roots {
 			paths = append(paths, r)

@@ -24,6 +24,7 @@ type envFindings struct {
 	problems []report.Finding // what its model could not read: all it reports in a stopped run
 	internal []string         // the problems that are bugs in meshlint
 	holds    map[string]bool  // resourceKey of every object linted in it
+	whole    bool             // the environment is the whole input (environment.whole)
 }
 
 // lintEnvironments lints each environment as its own mesh: its own graph
@@ -75,7 +76,10 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 			// As for one mesh: no rule runs in any environment (a verdict
 			// on some would read as one on the whole input), and what
 			// reading, rendering and the models found is still reported.
-			g.stopped = "environment " + e.Name + ": " + stop
+			g.stopped = stop
+			if !e.whole {
+				g.stopped = "environment " + e.Name + ": " + stop
+			}
 			for i := range per {
 				per[i].findings = per[i].problems
 			}
@@ -119,7 +123,7 @@ func lintEnvironment(ctx context.Context, eng *engine.Engine, e *environment, op
 		return ef, m, "", err
 	}
 	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabled, stage: stage}
-	ef = envFindings{name: e.Name, holds: map[string]bool{}}
+	ef = envFindings{name: e.Name, whole: e.whole, holds: map[string]bool{}}
 	ef.internal = b.addGraphProblems(m.problems)
 	ef.problems = append([]report.Finding(nil), b.findings...)
 	if stopped || stop != "" {
@@ -286,10 +290,18 @@ func mergeEnvironmentFindings(per []envFindings) []report.Finding {
 		if m.f.Rule == unusedSuppression && m.f.Resource != nil && !everyHolder(per, m.f.Resource, m.envs) {
 			continue
 		}
-		m.f.Environments = m.envs
+		if !wholeInput(per) {
+			m.f.Environments = m.envs
+		}
 		out = append(out, m.f)
 	}
 	return out
+}
+
+// wholeInput reports whether the one environment linted is the whole input
+// (environment.whole): its findings name no environment.
+func wholeInput(per []envFindings) bool {
+	return len(per) == 1 && per[0].whole
 }
 
 // everyHolder reports whether envs names every environment holding r.

@@ -158,7 +158,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	clock.end()
 	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany, Stopped: b.stopped}
 	for _, e := range envs {
-		if !e.skip {
+		if !e.skip && !e.whole {
 			res.Environments = append(res.Environments, e.Environment)
 		}
 	}

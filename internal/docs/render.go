@@ -278,10 +278,13 @@ func paragraph(s string) string { return strings.Join(strings.Fields(s), " ") }
 // cell makes a text fit in one Markdown table cell.
 func cell(s string) string { return strings.ReplaceAll(paragraph(s), "|", `\|`) }
 
-// modelPrefix starts a citation of a section of the domain model
-// (docs/model.md), which is what a built-in rule's METADATA "semantics"
-// names: a comma-separated list of docs/model.md#anchor references.
-const modelPrefix = "docs/model.md#"
+// A built-in rule's METADATA "semantics" is a comma-separated list of the
+// sections it rests on: sections of the domain model (docs/model.md#<anchor>)
+// or, for the rules about meshlint's own input, of the README.
+const (
+	modelPrefix  = "docs/model.md#"
+	readmePrefix = "README.md#"
+)
 
 // basedOn lists the references of a rule's METADATA "semantics" field.
 func basedOn(r *engine.Rule) []string {
@@ -295,13 +298,14 @@ func basedOn(r *engine.Rule) []string {
 }
 
 // basedOnLinks renders the references as Markdown links from a rule page
-// (docs/rules/<id>.md) to the model's sections; other references (README
-// sections) stay text.
+// (docs/rules/<id>.md); anything else a custom rule writes stays text.
 func basedOnLinks(r *engine.Rule) string {
 	refs := basedOn(r)
 	for i, ref := range refs {
 		if anchor, ok := strings.CutPrefix(ref, modelPrefix); ok {
 			refs[i] = fmt.Sprintf("[%s](../model.md#%s)", anchor, anchor)
+		} else if anchor, ok := strings.CutPrefix(ref, readmePrefix); ok {
+			refs[i] = fmt.Sprintf("[README: %s](../../README.md#%s)", anchor, anchor)
 		}
 	}
 	return strings.Join(refs, ", ")

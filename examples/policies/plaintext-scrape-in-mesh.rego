@@ -1,4 +1,4 @@
-# A custom meshlint rule: a worked example for docs/custom-rules.md.
+# A custom meshlint rule: a worked example for docs/custom-policies.md.
 #
 # Istio lets a PERMISSIVE port accept plaintext, so an http scrape of it
 # works, and no built-in rule complains. This team's policy is stricter:

@@ -1,12 +1,11 @@
 // Package baseline reads and writes baseline files: the findings a team
 // accepted when it adopted meshlint, so that CI fails only on new ones.
 //
-// A finding is identified by a fingerprint that does not depend on where it
-// is in a file: the rule, the resource's API group, kind, namespace and
-// name, and the JSON pointer of the field. Lines can move, files can be
-// split or renamed, messages can be reworded, and the baseline still holds.
-// The API version is left out on purpose: moving a PeerAuthentication from
-// security.istio.io/v1beta1 to v1 is not a new problem.
+// A finding is identified by report.Fingerprint, which does not depend on
+// where it is in a file (the rule, the resource's API group, kind,
+// namespace and name, and the JSON pointer of the field). SARIF and GitLab
+// reports publish the same value, so a baseline entry and the code-scanning
+// alert of one finding share it.
 //
 // The file is JSON with one entry per line, so reviews show one line per
 // accepted finding and unused entries can be reported at their line.
@@ -14,8 +13,6 @@ package baseline
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -77,45 +74,12 @@ type fileFormat struct {
 	Findings []Entry `json:"findings"`
 }
 
-// Fingerprint identifies a finding independently of lines, file names and
-// wording. Findings without a resource (a file that is not valid YAML) fall
-// back to the file they are in.
-func Fingerprint(f report.Finding) string {
-	h := sha256.New()
-	field := func(s string) {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	field(f.Rule)
-	if r := f.Resource; r != nil {
-		field("resource")
-		field(apiGroup(r.APIVersion))
-		field(r.Kind)
-		field(r.Namespace)
-		field(r.Name)
-	} else {
-		field("file")
-		field(f.File)
-	}
-	field(f.Path)
-	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-// apiGroup drops the version of an apiVersion: "security.istio.io/v1" ->
-// "security.istio.io", "v1" -> "".
-func apiGroup(apiVersion string) string {
-	if i := strings.LastIndexByte(apiVersion, '/'); i >= 0 {
-		return apiVersion[:i]
-	}
-	return ""
-}
-
 // Write writes findings as a baseline, sorted so that the file does not
 // change when nothing but lines moved.
 func Write(w io.Writer, findings []report.Finding) error {
 	entries := make([]Entry, 0, len(findings))
 	for _, f := range findings {
-		entries = append(entries, Entry{Fingerprint: Fingerprint(f), Rule: f.Rule, Resource: f.Resource, Path: f.Path,
+		entries = append(entries, Entry{Fingerprint: report.Fingerprint(f), Rule: f.Rule, Resource: f.Resource, Path: f.Path,
 			File: f.File, Message: f.Message})
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entryKey(entries[i]) < entryKey(entries[j]) })
@@ -310,7 +274,7 @@ func (b *Baseline) Matcher() *Matcher {
 
 // Match reports whether f is accepted by an entry not used yet, and uses it.
 func (m *Matcher) Match(f report.Finding) bool {
-	fp := Fingerprint(f)
+	fp := report.Fingerprint(f)
 	idx := m.remaining[fp]
 	if len(idx) == 0 {
 		return false

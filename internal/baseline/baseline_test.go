@@ -13,40 +13,6 @@ func finding(rule, apiVersion, kind, ns, name, path, file string, line int, msg 
 		Resource: &report.Resource{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}}
 }
 
-func TestFingerprintIgnoresPlaceAndWording(t *testing.T) {
-	a := finding("r", "security.istio.io/v1beta1", "PeerAuthentication", "shop", "default", "/spec/mtls", "a.yaml", 7, "one wording")
-	same := []report.Finding{
-		finding("r", "security.istio.io/v1beta1", "PeerAuthentication", "shop", "default", "/spec/mtls", "a.yaml", 90, "one wording"),
-		finding("r", "security.istio.io/v1beta1", "PeerAuthentication", "shop", "default", "/spec/mtls", "moved/b.yaml", 7, "one wording"),
-		finding("r", "security.istio.io/v1beta1", "PeerAuthentication", "shop", "default", "/spec/mtls", "a.yaml", 7, "reworded"),
-		finding("r", "security.istio.io/v1", "PeerAuthentication", "shop", "default", "/spec/mtls", "a.yaml", 7, "new API version"),
-	}
-	for _, f := range same {
-		if Fingerprint(f) != Fingerprint(a) {
-			t.Errorf("fingerprint changed for %+v", f)
-		}
-	}
-	different := []report.Finding{
-		finding("s", "security.istio.io/v1beta1", "PeerAuthentication", "shop", "default", "/spec/mtls", "a.yaml", 7, "one wording"),
-		finding("r", "networking.istio.io/v1beta1", "PeerAuthentication", "shop", "default", "/spec/mtls", "a.yaml", 7, "one wording"),
-		finding("r", "security.istio.io/v1beta1", "AuthorizationPolicy", "shop", "default", "/spec/mtls", "a.yaml", 7, "one wording"),
-		finding("r", "security.istio.io/v1beta1", "PeerAuthentication", "cart", "default", "/spec/mtls", "a.yaml", 7, "one wording"),
-		finding("r", "security.istio.io/v1beta1", "PeerAuthentication", "shop", "other", "/spec/mtls", "a.yaml", 7, "one wording"),
-		finding("r", "security.istio.io/v1beta1", "PeerAuthentication", "shop", "default", "/spec/portLevelMtls", "a.yaml", 7, "one wording"),
-	}
-	for _, f := range different {
-		if Fingerprint(f) == Fingerprint(a) {
-			t.Errorf("fingerprint collides for %+v", f)
-		}
-	}
-	// Findings without a resource are told apart by file.
-	x := report.Finding{Rule: "invalid-manifest", File: "x.yaml", Line: 3}
-	y := report.Finding{Rule: "invalid-manifest", File: "y.yaml", Line: 3}
-	if Fingerprint(x) == Fingerprint(y) {
-		t.Error("resource-less findings in different files collide")
-	}
-}
-
 func TestRoundTrip(t *testing.T) {
 	findings := []report.Finding{
 		finding("r2", "monitoring.coreos.com/v1", "ServiceMonitor", "shop", "cart", "/spec/endpoints/0", "m.yaml", 14, "port 80 -> 9090"),

@@ -151,7 +151,7 @@ func newLintFlagSet(f *lintFlags, helpOut io.Writer) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("meshlint", pflag.ContinueOnError)
 	fs.SetOutput(helpOut)
 	fs.SortFlags = false
-	fs.StringArrayVarP(&f.formats, "format", "f", nil, "output format: text (default), json, sarif, junit, github, gitlab; repeatable, paired in order with -o")
+	fs.StringArrayVarP(&f.formats, "format", "f", nil, "output format: "+report.FormatsHelp()+"; repeatable, paired in order with -o")
 	fs.StringArrayVarP(&f.outputs, "output", "o", nil, "file for the matching --format; - is stdout")
 	fs.StringVar(&f.failOn, "fail-on", "error", "lowest severity that makes the exit code 1: error, warning, note, none")
 	fs.StringVarP(&f.config, "config", "c", "", "config file (default: .meshlint.yaml in the current directory or the nearest parent holding one)")

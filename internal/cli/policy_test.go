@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// examplePolicies is the worked custom rule of docs/custom-rules.md.
+// examplePolicies is the worked custom rule of docs/custom-policies.md.
 const examplePolicies = "../../examples/policies"
 
 // TestCustomPolicyExample runs the documented custom rule on its fixtures,
@@ -97,11 +97,11 @@ func TestBadPoliciesExit2(t *testing.T) {
 	}
 }
 
-// TestCustomRulesDocIsAccurate keeps docs/custom-rules.md honest: every
+// TestCustomRulesDocIsAccurate keeps docs/custom-policies.md honest: every
 // complete rule in it compiles under meshlint's capabilities, and the output
 // it quotes is what meshlint prints.
 func TestCustomRulesDocIsAccurate(t *testing.T) {
-	b, err := os.ReadFile("../../docs/custom-rules.md")
+	b, err := os.ReadFile("../../docs/custom-policies.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,18 +115,18 @@ func TestCustomRulesDocIsAccurate(t *testing.T) {
 		dir := t.TempDir()
 		writeFile(t, dir, "snippet.rego", m[1])
 		if r := lintArgs(t, "rules", "--policy", dir); r.code != ExitOK {
-			t.Errorf("rego block %d of docs/custom-rules.md does not compile:\n%s\n%s", i, r.stderr, m[1])
+			t.Errorf("rego block %d of docs/custom-policies.md does not compile:\n%s\n%s", i, r.stderr, m[1])
 		}
 		compiled++
 	}
 	if compiled < 2 {
-		t.Errorf("%d complete rules compiled from docs/custom-rules.md, want the worked example and the facts dump", compiled)
+		t.Errorf("%d complete rules compiled from docs/custom-policies.md, want the worked example and the facts dump", compiled)
 	}
 	t.Chdir("../..")
 	r := lintArgs(t, "--policy", "examples/policies", "testdata/custom-policy/bad/permissive-port")
 	first, _, _ := strings.Cut(r.stdout, "\n")
 	if r.code != ExitOK || first == "" || !strings.Contains(doc, "\n"+first+"\n") {
-		t.Errorf("docs/custom-rules.md should quote the output line\n%s\n(exit %d)", first, r.code)
+		t.Errorf("docs/custom-policies.md should quote the output line\n%s\n(exit %d)", first, r.code)
 	}
 }
 

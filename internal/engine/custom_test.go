@@ -12,7 +12,7 @@ import (
 )
 
 // TestExamplePolicyUnitTests runs the Rego unit tests of the worked custom
-// rule in examples/policies (docs/custom-rules.md) against meshlint's
+// rule in examples/policies (docs/custom-policies.md) against meshlint's
 // library, the way a user's `opa test` would.
 func TestExamplePolicyUnitTests(t *testing.T) {
 	builtin, err := builtinSources(false)

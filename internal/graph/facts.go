@@ -86,7 +86,7 @@ type TargetFact struct {
 	Captured    bool   `json:"captured"`
 	Mode        string `json:"mode"`
 	ModeExplain string `json:"modeExplain"`
-	// Requirement is what the port demands of the scrape (semantics.md §8):
+	// Requirement is what the port demands of the scrape (docs/model.md#port-requirement):
 	// "mtls" (STRICT behind a sidecar), "plaintext" (PERMISSIVE or DISABLE
 	// behind a sidecar), "any" (nothing enforces mTLS), "ambient-strict",
 	// "ambient", or "unknown".
@@ -95,7 +95,7 @@ type TargetFact struct {
 	Assumptions []string `json:"assumptions"`
 	Related     []Loc    `json:"related"`
 	// IstioPort: a port of the sidecar itself (15090, 15021, the status
-	// port) that serves plaintext and is never captured (§1.7).
+	// port) that serves plaintext and is never captured (docs/model.md#uncaptured-ports).
 	IstioPort bool `json:"istioPort"`
 	// AppTLS says why the port is known to serve TLS from the app itself
 	// (its name or appProtocol); "" when not known.

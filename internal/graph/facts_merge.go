@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// This file computes the facts of the metrics merging rules (rules.md §5,
-// semantics.md §4): which sidecar workloads Istio merges, what their
+// This file computes the facts of the metrics merging rules
+// (docs/model.md#metrics-merging): which sidecar workloads Istio merges, what their
 // prometheus.io annotations point at, and who else scrapes that port.
 
 const (
@@ -178,7 +178,7 @@ func (g *Graph) mergeFact(w *Workload, jobs []annotationJob) MergeFact {
 		mf.AppPort = 80 // the agent's default
 	}
 
-	// Merging on or off (semantics.md §4.1–4.2): the pod annotation wins
+	// Merging on or off (docs/model.md#metrics-merging-enablement): the pod annotation wins
 	// over the mesh setting.
 	enabled := g.Settings.EnablePrometheusMerge
 	if v, ok := w.Annotations[annotationMergeMetrics]; ok {

@@ -25,17 +25,18 @@ type MonitorFact struct {
 	ScrapeClassPointer string `json:"scrapeClassPointer"`
 
 	// Selection by the Prometheus (and PrometheusAgent) CRs of the input
-	// (semantics.md §5.3.3). Undecided lists the CRs whose namespace
+	// (docs/model.md#monitor-selection). Undecided lists the CRs whose namespace
 	// selector tests labels of a Namespace manifest that is not in the input.
 	PrometheusCount int             `json:"prometheusCount"`
 	SelectedBy      []Loc           `json:"selectedBy"`
 	Undecided       []Loc           `json:"undecided"`
 	NotSelectedBy   []RejectionFact `json:"notSelectedBy"`
 	// ClassMissingIn lists the selecting Prometheus CRs that do not define
-	// the monitor's scrapeClass (§5.1.5).
+	// the monitor's scrapeClass (docs/model.md#scrape-class-reference).
 	ClassMissingIn []Loc `json:"classMissingIn"`
 	// DeniedFiles lists endpoints that read files while a selecting
-	// Prometheus sets arbitraryFSAccessThroughSMs.deny (§5.1.6).
+	// Prometheus sets arbitraryFSAccessThroughSMs.deny
+	// (docs/model.md#arbitrary-fs-access).
 	DeniedFiles []DeniedFilesFact `json:"deniedFiles"`
 
 	// Watched names the namespaces the monitor looks in ("namespace shop").
@@ -46,7 +47,8 @@ type MonitorFact struct {
 	SelectsSomething bool       `json:"selectsSomething"`
 	Hints            []HintFact `json:"hints"`
 	// PortProblems are endpoints whose port names or numbers nothing that
-	// the monitor selects declares (§5.1.3, §5.2.2).
+	// the monitor selects declares (docs/model.md#servicemonitor-ports,
+	// docs/model.md#podmonitor-ports).
 	PortProblems []PortProblemFact `json:"portProblems"`
 }
 
@@ -493,7 +495,7 @@ func (g *Graph) namespaceInInput(ns string, c *wiring) bool {
 }
 
 // looselyMatches applies a selector the way the operator's relabelings do:
-// matchLabels values are regular expressions (semantics.md §5.1.1), so a
+// matchLabels values are regular expressions (docs/model.md#servicemonitor-selector), so a
 // value with metacharacters matches more than its literal text.
 func looselyMatches(s *LabelSelector, labels map[string]string) bool {
 	if s == nil {
@@ -791,7 +793,7 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 
 // portProblems checks each endpoint's port against what the selected
 // Services and pods declare. An endpoint without port or portNumber is
-// never a problem here (rules.md): it scrapes every declared port, or, for a
+// never a problem here (docs/rules/monitor-port-not-found.md): it scrapes every declared port, or, for a
 // PodMonitor, uses the deprecated targetPort, which is left alone.
 func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 	var out []PortProblemFact
@@ -849,7 +851,7 @@ func servicePortLabel(sp *ServicePort) string {
 }
 
 // servicePortProblem checks a ServiceMonitor endpoint port, which must be
-// the name of a port of a selected Service (§5.1.3).
+// the name of a port of a selected Service (docs/model.md#servicemonitor-ports).
 func servicePortProblem(e *Endpoint, services []*Service) *PortProblemFact {
 	var withPorts []*Service
 	for _, svc := range services {

@@ -30,7 +30,7 @@ func monitorFacts(t *testing.T, g *Graph) map[string]MonitorFact {
 	return out
 }
 
-// §5.3.3: null selects nothing, {} everything; a null namespace selector
+// docs/model.md#monitor-selection: null selects nothing, {} everything; a null namespace selector
 // means the Prometheus's own namespace; unknown namespace labels and
 // monitors without a namespace leave the question open.
 func TestMonitorSelection(t *testing.T) {
@@ -66,7 +66,7 @@ func TestMonitorSelection(t *testing.T) {
 	}
 }
 
-// §5.1.5, §5.1.6: what a selecting Prometheus rejects.
+// docs/model.md#scrape-class-reference, docs/model.md#arbitrary-fs-access: what a selecting Prometheus rejects.
 func TestMonitorRejectedBySelectingPrometheus(t *testing.T) {
 	g := build(t, mfPrometheus("monitoring", "k8s", "serviceMonitorSelector: {}\narbitraryFSAccessThroughSMs: {deny: true}\nscrapeClasses:\n  - {name: a}\n  - {name: b, default: true}\n  - {name: c, default: true}")+
 		mfServiceMonitor("monitoring", "files", "{}", "scrapeClass: missing\nselector: {}\nendpoints:\n  - port: https\n    bearerTokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token\n    tlsConfig: {keyFile: /etc/prom-certs/key.pem, serverName: x}\n  - port: web"))
@@ -148,7 +148,7 @@ func TestMonitorSelectsNothing(t *testing.T) {
 	}
 }
 
-// §5.1.3, §5.2.2: ports that resolve to nothing, and istio-proxy's ports.
+// docs/model.md#servicemonitor-ports, docs/model.md#podmonitor-ports: ports that resolve to nothing, and istio-proxy's ports.
 func TestPortProblems(t *testing.T) {
 	g := build(t, namespace("shop", "{istio-injection: enabled}")+namespace("plain", "{}")+
 		deploy("shop", "cart", "{app: cart}", "", "")+

@@ -8,7 +8,7 @@ import (
 )
 
 // This file computes the facts of the full-tier peerauthentication rules
-// (rules.md §3): per policy, what its selector and port entries meet in the
+// (docs/model.md#peer-authentication-scope): per policy, what its selector and port entries meet in the
 // input; the policies that compete at one level; and the workloads where a
 // STRICT mode has no proxy to enforce it.
 
@@ -85,7 +85,7 @@ type PortCheckFact struct {
 }
 
 // ConflictFact is a set of policies at one level of which Istio applies
-// only the oldest (semantics.md §1.3).
+// only the oldest (docs/model.md#peer-authentication-precedence).
 type ConflictFact struct {
 	Level string `json:"level"` // mesh, namespace or workload
 	// Where: "namespace shop", "the mesh (root namespace istio-system)",
@@ -111,7 +111,7 @@ type PolicyRef struct {
 }
 
 // ProxylessStrictFact is a workload on which STRICT applies while nothing
-// enforces it: no sidecar and no ambient (semantics.md §2.6).
+// enforces it: no sidecar and no ambient (docs/model.md#no-proxy).
 type ProxylessStrictFact struct {
 	Resource    int    `json:"resource"`
 	Workload    string `json:"workload"`
@@ -162,7 +162,7 @@ type PeerAuthReview struct {
 	RemovedPolicies     []RemovedPolicyFact      `json:"removedPolicies"`
 }
 
-// uncapturedIstioPorts are never intercepted by the sidecar (semantics.md §1.7).
+// uncapturedIstioPorts are never intercepted by the sidecar (docs/model.md#uncaptured-ports).
 var uncapturedIstioPorts = map[int]bool{15020: true, 15021: true, 15090: true}
 
 // PeerAuthReview computes the facts of the full-tier peerauthentication
@@ -577,7 +577,7 @@ func (g *Graph) peerAuthConflict(level, where string, pas []*PeerAuthentication)
 }
 
 // emptySelector reports a policy written with `selector: {}` or an empty
-// matchLabels: namespace- or mesh-wide despite the selector (§1.2.5).
+// matchLabels: namespace- or mesh-wide despite the selector (docs/model.md#empty-workload-selector).
 func (g *Graph) emptySelector(pa *PeerAuthentication) bool {
 	return pa.SelectorPointer != "" && !pa.HasSelector
 }
@@ -693,7 +693,7 @@ func (g *Graph) proxylessStrict() ([]ProxylessStrictFact, []ProxylessNamespaceFa
 }
 
 // RuleInvalidPeerAuthentication reports PeerAuthentication values that
-// Istio's validation rejects (rules.md §3).
+// Istio's validation rejects (docs/model.md#peer-authentication-validation).
 const RuleInvalidPeerAuthentication = "invalid-peer-authentication"
 
 // rejectPeerAuth turns a PeerAuthentication field error into a problem. A

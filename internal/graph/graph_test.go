@@ -73,7 +73,7 @@ func indent(s, prefix string) string {
 	return strings.Join(lines, "\n")
 }
 
-// §1.2: scope classification.
+// docs/model.md#peer-authentication-scope: scope classification.
 func TestClassifyScope(t *testing.T) {
 	g := build(t, pa("istio-system", "mesh", "mtls: {mode: STRICT}")+
 		pa("istio-system", "rooted-selector", "selector: {matchLabels: {app: a}}")+
@@ -95,7 +95,8 @@ func TestClassifyScope(t *testing.T) {
 	}
 }
 
-// §1.3, §1.4: mode resolution.
+// docs/model.md#peer-authentication-precedence, docs/model.md#mtls-mode-resolution:
+// mode resolution.
 func TestEffectiveMode(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -137,7 +138,7 @@ func TestEffectiveMode(t *testing.T) {
 	}
 }
 
-// §1.3: several policies at one level are ambiguous; the name sorting first
+// docs/model.md#peer-authentication-precedence: several policies at one level are ambiguous; the name sorting first
 // is the best guess.
 func TestAmbiguousPolicies(t *testing.T) {
 	g := build(t, deploy("shop", "cart", "{app: cart}", "", "")+
@@ -151,7 +152,8 @@ func TestAmbiguousPolicies(t *testing.T) {
 	}
 }
 
-// §2.1, §2.2, §2.4: injection.
+// docs/model.md#injection-webhooks, docs/model.md#injection-decision,
+// docs/model.md#ambient-enrollment: injection.
 func TestDecideInjection(t *testing.T) {
 	cases := []struct {
 		name        string
@@ -208,7 +210,7 @@ func TestDecideInjection(t *testing.T) {
 	}
 }
 
-// §1.7: capture.
+// docs/model.md#uncaptured-ports: capture.
 func TestCaptured(t *testing.T) {
 	w := &Workload{Annotations: map[string]string{}}
 	for _, p := range []int{15020, 15021, 15090} {
@@ -243,7 +245,7 @@ func TestCaptured(t *testing.T) {
 	}
 }
 
-// §7.4: label selectors.
+// docs/model.md#label-selectors: label selectors.
 func TestLabelSelector(t *testing.T) {
 	labels := map[string]string{"app": "cart", "tier": "web"}
 	cases := []struct {
@@ -331,7 +333,8 @@ func targetPorts(g *Graph) []int {
 	return out
 }
 
-// §5.1, §5.2, §7.2, §7.3: monitor targets.
+// docs/model.md#servicemonitor-ports, docs/model.md#podmonitor-ports,
+// docs/model.md#service-selector, docs/model.md#service-target-port: monitor targets.
 func TestTargets(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -372,7 +375,7 @@ func prometheus(spec string) string {
 	return "---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: k8s, namespace: monitoring}\nspec:\n" + indent(spec, "  ") + "\n"
 }
 
-// §5.3.3: which Prometheus selects which monitor; null and empty differ.
+// docs/model.md#monitor-selection: which Prometheus selects which monitor; null and empty differ.
 func TestSelects(t *testing.T) {
 	cases := []struct {
 		name, spec, monitorNS string
@@ -398,7 +401,7 @@ func TestSelects(t *testing.T) {
 	}
 }
 
-// §5.3.4: scrape class TLS merge.
+// docs/model.md#scrape-classes: scrape class TLS merge.
 func TestEffectiveTLS(t *testing.T) {
 	classes := `scrapeClasses:
   - name: istio
@@ -436,7 +439,7 @@ func TestEffectiveTLS(t *testing.T) {
 	}
 }
 
-// §1.5.3: invalid PeerAuthentications become problems, not guesses.
+// docs/model.md#peer-authentication-validation: invalid PeerAuthentications become problems, not guesses.
 func TestInvalidPeerAuthentication(t *testing.T) {
 	for _, spec := range []string{"portLevelMtls:\n  abc: {mode: STRICT}", "portLevelMtls:\n  0: {mode: STRICT}", "portLevelMtls:\n  70000: {mode: STRICT}", "mtls: {mode: BLAH}", "portLevelMtls: [9090]"} {
 		dir := t.TempDir()

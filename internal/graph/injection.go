@@ -28,7 +28,7 @@ const (
 )
 
 // DecideInjection follows the injection webhooks and the injector
-// (semantics.md §2.1–2.4): which webhook selects the pod from namespace and
+// (docs/model.md#sidecar-injection): which webhook selects the pod from namespace and
 // pod labels, then the injector's own checks, then ambient enrollment.
 func (g *Graph) DecideInjection(w *Workload) Injection {
 	labelPtr := func(key string) *Ref {
@@ -131,7 +131,7 @@ func (g *Graph) assumedNamespaceLabels(ns *Namespace) (map[string]string, string
 }
 
 // Captured reports whether the sidecar intercepts inbound traffic to port,
-// and if not, why (semantics.md §1.7).
+// and if not, why (docs/model.md#uncaptured-ports).
 func (w *Workload) Captured(port int) (bool, string) {
 	status := 15020
 	if v, ok := w.Annotations["status.sidecar.istio.io/port"]; ok {

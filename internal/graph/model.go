@@ -163,7 +163,7 @@ type PeerAuthentication struct {
 	HasSelector bool              // selector.matchLabels has at least one label
 	// SelectorPointer is where the selector is written: "/spec/selector",
 	// or its matchLabels when present; "" when there is no selector. An
-	// empty selector makes the policy namespace- or mesh-wide (§1.2.5).
+	// empty selector makes the policy namespace- or mesh-wide (docs/model.md#empty-workload-selector).
 	SelectorPointer  string
 	Mode             Mode // spec.mtls.mode; UNSET when absent
 	ModePointer      string
@@ -180,7 +180,7 @@ type PortMode struct {
 	Pointer string
 }
 
-// Scope is how Istio applies a PeerAuthentication (semantics.md §1.2).
+// Scope is how Istio applies a PeerAuthentication (docs/model.md#peer-authentication-scope).
 type Scope string
 
 const (
@@ -312,7 +312,7 @@ type Prometheus struct {
 	Pod                *Workload // the Prometheus pod, for injection
 
 	// ArbitraryFSDeny is spec.arbitraryFSAccessThroughSMs.deny: the operator
-	// then rejects ServiceMonitors that read files (§5.1.6).
+	// then rejects ServiceMonitors that read files (docs/model.md#arbitrary-fs-access).
 	ArbitraryFSDeny        bool
 	ArbitraryFSDenyPointer string
 

@@ -6,7 +6,7 @@ import (
 )
 
 // classifyScope places a PeerAuthentication at the level Istio applies it
-// (semantics.md §1.2). selector: {} counts as no selector.
+// (docs/model.md#peer-authentication-scope). selector: {} counts as no selector.
 func classifyScope(pa *PeerAuthentication, root string) Scope {
 	switch {
 	case !pa.HasSelector && pa.Namespace == root:
@@ -30,7 +30,7 @@ type ModeDecision struct {
 	// Level is "port", "workload", "namespace", "mesh" or "default".
 	Level string
 	// Ambiguous lists the other policies at the deciding level that Istio
-	// might have picked instead (only the oldest applies; §1.3).
+	// might have picked instead (only the oldest applies; docs/model.md#peer-authentication-precedence).
 	Ambiguous []*PeerAuthentication
 	Assumed   string
 }
@@ -106,8 +106,8 @@ func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambi
 	return pick("mesh", meshC), pick("namespace", nsC), pick("workload", wlC), ambiguous
 }
 
-// EffectiveMode resolves the mTLS mode of a workload's port (semantics.md
-// §1.4): mesh, then namespace, then workload policy, where UNSET inherits,
+// EffectiveMode resolves the mTLS mode of a workload's port
+// (docs/model.md#mtls-mode-resolution): mesh, then namespace, then workload policy, where UNSET inherits,
 // and only the workload policy's portLevelMtls counts. In ambient, DISABLE
 // behaves as PERMISSIVE.
 func (g *Graph) EffectiveMode(w *Workload, port int) ModeDecision {

@@ -15,7 +15,7 @@ const (
 )
 
 // CertExport is how a Prometheus pod asks its sidecar to write Istio certs
-// into a shared volume (Istio's recipe, semantics.md §3.4).
+// into a shared volume (Istio's recipe, docs/model.md#cert-export).
 type CertExport struct {
 	ProxyConfigSet   bool
 	ProxyConfigError string

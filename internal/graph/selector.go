@@ -9,7 +9,8 @@ import (
 // LabelSelector is a Kubernetes metav1.LabelSelector. A nil *LabelSelector is
 // the null selector (matches nothing); a non-nil selector with no terms is the
 // empty selector (matches everything). The two differ, and the Prometheus
-// Operator relies on the difference (semantics.md §7.4, §5.3.3).
+// Operator relies on the difference (docs/model.md#label-selectors,
+// docs/model.md#monitor-selection).
 type LabelSelector struct {
 	MatchLabels      map[string]string
 	MatchExpressions []Requirement

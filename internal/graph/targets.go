@@ -46,7 +46,7 @@ var istioProxyPorts = []ContainerPort{
 
 // ResolveTargetPort maps a Service port to the container port it reaches on
 // one workload: a number is used as is, a name is looked up among the
-// workload's container ports (Kubernetes §7.3). ok is false when the named
+// workload's container ports (docs/model.md#service-target-port). ok is false when the named
 // port does not exist on that workload, which then is no endpoint of it.
 func ResolveTargetPort(sp *ServicePort, w *Workload) (port int, cp *ContainerPort, ok bool) {
 	if sp.TargetPort.IsName {
@@ -134,7 +134,8 @@ func (g *Graph) namespacesWatched(m *Monitor) []string {
 	return uniqueSorted(all)
 }
 
-// Targets resolves what one endpoint scrapes (semantics.md §5.1.3, §5.2.2).
+// Targets resolves what one endpoint scrapes (docs/model.md#servicemonitor-ports,
+// docs/model.md#podmonitor-ports).
 // It returns nothing when relabelings decide the targets, since guessing
 // there would cause false alarms.
 func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
@@ -203,7 +204,7 @@ func (g *Graph) serviceTargets(svc *Service, e *Endpoint) []Target {
 			// (prometheus discovery/kubernetes/endpoints.go): a Service port
 			// targeting an undeclared number yields no target here, though
 			// the Service still routes to it. The Service need not expose the
-			// port.
+			// port (docs/model.md#servicemonitor-target-port).
 			out = append(out, additionalPortTargets(svc, w, func(cp ContainerPort) bool {
 				if e.TargetPort.IsName {
 					return cp.Name == e.TargetPort.Name
@@ -218,7 +219,8 @@ func (g *Graph) serviceTargets(svc *Service, e *Endpoint) []Target {
 				}
 			}
 			// With the endpoints role, a pod's declared container ports that
-			// no Service port covers are discovered as targets too (§5.1.4).
+			// no Service port covers are discovered as targets too
+			// (docs/model.md#servicemonitor-target-port).
 			out = append(out, additionalPortTargets(svc, w, func(ContainerPort) bool { return true })...)
 		}
 	}
@@ -285,8 +287,8 @@ func dedupeTargets(ts []Target) []Target {
 	return out
 }
 
-// Selects reports whether a Prometheus picks up a monitor (semantics.md
-// §5.3.3): a null selector selects nothing, an empty one everything; a null
+// Selects reports whether a Prometheus picks up a monitor
+// (docs/model.md#monitor-selection): a null selector selects nothing, an empty one everything; a null
 // namespace selector means the Prometheus's own namespace.
 func (g *Graph) Selects(p *Prometheus, m *Monitor) bool {
 	sel, nsSel := p.ServiceMonitorSelector, p.ServiceMonitorNamespaceSelector
@@ -315,7 +317,7 @@ func (g *Graph) namespaceLabels(name string) map[string]string {
 }
 
 // EffectiveTLS merges an endpoint's tlsConfig with the scrape class that
-// applies under Prometheus p (semantics.md §5.3.4). p may be nil when no
+// applies under Prometheus p (docs/model.md#scrape-classes). p may be nil when no
 // Prometheus in the input selects the monitor. class is the class that
 // applied ("" for none); classKnown is false when a class is named that
 // cannot be seen.

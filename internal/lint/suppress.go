@@ -14,7 +14,7 @@ import (
 )
 
 // unusedSuppression is the rule that reports suppressions that accepted
-// nothing (rules.md, "Input"). Its findings are produced here, in Go.
+// nothing (docs/rules/unused-suppression.md). Its findings are produced here, in Go.
 const unusedSuppression = "unused-suppression"
 
 // Suppressions are applied in a fixed order, and each finding is accepted by

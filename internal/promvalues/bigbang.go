@@ -3,7 +3,7 @@ package promvalues
 import "strings"
 
 // bigBangWiring decides whether the Big Bang umbrella adds the Istio cert
-// wiring to the monitoring package's Prometheus itself (semantics.md §6.2;
+// wiring to the monitoring package's Prometheus itself (docs/model.md#big-bang-umbrella-values;
 // bigbang chart/templates/monitoring/values.yaml). Big Bang does so whenever
 // Istio is enabled (istiod.enabled, true by default; istio.enabled before
 // Big Bang 3) and the monitoring namespace is injected with STRICT mTLS.

@@ -1,6 +1,6 @@
 // Package promvalues reads a kube-prometheus-stack or Big Bang values file
 // as the Prometheus custom resource the chart would render from it, without
-// rendering the chart (issue 8, rules.md "prometheus"). The result is a
+// rendering the chart (issue 8; docs/model.md#prometheus-pod-metadata). The result is a
 // loader.Document holding that Prometheus CR, so the graph and every rule
 // treat it exactly like a Prometheus manifest; its JSON pointers are mapped
 // back into the values file, so findings land on the values key to change

@@ -84,7 +84,7 @@ func TestGitLabFingerprintMatchesSARIFAndSurvivesLineMoves(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, res := range log.Runs[0].Results {
-		sarifFPs[res.PartialFingerprints[fingerprintKey].(string)] = true
+		sarifFPs[res.PartialFingerprints[FingerprintKey].(string)] = true
 	}
 	for i, issue := range before {
 		if fp := issue["fingerprint"].(string); !sarifFPs[fp] {

@@ -73,7 +73,7 @@ type junitText struct {
 }
 
 // checkedKinds approximates which resources a rule checks by the kinds its
-// category reads (rules.md): a rule's Rego sees the whole graph, so "checked"
+// category reads (docs/rules/README.md): a rule's Rego sees the whole graph, so "checked"
 // is not recorded per rule, but each category is about a known set of
 // kinds. A resource with a finding is always a test case of its rule, so the
 // approximation can only add passing cases, never hide a failure. The input

@@ -3,7 +3,6 @@
 package report
 
 import (
-	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -164,28 +163,6 @@ type Formatter interface {
 type Options struct {
 	Color bool
 }
-
-// New returns the formatter for a format name.
-func New(format string, opts Options) (Formatter, error) {
-	switch format {
-	case "text":
-		return &Text{Color: opts.Color}, nil
-	case "json":
-		return JSON{}, nil
-	case "sarif":
-		return SARIF{}, nil
-	case "junit":
-		return JUnit{}, nil
-	case "github":
-		return GitHub{}, nil
-	case "gitlab":
-		return GitLab{}, nil
-	}
-	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
-}
-
-// Formats lists the supported format names.
-var Formats = []string{"text", "json", "sarif", "junit", "github", "gitlab"}
 
 // Sort orders findings by file, line, column, rule and message, so output
 // never depends on the order files were read in.

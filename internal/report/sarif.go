@@ -1,8 +1,6 @@
 package report
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -30,9 +28,6 @@ const (
 	// srcRoot is the base of every artifact URI: the directory meshlint ran
 	// in, which in CI is the checkout, so upload-sarif resolves the files.
 	srcRoot = "%SRCROOT%"
-	// fingerprintKey names meshlint's partial fingerprint; the /v1 suffix
-	// lets the recipe change without matching old alerts wrongly.
-	fingerprintKey = "meshlint/resourcePointer/v1"
 )
 
 // The wrappers below exist because go-sarif v2.3.3 cannot express three
@@ -195,7 +190,7 @@ func sarifFinding(f Finding, ruleIndex int, fp string) sarifResult {
 		rl.Message = textMessage(sentence(rel.Message))
 		res.RelatedLocations = append(res.RelatedLocations, rl)
 	}
-	res.PartialFingerprints = map[string]interface{}{fingerprintKey: fp}
+	res.PartialFingerprints = map[string]interface{}{FingerprintKey: fp}
 	if len(f.Environments) > 0 {
 		res.Properties = sarif.Properties{"environments": f.Environments}
 	}
@@ -256,41 +251,6 @@ func objectName(r *Resource) string {
 		return r.Kind + "/" + r.Name
 	}
 	return r.Namespace + "/" + r.Kind + "/" + r.Name
-}
-
-// fingerprint identifies a finding by what it is about, never by where it
-// sits in the file, so moving lines keeps the alert: rule, the object's
-// apiVersion/kind/namespace/name and the JSON pointer of the field. Findings
-// on a file that is no object (broken YAML) have only the file and message.
-func fingerprint(f Finding) string {
-	if f.Resource == nil {
-		return fingerprintOf(f.Rule, f.File, f.Message)
-	}
-	r := f.Resource
-	return fingerprintOf(f.Rule, r.APIVersion, r.Kind, r.Namespace, r.Name, f.Path)
-}
-
-// uniqueFingerprints gives each finding its fingerprint, in order, made
-// unique within the run: two findings of one rule at one field (say, through
-// two Prometheus servers) must stay two alerts in SARIF and two issues in
-// GitLab, and both formats name a finding the same way.
-func uniqueFingerprints(findings []Finding) []string {
-	out := make([]string, len(findings))
-	seen := map[string]int{}
-	for i, f := range findings {
-		fp := fingerprint(f)
-		seen[fp]++
-		if n := seen[fp]; n > 1 {
-			fp = fingerprintOf(fp, fmt.Sprint(n))
-		}
-		out[i] = fp
-	}
-	return out
-}
-
-func fingerprintOf(parts ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	return hex.EncodeToString(sum[:16])
 }
 
 func sarifLevel(severity string) string {

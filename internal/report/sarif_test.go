@@ -249,7 +249,7 @@ func TestSARIFContract(t *testing.T) {
 				t.Errorf("result %d related %d: %+v, want %s:%d %q", i, j, got, rel.File, rel.Line, rel.Message)
 			}
 		}
-		if len(res.PartialFingerprints) != 1 || res.PartialFingerprints[fingerprintKey] == "" {
+		if len(res.PartialFingerprints) != 1 || res.PartialFingerprints[FingerprintKey] == "" {
 			t.Errorf("result %d: partialFingerprints %v", i, res.PartialFingerprints)
 		}
 		if res.Suppressions == nil {
@@ -288,7 +288,7 @@ func TestSARIFFingerprints(t *testing.T) {
 		doc := decodeSARIF(t, render(t, "sarif", r))
 		var out []string
 		for _, res := range doc.Runs[0].Results {
-			out = append(out, res.PartialFingerprints[fingerprintKey])
+			out = append(out, res.PartialFingerprints[FingerprintKey])
 		}
 		return out
 	}
@@ -298,6 +298,14 @@ func TestSARIFFingerprints(t *testing.T) {
 	if a, b := fp(base)[0], fp(moved)[0]; a != b {
 		t.Errorf("fingerprint changed when the finding moved lines or files: %s vs %s", a, b)
 	}
+	newVersion := base
+	newVersion.Resource = &Resource{APIVersion: "monitoring.coreos.com/v2", Kind: "ServiceMonitor", Namespace: "shop", Name: "cart"}
+	if a, b := fp(base)[0], fp(newVersion)[0]; a != b {
+		t.Errorf("fingerprint changed with the API version: %s vs %s; a v1beta1 -> v1 move would reopen alerts", a, b)
+	}
+	if a, b := fp(base)[0], Fingerprint(base); a != b {
+		t.Errorf("SARIF fingerprint %s is not the baseline's %s", a, b)
+	}
 	for name, change := range map[string]func(*Finding){
 		"rule":    func(f *Finding) { f.Rule = "podmonitor-under-strict" },
 		"pointer": func(f *Finding) { f.Path = "/spec/endpoints/1" },
@@ -306,6 +314,9 @@ func TestSARIFFingerprints(t *testing.T) {
 		},
 		"namespace": func(f *Finding) {
 			f.Resource = &Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "web", Name: "cart"}
+		},
+		"API group": func(f *Finding) {
+			f.Resource = &Resource{APIVersion: "azmonitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "shop", Name: "cart"}
 		},
 		"kind": func(f *Finding) {
 			f.Resource = &Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "PodMonitor", Namespace: "shop", Name: "cart"}

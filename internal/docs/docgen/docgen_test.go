@@ -71,7 +71,7 @@ func clip(s string) string {
 var validID = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
 // TestRuleCatalogIsComplete holds every built-in rule to the contract of
-// rules.md and architecture.md: complete METADATA, a unique well-formed
+// the catalog: complete METADATA, a unique well-formed
 // id, Rego unit tests, bad and good fixtures, and a docs page.
 func TestRuleCatalogIsComplete(t *testing.T) {
 	eng, err := engine.New(context.Background(), nil)

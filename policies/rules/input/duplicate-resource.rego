@@ -15,7 +15,7 @@
 #   category: input
 #   tier: full
 #   tags: [correctness]
-#   semantics: "README.md Environments"
+#   semantics: "README.md#environments"
 #   fix: >-
 #     Keep one definition of the object in each environment. When the copies
 #     belong to different clusters, keep them in sibling folders (so each is

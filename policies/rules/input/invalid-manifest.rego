@@ -12,7 +12,7 @@
 #   category: input
 #   tags: [correctness]
 #   tier: core
-#   semantics: "README.md Usage"
+#   semantics: "README.md#usage"
 #   fix: "Fix the document as the message says; `kubectl apply --dry-run=server` rejects it too."
 #   source: loader
 package meshlint.rules.input.invalid_manifest

@@ -22,7 +22,7 @@
 #   category: input
 #   tags: [correctness]
 #   tier: helm
-#   semantics: "README.md Helm charts, Kustomize roots and Flux HelmReleases"
+#   semantics: "README.md#helm-charts-kustomize-roots-and-flux-helmreleases"
 #   fix: >-
 #     Fix the template, values, dependency or kustomization as the message says;
 #     `helm template` or `kustomize build` on the same directory fail the same

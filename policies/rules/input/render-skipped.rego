@@ -23,7 +23,7 @@
 #   category: input
 #   tags: [correctness]
 #   tier: helm
-#   semantics: "README.md Helm charts, Kustomize roots and Flux HelmReleases"
+#   semantics: "README.md#helm-charts-kustomize-roots-and-flux-helmreleases"
 #   fix: >-
 #     Vendor the chart in the repository and point the HelmRelease at it through
 #     a GitRepository path (map the GitRepository with `sources:` in

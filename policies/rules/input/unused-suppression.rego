@@ -14,7 +14,7 @@
 #   category: input
 #   tags: [maintainability]
 #   tier: full
-#   semantics: "README.md Suppressing a finding"
+#   semantics: "README.md#suppressing-a-finding"
 #   fix: >-
 #     Delete the annotation, the `ignore` entry or the baseline entry (or write
 #     the baseline again with `--write-baseline`). To keep an annotation that is

@@ -16,7 +16,7 @@
 #   category: merge
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§4.1, §4.2, §1.6.1"
+#   semantics: "docs/model.md#metrics-merging-enablement, docs/model.md#strict-enforcement"
 #   fix: >-
 #     Re-enable merging for the workload (remove `merge-metrics: "false"` or set
 #     it to "true"), or scrape it with https and Istio certs through a monitor.

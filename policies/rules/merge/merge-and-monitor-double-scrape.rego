@@ -17,7 +17,7 @@
 #   category: merge
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§4.3, §4.4, §4.6"
+#   semantics: "docs/model.md#metrics-merging-rewrite, docs/model.md#merged-metrics-plaintext"
 #   fix: >-
 #     Keep one path: set `prometheus.istio.io/merge-metrics: "false"` on the pod
 #     template to scrape only through the monitor, or drop the monitor and rely on

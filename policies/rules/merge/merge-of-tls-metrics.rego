@@ -14,7 +14,7 @@
 #   category: merge
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§4.5"
+#   semantics: "docs/model.md#metrics-merging-tls"
 #   fix: >-
 #     Turn merging off for the workload (`prometheus.istio.io/merge-metrics:
 #     "false"` on the pod template) and scrape the app with TLS through a

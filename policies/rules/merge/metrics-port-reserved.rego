@@ -18,7 +18,7 @@
 #   category: merge
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§4.3, §4.4"
+#   semantics: "docs/model.md#metrics-merging-rewrite"
 #   fix: >-
 #     Point `prometheus.io/port` (and `prometheus.io/path`) at the port and path
 #     where the app serves its metrics; Istio rewrites them to the merged

@@ -14,7 +14,7 @@
 #   category: monitor
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§5.3.3, §7.4"
+#   semantics: "docs/model.md#monitor-selection, docs/model.md#label-selectors"
 #   fix: >-
 #     Give the monitor the labels the Prometheus selects, or widen the
 #     Prometheus's monitor selector or namespace selector (`{}` selects all,

@@ -18,7 +18,7 @@
 #   category: monitor
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§5.1.3, §5.1.4, §5.2.2, §7.3, §7.6"
+#   semantics: "docs/model.md#servicemonitor-ports, docs/model.md#servicemonitor-target-port, docs/model.md#podmonitor-ports, docs/model.md#service-target-port, docs/model.md#container-ports"
 #   fix: >-
 #     Use the Service port's name in a ServiceMonitor `port` (name the Service
 #     port if it has none), `portNumber` for a number in a PodMonitor, and

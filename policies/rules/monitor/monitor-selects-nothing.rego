@@ -19,7 +19,7 @@
 #   category: monitor
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§5.1.1, §5.1.2, §5.2.1, §7.4"
+#   semantics: "docs/model.md#servicemonitor-selector, docs/model.md#monitor-namespace-selector, docs/model.md#podmonitor-selector, docs/model.md#label-selectors"
 #   fix: >-
 #     Make the selector match the Service's own `metadata.labels`
 #     (ServiceMonitor) or the pod template labels (PodMonitor), or add the

@@ -16,7 +16,7 @@
 #   category: peerauthentication
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§1.3"
+#   semantics: "docs/model.md#peer-authentication-precedence"
 #   fix: >-
 #     Merge them into one policy per level (one mesh-wide policy, one
 #     namespace-wide policy per namespace, one workload policy per workload),

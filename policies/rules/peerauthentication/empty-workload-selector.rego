@@ -13,7 +13,7 @@
 #   category: peerauthentication
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§1.2.5"
+#   semantics: "docs/model.md#empty-workload-selector"
 #   fix: >-
 #     Add `matchLabels` naming the workload's pods, or remove the selector if the
 #     policy is meant for the whole namespace.

@@ -14,7 +14,7 @@
 #   category: peerauthentication
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§1.7"
+#   semantics: "docs/model.md#uncaptured-ports"
 #   fix: "Remove the entry; it changes nothing."
 package meshlint.rules.peerauthentication.exception_on_uncaptured_port
 

@@ -16,7 +16,7 @@
 #   category: peerauthentication
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§1.1, §1.5.3"
+#   semantics: "docs/model.md#peer-authentication-api, docs/model.md#peer-authentication-validation"
 #   fix: >-
 #     As the message says: write the mode in upper case, key `portLevelMtls` by
 #     container port numbers (quoted or not), drop an empty `portLevelMtls`, and

@@ -15,7 +15,7 @@
 #   category: peerauthentication
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§1.2.3, §7.5"
+#   semantics: "docs/model.md#peer-authentication-scope, docs/model.md#workload-selector"
 #   fix: >-
 #     Fix the labels to match the pod template labels of the workload (not the
 #     Deployment's own labels), or move the policy to the workload's namespace.

@@ -12,7 +12,7 @@
 #   tags: [security]
 #   security-severity: "6.5"
 #   tier: core
-#   semantics: "§1.9, §6.1"
+#   semantics: "docs/model.md#port-exception-pitfalls, docs/model.md#big-bang-mtls-metrics"
 #   fix: >-
 #     Serve metrics on a dedicated port and exempt only that one; or keep the
 #     port STRICT and scrape with https and Istio certs; or use Istio metrics

@@ -11,7 +11,7 @@
 #   category: peerauthentication
 #   tags: [reliability]
 #   tier: core
-#   semantics: "§1.5.1"
+#   semantics: "docs/model.md#port-level-mtls-target-port"
 #   fix: "Key the entry on the container port the Service port resolves to."
 package meshlint.rules.peerauthentication.port_level_mtls_on_service_port
 

@@ -15,7 +15,7 @@
 #   category: peerauthentication
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§1.5.1, §1.5.4"
+#   semantics: "docs/model.md#port-level-mtls-target-port, docs/model.md#port-level-mtls-undeclared-ports"
 #   fix: >-
 #     Check the port the process listens on and use that container port as the
 #     key; if the process listens on a port it does not declare, declare it under

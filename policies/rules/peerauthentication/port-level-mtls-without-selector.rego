@@ -12,7 +12,7 @@
 #   category: peerauthentication
 #   tags: [reliability]
 #   tier: core
-#   semantics: "§1.2, §1.5.2"
+#   semantics: "docs/model.md#peer-authentication-scope, docs/model.md#port-level-mtls-requires-selector"
 #   fix: >-
 #     Move the port exception into a workload PeerAuthentication in the workload's
 #     namespace with `selector.matchLabels` naming its pods.

@@ -14,7 +14,7 @@
 #   category: peerauthentication
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§1.2.4"
+#   semantics: "docs/model.md#root-namespace-selector-ignored"
 #   fix: >-
 #     Move the policy to the namespace of the workloads it should select
 #     (workloads in the root namespace itself cannot have a workload policy);

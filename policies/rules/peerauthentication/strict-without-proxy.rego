@@ -18,7 +18,7 @@
 #   tags: [security]
 #   security-severity: "7.5"
 #   tier: full
-#   semantics: "§2.6"
+#   semantics: "docs/model.md#no-proxy"
 #   fix: >-
 #     Enable injection for the workload (pod label `sidecar.istio.io/inject:
 #     "true"`, or remove the opt-out) or enroll it in ambient. A workload that

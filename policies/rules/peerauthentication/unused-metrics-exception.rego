@@ -15,7 +15,7 @@
 #   tags: [security]
 #   security-severity: "3.5"
 #   tier: full
-#   semantics: "§1.4, §1.9"
+#   semantics: "docs/model.md#mtls-mode-resolution, docs/model.md#port-exception-pitfalls"
 #   fix: >-
 #     Remove the entry if nothing scrapes the port in plaintext any more;
 #     otherwise add the monitor (or the annotation) that does to the input.

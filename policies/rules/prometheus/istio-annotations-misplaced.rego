@@ -14,7 +14,7 @@
 #   category: prometheus
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§2.2.6, §5.3.1"
+#   semantics: "docs/model.md#injection-decision, docs/model.md#prometheus-pod-metadata"
 #   fix: >-
 #     Move the key to the pod template's metadata (`spec.template.metadata`),
 #     or to `spec.podMetadata` of a Prometheus CR, as a label or annotation as

@@ -13,7 +13,7 @@
 #   category: prometheus
 #   tags: [reliability]
 #   tier: core
-#   semantics: "§3.4"
+#   semantics: "docs/model.md#cert-export"
 #   fix: >-
 #     Follow Istio's recipe in `spec.podMetadata.annotations`:
 #     `proxy.istio.io/config: "proxyMetadata: {OUTPUT_CERTS: /etc/istio-output-certs}"`,

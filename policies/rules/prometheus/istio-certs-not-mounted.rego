@@ -10,7 +10,7 @@
 #   category: prometheus
 #   tags: [reliability]
 #   tier: core
-#   semantics: "§3.3, §3.4, §5.3.2"
+#   semantics: "docs/model.md#cert-volume, docs/model.md#cert-export, docs/model.md#prometheus-volumes"
 #   fix: >-
 #     Mount the volume the sidecar writes certs into at that path in
 #     `spec.volumeMounts` (Big Bang uses `/etc/prom-certs/`), or point the

@@ -11,7 +11,7 @@
 #   tags: [security]
 #   security-severity: "5.5"
 #   tier: core
-#   semantics: "§3.3"
+#   semantics: "docs/model.md#cert-volume"
 #   fix: "Use `emptyDir: {medium: Memory}` for the cert volume."
 package meshlint.rules.prometheus.istio_certs_volume_not_memory
 

@@ -12,7 +12,7 @@
 #   category: prometheus
 #   tags: [reliability]
 #   tier: core
-#   semantics: "§2.1, §2.2, §3.4"
+#   semantics: "docs/model.md#injection-webhooks, docs/model.md#injection-decision, docs/model.md#cert-export"
 #   fix: >-
 #     Label the Prometheus namespace `istio-injection=enabled` (or with
 #     `istio.io/rev`), or set the pod label `sidecar.istio.io/inject: "true"`

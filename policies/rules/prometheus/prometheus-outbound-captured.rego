@@ -18,7 +18,7 @@
 #   category: prometheus
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§3.2, §3.4, §3.5, §6.1"
+#   semantics: "docs/model.md#istio-prometheus-recipe, docs/model.md#cert-export, docs/model.md#scrape-tls-settings, docs/model.md#big-bang-mtls-metrics"
 #   fix: >-
 #     Add `traffic.sidecar.istio.io/includeOutboundIPRanges: ""` to
 #     `spec.podMetadata.annotations`.

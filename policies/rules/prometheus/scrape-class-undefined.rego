@@ -12,7 +12,7 @@
 #   category: prometheus
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§5.1.5, §5.3.4"
+#   semantics: "docs/model.md#scrape-class-reference, docs/model.md#scrape-classes"
 #   fix: >-
 #     Define the class in `spec.scrapeClasses` of every Prometheus that
 #     selects the monitor, or fix the name; keep at most one class with

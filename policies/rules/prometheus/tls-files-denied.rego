@@ -13,7 +13,7 @@
 #   category: prometheus
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§5.1.6, §5.3.4"
+#   semantics: "docs/model.md#arbitrary-fs-access, docs/model.md#scrape-classes"
 #   fix: >-
 #     Move the file-based TLS into a scrape class of that Prometheus and name
 #     it in `scrapeClass`; replace `bearerTokenFile` with `authorization` from a

@@ -15,7 +15,7 @@
 #   category: scrape
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§2.4, §2.5, §6.6"
+#   semantics: "docs/model.md#ambient-enrollment, docs/model.md#ambient-peer-authentication, docs/model.md#big-bang-ambient"
 #   fix: >-
 #     Enroll the Prometheus pod in ambient (label its namespace or pod
 #     `istio.io/dataplane-mode=ambient`, with no sidecar) and scrape over http;

@@ -20,7 +20,7 @@
 #   category: scrape
 #   tags: [reliability]
 #   tier: full
-#   semantics: "istio pilot/pkg/security/authn/utils/utils.go BuildInboundTLS (RequireClientCertificate); https://istio.io/latest/docs/ops/integrations/prometheus/#tls-settings"
+#   semantics: "docs/model.md#strict-enforcement, docs/model.md#tls-by-mode"
 #   fix: >-
 #     In this order: present Istio's exported certs (`certFile` and `keyFile`
 #     under the Prometheus cert mount, `insecureSkipVerify: true`), and let the

@@ -23,7 +23,7 @@
 #   category: scrape
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§1.6.2, §1.6.3, §1.7, §2.6, §3.6"
+#   semantics: "docs/model.md#permissive-enforcement, docs/model.md#disable-enforcement, docs/model.md#uncaptured-ports, docs/model.md#no-proxy, docs/model.md#tls-by-mode"
 #   fix: >-
 #     Scrape over http (drop `scheme: https` and the Istio `tlsConfig`): a
 #     PERMISSIVE or unmeshed port accepts plaintext. Or make the port STRICT

@@ -12,7 +12,7 @@
 #   category: scrape
 #   tags: [reliability]
 #   tier: core
-#   semantics: "§5.3.4, §3.5"
+#   semantics: "docs/model.md#scrape-classes, docs/model.md#scrape-tls-settings"
 #   fix: "Set `scheme: https` on the endpoint."
 package meshlint.rules.scrape.istio_tls_without_https
 

@@ -13,7 +13,7 @@
 #   category: scrape
 #   tags: [reliability]
 #   tier: core
-#   semantics: "§1.6.4, §3.5"
+#   semantics: "docs/model.md#istio-certificate-identity, docs/model.md#scrape-tls-settings"
 #   fix: >-
 #     Set `insecureSkipVerify: true` in the tlsConfig. The client certificate is
 #     still presented and verified by the target's sidecar, so the connection

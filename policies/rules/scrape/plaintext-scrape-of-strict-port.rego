@@ -11,7 +11,7 @@
 #   category: scrape
 #   tags: [reliability]
 #   tier: core
-#   semantics: "§1.4, §1.6.1, §8"
+#   semantics: "docs/model.md#mtls-mode-resolution, docs/model.md#strict-enforcement, docs/model.md#port-requirement"
 #   fix: >-
 #     In this order of preference: scrape with `scheme: https` and a `tlsConfig`
 #     that uses the Istio certs Prometheus exports (`caFile`/`certFile`/`keyFile`

@@ -17,7 +17,7 @@
 #   category: scrape
 #   tags: [reliability]
 #   tier: core
-#   semantics: "§5.2.3, §5.3.4, §6.1"
+#   semantics: "docs/model.md#podmonitor-tls, docs/model.md#scrape-classes, docs/model.md#big-bang-mtls-metrics"
 #   fix: >-
 #     Switch to a ServiceMonitor (add a metrics Service if needed) with
 #     `scheme: https` and Istio cert files; or use Istio metrics merging

@@ -15,7 +15,7 @@
 #   category: scrape
 #   tags: [reliability]
 #   tier: full
-#   semantics: "§1.7, §4.6"
+#   semantics: "docs/model.md#uncaptured-ports, docs/model.md#merged-metrics-plaintext"
 #   fix: >-
 #     Use `scheme: http` and drop the `tlsConfig`: these ports need no
 #     exception under STRICT. For mTLS-protected metrics use Istio 1.31's

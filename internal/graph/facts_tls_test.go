@@ -52,6 +52,9 @@ func TestClientCert(t *testing.T) {
 		{TLSConfig{Files: []TLSFile{{Field: "certFile", Path: "/mnt/x/tls.crt"}, {Field: "keyFile", Path: "/mnt/x/tls.key"}}}, "istio"}, // under the cert mount
 		{TLSConfig{Files: []TLSFile{{Field: "certFile", Path: "/etc/prometheus/secrets/c/tls.crt"}, {Field: "keyFile", Path: "/etc/prometheus/secrets/c/tls.key"}}}, "other"},
 		{TLSConfig{HasSecretCert: true, HasSecretKey: true}, "other"},
+		// Citadel's pre-1.6 Secret listed in spec.secrets.
+		{TLSConfig{Files: []TLSFile{{Field: "certFile", Path: "/etc/prometheus/secrets/istio.default/cert-chain.pem"}, {Field: "keyFile", Path: "/etc/prometheus/secrets/istio.default/key.pem"}}}, "istio"},
+		{TLSConfig{Files: []TLSFile{{Field: "certFile", Path: "/etc/prometheus/secrets/istio.default/tls.crt"}, {Field: "keyFile", Path: "/etc/prometheus/secrets/istio.default/tls.key"}}}, "other"},
 		{TLSConfig{Files: []TLSFile{{Field: "caFile", Path: "/etc/prom-certs/root-cert.pem"}}, InsecureSkipVerify: true}, ""},
 		{TLSConfig{}, ""},
 	} {

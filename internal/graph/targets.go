@@ -371,6 +371,14 @@ var nonIstioDirs = []string{
 	"/etc/prometheus/configmaps/",
 }
 
+// legacyIstioSecretDir is where the operator mounts a Secret named
+// istio.<service account> listed in spec.secrets: before Istio 1.6 Citadel
+// wrote each service account's workload certificate there, under the same
+// file names as OUTPUT_CERTS, and Istio's old Prometheus recipes (Kyma's
+// among them) scrape with those files
+// (docs/model.md#legacy-citadel-secrets).
+const legacyIstioSecretDir = "/etc/prometheus/secrets/istio."
+
 // IsIstioCertFile reports whether a TLS file is one of Istio's exported
 // certs: by its name, or because it lives under the directory where the
 // Prometheus mounts the volume its sidecar writes certs to.
@@ -384,6 +392,9 @@ func IsIstioCertFile(file string, certDirs []string) bool {
 		if d != "" && strings.HasPrefix(clean, path.Clean(d)+"/") {
 			return true
 		}
+	}
+	if strings.HasPrefix(clean, legacyIstioSecretDir) && istioCertNames[path.Base(clean)] {
+		return true
 	}
 	for _, d := range nonIstioDirs {
 		if strings.HasPrefix(clean, d) {

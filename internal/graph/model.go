@@ -35,7 +35,10 @@ const (
 type Settings struct {
 	RootNamespace    string // meshConfig.rootNamespace
 	MeshDefaultMode  Mode   // mode when no mesh-level PeerAuthentication is in the input
-	MeshModeExplicit bool   // --mesh-mtls was given, so findings resting on it say so
+	MeshModeExplicit bool   // --mesh-mtls or mesh.defaultMode was given
+	// MeshModeSource names the setting that gave MeshDefaultMode, for the
+	// [assumes: ...] of findings resting on it; "" means Istio's default.
+	MeshModeSource string
 	// AssumeInjection applies to namespaces with no Namespace manifest:
 	// "auto" (injected when an Istio resource names the namespace, else
 	// unknown), "enabled", "disabled" or "unknown".

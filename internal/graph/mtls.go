@@ -113,9 +113,7 @@ func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambi
 func (g *Graph) EffectiveMode(w *Workload, port int) ModeDecision {
 	mesh, ns, wl, ambiguous := g.policiesFor(w)
 	d := ModeDecision{Mode: g.Settings.MeshDefaultMode, Level: "default"}
-	if g.Settings.MeshModeExplicit {
-		d.Assumed = fmt.Sprintf("no mesh-wide PeerAuthentication is in the input and --mesh-mtls=%s", g.Settings.MeshDefaultMode)
-	}
+	d.Assumed = g.meshModeAssumption()
 	if mesh != nil {
 		// A mesh policy with UNSET means PERMISSIVE.
 		d = ModeDecision{Mode: ModePermissive, Level: "mesh", Policy: mesh, Source: &Ref{mesh.Resource, "/spec"}, Ambiguous: ambiguous["mesh"]}
@@ -160,4 +158,23 @@ func (g *Graph) SelectedWorkloads(pa *PeerAuthentication) []*Workload {
 		}
 	}
 	return out
+}
+
+// meshModeAssumption names the setting behind the mode a workload gets when
+// no mesh-wide PeerAuthentication is in the input: Istio's own default
+// (PERMISSIVE, the UNSET mode's meaning in istio/api
+// security/v1beta1/peer_authentication.proto), or the mode a flag or the
+// config file declares. Every finding that rests on it says so, with the
+// setting that changes it, since the real mesh policy may simply live in
+// another repository.
+func (g *Graph) meshModeAssumption() string {
+	root := g.Settings.RootNamespace
+	if g.Settings.MeshModeExplicit {
+		src := g.Settings.MeshModeSource
+		if src == "" {
+			src = "--mesh-mtls"
+		}
+		return fmt.Sprintf("no mesh-wide PeerAuthentication (namespace %s, no selector) is in the input; the mesh is %s as %s declares", root, g.Settings.MeshDefaultMode, src)
+	}
+	return fmt.Sprintf("no mesh-wide PeerAuthentication (namespace %s, no selector) is in the input, so Istio's default %s applies; if the mesh sets another mode, pass --mesh-mtls or set mesh.defaultMode in .meshlint.yaml", root, g.Settings.MeshDefaultMode)
 }

@@ -137,6 +137,68 @@ func TestEffectiveMode(t *testing.T) {
 	}
 }
 
+// In ambient, istiod exempts the port entries of a workload policy that
+// inherits STRICT only when one of them is PERMISSIVE (istio
+// pilot/pkg/serviceregistry/ambient/authorization.go); DISABLE alone stays
+// STRICT, DISABLE beside PERMISSIVE is exempted.
+func TestEffectiveModeAmbientDisableEntries(t *testing.T) {
+	wl := func(ports string) string {
+		return pa("shop", "default", "mtls: {mode: STRICT}") + pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nportLevelMtls:\n"+indent(ports, "  "))
+	}
+	cases := []struct {
+		name      string
+		policies  string
+		nsLabels  string
+		mode      Mode
+		level     string
+		wantsNote bool
+	}{
+		{"ambient, only DISABLE entries: stays STRICT", wl("9090: {mode: DISABLE}"), "{istio.io/dataplane-mode: ambient}", ModeStrict, "namespace", true},
+		{"ambient, DISABLE beside PERMISSIVE: exempted", wl("9090: {mode: DISABLE}\n8080: {mode: PERMISSIVE}"), "{istio.io/dataplane-mode: ambient}", ModePermissive, "port", false},
+		{"ambient, DISABLE under an explicit STRICT workload mode: exempted", pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nmtls: {mode: STRICT}\nportLevelMtls:\n  9090: {mode: DISABLE}"), "{istio.io/dataplane-mode: ambient}", ModePermissive, "port", false},
+		{"sidecar, only DISABLE entries: DISABLE", wl("9090: {mode: DISABLE}"), "{istio-injection: enabled}", ModeDisable, "port", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := build(t, namespace("shop", c.nsLabels)+deploy("shop", "cart", "{app: cart}", "", "")+c.policies)
+			d := g.EffectiveMode(workload(t, g, "cart"), 9090)
+			if d.Mode != c.mode || d.Level != c.level || (d.Note != "") != c.wantsNote {
+				t.Errorf("got %s at level %s (%s), want %s at level %s, note %v", d.Mode, d.Level, d.Explain(), c.mode, c.level, c.wantsNote)
+			}
+		})
+	}
+}
+
+// A mode that rests on no mesh-wide policy in the input names its source,
+// whether Istio's default or a setting.
+func TestMeshModeAssumption(t *testing.T) {
+	text := namespace("shop", "{istio-injection: enabled}") + deploy("shop", "cart", "{app: cart}", "", "")
+	for _, c := range []struct {
+		name string
+		mut  func(*Settings)
+		want string
+	}{
+		{"Istio default", func(*Settings) {}, "Istio's default PERMISSIVE applies; if the mesh sets another mode, pass --mesh-mtls"},
+		{"flag", func(s *Settings) {
+			s.MeshDefaultMode, s.MeshModeExplicit, s.MeshModeSource = ModeStrict, true, "--mesh-mtls"
+		}, "the mesh is STRICT as --mesh-mtls declares"},
+		{"config", func(s *Settings) {
+			s.MeshDefaultMode, s.MeshModeExplicit, s.MeshModeSource = ModeDisable, true, "mesh.defaultMode in the config file"
+		}, "the mesh is DISABLE as mesh.defaultMode in the config file declares"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g := build(t, text, c.mut)
+			if d := g.EffectiveMode(workload(t, g, "cart"), 9090); !strings.Contains(d.Assumed, c.want) {
+				t.Errorf("assumption %q does not contain %q", d.Assumed, c.want)
+			}
+		})
+	}
+	g := build(t, text+pa("istio-system", "default", "mtls: {mode: STRICT}"))
+	if d := g.EffectiveMode(workload(t, g, "cart"), 9090); d.Assumed != "" {
+		t.Errorf("a mesh-wide policy in the input leaves nothing assumed, got %q", d.Assumed)
+	}
+}
+
 // §1.3: several policies at one level are ambiguous; the name sorting first
 // is the best guess.
 func TestAmbiguousPolicies(t *testing.T) {

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // classifyScope places a PeerAuthentication at the level Istio applies it
@@ -33,6 +34,8 @@ type ModeDecision struct {
 	// might have picked instead (only the oldest applies; §1.3).
 	Ambiguous []*PeerAuthentication
 	Assumed   string
+	// Note qualifies the decision, e.g. a port entry that had no effect.
+	Note string
 }
 
 // Explain renders the decision for a message, e.g.
@@ -50,6 +53,9 @@ func (d ModeDecision) Explain() string {
 		s = fmt.Sprintf("%s (PeerAuthentication %s/%s, namespace-wide)", d.Mode, d.Policy.Namespace, d.Policy.Name)
 	case "mesh":
 		s = fmt.Sprintf("%s (PeerAuthentication %s/%s, mesh-wide)", d.Mode, d.Policy.Namespace, d.Policy.Name)
+	}
+	if d.Note != "" {
+		s = strings.TrimSuffix(s, ")") + "; " + d.Note + ")"
 	}
 	if len(d.Ambiguous) > 0 {
 		s += fmt.Sprintf("; %d other policies at that level also apply and Istio uses only the oldest, so this is a best guess", len(d.Ambiguous))
@@ -137,6 +143,11 @@ func (g *Graph) EffectiveMode(w *Workload, port int) ModeDecision {
 				// mode is still the one that decides this port.
 				continue
 			}
+			if w.Injection.Dataplane == DataplaneAmbient && ambientIgnoresDisable(wl, pm, d.Mode) {
+				d.Note = fmt.Sprintf("the DISABLE entry for port %d in PeerAuthentication %s/%s does not apply in ambient: ztunnel exempts ports of a policy that inherits STRICT only when one of its entries is PERMISSIVE",
+					port, wl.Namespace, wl.Name)
+				continue
+			}
 			d = ModeDecision{Mode: pm.Mode, Level: "port", Policy: wl, Source: &Ref{wl.Resource, pm.Pointer}, Ambiguous: ambiguous["workload"]}
 		}
 	}
@@ -177,4 +188,23 @@ func (g *Graph) meshModeAssumption() string {
 		return fmt.Sprintf("no mesh-wide PeerAuthentication (namespace %s, no selector) is in the input; the mesh is %s as %s declares", root, g.Settings.MeshDefaultMode, src)
 	}
 	return fmt.Sprintf("no mesh-wide PeerAuthentication (namespace %s, no selector) is in the input, so Istio's default %s applies; if the mesh sets another mode, pass --mesh-mtls or set mesh.defaultMode in .meshlint.yaml", root, g.Settings.MeshDefaultMode)
+}
+
+// ambientIgnoresDisable reports whether ztunnel leaves a DISABLE port entry
+// STRICT. istiod converts a workload policy whose own mode is UNSET under an
+// inherited STRICT mode into an exemption only when some port entry is
+// PERMISSIVE; that exemption then covers PERMISSIVE and DISABLE entries alike
+// (istio pilot/pkg/serviceregistry/ambient/authorization.go,
+// effectivePeerAuthenticationKeys's caller and convertPeerAuthentication).
+// With only DISABLE entries the static STRICT policy stays attached.
+func ambientIgnoresDisable(wl *PeerAuthentication, pm PortMode, inherited Mode) bool {
+	if pm.Mode != ModeDisable || wl.Mode != ModeUnset || inherited != ModeStrict {
+		return false
+	}
+	for _, other := range wl.PortLevel {
+		if other.Mode == ModePermissive {
+			return false
+		}
+	}
+	return true
 }

@@ -23,6 +23,9 @@ type Facts struct {
 	// merge rules (facts_peerauth.go, facts_merge.go).
 	PeerAuthReview PeerAuthReview `json:"peerAuthReview"`
 	Merge          []MergeFact    `json:"merge"`
+	// AmbientAnnotationScrapes backs ambient-strict-scrape's annotation
+	// case (facts_ambient.go).
+	AmbientAnnotationScrapes []AmbientAnnotationScrapeFact `json:"ambientAnnotationScrapes"`
 }
 
 // Loc is a field of a resource, with what it means to the finding.
@@ -269,6 +272,7 @@ func (g *Graph) Facts() *Facts {
 	g.addWiringFacts(f)
 	f.PeerAuthReview = g.PeerAuthReview(g.ScrapedPorts(f.Scrapes))
 	f.Merge = g.MergeFacts(f.Scrapes)
+	f.AmbientAnnotationScrapes = g.AmbientAnnotationScrapes()
 	return f
 }
 

@@ -2,9 +2,9 @@ package graph
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file computes the facts of the full-tier peerauthentication rules
@@ -94,6 +94,12 @@ type ConflictFact struct {
 	Winner    PolicyRef   `json:"winner"` // best guess: the name that sorts first
 	Others    []PolicyRef `json:"others"`
 	Workloads []string    `json:"workloads"`
+	// FromCluster: every policy comes from a cluster export, so their
+	// creation times decide and Winner is the one Istio uses.
+	FromCluster bool `json:"fromCluster"`
+	// TimestampWritten: some manifest writes a creationTimestamp, which
+	// the API server replaces on create (only when not FromCluster).
+	TimestampWritten bool `json:"timestampWritten"`
 	// Differ: their modes or port maps differ, so the outcome matters.
 	Differ     bool   `json:"differ"`
 	Difference string `json:"difference"`
@@ -106,6 +112,9 @@ type PolicyRef struct {
 	Pointer  string `json:"pointer"`
 	Mode     string `json:"mode"`
 	Ports    string `json:"ports"` // "{9090: PERMISSIVE}" or "none"
+	// Created is the creation time of a policy from a cluster export
+	// (RFC 3339), "" otherwise.
+	Created string `json:"created"`
 	// EmptySelector: `selector: {}` made this namespace- or mesh-wide.
 	EmptySelector bool `json:"emptySelector"`
 }
@@ -547,17 +556,18 @@ func (g *Graph) peerAuthConflict(level, where string, pas []*PeerAuthentication)
 	if len(uniq) < 2 {
 		return ConflictFact{}, false
 	}
-	sort.SliceStable(uniq, func(i, j int) bool {
-		if uniq[i].Name != uniq[j].Name {
-			return uniq[i].Name < uniq[j].Name
-		}
-		return uniq[i].Namespace < uniq[j].Namespace
-	})
 	c := ConflictFact{Level: level, Where: where, Workloads: []string{}}
+	c.FromCluster = orderOldestFirst(uniq)
+	for _, pa := range uniq {
+		c.TimestampWritten = c.TimestampWritten || pa.CreatedWritten
+	}
 	modes, ports := map[string]bool{}, map[string]bool{}
 	var desc []string
 	for i, pa := range uniq {
 		ref := PolicyRef{Resource: pa.Resource, Name: pa.Namespace + "/" + pa.Name, Pointer: "/metadata/name", Mode: string(pa.Mode), Ports: portMapText(pa)}
+		if c.FromCluster {
+			ref.Created = pa.Created.Format(time.RFC3339)
+		}
 		if level == "workload" {
 			ref.Pointer = "/spec/selector/matchLabels"
 		} else if g.emptySelector(pa) {

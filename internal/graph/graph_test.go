@@ -213,6 +213,33 @@ func TestAmbiguousPolicies(t *testing.T) {
 	}
 }
 
+// In a cluster export (uid and resourceVersion set) the creation times are
+// the API server's: the oldest policy wins whatever its name, and nothing is
+// ambiguous. A timestamp in a Git manifest decides nothing.
+func TestClusterExportOrdersPolicies(t *testing.T) {
+	exported := func(name, mode, created string) string {
+		return "---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: " + name +
+			", namespace: shop, uid: 0b6a-" + name + ", resourceVersion: \"42\", creationTimestamp: \"" + created + "\"}\nspec:\n  mtls: {mode: " + mode + "}\n"
+	}
+	g := build(t, deploy("shop", "cart", "{app: cart}", "", "")+
+		exported("zeta", "PERMISSIVE", "2024-01-01T10:00:00Z")+exported("alpha", "STRICT", "2024-02-01T10:00:00Z"))
+	d := g.EffectiveMode(workload(t, g, "cart"), 9090)
+	if d.Mode != ModePermissive || d.Policy.Name != "zeta" || len(d.Ambiguous) != 0 {
+		t.Errorf("cluster export: got %s from %s with %d ambiguous, want PERMISSIVE from the older zeta, none ambiguous", d.Mode, d.Policy.Name, len(d.Ambiguous))
+	}
+	git := strings.ReplaceAll(exported("zeta", "PERMISSIVE", "2024-01-01T10:00:00Z"), "uid: 0b6a-zeta, resourceVersion: \"42\", ", "") +
+		strings.ReplaceAll(exported("alpha", "STRICT", "2024-02-01T10:00:00Z"), "uid: 0b6a-alpha, resourceVersion: \"42\", ", "")
+	g = build(t, deploy("shop", "cart", "{app: cart}", "", "")+git)
+	d = g.EffectiveMode(workload(t, g, "cart"), 9090)
+	if d.Policy.Name != "alpha" || len(d.Ambiguous) != 1 {
+		t.Errorf("git manifests: got %s with %d ambiguous, want the name order's alpha and one ambiguous", d.Policy.Name, len(d.Ambiguous))
+	}
+	conflicts := g.Facts().PeerAuthReview.Conflicts
+	if len(conflicts) != 1 || conflicts[0].FromCluster || !conflicts[0].TimestampWritten {
+		t.Errorf("git manifests with timestamps: conflicts %+v, want one not from a cluster with a written timestamp", conflicts)
+	}
+}
+
 // §2.1, §2.2, §2.4: injection.
 func TestDecideInjection(t *testing.T) {
 	cases := []struct {

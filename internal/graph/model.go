@@ -6,6 +6,7 @@ package graph
 
 import (
 	"github.com/meshlint/meshlint/internal/loader"
+	"time"
 )
 
 // Mode is a PeerAuthentication mTLS mode.
@@ -173,6 +174,13 @@ type PeerAuthentication struct {
 	PortLevel        []PortMode // sorted by port
 	PortLevelPointer string
 	Scope            Scope
+	// FromCluster: the object comes from an export of a live cluster
+	// (metadata.uid and resourceVersion set), so Created is the API
+	// server's creation time and orders competing policies.
+	FromCluster bool
+	Created     time.Time
+	// CreatedWritten: the manifest writes a creationTimestamp at all.
+	CreatedWritten bool
 }
 
 // PortMode is one portLevelMtls entry.

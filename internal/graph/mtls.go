@@ -64,21 +64,17 @@ func (d ModeDecision) Explain() string {
 }
 
 // policiesFor returns the mesh, namespace and workload policy that apply to
-// a workload. With several at one level, the one whose name sorts first is
-// used (Istio's tie-break when creation times are equal) and the others are
-// returned as ambiguous.
+// a workload. With several at one level, Istio uses the oldest; when they
+// all come from a cluster export that one is known, otherwise the one whose
+// name sorts first is used (Istio's tie-break when creation times are
+// equal) and the others are returned as ambiguous.
 func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambiguous map[string][]*PeerAuthentication) {
 	ambiguous = map[string][]*PeerAuthentication{}
 	pick := func(level string, cands []*PeerAuthentication) *PeerAuthentication {
 		if len(cands) == 0 {
 			return nil
 		}
-		sort.SliceStable(cands, func(i, j int) bool {
-			if cands[i].Name != cands[j].Name {
-				return cands[i].Name < cands[j].Name
-			}
-			return cands[i].Namespace < cands[j].Namespace
-		})
+		decided := orderOldestFirst(cands)
 		// The same object rendered twice is one object in the cluster.
 		var others []*PeerAuthentication
 		seen := map[string]bool{cands[0].Namespace + "/" + cands[0].Name: true}
@@ -88,7 +84,7 @@ func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambi
 				others = append(others, c)
 			}
 		}
-		if len(others) > 0 {
+		if len(others) > 0 && !decided {
 			ambiguous[level] = others
 		}
 		return cands[0]
@@ -207,4 +203,28 @@ func ambientIgnoresDisable(wl *PeerAuthentication, pm PortMode, inherited Mode) 
 		}
 	}
 	return true
+}
+
+// orderOldestFirst sorts competing policies the way istiod does
+// (pilot/pkg/model/config.go configCompareByCreationTime: creation time,
+// then name, then namespace) and reports whether that order is known. It
+// is known only when every policy comes from a cluster export; otherwise
+// the creation times are the apply order, which the input does not show,
+// and the name order is only the best guess for policies created in the
+// same second.
+func orderOldestFirst(pas []*PeerAuthentication) (known bool) {
+	known = true
+	for _, pa := range pas {
+		known = known && pa.FromCluster
+	}
+	sort.SliceStable(pas, func(i, j int) bool {
+		if known && !pas[i].Created.Equal(pas[j].Created) {
+			return pas[i].Created.Before(pas[j].Created)
+		}
+		if pas[i].Name != pas[j].Name {
+			return pas[i].Name < pas[j].Name
+		}
+		return pas[i].Namespace < pas[j].Namespace
+	})
+	return known
 }

@@ -50,9 +50,11 @@ var istioProxyPorts = []ContainerPort{
 // port does not exist on that workload, which then is no endpoint of it.
 func ResolveTargetPort(sp *ServicePort, w *Workload) (port int, cp *ContainerPort, ok bool) {
 	if sp.TargetPort.IsName {
-		for i := range w.Ports {
-			if w.Ports[i].Name == sp.TargetPort.Name {
-				return w.Ports[i].Port, &w.Ports[i], true
+		// The injected istio-proxy's declared port is on the pod too.
+		ports := w.ports()
+		for i := range ports {
+			if ports[i].Name == sp.TargetPort.Name {
+				return ports[i].Port, &ports[i], true
 			}
 		}
 		return 0, nil, false

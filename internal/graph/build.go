@@ -43,6 +43,7 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 	for _, svc := range g.Services {
 		g.servicesByNS[svc.Namespace] = append(g.servicesByNS[svc.Namespace], svc)
 	}
+	g.linkEndpoints()
 	for _, pa := range g.PeerAuths {
 		pa.Scope = classifyScope(pa, s.RootNamespace)
 		g.peerAuthsByNS[pa.Namespace] = append(g.peerAuthsByNS[pa.Namespace], pa)
@@ -161,6 +162,16 @@ func (g *Graph) add(r *Resource) *fieldError {
 			return nil
 		}
 		return g.addService(r)
+	case "Endpoints":
+		if r.Doc.APIVersion != "v1" {
+			return nil
+		}
+		return g.addEndpoints(r)
+	case "EndpointSlice":
+		if !strings.HasPrefix(r.Doc.APIVersion, "discovery.k8s.io/") {
+			return nil
+		}
+		return g.addEndpointSlice(r)
 	case "PeerAuthentication":
 		if !strings.HasPrefix(r.Doc.APIVersion, "security.istio.io/") {
 			return nil

@@ -336,6 +336,10 @@ func (g *Graph) targetFact(t Target) TargetFact {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.Resource, Pointer: t.ServicePort.Pointer,
 			Message: fmt.Sprintf("Service port %d targets %s", t.ServicePort.Port, t.ServicePort.TargetPort)})
 	}
+	if t.Service != nil && t.Service.EndpointsFrom != "" {
+		tf.Related = append(tf.Related, Loc{Resource: t.Service.EndpointsResource, Pointer: "",
+			Message: "gives Service " + t.Service.Namespace + "/" + t.Service.Name + " its endpoints"})
+	}
 	wp := w.Template
 	if t.ContainerPort != nil && t.ContainerPort.Pointer != "" {
 		wp = t.ContainerPort.Pointer

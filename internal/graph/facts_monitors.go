@@ -964,8 +964,8 @@ func containerPortLabel(cp ContainerPort) string {
 // no targets. A numeric targetPort needs no declaration. Nothing is said when
 // the input holds no pod behind the Service.
 func (g *Graph) targetPortProblem(e *Endpoint, svc *Service, sp *ServicePort) *PortProblemFact {
-	if !sp.TargetPort.IsName {
-		return nil
+	if !sp.TargetPort.IsName || len(svc.Selector) == 0 {
+		return nil // a selector-less Service's endpoints carry the port
 	}
 	backends := g.BackendsOf(svc)
 	if len(backends) == 0 {

@@ -156,6 +156,12 @@ type Service struct {
 	Selector  map[string]string // empty: selects no pods (endpoints managed elsewhere)
 	Ports     []ServicePort
 	Headless  bool
+	// Endpointed are the workloads a selector-less Service reaches through
+	// the Endpoints or EndpointSlice objects in the input (endpoints.go),
+	// and EndpointsFrom names the first of those objects for messages.
+	Endpointed        []*Workload
+	EndpointsFrom     string
+	EndpointsResource int
 }
 
 // PeerAuthentication is an Istio PeerAuthentication (v1 or v1beta1).
@@ -336,6 +342,8 @@ type Graph struct {
 	PeerAuths  []*PeerAuthentication
 	Monitors   []*Monitor
 	Prometheus []*Prometheus
+	// Endpoints are the Endpoints and EndpointSlice objects that name pods.
+	Endpoints []*EndpointRefs
 	// LegacyPolicies are the removed v1alpha1 Policy and MeshPolicy objects.
 	LegacyPolicies []*LegacyPolicy
 	Problems       []Problem

@@ -34,6 +34,10 @@ func (t Target) Chain() string {
 	if t.ServicePort.Name != "" {
 		sp = fmt.Sprintf("port %s (%d)", t.ServicePort.Name, t.ServicePort.Port)
 	}
+	if t.Service.EndpointsFrom != "" {
+		return fmt.Sprintf("Service %s/%s %s (no selector) -> %s port %s -> %s of %s", t.Service.Namespace, t.Service.Name, sp,
+			t.Service.EndpointsFrom, t.ServicePort.TargetPort, cp, t.Workload.Display())
+	}
 	return fmt.Sprintf("Service %s/%s %s -> targetPort %s -> %s of %s", t.Service.Namespace, t.Service.Name, sp,
 		t.ServicePort.TargetPort, cp, t.Workload.Display())
 }
@@ -86,15 +90,28 @@ func (g *Graph) ServicesOf(w *Workload) []*Service {
 		if len(svc.Selector) > 0 && subsetOf(svc.Selector, w.Labels) {
 			out = append(out, svc)
 		}
+		if len(svc.Selector) == 0 && containsWorkload(svc.Endpointed, w) {
+			out = append(out, svc)
+		}
 	}
 	return out
 }
 
-// BackendsOf lists the workloads a Service selects. An empty selector
-// selects nothing: its endpoints are managed outside Kubernetes.
+func containsWorkload(ws []*Workload, w *Workload) bool {
+	for _, x := range ws {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+// BackendsOf lists the workloads a Service selects. A Service without a
+// selector reaches the pods its Endpoints or EndpointSlices in the input
+// name, and nothing else: its endpoints are managed outside Kubernetes.
 func (g *Graph) BackendsOf(svc *Service) []*Workload {
 	if len(svc.Selector) == 0 {
-		return nil
+		return svc.Endpointed
 	}
 	var out []*Workload
 	for _, w := range g.workloadsByNS[svc.Namespace] {

@@ -82,6 +82,9 @@ type PortCheckFact struct {
 	// BaseStrict: without this entry the port would be STRICT on some
 	// selected workload, so a PERMISSIVE entry opens a hole.
 	BaseStrict bool `json:"baseStrict"`
+	// Assumptions: BaseStrict rests on the mesh-wide mode setting, no
+	// mesh-wide policy in the input.
+	Assumptions []string `json:"assumptions"`
 }
 
 // ConflictFact is a set of policies at one level of which Istio applies
@@ -250,7 +253,7 @@ func (g *Graph) workloadsAndPrometheusPods() []*Workload {
 
 func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string][]string) PortCheckFact {
 	pc := PortCheckFact{Port: pm.Port, Mode: string(pm.Mode), Pointer: pm.Pointer, IstioPort: uncapturedIstioPorts[pm.Port],
-		DeclaredOn: []string{}, Undeclared: []string{}, NoPorts: []string{}, TargetedBy: []Loc{}, Uncaptured: []string{}, ScrapedBy: []string{}}
+		DeclaredOn: []string{}, Undeclared: []string{}, NoPorts: []string{}, TargetedBy: []Loc{}, Uncaptured: []string{}, ScrapedBy: []string{}, Assumptions: []string{}}
 	for _, w := range workloads {
 		if status, ok := w.Annotations["status.sidecar.istio.io/port"]; ok && strings.TrimSpace(status) == strconv.Itoa(pm.Port) {
 			pc.IstioPort = true
@@ -292,8 +295,11 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string
 		} else if !ok && w.Annotations["prometheus.io/scrape"] == "true" {
 			pc.ScrapedBy = append(pc.ScrapedBy, "the prometheus.io/scrape annotation of "+w.Display())
 		}
-		if g.EffectiveMode(w, 0).Mode == ModeStrict {
+		if base := g.EffectiveMode(w, 0); base.Mode == ModeStrict {
 			pc.BaseStrict = true
+			if base.Assumed != "" && !contains(pc.Assumptions, base.Assumed) {
+				pc.Assumptions = append(pc.Assumptions, base.Assumed)
+			}
 		}
 	}
 	pc.DeclaredOn, pc.ScrapedBy = uniqueSorted(pc.DeclaredOn), uniqueSorted(pc.ScrapedBy)

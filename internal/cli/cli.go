@@ -126,24 +126,26 @@ type lintFlags struct {
 	policyMemory    uint64 // --max-policy-memory, MiB
 	rootNamespace   string
 	meshMTLS        string
-	assumeInjection string
-	namespace       string
-	noColor         bool
-	quiet           bool
-	verbose         bool
-	showSuppressed  bool
-	stats           bool
-	config          string
-	baseline        string
-	writeBaseline   string
-	limits          loader.Limits
-	root            string          // --root: the directory meshlint may read below (root.go)
-	prom            promValuesFlags // --prometheus-values (promvalues.go)
-	render          renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
-	report          reportFlags     // --sarif-category (reportflags.go)
-	version         bool            // --version
-	only            onlyFilesFlags  // --only-files, --only-files-from (onlyfiles.go)
-	environment     string          // --environment: lint one environment (environments.go)
+	// meshMTLSFromConfig: meshMTLS came from mesh.defaultMode, not the flag.
+	meshMTLSFromConfig bool
+	assumeInjection    string
+	namespace          string
+	noColor            bool
+	quiet              bool
+	verbose            bool
+	showSuppressed     bool
+	stats              bool
+	config             string
+	baseline           string
+	writeBaseline      string
+	limits             loader.Limits
+	root               string          // --root: the directory meshlint may read below (root.go)
+	prom               promValuesFlags // --prometheus-values (promvalues.go)
+	render             renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
+	report             reportFlags     // --sarif-category (reportflags.go)
+	version            bool            // --version
+	only               onlyFilesFlags  // --only-files, --only-files-from (onlyfiles.go)
+	environment        string          // --environment: lint one environment (environments.go)
 }
 
 // newLintFlagSet defines the lint flags; helpOut is where --help prints.
@@ -235,6 +237,10 @@ func (f *lintFlags) settings() (graph.Settings, error) {
 			return s, usagef("--mesh-mtls %q: want STRICT, PERMISSIVE or DISABLE", f.meshMTLS)
 		}
 		s.MeshDefaultMode, s.MeshModeExplicit = m, true
+		s.MeshModeSource = "--mesh-mtls"
+		if f.meshMTLSFromConfig {
+			s.MeshModeSource = "mesh.defaultMode in the config file"
+		}
 	}
 	switch f.assumeInjection {
 	case "auto", "enabled", "disabled", "unknown":

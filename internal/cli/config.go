@@ -188,6 +188,7 @@ func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintC
 		}
 		str("root-namespace", &f.rootNamespace, cfg.Mesh.RootNamespace)
 		str("mesh-mtls", &f.meshMTLS, cfg.Mesh.DefaultMode)
+		f.meshMTLSFromConfig = cfg.Mesh.DefaultMode.Set && !fs.Changed("mesh-mtls")
 		str("assume-injection", &f.assumeInjection, cfg.Mesh.AssumeInjection)
 		str("namespace", &f.namespace, cfg.Namespace)
 		str("fail-on", &f.failOn, cfg.FailOn)

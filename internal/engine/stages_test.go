@@ -119,7 +119,7 @@ func TestBuiltinStagesReadTheirFacts(t *testing.T) {
 	for _, st := range e.stages {
 		got[st.category] = st.keys
 	}
-	if !reflect.DeepEqual(got["scrape"], []string{"prometheuses", "scrapes"}) {
+	if !reflect.DeepEqual(got["scrape"], []string{"ambientAnnotationScrapes", "prometheuses", "scrapes"}) {
 		t.Errorf("scrape stage reads %v", got["scrape"])
 	}
 	if !reflect.DeepEqual(got["peerauthentication"], []string{"peerAuthReview", "peerAuthentications"}) {

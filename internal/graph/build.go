@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/meshlint/meshlint/internal/loader"
 )
@@ -42,6 +43,7 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 	for _, svc := range g.Services {
 		g.servicesByNS[svc.Namespace] = append(g.servicesByNS[svc.Namespace], svc)
 	}
+	g.linkEndpoints()
 	for _, pa := range g.PeerAuths {
 		pa.Scope = classifyScope(pa, s.RootNamespace)
 		g.peerAuthsByNS[pa.Namespace] = append(g.peerAuthsByNS[pa.Namespace], pa)
@@ -160,6 +162,16 @@ func (g *Graph) add(r *Resource) *fieldError {
 			return nil
 		}
 		return g.addService(r)
+	case "Endpoints":
+		if r.Doc.APIVersion != "v1" {
+			return nil
+		}
+		return g.addEndpoints(r)
+	case "EndpointSlice":
+		if !strings.HasPrefix(r.Doc.APIVersion, "discovery.k8s.io/") {
+			return nil
+		}
+		return g.addEndpointSlice(r)
 	case "PeerAuthentication":
 		if !strings.HasPrefix(r.Doc.APIVersion, "security.istio.io/") {
 			return nil
@@ -410,8 +422,35 @@ func (g *Graph) addPeerAuthentication(r *Resource) *fieldError {
 		pa.PortLevel = append(pa.PortLevel, PortMode{Port: port, Key: key, Mode: mode, Pointer: kp})
 	}
 	sort.SliceStable(pa.PortLevel, func(i, j int) bool { return pa.PortLevel[i].Port < pa.PortLevel[j].Port })
+	pa.Created, pa.FromCluster = clusterCreationTime(obj)
+	if meta, ok := obj["metadata"].(map[string]any); ok && meta["creationTimestamp"] != nil {
+		pa.CreatedWritten = true
+	}
 	g.PeerAuths = append(g.PeerAuths, pa)
 	return nil
+}
+
+// clusterCreationTime reads metadata.creationTimestamp and says whether it
+// is real. The API server sets the creation time itself on create
+// (k8s.io/apiserver pkg/registry/rest/meta.go, FillObjectMetaSystemFields),
+// so a timestamp written in a manifest applied from Git decides nothing.
+// Only an export of a live cluster (kubectl get -o yaml) carries the server's
+// own, recognisable by the metadata.uid and resourceVersion it writes beside
+// it.
+func clusterCreationTime(obj map[string]any) (time.Time, bool) {
+	meta, _ := obj["metadata"].(map[string]any)
+	if meta == nil || asString(meta["uid"]) == "" || asString(meta["resourceVersion"]) == "" {
+		return time.Time{}, false
+	}
+	switch v := meta["creationTimestamp"].(type) {
+	case time.Time:
+		return v.UTC(), true
+	case string:
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
 }
 
 // parsePortKey reads a portLevelMtls key. The map is keyed by uint32 port

@@ -15,6 +15,7 @@ type part struct {
 	namespaces []*Namespace
 	workloads  []*Workload
 	services   []*Service
+	endpoints  []*EndpointRefs
 	peerAuths  []*PeerAuthentication
 	monitors   []*Monitor
 	prometheus []*Prometheus
@@ -49,7 +50,7 @@ func Extractor(s Settings) func(*loader.Document) {
 		} else {
 			err, internal = mini.safeAdd(r)
 		}
-		p := &part{settings: settings, workloads: mini.Workloads, services: mini.Services, peerAuths: mini.PeerAuths,
+		p := &part{settings: settings, workloads: mini.Workloads, services: mini.Services, endpoints: mini.Endpoints, peerAuths: mini.PeerAuths,
 			monitors: mini.Monitors, prometheus: mini.Prometheus, legacy: mini.LegacyPolicies, problems: mini.Problems,
 			err: err, internal: internal}
 		if annotationJobKinds[d.Kind] {
@@ -85,6 +86,7 @@ func (g *Graph) adopt(p *part, r *Resource) {
 	}
 	adoptAll(&g.Workloads, p.workloads, func(w *Workload) { w.Resource = r.ID })
 	adoptAll(&g.Services, p.services, func(s *Service) { s.Resource = r.ID })
+	adoptAll(&g.Endpoints, p.endpoints, func(ep *EndpointRefs) { ep.Resource = r.ID })
 	adoptAll(&g.PeerAuths, p.peerAuths, func(pa *PeerAuthentication) { pa.Resource = r.ID })
 	adoptAll(&g.Monitors, p.monitors, func(m *Monitor) { m.Resource = r.ID })
 	adoptAll(&g.Prometheus, p.prometheus, func(pr *Prometheus) { pr.Resource, pr.Pod.Resource = r.ID, r.ID })

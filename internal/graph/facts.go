@@ -23,6 +23,9 @@ type Facts struct {
 	// merge rules (facts_peerauth.go, facts_merge.go).
 	PeerAuthReview PeerAuthReview `json:"peerAuthReview"`
 	Merge          []MergeFact    `json:"merge"`
+	// AmbientAnnotationScrapes backs ambient-strict-scrape's annotation
+	// case (facts_ambient.go).
+	AmbientAnnotationScrapes []AmbientAnnotationScrapeFact `json:"ambientAnnotationScrapes"`
 }
 
 // Loc is a field of a resource, with what it means to the finding.
@@ -277,6 +280,7 @@ func (g *Graph) Facts() *Facts {
 	g.addWiringFacts(f)
 	f.PeerAuthReview = g.PeerAuthReview(g.ScrapedPorts(f.Scrapes))
 	f.Merge = g.MergeFacts(f.Scrapes)
+	f.AmbientAnnotationScrapes = g.AmbientAnnotationScrapes()
 	return f
 }
 
@@ -365,6 +369,10 @@ func (g *Graph) targetFact(t Target) TargetFact {
 	if t.Service != nil && t.ServicePort != nil {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.Resource, Pointer: t.ServicePort.Pointer,
 			Message: fmt.Sprintf("Service port %d targets %s", t.ServicePort.Port, t.ServicePort.TargetPort)})
+	}
+	if t.Service != nil && t.Service.EndpointsFrom != "" {
+		tf.Related = append(tf.Related, Loc{Resource: t.Service.EndpointsResource, Pointer: "",
+			Message: "gives Service " + t.Service.Namespace + "/" + t.Service.Name + " its endpoints"})
 	}
 	wp := w.Template
 	if t.ContainerPort != nil && t.ContainerPort.Pointer != "" {

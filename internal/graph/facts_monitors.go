@@ -141,23 +141,18 @@ type DefaultClassFact struct {
 
 const annotationIncludeOutbound = "traffic.sidecar.istio.io/includeOutboundIPRanges"
 
-// istioAgentPorts are pilot-agent's status port and the health port. The
-// rule catalog counts them as declared by the injected sidecar when an
-// endpoint names them by number; an endpoint without a port scrapes only the
-// ports the pod declares, which do not include them.
-var istioAgentPorts = []ContainerPort{
-	{Container: "istio-proxy", Port: 15020},
-	{Container: "istio-proxy", Port: 15021},
-}
+// undeclaredIstioPorts are the ports the sidecar serves but the injected
+// istio-proxy container does not declare: pilot-agent's status and merged
+// metrics port and the health port. Its only declared port is
+// http-envoy-prom 15090 (istio
+// manifests/charts/istio-control/istio-discovery/files/injection-template.yaml),
+// and Prometheus pod discovery lists declared ports only, so a PodMonitor
+// picking these by number has no target.
+var undeclaredIstioPorts = map[int]string{15020: "pilot-agent's status and merged metrics port", 15021: "the health check port"}
 
 // selectablePorts are the ports a PodMonitor endpoint can pick on w.
 func (w *Workload) selectablePorts(e *Endpoint) []ContainerPort {
-	ports := w.ports()
-	byNumber := e.Port == "" && (e.PortNumber != 0 || (e.TargetPort.Set && !e.TargetPort.IsName))
-	if byNumber && w.Injection.Dataplane == DataplaneSidecar {
-		ports = append(append([]ContainerPort(nil), ports...), istioAgentPorts...)
-	}
-	return ports
+	return w.ports()
 }
 
 // statusPort is pilot-agent's port (15020 unless the pod overrides it).
@@ -823,7 +818,7 @@ func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 		var p *PortProblemFact
 		switch {
 		case m.Kind == "ServiceMonitor" && e.Port != "":
-			p = servicePortProblem(e, services)
+			p = g.servicePortProblem(e, services)
 		case m.Kind == "ServiceMonitor" && e.TargetPort.Set:
 			var backends []*Workload
 			for _, svc := range services {
@@ -852,7 +847,7 @@ func servicePortLabel(sp *ServicePort) string {
 
 // servicePortProblem checks a ServiceMonitor endpoint port, which must be
 // the name of a port of a selected Service (docs/model.md#servicemonitor-ports).
-func servicePortProblem(e *Endpoint, services []*Service) *PortProblemFact {
+func (g *Graph) servicePortProblem(e *Endpoint, services []*Service) *PortProblemFact {
 	var withPorts []*Service
 	for _, svc := range services {
 		if len(svc.Ports) > 0 {
@@ -870,7 +865,7 @@ func servicePortProblem(e *Endpoint, services []*Service) *PortProblemFact {
 		for i := range svc.Ports {
 			sp := &svc.Ports[i]
 			if sp.Name == e.Port {
-				return nil
+				return g.targetPortProblem(e, svc, sp)
 			}
 			ports = append(ports, servicePortLabel(sp))
 			if num, err := strconv.Atoi(e.Port); err == nil && num == sp.Port {
@@ -929,7 +924,7 @@ func containerPortProblem(e *Endpoint, field string, pods []*Workload) *PortProb
 		seen[w.Resource] = true
 		ports := w.Ports
 		if w.Injection.Dataplane == DataplaneSidecar || w.Injection.Dataplane == DataplaneUnknown {
-			ports = append(append(append([]ContainerPort(nil), w.Ports...), istioProxyPorts...), istioAgentPorts...)
+			ports = append(append([]ContainerPort(nil), w.Ports...), istioProxyPorts...)
 		}
 		for _, cp := range ports {
 			if (name != "" && cp.Name == name) || (num != 0 && cp.Port == num) {
@@ -951,6 +946,9 @@ func containerPortProblem(e *Endpoint, field string, pods []*Workload) *PortProb
 		p.Related = append(p.Related, Loc{Resource: w.Resource, Pointer: w.Spec + "/containers", Message: "containers of " + w.Display()})
 	}
 	p.Declared = strings.Join(described, "; ")
+	if what := undeclaredIstioPorts[num]; what != "" {
+		p.Declared += fmt.Sprintf("; %d is %s: the sidecar serves it, but the injected istio-proxy container declares only http-envoy-prom (15090), and pod discovery lists declared ports only", num, what)
+	}
 	return p
 }
 
@@ -959,4 +957,45 @@ func containerPortLabel(cp ContainerPort) string {
 		return strconv.Itoa(cp.Port)
 	}
 	return fmt.Sprintf("%s (%d)", cp.Name, cp.Port)
+}
+
+// targetPortProblem checks the Service port a ServiceMonitor endpoint picks:
+// a named targetPort that no pod behind the Service declares gives the
+// Service no endpoint for it (Kubernetes
+// staging/src/k8s.io/endpointslice/utils.go findPort), so the endpoint has
+// no targets. A numeric targetPort needs no declaration. Nothing is said when
+// the input holds no pod behind the Service.
+func (g *Graph) targetPortProblem(e *Endpoint, svc *Service, sp *ServicePort) *PortProblemFact {
+	if !sp.TargetPort.IsName || len(svc.Selector) == 0 {
+		return nil // a selector-less Service's endpoints carry the port
+	}
+	backends := g.BackendsOf(svc)
+	if len(backends) == 0 {
+		return nil
+	}
+	var described []string
+	p := &PortProblemFact{Pointer: e.Pointer + "/port", Field: "port", Value: e.Port, Problem: "target-undeclared",
+		Related: []Loc{{Resource: svc.Resource, Pointer: sp.Pointer, Message: fmt.Sprintf("Service port %s targets %s", servicePortLabel(sp), sp.TargetPort)}}}
+	seen := map[int]bool{}
+	for _, w := range backends {
+		if _, _, ok := ResolveTargetPort(sp, w); ok {
+			return nil
+		}
+		if seen[w.Resource] {
+			continue
+		}
+		seen[w.Resource] = true
+		var list []string
+		for _, cp := range w.Ports {
+			list = append(list, containerPortLabel(cp))
+		}
+		text := "no container ports"
+		if len(list) > 0 {
+			text = "container ports " + strings.Join(list, ", ")
+		}
+		described = append(described, fmt.Sprintf("%s declares %s", w.Display(), text))
+		p.Related = append(p.Related, Loc{Resource: w.Resource, Pointer: w.Spec + "/containers", Message: "containers of " + w.Display()})
+	}
+	p.Declared = fmt.Sprintf("Service %s/%s port %s targets %q; %s", svc.Namespace, svc.Name, servicePortLabel(sp), sp.TargetPort.Name, strings.Join(described, "; "))
+	return p
 }

@@ -176,12 +176,31 @@ func TestPortProblems(t *testing.T) {
 			}
 		}
 	}
-	check("ServiceMonitor shop/cart", want{1, "name", ""}, want{2, "number", "scrape"}, want{3, "undeclared", ""})
+	// 15020 and 15021 are served by the sidecar but not declared by the
+	// injected istio-proxy, so picking them by number finds no target.
+	check("ServiceMonitor shop/cart", want{1, "name", ""}, want{2, "number", "scrape"}, want{3, "undeclared", ""}, want{5, "undeclared", ""})
 	check("ServiceMonitor shop/single", want{0, "unnamed", ""})
-	check("PodMonitor shop/cart", want{2, "undeclared", ""}, want{3, "number", "http"})
+	check("PodMonitor shop/cart", want{1, "undeclared", ""}, want{2, "undeclared", ""}, want{3, "number", "http"})
 	check("PodMonitor plain/worker", want{0, "name", ""})
 	if d := mf["ServiceMonitor shop/cart"].PortProblems[0].Declared; d != "Service shop/cart has web (80), scrape (9090)" {
 		t.Errorf("declared: %q", d)
+	}
+}
+
+// A Service port whose named targetPort no pod behind it declares has no
+// endpoints; a numeric one needs no declaration, and istio-proxy's declared
+// http-envoy-prom counts on sidecar pods.
+func TestServiceTargetPortUndeclared(t *testing.T) {
+	g := build(t, namespace("shop", "{istio-injection: enabled}")+
+		deploy("shop", "cart", "{app: cart}", "", "")+
+		mfSvc("shop", "cart", "{app: cart}", "{app: cart}", "- {name: named, port: 80, targetPort: prom}\n- {name: numeric, port: 81, targetPort: 9999}\n- {name: envoy, port: 82, targetPort: http-envoy-prom}\n- {name: ok, port: 83, targetPort: metrics}")+
+		mfServiceMonitor("shop", "cart", "{}", "selector: {matchLabels: {app: cart}}\nendpoints:\n  - port: named\n  - port: numeric\n  - port: envoy\n  - port: ok"))
+	got := monitorFacts(t, g)["ServiceMonitor shop/cart"].PortProblems
+	if len(got) != 1 || got[0].Endpoint != 0 || got[0].Problem != "target-undeclared" {
+		t.Fatalf("problems %+v, want only endpoint 0 target-undeclared", got)
+	}
+	if !strings.Contains(got[0].Declared, `port named (80) targets "prom"`) {
+		t.Errorf("declared: %q", got[0].Declared)
 	}
 }
 

@@ -2,9 +2,9 @@ package graph
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // This file computes the facts of the full-tier peerauthentication rules
@@ -82,6 +82,9 @@ type PortCheckFact struct {
 	// BaseStrict: without this entry the port would be STRICT on some
 	// selected workload, so a PERMISSIVE entry opens a hole.
 	BaseStrict bool `json:"baseStrict"`
+	// Assumptions: BaseStrict rests on the mesh-wide mode setting, no
+	// mesh-wide policy in the input.
+	Assumptions []string `json:"assumptions"`
 }
 
 // ConflictFact is a set of policies at one level of which Istio applies
@@ -94,6 +97,12 @@ type ConflictFact struct {
 	Winner    PolicyRef   `json:"winner"` // best guess: the name that sorts first
 	Others    []PolicyRef `json:"others"`
 	Workloads []string    `json:"workloads"`
+	// FromCluster: every policy comes from a cluster export, so their
+	// creation times decide and Winner is the one Istio uses.
+	FromCluster bool `json:"fromCluster"`
+	// TimestampWritten: some manifest writes a creationTimestamp, which
+	// the API server replaces on create (only when not FromCluster).
+	TimestampWritten bool `json:"timestampWritten"`
 	// Differ: their modes or port maps differ, so the outcome matters.
 	Differ     bool   `json:"differ"`
 	Difference string `json:"difference"`
@@ -106,6 +115,9 @@ type PolicyRef struct {
 	Pointer  string `json:"pointer"`
 	Mode     string `json:"mode"`
 	Ports    string `json:"ports"` // "{9090: PERMISSIVE}" or "none"
+	// Created is the creation time of a policy from a cluster export
+	// (RFC 3339), "" otherwise.
+	Created string `json:"created"`
 	// EmptySelector: `selector: {}` made this namespace- or mesh-wide.
 	EmptySelector bool `json:"emptySelector"`
 }
@@ -241,7 +253,7 @@ func (g *Graph) workloadsAndPrometheusPods() []*Workload {
 
 func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string][]string) PortCheckFact {
 	pc := PortCheckFact{Port: pm.Port, Mode: string(pm.Mode), Pointer: pm.Pointer, IstioPort: uncapturedIstioPorts[pm.Port],
-		DeclaredOn: []string{}, Undeclared: []string{}, NoPorts: []string{}, TargetedBy: []Loc{}, Uncaptured: []string{}, ScrapedBy: []string{}}
+		DeclaredOn: []string{}, Undeclared: []string{}, NoPorts: []string{}, TargetedBy: []Loc{}, Uncaptured: []string{}, ScrapedBy: []string{}, Assumptions: []string{}}
 	for _, w := range workloads {
 		if status, ok := w.Annotations["status.sidecar.istio.io/port"]; ok && strings.TrimSpace(status) == strconv.Itoa(pm.Port) {
 			pc.IstioPort = true
@@ -283,8 +295,11 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string
 		} else if !ok && w.Annotations["prometheus.io/scrape"] == "true" {
 			pc.ScrapedBy = append(pc.ScrapedBy, "the prometheus.io/scrape annotation of "+w.Display())
 		}
-		if g.EffectiveMode(w, 0).Mode == ModeStrict {
+		if base := g.EffectiveMode(w, 0); base.Mode == ModeStrict {
 			pc.BaseStrict = true
+			if base.Assumed != "" && !contains(pc.Assumptions, base.Assumed) {
+				pc.Assumptions = append(pc.Assumptions, base.Assumed)
+			}
 		}
 	}
 	pc.DeclaredOn, pc.ScrapedBy = uniqueSorted(pc.DeclaredOn), uniqueSorted(pc.ScrapedBy)
@@ -547,17 +562,18 @@ func (g *Graph) peerAuthConflict(level, where string, pas []*PeerAuthentication)
 	if len(uniq) < 2 {
 		return ConflictFact{}, false
 	}
-	sort.SliceStable(uniq, func(i, j int) bool {
-		if uniq[i].Name != uniq[j].Name {
-			return uniq[i].Name < uniq[j].Name
-		}
-		return uniq[i].Namespace < uniq[j].Namespace
-	})
 	c := ConflictFact{Level: level, Where: where, Workloads: []string{}}
+	c.FromCluster = orderOldestFirst(uniq)
+	for _, pa := range uniq {
+		c.TimestampWritten = c.TimestampWritten || pa.CreatedWritten
+	}
 	modes, ports := map[string]bool{}, map[string]bool{}
 	var desc []string
 	for i, pa := range uniq {
 		ref := PolicyRef{Resource: pa.Resource, Name: pa.Namespace + "/" + pa.Name, Pointer: "/metadata/name", Mode: string(pa.Mode), Ports: portMapText(pa)}
+		if c.FromCluster {
+			ref.Created = pa.Created.Format(time.RFC3339)
+		}
 		if level == "workload" {
 			ref.Pointer = "/spec/selector/matchLabels"
 		} else if g.emptySelector(pa) {

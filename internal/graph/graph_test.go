@@ -138,6 +138,68 @@ func TestEffectiveMode(t *testing.T) {
 	}
 }
 
+// In ambient, istiod exempts the port entries of a workload policy that
+// inherits STRICT only when one of them is PERMISSIVE (istio
+// pilot/pkg/serviceregistry/ambient/authorization.go); DISABLE alone stays
+// STRICT, DISABLE beside PERMISSIVE is exempted.
+func TestEffectiveModeAmbientDisableEntries(t *testing.T) {
+	wl := func(ports string) string {
+		return pa("shop", "default", "mtls: {mode: STRICT}") + pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nportLevelMtls:\n"+indent(ports, "  "))
+	}
+	cases := []struct {
+		name      string
+		policies  string
+		nsLabels  string
+		mode      Mode
+		level     string
+		wantsNote bool
+	}{
+		{"ambient, only DISABLE entries: stays STRICT", wl("9090: {mode: DISABLE}"), "{istio.io/dataplane-mode: ambient}", ModeStrict, "namespace", true},
+		{"ambient, DISABLE beside PERMISSIVE: exempted", wl("9090: {mode: DISABLE}\n8080: {mode: PERMISSIVE}"), "{istio.io/dataplane-mode: ambient}", ModePermissive, "port", false},
+		{"ambient, DISABLE under an explicit STRICT workload mode: exempted", pa("shop", "wl", "selector: {matchLabels: {app: cart}}\nmtls: {mode: STRICT}\nportLevelMtls:\n  9090: {mode: DISABLE}"), "{istio.io/dataplane-mode: ambient}", ModePermissive, "port", false},
+		{"sidecar, only DISABLE entries: DISABLE", wl("9090: {mode: DISABLE}"), "{istio-injection: enabled}", ModeDisable, "port", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := build(t, namespace("shop", c.nsLabels)+deploy("shop", "cart", "{app: cart}", "", "")+c.policies)
+			d := g.EffectiveMode(workload(t, g, "cart"), 9090)
+			if d.Mode != c.mode || d.Level != c.level || (d.Note != "") != c.wantsNote {
+				t.Errorf("got %s at level %s (%s), want %s at level %s, note %v", d.Mode, d.Level, d.Explain(), c.mode, c.level, c.wantsNote)
+			}
+		})
+	}
+}
+
+// A mode that rests on no mesh-wide policy in the input names its source,
+// whether Istio's default or a setting.
+func TestMeshModeAssumption(t *testing.T) {
+	text := namespace("shop", "{istio-injection: enabled}") + deploy("shop", "cart", "{app: cart}", "", "")
+	for _, c := range []struct {
+		name string
+		mut  func(*Settings)
+		want string
+	}{
+		{"Istio default", func(*Settings) {}, "Istio's default PERMISSIVE applies; if the mesh sets another mode, pass --mesh-mtls"},
+		{"flag", func(s *Settings) {
+			s.MeshDefaultMode, s.MeshModeExplicit, s.MeshModeSource = ModeStrict, true, "--mesh-mtls"
+		}, "the mesh is STRICT as --mesh-mtls declares"},
+		{"config", func(s *Settings) {
+			s.MeshDefaultMode, s.MeshModeExplicit, s.MeshModeSource = ModeDisable, true, "mesh.defaultMode in the config file"
+		}, "the mesh is DISABLE as mesh.defaultMode in the config file declares"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			g := build(t, text, c.mut)
+			if d := g.EffectiveMode(workload(t, g, "cart"), 9090); !strings.Contains(d.Assumed, c.want) {
+				t.Errorf("assumption %q does not contain %q", d.Assumed, c.want)
+			}
+		})
+	}
+	g := build(t, text+pa("istio-system", "default", "mtls: {mode: STRICT}"))
+	if d := g.EffectiveMode(workload(t, g, "cart"), 9090); d.Assumed != "" {
+		t.Errorf("a mesh-wide policy in the input leaves nothing assumed, got %q", d.Assumed)
+	}
+}
+
 // docs/model.md#peer-authentication-precedence: several policies at one level are ambiguous; the name sorting first
 // is the best guess.
 func TestAmbiguousPolicies(t *testing.T) {
@@ -149,6 +211,33 @@ func TestAmbiguousPolicies(t *testing.T) {
 	}
 	if !strings.Contains(d.Explain(), "best guess") {
 		t.Errorf("explanation does not mention the ambiguity: %s", d.Explain())
+	}
+}
+
+// In a cluster export (uid and resourceVersion set) the creation times are
+// the API server's: the oldest policy wins whatever its name, and nothing is
+// ambiguous. A timestamp in a Git manifest decides nothing.
+func TestClusterExportOrdersPolicies(t *testing.T) {
+	exported := func(name, mode, created string) string {
+		return "---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: " + name +
+			", namespace: shop, uid: 0b6a-" + name + ", resourceVersion: \"42\", creationTimestamp: \"" + created + "\"}\nspec:\n  mtls: {mode: " + mode + "}\n"
+	}
+	g := build(t, deploy("shop", "cart", "{app: cart}", "", "")+
+		exported("zeta", "PERMISSIVE", "2024-01-01T10:00:00Z")+exported("alpha", "STRICT", "2024-02-01T10:00:00Z"))
+	d := g.EffectiveMode(workload(t, g, "cart"), 9090)
+	if d.Mode != ModePermissive || d.Policy.Name != "zeta" || len(d.Ambiguous) != 0 {
+		t.Errorf("cluster export: got %s from %s with %d ambiguous, want PERMISSIVE from the older zeta, none ambiguous", d.Mode, d.Policy.Name, len(d.Ambiguous))
+	}
+	git := strings.ReplaceAll(exported("zeta", "PERMISSIVE", "2024-01-01T10:00:00Z"), "uid: 0b6a-zeta, resourceVersion: \"42\", ", "") +
+		strings.ReplaceAll(exported("alpha", "STRICT", "2024-02-01T10:00:00Z"), "uid: 0b6a-alpha, resourceVersion: \"42\", ", "")
+	g = build(t, deploy("shop", "cart", "{app: cart}", "", "")+git)
+	d = g.EffectiveMode(workload(t, g, "cart"), 9090)
+	if d.Policy.Name != "alpha" || len(d.Ambiguous) != 1 {
+		t.Errorf("git manifests: got %s with %d ambiguous, want the name order's alpha and one ambiguous", d.Policy.Name, len(d.Ambiguous))
+	}
+	conflicts := g.Facts().PeerAuthReview.Conflicts
+	if len(conflicts) != 1 || conflicts[0].FromCluster || !conflicts[0].TimestampWritten {
+		t.Errorf("git manifests with timestamps: conflicts %+v, want one not from a cluster with a written timestamp", conflicts)
 	}
 }
 

@@ -6,6 +6,7 @@ package graph
 
 import (
 	"github.com/meshlint/meshlint/internal/loader"
+	"time"
 )
 
 // Mode is a PeerAuthentication mTLS mode.
@@ -35,7 +36,10 @@ const (
 type Settings struct {
 	RootNamespace    string // meshConfig.rootNamespace
 	MeshDefaultMode  Mode   // mode when no mesh-level PeerAuthentication is in the input
-	MeshModeExplicit bool   // --mesh-mtls was given, so findings resting on it say so
+	MeshModeExplicit bool   // --mesh-mtls or mesh.defaultMode was given
+	// MeshModeSource names the setting that gave MeshDefaultMode, for the
+	// [assumes: ...] of findings resting on it; "" means Istio's default.
+	MeshModeSource string
 	// AssumeInjection applies to namespaces with no Namespace manifest:
 	// "auto" (injected when an Istio resource names the namespace, else
 	// unknown), "enabled", "disabled" or "unknown".
@@ -152,6 +156,12 @@ type Service struct {
 	Selector  map[string]string // empty: selects no pods (endpoints managed elsewhere)
 	Ports     []ServicePort
 	Headless  bool
+	// Endpointed are the workloads a selector-less Service reaches through
+	// the Endpoints or EndpointSlice objects in the input (endpoints.go),
+	// and EndpointsFrom names the first of those objects for messages.
+	Endpointed        []*Workload
+	EndpointsFrom     string
+	EndpointsResource int
 }
 
 // PeerAuthentication is an Istio PeerAuthentication (v1 or v1beta1).
@@ -170,6 +180,13 @@ type PeerAuthentication struct {
 	PortLevel        []PortMode // sorted by port
 	PortLevelPointer string
 	Scope            Scope
+	// FromCluster: the object comes from an export of a live cluster
+	// (metadata.uid and resourceVersion set), so Created is the API
+	// server's creation time and orders competing policies.
+	FromCluster bool
+	Created     time.Time
+	// CreatedWritten: the manifest writes a creationTimestamp at all.
+	CreatedWritten bool
 }
 
 // PortMode is one portLevelMtls entry.
@@ -344,6 +361,8 @@ type Graph struct {
 	PeerAuths  []*PeerAuthentication
 	Monitors   []*Monitor
 	Prometheus []*Prometheus
+	// Endpoints are the Endpoints and EndpointSlice objects that name pods.
+	Endpoints []*EndpointRefs
 	// LegacyPolicies are the removed v1alpha1 Policy and MeshPolicy objects.
 	LegacyPolicies []*LegacyPolicy
 	Problems       []Problem

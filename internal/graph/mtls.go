@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // classifyScope places a PeerAuthentication at the level Istio applies it
@@ -33,6 +34,8 @@ type ModeDecision struct {
 	// might have picked instead (only the oldest applies; docs/model.md#peer-authentication-precedence).
 	Ambiguous []*PeerAuthentication
 	Assumed   string
+	// Note qualifies the decision, e.g. a port entry that had no effect.
+	Note string
 }
 
 // Explain renders the decision for a message, e.g.
@@ -51,6 +54,9 @@ func (d ModeDecision) Explain() string {
 	case "mesh":
 		s = fmt.Sprintf("%s (PeerAuthentication %s/%s, mesh-wide)", d.Mode, d.Policy.Namespace, d.Policy.Name)
 	}
+	if d.Note != "" {
+		s = strings.TrimSuffix(s, ")") + "; " + d.Note + ")"
+	}
 	if len(d.Ambiguous) > 0 {
 		s += fmt.Sprintf("; %d other policies at that level also apply and Istio uses only the oldest, so this is a best guess", len(d.Ambiguous))
 	}
@@ -58,21 +64,17 @@ func (d ModeDecision) Explain() string {
 }
 
 // policiesFor returns the mesh, namespace and workload policy that apply to
-// a workload. With several at one level, the one whose name sorts first is
-// used (Istio's tie-break when creation times are equal) and the others are
-// returned as ambiguous.
+// a workload. With several at one level, Istio uses the oldest; when they
+// all come from a cluster export that one is known, otherwise the one whose
+// name sorts first is used (Istio's tie-break when creation times are
+// equal) and the others are returned as ambiguous.
 func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambiguous map[string][]*PeerAuthentication) {
 	ambiguous = map[string][]*PeerAuthentication{}
 	pick := func(level string, cands []*PeerAuthentication) *PeerAuthentication {
 		if len(cands) == 0 {
 			return nil
 		}
-		sort.SliceStable(cands, func(i, j int) bool {
-			if cands[i].Name != cands[j].Name {
-				return cands[i].Name < cands[j].Name
-			}
-			return cands[i].Namespace < cands[j].Namespace
-		})
+		decided := orderOldestFirst(cands)
 		// The same object rendered twice is one object in the cluster.
 		var others []*PeerAuthentication
 		seen := map[string]bool{cands[0].Namespace + "/" + cands[0].Name: true}
@@ -82,7 +84,7 @@ func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambi
 				others = append(others, c)
 			}
 		}
-		if len(others) > 0 {
+		if len(others) > 0 && !decided {
 			ambiguous[level] = others
 		}
 		return cands[0]
@@ -113,9 +115,7 @@ func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambi
 func (g *Graph) EffectiveMode(w *Workload, port int) ModeDecision {
 	mesh, ns, wl, ambiguous := g.policiesFor(w)
 	d := ModeDecision{Mode: g.Settings.MeshDefaultMode, Level: "default"}
-	if g.Settings.MeshModeExplicit {
-		d.Assumed = fmt.Sprintf("no mesh-wide PeerAuthentication is in the input and --mesh-mtls=%s", g.Settings.MeshDefaultMode)
-	}
+	d.Assumed = g.meshModeAssumption()
 	if mesh != nil {
 		// A mesh policy with UNSET means PERMISSIVE.
 		d = ModeDecision{Mode: ModePermissive, Level: "mesh", Policy: mesh, Source: &Ref{mesh.Resource, "/spec"}, Ambiguous: ambiguous["mesh"]}
@@ -139,6 +139,11 @@ func (g *Graph) EffectiveMode(w *Workload, port int) ModeDecision {
 				// mode is still the one that decides this port.
 				continue
 			}
+			if w.Injection.Dataplane == DataplaneAmbient && ambientIgnoresDisable(wl, pm, d.Mode) {
+				d.Note = fmt.Sprintf("the DISABLE entry for port %d in PeerAuthentication %s/%s does not apply in ambient: ztunnel exempts ports of a policy that inherits STRICT only when one of its entries is PERMISSIVE",
+					port, wl.Namespace, wl.Name)
+				continue
+			}
 			d = ModeDecision{Mode: pm.Mode, Level: "port", Policy: wl, Source: &Ref{wl.Resource, pm.Pointer}, Ambiguous: ambiguous["workload"]}
 		}
 	}
@@ -160,4 +165,66 @@ func (g *Graph) SelectedWorkloads(pa *PeerAuthentication) []*Workload {
 		}
 	}
 	return out
+}
+
+// meshModeAssumption names the setting behind the mode a workload gets when
+// no mesh-wide PeerAuthentication is in the input: Istio's own default
+// (PERMISSIVE, the UNSET mode's meaning in istio/api
+// security/v1beta1/peer_authentication.proto), or the mode a flag or the
+// config file declares. Every finding that rests on it says so, with the
+// setting that changes it, since the real mesh policy may simply live in
+// another repository.
+func (g *Graph) meshModeAssumption() string {
+	root := g.Settings.RootNamespace
+	if g.Settings.MeshModeExplicit {
+		src := g.Settings.MeshModeSource
+		if src == "" {
+			src = "--mesh-mtls"
+		}
+		return fmt.Sprintf("no mesh-wide PeerAuthentication (namespace %s, no selector) is in the input; the mesh is %s as %s declares", root, g.Settings.MeshDefaultMode, src)
+	}
+	return fmt.Sprintf("no mesh-wide PeerAuthentication (namespace %s, no selector) is in the input, so Istio's default %s applies; if the mesh sets another mode, pass --mesh-mtls or set mesh.defaultMode in .meshlint.yaml", root, g.Settings.MeshDefaultMode)
+}
+
+// ambientIgnoresDisable reports whether ztunnel leaves a DISABLE port entry
+// STRICT. istiod converts a workload policy whose own mode is UNSET under an
+// inherited STRICT mode into an exemption only when some port entry is
+// PERMISSIVE; that exemption then covers PERMISSIVE and DISABLE entries alike
+// (istio pilot/pkg/serviceregistry/ambient/authorization.go,
+// effectivePeerAuthenticationKeys's caller and convertPeerAuthentication).
+// With only DISABLE entries the static STRICT policy stays attached.
+func ambientIgnoresDisable(wl *PeerAuthentication, pm PortMode, inherited Mode) bool {
+	if pm.Mode != ModeDisable || wl.Mode != ModeUnset || inherited != ModeStrict {
+		return false
+	}
+	for _, other := range wl.PortLevel {
+		if other.Mode == ModePermissive {
+			return false
+		}
+	}
+	return true
+}
+
+// orderOldestFirst sorts competing policies the way istiod does
+// (pilot/pkg/model/config.go configCompareByCreationTime: creation time,
+// then name, then namespace) and reports whether that order is known. It
+// is known only when every policy comes from a cluster export; otherwise
+// the creation times are the apply order, which the input does not show,
+// and the name order is only the best guess for policies created in the
+// same second.
+func orderOldestFirst(pas []*PeerAuthentication) (known bool) {
+	known = true
+	for _, pa := range pas {
+		known = known && pa.FromCluster
+	}
+	sort.SliceStable(pas, func(i, j int) bool {
+		if known && !pas[i].Created.Equal(pas[j].Created) {
+			return pas[i].Created.Before(pas[j].Created)
+		}
+		if pas[i].Name != pas[j].Name {
+			return pas[i].Name < pas[j].Name
+		}
+		return pas[i].Namespace < pas[j].Namespace
+	})
+	return known
 }

@@ -34,6 +34,10 @@ func (t Target) Chain() string {
 	if t.ServicePort.Name != "" {
 		sp = fmt.Sprintf("port %s (%d)", t.ServicePort.Name, t.ServicePort.Port)
 	}
+	if t.Service.EndpointsFrom != "" {
+		return fmt.Sprintf("Service %s/%s %s (no selector) -> %s port %s -> %s of %s", t.Service.Namespace, t.Service.Name, sp,
+			t.Service.EndpointsFrom, t.ServicePort.TargetPort, cp, t.Workload.Display())
+	}
 	return fmt.Sprintf("Service %s/%s %s -> targetPort %s -> %s of %s", t.Service.Namespace, t.Service.Name, sp,
 		t.ServicePort.TargetPort, cp, t.Workload.Display())
 }
@@ -50,9 +54,11 @@ var istioProxyPorts = []ContainerPort{
 // port does not exist on that workload, which then is no endpoint of it.
 func ResolveTargetPort(sp *ServicePort, w *Workload) (port int, cp *ContainerPort, ok bool) {
 	if sp.TargetPort.IsName {
-		for i := range w.Ports {
-			if w.Ports[i].Name == sp.TargetPort.Name {
-				return w.Ports[i].Port, &w.Ports[i], true
+		// The injected istio-proxy's declared port is on the pod too.
+		ports := w.ports()
+		for i := range ports {
+			if ports[i].Name == sp.TargetPort.Name {
+				return ports[i].Port, &ports[i], true
 			}
 		}
 		return 0, nil, false
@@ -84,15 +90,28 @@ func (g *Graph) ServicesOf(w *Workload) []*Service {
 		if len(svc.Selector) > 0 && subsetOf(svc.Selector, w.Labels) {
 			out = append(out, svc)
 		}
+		if len(svc.Selector) == 0 && containsWorkload(svc.Endpointed, w) {
+			out = append(out, svc)
+		}
 	}
 	return out
 }
 
-// BackendsOf lists the workloads a Service selects. An empty selector
-// selects nothing: its endpoints are managed outside Kubernetes.
+func containsWorkload(ws []*Workload, w *Workload) bool {
+	for _, x := range ws {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+// BackendsOf lists the workloads a Service selects. A Service without a
+// selector reaches the pods its Endpoints or EndpointSlices in the input
+// name, and nothing else: its endpoints are managed outside Kubernetes.
 func (g *Graph) BackendsOf(svc *Service) []*Workload {
 	if len(svc.Selector) == 0 {
-		return nil
+		return svc.Endpointed
 	}
 	var out []*Workload
 	for _, w := range g.workloadsByNS[svc.Namespace] {

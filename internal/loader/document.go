@@ -248,6 +248,8 @@ var graphKinds = map[string]bool{
 	"ReplicationController": true, "Job": true, "CronJob": true, "Rollout": true,
 	"PeerAuthentication": true, "ServiceMonitor": true, "PodMonitor": true, "Prometheus": true,
 	"ScrapeConfig": true, "Probe": true, "Policy": true, "MeshPolicy": true,
+	// The endpoints of Services without a selector.
+	"Endpoints": true, "EndpointSlice": true,
 }
 
 // parsedFile is what reading one file produced.

@@ -314,16 +314,19 @@ func (b *builder) build() File {
 	pspec := userSpec
 	wiring := ""
 	if b.shape == BigBang {
-		on, why := bigBangWiring(b.root)
-		if on {
-			defaults := bigBangDefaults()
-			for k := range defaults {
-				sm.defaults[k] = true
-			}
-			pspec = merge(defaults, userSpec)
-			wiring = "; Big Bang adds the Istio cert volume, mount and annotations itself (" + why + ")"
-		} else {
-			wiring = "; Big Bang adds no Istio cert wiring (" + why + ")"
+		certs := bigBangWiring(b.root)
+		defaults := bigBangDefaults(certs)
+		for k := range defaults {
+			sm.defaults[k] = true
+		}
+		pspec = merge(defaults, userSpec)
+		switch {
+		case certs.Mount:
+			wiring = "; Big Bang adds the Istio cert volume, mount and annotations itself (" + certs.Why + ")"
+		case certs.Export:
+			wiring = "; Big Bang adds the Istio cert export annotations but no cert volume or mount (" + certs.Why + ")"
+		default:
+			wiring = "; Big Bang adds no Istio cert wiring (" + certs.Why + ")"
 		}
 	}
 

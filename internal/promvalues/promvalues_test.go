@@ -262,6 +262,49 @@ monitoring:
 	}
 }
 
+// Big Bang renders the cert wiring by ambient and the monitoring
+// namespace's injection too, not by istiod.enabled alone (bigbang
+// chart/templates/monitoring/values.yaml, $sidecarInjectionEnabled and
+// $monitoringMtlsStrict).
+func TestBigBangWiringSwitches(t *testing.T) {
+	cases := []struct {
+		name, values  string
+		export, mount bool
+		summary       string
+	}{
+		{"defaults", "", true, true, "Big Bang adds the Istio cert volume, mount and annotations"},
+		{"ambient", "istio:\n  ambient:\n    enabled: true\n", false, false, "istio.ambient.enabled is true: in ambient mode"},
+		{"ztunnel", "ztunnel:\n  enabled: true\n", false, false, "ztunnel.enabled is true"},
+		{"CRDs not injected", "prometheusOperatorCRDs:\n  istio:\n    injection: disabled\n", false, false, `prometheusOperatorCRDs.istio.injection is "disabled"`},
+		{"CRDs off, grafana off", "prometheusOperatorCRDs:\n  enabled: false\ngrafana:\n  enabled: false\n", false, false, "grafana.enabled are false"},
+		{"CRDs off, grafana injected", "prometheusOperatorCRDs:\n  enabled: false\n", true, true, "Big Bang adds the Istio cert volume"},
+		{"CRDs off, grafana not injected", "prometheusOperatorCRDs:\n  enabled: false\ngrafana:\n  istio:\n    injection: disabled\n", false, false, `grafana.istio.injection is "disabled"`},
+		{"PERMISSIVE monitoring", "monitoring:\n  values:\n    istio:\n      mtls:\n        mode: PERMISSIVE\n", true, false, "export annotations but no cert volume or mount"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, _ := mustLoad(t, c.values+"monitoring:\n  enabled: true\n", Options{})
+			if strings.Contains(c.values, "monitoring:") {
+				f, _ = mustLoad(t, strings.Replace(c.values, "monitoring:\n", "monitoring:\n  enabled: true\n", 1), Options{})
+			}
+			s := spec(t, f)
+			_, hasVolumes := s["volumes"]
+			export := false
+			if pm, ok := s["podMetadata"].(map[string]any); ok {
+				if anns, ok := pm["annotations"].(map[string]any); ok {
+					_, export = anns["proxy.istio.io/config"]
+				}
+			}
+			if export != c.export || hasVolumes != c.mount {
+				t.Errorf("export %v, volumes %v; want %v, %v (%s)", export, hasVolumes, c.export, c.mount, f.Summary)
+			}
+			if !strings.Contains(f.Summary, c.summary) {
+				t.Errorf("summary %q does not say %q", f.Summary, c.summary)
+			}
+		})
+	}
+}
+
 func TestAdditionalConfigScrapeClasses(t *testing.T) {
 	text := `
 prometheus:

@@ -6,10 +6,18 @@
 #   name, never matches: the operator matches Service port names), a
 #   ServiceMonitor `targetPort` that is no declared container port of the pods
 #   behind those Services, or a PodMonitor `port`/`portNumber` that the
-#   selected pods do not declare. Such an endpoint has no targets. On
-#   workloads with an Istio sidecar, the injected `istio-proxy` ports count as
-#   declared though no manifest shows them: `http-envoy-prom` (15090), 15020
-#   and 15021. An endpoint with neither `port` nor `portNumber` scrapes every
+#   selected pods do not declare, or a ServiceMonitor `port` naming a Service
+#   port whose named `targetPort` no pod behind the Service declares
+#   (Kubernetes then lists no endpoint for it:
+#   staging/src/k8s.io/endpointslice/utils.go `findPort`; a numeric
+#   `targetPort` needs no declaration). Such an endpoint has no targets, and
+#   no scrape rule reports it again. On workloads with an Istio sidecar, the
+#   injected `istio-proxy` container's one declared port counts though no
+#   manifest shows it: `http-envoy-prom` (15090). 15020 and 15021 are served
+#   by the sidecar but not declared (istio
+#   manifests/charts/istio-control/istio-discovery/files/injection-template.yaml),
+#   and pod discovery lists declared ports only, so a PodMonitor `portNumber`
+#   naming them has no target. An endpoint with neither `port` nor `portNumber` scrapes every
 #   declared port and is never reported; neither is a monitor whose selector
 #   finds nothing in the input.
 # custom:
@@ -62,6 +70,10 @@ problem(m, p) := "is no container port declared by the pods behind the selected 
 problem(m, p) := "is no container port declared by the selected pods" if {
 	p.problem == "undeclared"
 	m.kind == "PodMonitor"
+}
+
+problem(m, p) := "selects a Service port whose named targetPort no pod behind the Service declares, so Kubernetes lists no endpoint for it" if {
+	p.problem == "target-undeclared"
 }
 
 number_fix(m, p) := sprintf("; use %s: %s", [p.field, p.suggestion]) if p.suggestion != ""

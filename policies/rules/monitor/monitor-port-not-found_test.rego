@@ -51,3 +51,9 @@ test_undeclared_port_number if {
 test_no_problems_no_findings if {
 	count(rule.report) == 0 with input as {"monitors": [{"resource": 2, "kind": "ServiceMonitor", "portProblems": []}]}
 }
+
+test_named_target_port_nobody_declares_is_reported if {
+	msg := message(problem("ServiceMonitor", "port", "metrics", "target-undeclared", ""))
+	contains(msg, "endpoint 0 port \"metrics\" selects a Service port whose named targetPort no pod behind the Service declares, so Kubernetes lists no endpoint for it")
+	contains(msg, "so this endpoint has no targets")
+}

@@ -61,3 +61,34 @@ test_three_workload_policies if {
 	f.resource == 2
 	contains(f.message, "PeerAuthentication shop/c, shop/a and shop/b all select Deployment shop/cart")
 }
+
+exported(c, winner_created, other_created) := {"peerAuthReview": {"conflicts": [object.union(c.peerAuthReview.conflicts[0], {
+	"fromCluster": true,
+	"winner": object.union(ref(0, "shop/a", "STRICT"), {"created": winner_created}),
+	"others": [object.union(ref(1, "shop/b", "PERMISSIVE"), {"created": other_created})],
+})]}}
+
+test_cluster_export_names_the_oldest if {
+	base := conflict("namespace", "namespace shop", [ref(1, "shop/b", "PERMISSIVE")], true)
+	findings := rule.report with input as exported(base, "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z")
+	some f in findings
+	contains(f.message, "these come from a cluster export")
+	contains(f.message, "shop/a, created 2024-01-01T00:00:00Z, is the oldest and is the one Istio uses")
+	not contains(f.message, "undefined")
+}
+
+test_cluster_export_same_second_breaks_tie_by_name if {
+	base := conflict("namespace", "namespace shop", [ref(1, "shop/b", "PERMISSIVE")], true)
+	findings := rule.report with input as exported(base, "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z")
+	some f in findings
+	contains(f.message, "shop/a and shop/b were created in the same second (2024-01-01T00:00:00Z), and shop/a is the one Istio uses because its name sorts first")
+}
+
+test_written_timestamp_decides_nothing if {
+	base := conflict("namespace", "namespace shop", [ref(1, "shop/b", "PERMISSIVE")], true)
+	c := object.union(base.peerAuthReview.conflicts[0], {"timestampWritten": true})
+	findings := rule.report with input as {"peerAuthReview": {"conflicts": [c]}}
+	some f in findings
+	contains(f.message, "a creationTimestamp written in a manifest decides nothing")
+	contains(f.message, "undefined")
+}

@@ -40,7 +40,7 @@ report contains finding if {
 		"portLevelMtls key %d of PeerAuthentication %s opens container port %d of %s to plaintext, but no monitor or prometheus.io annotation in the input scrapes it and no Service exposes it: an unneeded hole in STRICT",
 		[p.port, pa.name, p.port, concat(", ", p.declaredOn)],
 	)
-	finding := lib.finding(pa.resource, p.pointer, msg, pa.workloads.selected, [])
+	finding := lib.finding(pa.resource, p.pointer, msg, pa.workloads.selected, object.get(p, "assumptions", []))
 }
 
 uncaptured_everywhere(p) if {

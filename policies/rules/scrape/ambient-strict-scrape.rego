@@ -8,7 +8,15 @@
 #   recipe (https with Istio's exported cert files). ztunnel enforces STRICT by
 #   denying connections that carry no mesh identity, and only HBONE carries
 #   one: neither plaintext from outside the mesh, a sidecar dialing a pod IP,
-#   nor TLS with sidecar-exported certs does [infer].
+#   nor TLS with sidecar-exported certs does [infer]. An ambient workload
+#   that asks to be scraped with `prometheus.io/scrape: "true"` is reported
+#   too, when an annotation-driven job in the input (a Prometheus config or a
+#   monitor keeping pods by that annotation) reaches one of its STRICT ports
+#   from outside ambient: ztunnel's static STRICT policy denies it
+#   (istio pilot/pkg/serviceregistry/ambient/authorization.go), and no agent
+#   merges metrics onto a plaintext port in ambient. A raw scrape config is
+#   taken to run in its own namespace, and is reported only when the input
+#   holds workloads there and none is enrolled in ambient.
 # custom:
 #   id: ambient-strict-scrape
 #   severity: warning
@@ -41,6 +49,22 @@ report contains finding if {
 		p.injection.decider != null
 	])
 	finding := lib.finding(s.monitor, anchor(s), msg, related, t.assumptions)
+}
+
+report contains finding if {
+	some w in input.ambientAnnotationScrapes
+	count(w.strictPorts) > 0
+	count(w.jobs) > 0
+	ports := concat(", ", [sprintf("%d is %s", [p.port, p.modeExplain]) | some p in w.strictPorts])
+	jobs := concat("; ", [sprintf("%s (%s)", [j.name, j.outside]) | some j in w.jobs])
+	msg := sprintf("%s (%s) is enrolled in ambient because %s, and port %s; ztunnel denies connections without a mesh identity there, but the annotation-driven scrape job reaches it from outside ambient: %s, so this target is down", [
+		w.workload, w.annotationsText, w.why, ports, jobs,
+	])
+	related := array.concat(
+		array.concat([j.loc | some j in w.jobs], [p.source | some p in w.strictPorts; p.source != null]),
+		[j.decider | some j in w.jobs; j.decider != null],
+	)
+	finding := lib.finding(w.resource, w.scrapePointer, msg, related, w.assumptions)
 }
 
 # outside_ambient lists the Prometheus scraping s whose pod is not enrolled

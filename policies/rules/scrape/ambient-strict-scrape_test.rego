@@ -61,3 +61,31 @@ test_unknown_prometheus_is_silent if {
 test_permissive_ambient_is_fine if {
 	count(rule.report) == 0 with input as {"scrapes": [scrape("https", true, "ambient")], "prometheuses": [prometheus("sidecar")]}
 }
+
+annotation_scrape(jobs, ports) := {
+	"resource": 2, "workload": "Deployment shop/cart", "why": "namespace shop has istio.io/dataplane-mode=ambient",
+	"scrapePointer": "/spec/template/metadata/annotations/prometheus.io~1scrape",
+	"annotationsText": "prometheus.io/scrape: \"true\"",
+	"strictPorts": ports, "jobs": jobs, "assumptions": [],
+}
+
+job := {
+	"loc": {"resource": 5, "pointer": "/data/prometheus.yml", "message": "x"}, "name": "ConfigMap monitoring/prometheus",
+	"outside": "it runs in namespace monitoring, where no workload in the input is enrolled in ambient", "decider": null,
+}
+
+strict_port := {"port": 9090, "modeExplain": "STRICT (PeerAuthentication shop/default, namespace-wide)", "source": {"resource": 1, "pointer": "/spec/mtls/mode"}}
+
+test_annotation_scrape_of_strict_ambient_port_is_reported if {
+	findings := rule.report with input as {"scrapes": [], "prometheuses": [], "ambientAnnotationScrapes": [annotation_scrape([job], [strict_port])]}
+	count(findings) == 1
+	some f in findings
+	f.pointer == "/spec/template/metadata/annotations/prometheus.io~1scrape"
+	contains(f.message, "port 9090 is STRICT")
+	contains(f.message, "ConfigMap monitoring/prometheus (it runs in namespace monitoring")
+	count(f.related) == 2
+}
+
+test_annotation_scrape_without_strict_port_or_outside_job_is_silent if {
+	count(rule.report) == 0 with input as {"scrapes": [], "prometheuses": [], "ambientAnnotationScrapes": [annotation_scrape([job], []), annotation_scrape([], [strict_port])]}
+}

@@ -14,9 +14,13 @@
 #   endpoint verifies the target against a CA that is not Istio's root or sets
 #   `serverName`. When the Istio files come only from a Prometheus-wide default
 #   scrape class and the app serves TLS itself, the files are just an unused
-#   client certificate and nothing is reported. Ambient workloads are
-#   ambient-strict-scrape's, and Istio's own ports (15020, 15021, 15090)
-#   tls-scrape-of-istio-plaintext-port's.
+#   client certificate and nothing is reported. An ambient workload whose
+#   port is PERMISSIVE (or DISABLE, which ambient treats as PERMISSIVE) fails
+#   the same way: ztunnel relays a connection that is not HBONE to the app as
+#   it came, after authorization and with no identity (istio/ztunnel
+#   src/proxy/inbound_passthrough.rs), so the TLS reaches the app. STRICT
+#   ambient ports are ambient-strict-scrape's, and Istio's own ports (15020,
+#   15021, 15090) tls-scrape-of-istio-plaintext-port's.
 # custom:
 #   id: istio-tls-to-non-strict-port
 #   severity: error
@@ -56,6 +60,10 @@ not_strict(t) := sprintf("that port is %s and %s: the sidecar terminates TLS the
 not_strict(t) := sprintf("that port is %s and %s: the sidecar passes all traffic through to the app untouched", [t.modeExplain, t.why]) if {
 	t.requirement == "plaintext"
 	t.mode != "PERMISSIVE"
+}
+
+not_strict(t) := sprintf("that port is %s and %s: ztunnel relays a connection that is not HBONE to the app as it came, so the TLS reaches the app itself", [t.modeExplain, t.why]) if {
+	t.requirement == "ambient"
 }
 
 not_strict(t) := sprintf("no sidecar enforces mTLS on that port (%s), so the TLS reaches the app itself", [t.why]) if {

@@ -75,8 +75,17 @@ test_strict_port_is_fine if {
 	count(rule.report) == 0 with input as {"scrapes": [scrape(target("mtls", "STRICT"))]}
 }
 
-test_ambient_and_unknown_are_not_this_rule if {
-	count(rule.report) == 0 with input as {"scrapes": [scrape(target("ambient", "PERMISSIVE")), scrape(target("unknown", ""))]}
+test_ambient_permissive_port_is_reported if {
+	t := object.union(target("ambient", "PERMISSIVE"), {"why": "Deployment shop/cart is enrolled in ambient because namespace shop has istio.io/dataplane-mode=ambient"})
+	findings := rule.report with input as {"scrapes": [scrape(t)]}
+	count(findings) == 1
+	some f in findings
+	contains(f.message, "enrolled in ambient")
+	contains(f.message, "ztunnel relays a connection that is not HBONE to the app as it came")
+}
+
+test_ambient_strict_and_unknown_are_not_this_rule if {
+	count(rule.report) == 0 with input as {"scrapes": [scrape(target("ambient-strict", "STRICT")), scrape(target("unknown", ""))]}
 }
 
 test_istio_ports_are_not_this_rule if {

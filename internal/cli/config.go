@@ -189,7 +189,7 @@ func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintC
 		str("root-namespace", &f.rootNamespace, cfg.Mesh.RootNamespace)
 		str("mesh-mtls", &f.meshMTLS, cfg.Mesh.DefaultMode)
 		str("assume-injection", &f.assumeInjection, cfg.Mesh.AssumeInjection)
-		str("namespace", &f.namespace, cfg.Namespace)
+		str(f.defaultNamespaceFlag(), &f.namespace, cfg.Namespace)
 		str("fail-on", &f.failOn, cfg.FailOn)
 		var policies []string
 		for _, p := range cfg.Policies {

@@ -63,7 +63,7 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 		*stage = "linting environment " + e.Name
 		sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
 		envDocs, dups := dedupe(withDerived(e.docs, opts.Derived))
-		m, err := buildModel(envDocs, opts.Settings, factLimit(opts.Limits), sup)
+		m, err := buildModel(envDocs, opts.Settings, factLimit(opts.Limits), sup, observer(opts, e.Name))
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("environment %s: %w", e.Name, err)
 		}

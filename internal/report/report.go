@@ -132,6 +132,12 @@ type Report struct {
 	// automationDetails, so runs over several environments upload side by
 	// side instead of replacing each other's alerts.
 	SARIFCategory string
+	// BrokenPaths is the Mermaid picture of the scrape paths with findings
+	// that the markdown format shows; nil draws none (markdown.go).
+	BrokenPaths *Diagram
+	// Links make the markdown format's file:line links to the file at the
+	// commit CI builds; the zero value writes plain text.
+	Links SourceLinks
 }
 
 // severityRank orders severities for FailOn; an unknown severity ranks with
@@ -180,12 +186,14 @@ func New(format string, opts Options) (Formatter, error) {
 		return GitHub{}, nil
 	case "gitlab":
 		return GitLab{}, nil
+	case "markdown":
+		return Markdown{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }
 
 // Formats lists the supported format names.
-var Formats = []string{"text", "json", "sarif", "junit", "github", "gitlab"}
+var Formats = []string{"text", "json", "sarif", "junit", "github", "gitlab", "markdown"}
 
 // Sort orders findings by file, line, column, rule and message, so output
 // never depends on the order files were read in.

@@ -170,10 +170,13 @@ func mdLocation(file string, line int, links SourceLinks) string {
 
 // mdText escapes text for Markdown: control characters become visible
 // (Sanitize), so text stays on its line; &, < and > become entities, so no
-// HTML tag or entity is written; and every other ASCII punctuation mark
-// that Markdown reads is backslash-escaped (CommonMark lets any be), so no
-// link, emphasis, code span, table cell or heading starts. Bare URLs have
-// their "://" and "www." broken for the same reason: GitHub links them.
+// HTML tag, entity or autolink is written; and the punctuation Markdown
+// reads mid-line is backslash-escaped (CommonMark lets any ASCII
+// punctuation be): brackets (links, images), emphasis, code spans, table
+// cells, strike-through, GitHub's math ($), issue references (#) and
+// mentions (@). Bare URLs have their "://" and "www." broken, since GitHub
+// links those too. Text never starts a line, so list and heading markers
+// need no escape.
 func mdText(s string) string {
 	s = Sanitize(s)
 	var b strings.Builder
@@ -185,7 +188,7 @@ func mdText(s string) string {
 			b.WriteString("&lt;")
 		case '>':
 			b.WriteString("&gt;")
-		case '\\', '`', '*', '_', '{', '}', '[', ']', '(', ')', '#', '+', '!', '|', '~', '"', '$', '%', '^', '=', ';', '@', '?':
+		case '\\', '`', '*', '_', '{', '}', '[', ']', '#', '!', '|', '~', '$', '@':
 			b.WriteByte('\\')
 			b.WriteRune(r)
 		default:

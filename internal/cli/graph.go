@@ -55,6 +55,12 @@ func (g *graphFlags) register(fs *pflag.FlagSet, helpOut io.Writer) {
 	fs.StringSliceVar(&g.rules, "rule", nil, "only paths with a finding of these rules (comma separated or repeated)")
 	fs.BoolVar(&g.broken, "broken", false, "only paths with a finding (broken or at risk)")
 	fs.Lookup("format").Usage = "output format: mermaid (default) or dot; repeatable, paired in order with -o"
+	// A picture fails nothing and is no report: these lint flags do nothing here.
+	for _, name := range []string{"fail-on", "write-baseline", "sarif-category"} {
+		if fs.Lookup(name) != nil {
+			_ = fs.MarkHidden(name)
+		}
+	}
 	fs.Usage = func() { printGraphHelp(helpOut, fs) }
 }
 

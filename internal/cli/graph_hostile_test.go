@@ -182,6 +182,12 @@ func rendered(t *testing.T) (mermaid, dot map[string]string) {
 		t.Fatalf("examples.md has no mermaid block")
 	}
 	mermaid["examples-markdown"] = md[begin+len("```mermaid\n") : end]
+	readme := read("../../README.md")
+	begin, end = strings.Index(readme, "```mermaid\n"), strings.Index(readme, graphEnd)
+	if begin < 0 || end < begin {
+		t.Fatalf("README.md has no mermaid block")
+	}
+	mermaid["readme"] = strings.TrimSuffix(readme[begin+len("```mermaid\n"):end], "```\n")
 	var names []string
 	for _, h := range hostileLabels {
 		names = append(names, h.value)

@@ -188,6 +188,8 @@ func rendered(t *testing.T) (mermaid, dot map[string]string) {
 		t.Fatalf("README.md has no mermaid block")
 	}
 	mermaid["readme"] = strings.TrimSuffix(readme[begin+len("```mermaid\n"):end], "```\n")
+	envMermaid, envDOT := environmentPictures(t)
+	mermaid["environments"], dot["environments"] = envMermaid, envDOT
 	var names []string
 	for _, h := range hostileLabels {
 		names = append(names, h.value)
@@ -279,4 +281,23 @@ func stderrOf(err error) string {
 		return string(ee.Stderr)
 	}
 	return ""
+}
+
+// environmentPictures draws a layout of two environments: groups nested
+// in groups.
+func environmentPictures(t *testing.T) (mermaid, dot string) {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := os.Chdir(wd); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	if err := os.Chdir("../../testdata/environments/plain-folders"); err != nil {
+		t.Fatal(err)
+	}
+	return run(t, nil, nil, false, "graph", ".").stdout, run(t, nil, nil, false, "graph", "-f", "dot", ".").stdout
 }

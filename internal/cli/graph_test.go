@@ -297,3 +297,26 @@ func checkEscaped(t *testing.T, n int, l string) {
 		}
 	}
 }
+
+// With environments, each is its own group of namespaces, a path's verdict
+// is that of its own environment's findings, and --environment draws one.
+func TestGraphEnvironments(t *testing.T) {
+	t.Chdir("../../testdata/environments/plain-folders")
+	r := run(t, nil, nil, false, "graph", ".")
+	if r.code != ExitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	checkMermaid(t, r.stdout)
+	for _, want := range []string{`subgraph g1["environment dev"]`, `subgraph g3["environment prod"]`, "    subgraph g2[\"namespace shop\"]"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("no %q in\n%s", want, r.stdout)
+		}
+	}
+	if !strings.HasSuffix(r.stderr, "meshlint: 2 scrape paths drawn: 1 broken, 0 at risk, 1 working\n") {
+		t.Errorf("stderr %q: want prod's path broken and dev's working", r.stderr)
+	}
+	dev := run(t, nil, nil, false, "graph", "--environment", "dev", ".")
+	if !strings.HasSuffix(dev.stderr, "meshlint: 1 scrape paths drawn: 0 broken, 0 at risk, 1 working\n") || strings.Contains(dev.stdout, "prod") {
+		t.Errorf("--environment dev: stderr %q\n%s", dev.stderr, dev.stdout)
+	}
+}

@@ -184,11 +184,11 @@ func TestMarkdownCapsThePicture(t *testing.T) {
 var (
 	mermaidLabel = `"(?:[A-Za-z0-9 .,/()_:=-]|#[0-9]+;|<br>)*"`
 	mermaidLine  = regexp.MustCompile(`^(flowchart LR|  none\["no scrape paths"\]|\s*end|\s*subgraph g[0-9]+\[` + mermaidLabel + `\]|\s*n[0-9]+\[` +
-		mermaidLabel + `\]:::[a-z]+|  n[0-9]+ (-->|-\.->)\|` + mermaidLabel + `\| n[0-9]+|  linkStyle [0-9,]+ stroke:#[0-9a-f]{6},stroke-width:2px,color:#[0-9a-f]{6}|  classDef [a-z]+ fill:#[0-9a-f]{6},stroke:#[0-9a-f]{6},color:#[0-9a-f]{6})$`)
+		mermaidLabel + `\]:::[a-z]+|  n[0-9]+ (-->|-\.->)(\|` + mermaidLabel + `\|)? n[0-9]+|  linkStyle [0-9,]+ stroke:#[0-9a-f]{6},stroke-width:2px,color:#[0-9a-f]{6}|  classDef [a-z]+ fill:#[0-9a-f]{6},stroke:#[0-9a-f]{6},color:#[0-9a-f]{6})$`)
 	dotLabel = `"(?:[^"\\\n]|\\[\\"n])*"`
 	dotLine  = regexp.MustCompile(`^(digraph scrape_paths \{|  rankdir=LR;|  graph \[[^\]]*\];|  node \[[^\]]*\];|  edge \[[^\]]*\];|\s*subgraph cluster_[0-9]+ \{|\s*label=` +
-		dotLabel + `;|\s*n[0-9]+ \[label=` + dotLabel + `, fillcolor="#[0-9a-f]{6}"\];|  n[0-9]+ -> n[0-9]+ \[label=` + dotLabel +
-		`, color="#[0-9a-f]{6}", fontcolor="#[0-9a-f]{6}", style=(solid|dashed), penwidth=[12]\];|\s*\})$`)
+		dotLabel + `;|\s*n[0-9]+ \[label=` + dotLabel + `, fillcolor="#[0-9a-f]{6}"\];|  n[0-9]+ -> n[0-9]+ \[(label=` + dotLabel +
+		`, )?color="#[0-9a-f]{6}", fontcolor="#[0-9a-f]{6}", style=(solid|dashed), penwidth=[12]\];|\s*\})$`)
 	mermaidEntity = regexp.MustCompile(`#([0-9]+);`)
 )
 

@@ -27,6 +27,9 @@ type node struct {
 	lines []string
 	env   string
 	ref   Ref
+	// decides are the modes a policy decides on the drawn paths
+	// ("STRICT, namespace-wide"), shown under its name.
+	decides map[string]bool
 }
 
 type edge struct {
@@ -90,8 +93,12 @@ func draw(paths []Path) *drawing {
 			addEdge(svc, wl, []string{via + " → " + p.Port, modeLine}, false, true, p)
 		}
 		if !p.Policy.IsZero() {
-			addEdge(nodeOf(p.Environment, "policy", p.Policy), wl,
-				[]string{fmt.Sprintf("%s, %s", p.Mode, levelText(p.PolicyLevel))}, true, false, p)
+			pa := nodeOf(p.Environment, "policy", p.Policy)
+			if pa.decides == nil {
+				pa.decides = map[string]bool{}
+			}
+			pa.decides[fmt.Sprintf("%s, %s", p.Mode, levelText(p.PolicyLevel))] = true
+			addEdge(pa, wl, nil, true, false, p)
 		}
 	}
 	for _, n := range byKey {
@@ -100,6 +107,12 @@ func draw(paths []Path) *drawing {
 	sort.Slice(d.nodes, func(i, j int) bool { return d.nodes[i].less(d.nodes[j]) })
 	for i, n := range d.nodes {
 		n.id = fmt.Sprintf("n%d", i+1)
+		modes := make([]string, 0, len(n.decides))
+		for m := range n.decides {
+			modes = append(modes, m)
+		}
+		sort.Strings(modes)
+		n.lines = append(n.lines, modes...)
 	}
 	for _, e := range edges {
 		if e.scrape {

@@ -107,7 +107,11 @@ func Mermaid(w io.Writer, paths []Path) error {
 		if e.dashed {
 			arrow = "-.->"
 		}
-		fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", e.from.id, arrow, mermaidLines(e.lines), e.to.id)
+		if len(e.lines) == 0 {
+			fmt.Fprintf(&b, "  %s %s %s\n", e.from.id, arrow, e.to.id)
+		} else {
+			fmt.Fprintf(&b, "  %s %s|\"%s\"| %s\n", e.from.id, arrow, mermaidLines(e.lines), e.to.id)
+		}
 		color := neutralColor
 		if e.scrape {
 			color = verdictColor[e.verdict]
@@ -210,8 +214,12 @@ func DOT(w io.Writer, paths []Path) error {
 		if e.scrape {
 			width = "2"
 		}
-		fmt.Fprintf(&b, "  %s -> %s [label=%s, color=\"%s\", fontcolor=\"%s\", style=%s, penwidth=%s];\n",
-			e.from.id, e.to.id, dotString(e.lines), color, color, style, width)
+		label := ""
+		if len(e.lines) > 0 {
+			label = "label=" + dotString(e.lines) + ", "
+		}
+		fmt.Fprintf(&b, "  %s -> %s [%scolor=\"%s\", fontcolor=\"%s\", style=%s, penwidth=%s];\n",
+			e.from.id, e.to.id, label, color, color, style, width)
 	}
 	b.WriteString("}\n")
 	_, err := io.WriteString(w, b.String())

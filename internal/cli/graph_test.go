@@ -99,6 +99,7 @@ func TestGraphFilters(t *testing.T) {
 		{[]string{"--namespace", "shop-fixed"}, "7 scrape paths drawn: 0 broken, 0 at risk, 7 working"},
 		{[]string{"--rule", "istio-certs-not-exported,podmonitor-under-strict"}, "2 scrape paths drawn: 2 broken, 0 at risk, 0 working"},
 		{[]string{"--namespace", "shop", "--rule", "permissive-exception-shared-port"}, "1 scrape paths drawn: 0 broken, 1 at risk, 0 working"},
+		{[]string{"--namespace", "nowhere"}, "0 scrape paths drawn: 0 broken, 0 at risk, 0 working"},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			r := runAtTop(t, append(append([]string{"graph"}, c.args...), "./examples")...)
@@ -108,6 +109,7 @@ func TestGraphFilters(t *testing.T) {
 			if got := strings.TrimSpace(r.stderr); got != "meshlint: "+c.want {
 				t.Errorf("stderr %q, want %q", got, "meshlint: "+c.want)
 			}
+			checkMermaid(t, r.stdout)
 		})
 	}
 }
@@ -318,5 +320,25 @@ func TestGraphEnvironments(t *testing.T) {
 	dev := run(t, nil, nil, false, "graph", "--environment", "dev", ".")
 	if !strings.HasSuffix(dev.stderr, "meshlint: 1 scrape paths drawn: 0 broken, 0 at risk, 1 working\n") || strings.Contains(dev.stdout, "prod") {
 		t.Errorf("--environment dev: stderr %q\n%s", dev.stderr, dev.stdout)
+	}
+}
+
+// A picture writes no baseline, and the lint's --namespace is
+// --default-namespace in meshlint graph.
+func TestGraphFlags(t *testing.T) {
+	if r := runAtTop(t, "graph", "--write-baseline", "b.json", "./examples"); r.code != ExitError || !strings.Contains(r.stderr, "writes no baseline") {
+		t.Errorf("--write-baseline: exit %d, stderr %q", r.code, r.stderr)
+	}
+	dir := t.TempDir()
+	// strictApp in namespace team, its objects without metadata.namespace.
+	app := strings.NewReplacer(", namespace: shop}", "}", ", namespace: shop,", ",", "  namespace: shop\n", "", "name: shop\n", "name: team\n").Replace(appWith("labels: {}"))
+	if strings.Contains(app, "namespace: shop") {
+		t.Fatalf("the app still names namespace shop:\n%s", app)
+	}
+	writeFile(t, dir, "app.yaml", app)
+	t.Chdir(dir)
+	r := run(t, nil, nil, false, "graph", "--default-namespace", "team", "--namespace", "team", ".")
+	if r.code != ExitOK || !strings.Contains(r.stderr, "1 scrape paths drawn: 1 broken") {
+		t.Errorf("objects without a namespace in --default-namespace team: exit %d, stderr %q\n%s", r.code, r.stderr, r.stdout)
 	}
 }

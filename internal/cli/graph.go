@@ -145,6 +145,15 @@ func (g *graphFlags) write(plan *outputPlan, targets []outputTarget, res *lint.R
 	if !g.quiet {
 		fmt.Fprintf(env.Stderr, "meshlint: %s\n", pathCounts(paths))
 	}
+	for _, t := range targets {
+		if t.format != "mermaid" {
+			continue
+		}
+		if why := scrapegraph.MermaidTooBig(paths); why != "" {
+			fmt.Fprintf(env.Stderr, "meshlint: the Mermaid picture has %s (GitHub and GitLab show an error instead): narrow it with --namespace, --environment, --rule or --broken, or use -f dot\n", why)
+		}
+		break
+	}
 	code := ExitOK
 	if len(res.Internal) > 0 || res.Stopped != "" {
 		code = ExitError

@@ -72,6 +72,28 @@ const neutralColor = "#6e7781"
 var roleFill = map[string]string{"scraper": "#ddf4ff", "monitor": "#fbefff", "service": "#fff8c5",
 	"workload": "#dafbe1", "policy": "#ffebe9"}
 
+// Mermaid's default limits (maxTextSize and maxEdges in mermaid's
+// packages/mermaid/src/schemas/config.schema.yaml): GitHub and GitLab draw
+// nothing for a bigger flowchart.
+const (
+	mermaidMaxText  = 50000
+	mermaidMaxEdges = 500
+)
+
+// MermaidTooBig says why Mermaid with its default settings would refuse to
+// draw these paths, or "" when it would draw them.
+func MermaidTooBig(paths []Path) string {
+	var b strings.Builder
+	_ = Mermaid(&b, paths)
+	if n := len(draw(paths).edges); n > mermaidMaxEdges {
+		return fmt.Sprintf("%d edges, and Mermaid draws at most %d", n, mermaidMaxEdges)
+	}
+	if b.Len() > mermaidMaxText {
+		return fmt.Sprintf("%d characters, and Mermaid draws at most %d", b.Len(), mermaidMaxText)
+	}
+	return ""
+}
+
 // Mermaid writes a Mermaid flowchart, left to right. Names come from the
 // manifests, which a pull request controls: every label is quoted and every
 // character outside a small safe set is written as a Mermaid entity code

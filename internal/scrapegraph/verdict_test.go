@@ -1,6 +1,7 @@
 package scrapegraph
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -91,5 +92,21 @@ func TestFilter(t *testing.T) {
 		if got := len(c.f.Keep(paths)); got != c.want {
 			t.Errorf("%s: %d paths, want %d", c.name, got, c.want)
 		}
+	}
+}
+
+// A picture over Mermaid's default limits is named before GitHub refuses it.
+func TestMermaidTooBig(t *testing.T) {
+	var paths []Path
+	for i := 0; i < 600; i++ {
+		p := cartPath()
+		p.Workload.Name = fmt.Sprintf("cart-%03d", i)
+		paths = append(paths, p)
+	}
+	if why := MermaidTooBig(paths[:10]); why != "" {
+		t.Errorf("10 paths: %s", why)
+	}
+	if why := MermaidTooBig(paths); why != "601 edges, and Mermaid draws at most 500" {
+		t.Errorf("600 paths: %q", why)
 	}
 }

@@ -68,7 +68,7 @@ func Run(args []string, env Env) (code int) {
 	cmd, rest := "lint", args
 	if len(args) > 0 {
 		switch args[0] {
-		case "rules", "version", "explain", "lint", "help", "completion", "init":
+		case "rules", "version", "explain", "lint", "help", "completion", "init", "graph":
 			cmd, rest = args[0], args[1:]
 		case "--version":
 			cmd, rest = "version", args[1:]
@@ -93,6 +93,11 @@ func Run(args []string, env Env) (code int) {
 		err = runCompletion(rest, env) // completion.go
 	case "init":
 		err = runInit(rest, env) // init.go
+	case "graph":
+		code, err = runGraph(rest, env) // graph.go
+		if err == nil {
+			return code
+		}
 	default:
 		code, err = runLint(rest, env)
 		if err == nil {
@@ -146,6 +151,7 @@ type lintFlags struct {
 	version            bool            // --version
 	only               onlyFilesFlags  // --only-files, --only-files-from (onlyfiles.go)
 	environment        string          // --environment: lint one environment (environments.go)
+	graph              *graphFlags     // set for meshlint graph (graph.go)
 }
 
 // newLintFlagSet defines the lint flags; helpOut is where --help prints.
@@ -174,7 +180,7 @@ func newLintFlagSet(f *lintFlags, helpOut io.Writer) *pflag.FlagSet {
 	fs.StringVar(&f.rootNamespace, "root-namespace", "istio-system", "Istio root namespace (meshConfig.rootNamespace)")
 	fs.StringVar(&f.meshMTLS, "mesh-mtls", "", "mesh-wide mTLS mode when no mesh-level PeerAuthentication is in the input: PERMISSIVE (Istio's default), STRICT or DISABLE")
 	fs.StringVar(&f.assumeInjection, "assume-injection", "auto", "injection of namespaces without a Namespace manifest: auto (enabled when an Istio resource is in the namespace), enabled, disabled, unknown")
-	fs.StringVar(&f.namespace, "namespace", "default", "namespace of objects without metadata.namespace")
+	fs.StringVar(&f.namespace, f.defaultNamespaceFlag(), "default", "namespace of objects without metadata.namespace")
 	fs.BoolVar(&f.noColor, "no-color", false, "no colour in text output (also: NO_COLOR, or stdout not a terminal)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no summary line")
 	fs.BoolVar(&f.verbose, "verbose", false, "list skipped files and the assumptions in force")
@@ -200,15 +206,18 @@ func (f *lintFlags) targets(stdoutIsTerminal bool) ([]outputTarget, error) {
 	if len(f.outputs) > len(f.formats) {
 		return nil, usagef("%d --output values but only %d --format values; pair each -o with a -f", len(f.outputs), len(f.formats))
 	}
-	formats := f.formats
+	formats, known := f.formats, report.Formats
+	if f.graph != nil {
+		known = graphFormats // graph.go
+	}
 	if len(formats) == 0 {
-		formats = []string{"text"}
+		formats = known[:1]
 	}
 	var out []outputTarget
 	toStdout := 0
 	for i, fm := range formats {
-		if !contains(report.Formats, fm) {
-			return nil, usagef("unknown format %q (want %s)", fm, strings.Join(report.Formats, ", "))
+		if !contains(known, fm) {
+			return nil, usagef("unknown format %q (want %s)", fm, strings.Join(known, ", "))
 		}
 		path := "-"
 		if i < len(f.outputs) && f.outputs[i] != "" {
@@ -255,8 +264,14 @@ func (f *lintFlags) settings() (graph.Settings, error) {
 }
 
 func runLint(args []string, env Env) (int, error) {
-	var f lintFlags
-	fs := newLintFlagSet(&f, env.Stdout)
+	return runLintAs(args, env, &lintFlags{})
+}
+
+// runLintAs lints; with f.graph set (meshlint graph) it draws the scrape
+// paths instead of writing reports.
+func runLintAs(args []string, env Env, f *lintFlags) (int, error) {
+	fs := newLintFlagSet(f, env.Stdout)
+	f.graph.register(fs, env.Stdout) // graph.go; nothing for a lint
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return ExitOK, err
@@ -265,6 +280,9 @@ func runLint(args []string, env Env) (int, error) {
 	}
 	if f.version {
 		return ExitOK, runVersion(nil, env)
+	}
+	if err := f.graph.check(f); err != nil { // graph.go
+		return ExitError, err
 	}
 	paths, named := f.only.split(fs.Args())
 	if len(paths) == 0 {
@@ -275,11 +293,11 @@ func runLint(args []string, env Env) (int, error) {
 		return ExitError, fmt.Errorf("get working directory: %w", err)
 	}
 	f.base = pathBase(f.root, paths, wd)
-	root, err := readRoot(&f, paths)
+	root, err := readRoot(f, paths)
 	if err != nil {
 		return ExitError, err
 	}
-	lc, err := loadLintConfig(fs, &f, root)
+	lc, err := loadLintConfig(fs, f, root)
 	if err != nil {
 		return ExitError, err
 	}
@@ -292,7 +310,7 @@ func runLint(args []string, env Env) (int, error) {
 	if err != nil {
 		return ExitError, err
 	}
-	plan, err := planOutputs(&f, lc, targets) // output.go: refuses outputs that clobber an input or each other
+	plan, err := planOutputs(f, lc, targets) // output.go: refuses outputs that clobber an input or each other
 	if err != nil {
 		return ExitError, err
 	}
@@ -343,6 +361,7 @@ func runLint(args []string, env Env) (int, error) {
 		return ExitError, err
 	}
 	opts.Environment = f.environment
+	pic := observePaths(f, targets, &opts) // graph.go: nil unless drawn
 	res, err := lint.Run(ctx, eng, opts)
 	if res != nil {
 		printEnvironments(env.Stderr, res.Environments, res.TooManyEnvironments, f.verbose, f.quiet)
@@ -386,6 +405,10 @@ func runLint(args []string, env Env) (int, error) {
 		Summary: res.Summary, ShowSuppressed: f.showSuppressed, Resources: res.Resources, ExitCode: code, FailOn: f.failOn,
 		Rules: ruleInfos(lint.EnabledRules(eng, opts.Enable, opts.Disable), opts.Severity)}
 	f.report.apply(rep)
+	if f.graph != nil {
+		return f.graph.write(plan, targets, res, pic, env) // graph.go
+	}
+	attachBrokenPaths(rep, pic, res.Findings, env.Getenv) // graph.go: for -f markdown
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
 	reportStart := time.Now()
 	if err := plan.writeReports(targets, rep, color, env.Stdout); err != nil {

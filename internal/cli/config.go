@@ -190,7 +190,7 @@ func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintC
 		str("mesh-mtls", &f.meshMTLS, cfg.Mesh.DefaultMode)
 		f.meshMTLSFromConfig = cfg.Mesh.DefaultMode.Set && !fs.Changed("mesh-mtls")
 		str("assume-injection", &f.assumeInjection, cfg.Mesh.AssumeInjection)
-		str("namespace", &f.namespace, cfg.Namespace)
+		str(f.defaultNamespaceFlag(), &f.namespace, cfg.Namespace)
 		str("fail-on", &f.failOn, cfg.FailOn)
 		var policies []string
 		for _, p := range cfg.Policies {

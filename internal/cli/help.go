@@ -27,6 +27,7 @@ var commands = []command{
 	{"rules", "[--format text|markdown|json]", "list every rule"},
 	{"explain", "RULE", "document one rule"},
 	{"init", "[DIR]", "write a starter .meshlint.yaml from the values files and policies found in DIR (default .)"},
+	{"graph", "[flags] [PATH ...]", "draw the scrape paths as Mermaid or DOT, coloured by verdict"},
 	{"completion", "bash|zsh|fish", "print a shell completion script"},
 	{"version", "", "print version information (also --version)"},
 	{"help", "[COMMAND]", "print help for meshlint or one command"},
@@ -88,6 +89,12 @@ func runHelp(args []string, env Env) error {
 	case "lint":
 		var f lintFlags
 		printLintHelp(env.Stdout, newLintFlagSet(&f, env.Stdout))
+		return nil
+	case "graph":
+		f := lintFlags{graph: &graphFlags{}}
+		fs := newLintFlagSet(&f, env.Stdout)
+		f.graph.register(fs, env.Stdout)
+		printGraphHelp(env.Stdout, fs)
 		return nil
 	case "rules", "explain", "init":
 		// Their flag sets print their own usage on --help.

@@ -63,6 +63,17 @@ type outputPlan struct {
 	// baselineRead is the --baseline file being read, which
 	// --write-baseline may replace (the write is atomic) and nothing else may.
 	baselineRead string
+	// formatter makes the writer of a format; nil is report.New
+	// (meshlint graph sets its own, graph.go).
+	formatter func(format string) (report.Formatter, error)
+}
+
+// newFormatter is the writer of one format for this plan.
+func (p *outputPlan) newFormatter(format string, opts report.Options) (report.Formatter, error) {
+	if p.formatter != nil {
+		return p.formatter(format)
+	}
+	return report.New(format, opts)
 }
 
 // planOutputs resolves the run's outputs and refuses, before anything is
@@ -398,7 +409,7 @@ func (p *outputPlan) writeReports(targets []outputTarget, rep *report.Report, co
 			direct = append(direct, t)
 			continue
 		}
-		fm, err := report.New(t.format, report.Options{})
+		fm, err := p.newFormatter(t.format, report.Options{})
 		if err != nil {
 			abort()
 			return usagef("%v", err)
@@ -420,7 +431,7 @@ func (p *outputPlan) writeReports(targets []outputTarget, rep *report.Report, co
 	}
 	for _, t := range direct {
 		o := byPath[t.path]
-		fm, err := report.New(t.format, report.Options{})
+		fm, err := p.newFormatter(t.format, report.Options{})
 		if err != nil {
 			return usagef("%v", err)
 		}
@@ -429,7 +440,7 @@ func (p *outputPlan) writeReports(targets []outputTarget, rep *report.Report, co
 		}
 	}
 	for _, t := range toStdout {
-		fm, err := report.New(t.format, report.Options{Color: color})
+		fm, err := p.newFormatter(t.format, report.Options{Color: color})
 		if err != nil {
 			return usagef("%v", err)
 		}

@@ -114,7 +114,7 @@ func lintEnvironment(ctx context.Context, eng *engine.Engine, e *environment, op
 	stage *string, stopped bool) (ef envFindings, m model, stop string, err error) {
 	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
 	envDocs, dups := dedupe(withDerived(e.docs, opts.Derived))
-	m, err = buildModel(envDocs, opts.Settings, factLimit(opts.Limits), sup)
+	m, err = buildModel(envDocs, opts.Settings, factLimit(opts.Limits), sup, observer(opts, e.Name))
 	var overLimit *graph.FactLimitError
 	if errors.As(err, &overLimit) {
 		stop, err = overLimit.Error(), nil

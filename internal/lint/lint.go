@@ -67,6 +67,11 @@ type Options struct {
 	// Environment, when set, lints only the environment of that name
 	// (--environment).
 	Environment string
+	// Observe, when set, is shown each mesh model once its facts are built
+	// and before the rules use them up: the environment's name ("" for a
+	// run without environments), the graph and its facts. It must copy
+	// what it keeps (meshlint graph, -f markdown).
+	Observe func(env string, g *graph.Graph, f *graph.Facts)
 }
 
 // Result is a finished lint.
@@ -192,7 +197,7 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 	*stage = "building the mesh model of " + strings.Join(opts.Paths, ", ")
 	clock.next("graph")
 	docs, dups := dedupe(withDerived(loaded.Documents, opts.Derived))
-	m, err := buildModel(docs, opts.Settings, factLimit(opts.Limits), sup)
+	m, err := buildModel(docs, opts.Settings, factLimit(opts.Limits), sup, observer(opts, ""))
 	var overLimit *graph.FactLimitError
 	if errors.As(err, &overLimit) {
 		// The rules do not run, but what reading, rendering and the model
@@ -335,7 +340,7 @@ type model struct {
 // keeping them through rule evaluation doubled the peak. Rendered and
 // derived documents keep their objects; their suppressions are read here.
 // The facts are counted before they are built, against maxFacts.
-func buildModel(docs []*loader.Document, s graph.Settings, maxFacts int, sup *suppressionIndex) (model, error) {
+func buildModel(docs []*loader.Document, s graph.Settings, maxFacts int, sup *suppressionIndex, observe func(*graph.Graph, *graph.Facts)) (model, error) {
 	g := graph.Build(docs, s)
 	if err := g.CheckFactLimit(maxFacts); err != nil {
 		// The resources and problems still place the findings of the
@@ -343,6 +348,9 @@ func buildModel(docs []*loader.Document, s graph.Settings, maxFacts int, sup *su
 		return model{resources: g.Resources, problems: g.Problems, suppressions: make([]map[string]any, len(g.Resources))}, err
 	}
 	m := model{facts: g.Facts(), resources: g.Resources, problems: g.Problems}
+	if observe != nil {
+		observe(g, m.facts)
+	}
 	m.suppressions = make([]map[string]any, len(g.Resources))
 	for _, r := range g.Resources {
 		if r.Doc.Object != nil {
@@ -351,6 +359,15 @@ func buildModel(docs []*loader.Document, s graph.Settings, maxFacts int, sup *su
 		m.suppressions[r.ID] = sup.byDoc[r.Doc]
 	}
 	return m, nil
+}
+
+// observer is opts.Observe for the mesh of one environment; nil when the
+// run has none.
+func observer(opts Options, env string) func(*graph.Graph, *graph.Facts) {
+	if opts.Observe == nil {
+		return nil
+	}
+	return func(g *graph.Graph, f *graph.Facts) { opts.Observe(env, g, f) }
 }
 
 // factLimit is the run's --max-facts, or the default when the caller set

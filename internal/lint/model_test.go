@@ -46,7 +46,7 @@ data:
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := buildModel(loaded.Documents, opts.Settings, factLimit(opts.Limits), sup)
+	m, err := buildModel(loaded.Documents, opts.Settings, factLimit(opts.Limits), sup, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,8 @@ var Registry = []Format{
 		func(Options) Formatter { return GitHub{} }},
 	{"gitlab", "a GitLab Code Quality report for the merge request widget",
 		func(Options) Formatter { return GitLab{} }},
+	{"markdown", "a summary for a CI step summary or a merge-request note: counts per rule, findings with file:line links, the broken scrape paths drawn in Mermaid",
+		func(Options) Formatter { return Markdown{} }},
 }
 
 // Formats lists the format names of Registry, in order.

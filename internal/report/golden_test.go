@@ -63,12 +63,13 @@ func render(t *testing.T, format string, r *Report) []byte {
 }
 
 var goldenName = map[string]string{
-	"text":   "report.txt",
-	"json":   "report.json",
-	"sarif":  "report.sarif",
-	"junit":  "report.junit.xml",
-	"github": "report.github.txt",
-	"gitlab": "report.gitlab.json",
+	"text":     "report.txt",
+	"json":     "report.json",
+	"sarif":    "report.sarif",
+	"junit":    "report.junit.xml",
+	"github":   "report.github.txt",
+	"gitlab":   "report.gitlab.json",
+	"markdown": "report.md",
 }
 
 // timestamp matches ISO dates and times: no format may carry one.

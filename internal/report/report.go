@@ -131,6 +131,12 @@ type Report struct {
 	// automationDetails, so runs over several environments upload side by
 	// side instead of replacing each other's alerts.
 	SARIFCategory string
+	// BrokenPaths is the Mermaid picture of the scrape paths with findings
+	// that the markdown format shows; nil draws none (markdown.go).
+	BrokenPaths *Diagram
+	// Links make the markdown format's file:line links to the file at the
+	// commit CI builds; the zero value writes plain text.
+	Links SourceLinks
 }
 
 // severityRank orders severities for FailOn; an unknown severity ranks with

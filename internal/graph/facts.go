@@ -50,6 +50,9 @@ type ScrapeFact struct {
 	// AppTLS says why the endpoint's own TLS settings show that the app
 	// serves TLS itself (a CA that is not Istio's, a serverName); "" if not.
 	AppTLS string `json:"appTLS"`
+	// CertsUnavailable says why this scrape cannot present the Istio certs
+	// its scraper exports (its tlsConfig cannot name files); "" when it can.
+	CertsUnavailable string `json:"certsUnavailable"`
 }
 
 // TLSFact is the effective TLS of a scrape after the scrape class merge.
@@ -232,7 +235,7 @@ func (g *Graph) Facts() *Facts {
 			}
 			for _, p := range variants {
 				sf := ScrapeFact{Monitor: m.Resource, Kind: m.Kind, Name: m.Display(), Endpoint: e.Index, Pointer: e.Pointer,
-					Scheme: "http", SchemePointer: e.Pointer, Targets: tf}
+					Scheme: "http", SchemePointer: e.Pointer, Targets: tf, CertsUnavailable: m.Source.NoFileTLS}
 				if e.Scheme == "https" {
 					sf.Scheme = "https"
 				}

@@ -15,9 +15,13 @@ import (
 
 // MonitorFact is a ServiceMonitor or PodMonitor with its wiring resolved.
 type MonitorFact struct {
-	Resource           int    `json:"resource"`
-	Kind               string `json:"kind"`
-	Name               string `json:"name"` // "ServiceMonitor shop/cart"
+	Resource int    `json:"resource"`
+	Kind     string `json:"kind"`
+	Name     string `json:"name"` // "ServiceMonitor shop/cart"
+	// Role is how the monitor finds targets ("service", "pod", "static"),
+	// Object what its selector picks ("Service", "pod template").
+	Role               string `json:"role"`
+	Object             string `json:"object"`
 	LabelsPointer      string `json:"labelsPointer"`
 	SelectorPointer    string `json:"selectorPointer"`
 	Selector           string `json:"selector"` // rendered like kubectl
@@ -336,14 +340,13 @@ func inCIDRList(list, cidr string) bool {
 	return false
 }
 
-// selector is a Prometheus or PrometheusAgent CR as a picker of monitors.
+// selectorCR is a scraper CR as a picker of monitors.
 type selectorCR struct {
-	loc                      Loc // the CR, pointer "/spec"
-	kind, namespace, name    string
-	sm, smNS, pm, pmNS       *LabelSelector
-	prometheus               *Prometheus // nil for a PrometheusAgent
-	smPointer, pmPointer     string
-	smNSPointer, pmNSPointer string
+	loc                   Loc // the CR, pointer "/spec"
+	kind, namespace, name string
+	family                string
+	selectors             map[string]*LabelSelector // by spec field
+	prometheus            *Prometheus               // nil for a PrometheusAgent
 }
 
 // synthetic is an object the cluster or the operator creates that no
@@ -407,11 +410,10 @@ func (g *Graph) wiringContext() *wiring {
 		labels: map[string]string{"component": "apiserver", "provider": "kubernetes"}, at: Loc{Resource: -1}})
 	for _, p := range g.Prometheus {
 		c.selectors = append(c.selectors, &selectorCR{loc: Loc{Resource: p.Resource, Pointer: "/spec", Message: p.Display()},
-			kind: "Prometheus", namespace: p.Namespace, name: p.Name, prometheus: p,
-			sm: p.ServiceMonitorSelector, smNS: p.ServiceMonitorNamespaceSelector, pm: p.PodMonitorSelector, pmNS: p.PodMonitorNamespaceSelector})
+			kind: p.Kind, namespace: p.Namespace, name: p.Name, prometheus: p, family: p.Scraper.Family, selectors: p.Selectors})
 		at := Loc{Resource: p.Resource, Pointer: "/metadata", Message: p.Display()}
-		c.services[p.Namespace] = append(c.services[p.Namespace], synthetic{display: "Service " + p.Namespace + "/prometheus-operated (created by the operator)",
-			labels: map[string]string{"operated-prometheus": "true", "app.kubernetes.io/managed-by": "prometheus-operator"}, at: at})
+		c.services[p.Namespace] = append(c.services[p.Namespace], synthetic{display: "Service " + p.Namespace + "/" + p.Scraper.Service + " (created by the operator)",
+			labels: p.Scraper.ServiceLabels, at: at})
 		c.pods[p.Namespace] = append(c.pods[p.Namespace], synthetic{display: "the pods of " + p.Display(), labels: p.Pod.Labels, at: at})
 	}
 	for _, r := range g.Resources {
@@ -426,12 +428,11 @@ func (g *Graph) wiringContext() *wiring {
 		switch {
 		case strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "PrometheusAgent":
 			s := &selectorCR{loc: Loc{Resource: r.ID, Pointer: "/spec", Message: "PrometheusAgent " + r.Namespace + "/" + r.Name},
-				kind: "PrometheusAgent", namespace: r.Namespace, name: r.Name}
+				kind: "PrometheusAgent", namespace: r.Namespace, name: r.Name, family: FamilyPrometheusOperator, selectors: map[string]*LabelSelector{}}
 			spec := asMap(obj["spec"])
-			s.sm, _ = parseLabelSelector(spec["serviceMonitorSelector"], "")
-			s.smNS, _ = parseLabelSelector(spec["serviceMonitorNamespaceSelector"], "")
-			s.pm, _ = parseLabelSelector(spec["podMonitorSelector"], "")
-			s.pmNS, _ = parseLabelSelector(spec["podMonitorNamespaceSelector"], "")
+			for _, field := range []string{"serviceMonitorSelector", "serviceMonitorNamespaceSelector", "podMonitorSelector", "podMonitorNamespaceSelector"} {
+				s.selectors[field], _ = parseLabelSelector(spec[field], "")
+			}
 			c.selectors = append(c.selectors, s)
 			c.unknownPods[r.Namespace] = true
 		case strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "ThanosRuler":
@@ -448,7 +449,7 @@ func (g *Graph) wiringContext() *wiring {
 				labels[k] = scalarString(v)
 			}
 			c.pods[r.Namespace] = append(c.pods[r.Namespace], synthetic{display: "the pods of Alertmanager " + r.Namespace + "/" + r.Name, labels: labels, at: at})
-		case !passiveGroups[apiGroup(r.Doc.APIVersion)] && r.Namespace != "":
+		case !passiveGroups[apiGroup(r.Doc.APIVersion)] && !modeledKind(r.Doc.APIVersion, r.Kind) && r.Namespace != "":
 			c.deployed[r.Namespace] = true
 		}
 	}
@@ -521,12 +522,15 @@ func looselyMatches(s *LabelSelector, labels map[string]string) bool {
 }
 
 func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
-	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), LabelsPointer: "/metadata/labels",
+	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), Role: string(m.Source.Role), Object: m.Source.Object, LabelsPointer: "/metadata/labels",
 		SelectorPointer: "/spec/selector", Selector: m.Selector.String(), ScrapeClass: m.ScrapeClass, ScrapeClassPointer: m.ScrapeClassPointer,
 		SelectedBy: []Loc{}, Undecided: []Loc{}, NotSelectedBy: []RejectionFact{}, ClassMissingIn: []Loc{},
 		DeniedFiles: []DeniedFilesFact{}, Hints: []HintFact{}, PortProblems: []PortProblemFact{}}
-	mf.PrometheusCount = len(c.selectors)
 	for _, s := range c.selectors {
+		if s.family != m.Source.Family {
+			continue
+		}
+		mf.PrometheusCount++
 		verdict, reason, pointer := g.selectsMonitor(s, m)
 		if verdict == notSelected && c.incomplete[m.Namespace] {
 			verdict = undecided // the labels or selectors that decide may be in what the build left out
@@ -560,10 +564,8 @@ const (
 // selectsMonitor decides whether a Prometheus-like CR picks up a monitor,
 // with the reason when it does not and the selector field that decides.
 func (g *Graph) selectsMonitor(s *selectorCR, m *Monitor) (verdict, string, string) {
-	sel, nsSel, field, nsField := s.sm, s.smNS, "serviceMonitorSelector", "serviceMonitorNamespaceSelector"
-	if m.Kind == "PodMonitor" {
-		sel, nsSel, field, nsField = s.pm, s.pmNS, "podMonitorSelector", "podMonitorNamespaceSelector"
-	}
+	field, nsField := m.Source.Selector, m.Source.NamespaceSelector
+	sel, nsSel := s.selectors[field], s.selectors[nsField]
 	if sel == nil {
 		return notSelected, fmt.Sprintf("%s has no %s (null selects no %ss)", s.loc.Message, field, m.Kind), "/spec"
 	}
@@ -639,7 +641,7 @@ func (g *Graph) checkSelectedBy(mf *MonitorFact, m *Monitor, p *Prometheus) {
 			mf.ClassMissingIn = append(mf.ClassMissingIn, Loc{Resource: p.Resource, Pointer: ptr, Message: msg})
 		}
 	}
-	if !p.ArbitraryFSDeny || m.Kind != "ServiceMonitor" {
+	if !p.ArbitraryFSDeny || !m.Source.FileTLS {
 		return
 	}
 	for _, e := range m.Endpoints {
@@ -682,8 +684,13 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 	// A monitor without metadata.namespace that watches its own namespace
 	// watches wherever it is applied, which the input does not say.
 	mf.WatchedInInput = len(watched) > 0 && (len(m.MatchNamespaces) > 0 || g.explicitNamespace(m.Resource))
+	if m.Source.Role == RoleStatic {
+		// Static targets are named, not selected.
+		mf.SelectsSomething = true
+		return
+	}
 	for _, ns := range watched {
-		if !g.namespaceInInput(ns, c) || (m.Kind == "PodMonitor" && c.unknownPods[ns]) {
+		if !g.namespaceInInput(ns, c) || (m.Source.Role == RolePod && c.unknownPods[ns]) {
 			mf.WatchedInInput = false
 		}
 	}
@@ -713,7 +720,7 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 		return append(out, c.pods[ns]...)
 	}
 	want, other, floating := services, pods, c.floatingServices
-	if m.Kind == "PodMonitor" {
+	if m.Source.Role == RolePod {
 		want, other, floating = pods, services, c.floatingPods
 	}
 	for _, o := range floating {
@@ -736,7 +743,7 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 		for _, o := range other(ns) {
 			if o.at.Resource >= 0 && looselyMatches(m.Selector, o.labels) {
 				kind := "pod-labels"
-				msg := fmt.Sprintf("it matches the %s, but a ServiceMonitor selects Services by the Service's own metadata.labels", o.at.Message)
+				msg := fmt.Sprintf("it matches the %s, but a %s selects Services by the Service's own metadata.labels", o.at.Message, m.Kind)
 				related := []Loc{o.at}
 				if o.workload != nil {
 					if svcs := g.ServicesOf(o.workload); len(svcs) > 0 {
@@ -745,9 +752,9 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 						related = append(related, Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("labels of Service %s/%s", svc.Namespace, svc.Name)})
 					}
 				}
-				if m.Kind == "PodMonitor" {
+				if m.Source.Role == RolePod {
 					kind, related = "service-labels", []Loc{o.at}
-					msg = fmt.Sprintf("it matches the labels of %s, but a PodMonitor selects pods by their pod template labels", o.display)
+					msg = fmt.Sprintf("it matches the labels of %s, but a %s selects pods by their pod template labels", o.display, m.Kind)
 				}
 				mf.Hints = append(mf.Hints, HintFact{Kind: kind, Message: msg, Related: related})
 				break
@@ -798,13 +805,14 @@ func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 	var services []*Service
 	var pods []*Workload
 	operatorPods := false
-	if m.Kind == "ServiceMonitor" {
+	switch m.Source.Role {
+	case RoleService:
 		services = g.SelectedServices(m)
-	} else {
+	case RolePod:
 		pods = g.SelectedPods(m)
 	}
 	for _, ns := range g.namespacesWatched(m) {
-		if m.Kind == "ServiceMonitor" {
+		if m.Source.Role != RolePod {
 			continue
 		}
 		for _, s := range c.pods[ns] {
@@ -820,17 +828,17 @@ func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 		e := &m.Endpoints[i]
 		var p *PortProblemFact
 		switch {
-		case m.Kind == "ServiceMonitor" && e.Port != "":
+		case e.Role == RoleService && e.Port != "":
 			p = servicePortProblem(e, services)
-		case m.Kind == "ServiceMonitor" && e.TargetPort.Set:
+		case e.Role == RoleService && e.TargetPort.Set:
 			var backends []*Workload
 			for _, svc := range services {
 				backends = append(backends, g.BackendsOf(svc)...)
 			}
 			p = containerPortProblem(e, "targetPort", backends)
-		case m.Kind == "PodMonitor" && !operatorPods && e.Port != "":
+		case e.Role == RolePod && !operatorPods && e.Port != "":
 			p = containerPortProblem(e, "port", pods)
-		case m.Kind == "PodMonitor" && !operatorPods && e.PortNumber != 0:
+		case e.Role == RolePod && !operatorPods && e.PortNumber != 0:
 			p = containerPortProblem(e, "portNumber", pods)
 		}
 		if p != nil {

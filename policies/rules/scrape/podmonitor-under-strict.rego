@@ -26,14 +26,14 @@ import data.meshlint.lib
 
 report contains finding if {
 	some s in input.scrapes
-	s.kind == "PodMonitor"
+	s.certsUnavailable != ""
 	not s.tls.istio
 	s.tls.classKnown
 	some t in s.targets
 	t.requirement == "mtls"
 	msg := sprintf(
-		"endpoint %d scrapes %s, which is %s (%s). A PodMonitor cannot reference Istio's cert files and no scrape class with Istio file TLS applies, so this target cannot be scraped",
-		[s.endpoint, t.chain, t.modeExplain, t.why],
+		"endpoint %d scrapes %s, which is %s (%s). %s, so this target cannot be scraped",
+		[s.endpoint, t.chain, t.modeExplain, t.why, s.certsUnavailable],
 	)
 	finding := lib.finding(s.monitor, s.pointer, msg, t.related, t.assumptions)
 }

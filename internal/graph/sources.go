@@ -1,0 +1,139 @@
+package graph
+
+// A scrape source is anything that makes a scraper scrape container ports
+// of the mesh: a ServiceMonitor, a PodMonitor, and so on. Every kind enters
+// the model here, as a row of sourceKinds, and becomes Monitors whose
+// endpoints say "scrape container port P of workload W, with this TLS, by
+// this scraper". The rules read only that; none tests a Kubernetes kind.
+// A scraper (a Prometheus) enters the same way, as a row of scraperKinds.
+
+// Role is how an endpoint finds its targets, after Prometheus's Kubernetes
+// service discovery roles (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#kubernetes_sd_config).
+type Role string
+
+const (
+	// RoleService: the endpoints of the Services the selector matches.
+	RoleService Role = "service"
+	// RolePod: the pods the selector matches.
+	RolePod Role = "pod"
+	// RoleStatic: host:port targets written out; a Service DNS name of the
+	// input resolves to the pods behind it.
+	RoleStatic Role = "static"
+)
+
+// Scraper families: which scrapers a source's objects are picked up by.
+const (
+	FamilyPrometheusOperator = "prometheus-operator"
+)
+
+// SourceKind is a kind of scrape source and how its objects read.
+type SourceKind struct {
+	Group string // API group
+	Kind  string
+	Role  Role
+	// Family names the scrapers that select it (scraperKinds); Selector and
+	// NamespaceSelector are their spec fields that do.
+	Family            string
+	Selector          string
+	NamespaceSelector string
+	// Endpoints is the spec field listing the endpoints, Relabelings the
+	// endpoint field holding relabel configs.
+	Endpoints   string
+	Relabelings string
+	// PortNumber: endpoints may pick a container port by number.
+	PortNumber bool
+	// FileTLS: the endpoint's tlsConfig may name files in the scraper's
+	// container (caFile, certFile, keyFile), the way Istio certs are
+	// presented. NoFileTLS says why not, for the findings, when it may not.
+	FileTLS   bool
+	NoFileTLS string
+	// BearerTokenFile: endpoints may read a bearer token from a file.
+	BearerTokenFile bool
+	// Object is what the selector picks, for messages ("Service").
+	Object string
+}
+
+// sourceKinds are the scrape sources meshlint reads.
+var sourceKinds = []*SourceKind{
+	// https://github.com/prometheus-operator/prometheus-operator/blob/main/Documentation/api-reference/api.md#monitoring.coreos.com/v1.ServiceMonitor
+	{Group: "monitoring.coreos.com", Kind: "ServiceMonitor", Role: RoleService, Family: FamilyPrometheusOperator,
+		Selector: "serviceMonitorSelector", NamespaceSelector: "serviceMonitorNamespaceSelector",
+		Endpoints: "endpoints", Relabelings: "relabelings", FileTLS: true, BearerTokenFile: true, Object: "Service"},
+	// A PodMonitor's tlsConfig is a SafeTLSConfig: Secrets and ConfigMaps
+	// only (pkg/apis/monitoring/v1/podmonitor_types.go).
+	{Group: "monitoring.coreos.com", Kind: "PodMonitor", Role: RolePod, Family: FamilyPrometheusOperator,
+		Selector: "podMonitorSelector", NamespaceSelector: "podMonitorNamespaceSelector",
+		Endpoints: "podMetricsEndpoints", Relabelings: "relabelings", PortNumber: true,
+		NoFileTLS: "A PodMonitor cannot reference Istio's cert files and no scrape class with Istio file TLS applies", Object: "pod template"},
+}
+
+// ScraperKind is a kind of scraper whose pod the input configures: what
+// its operator gives the pod, and how it selects sources.
+type ScraperKind struct {
+	Group, Kind string
+	Family      string
+	// Container is the scraping container, which must mount the certs.
+	Container string
+	// PodLabels are the labels the operator puts on the pod of the scraper
+	// named name; spec.podMetadata.labels add to them.
+	PodLabels func(name string) map[string]string
+	// Ports are the ports the operator's containers serve.
+	Ports []ContainerPort
+	// Service is the governing Service the operator creates, and its labels.
+	Service       string
+	ServiceLabels map[string]string
+}
+
+var scraperKinds = []*ScraperKind{
+	// The operator labels the pod itself; podMetadata adds to those. Its
+	// containers serve the web UI and API on 9090 ("web") and the config
+	// reloader's metrics on 8080 ("reloader-web"); a monitor scraping
+	// Prometheus itself reaches these.
+	{Group: "monitoring.coreos.com", Kind: "Prometheus", Family: FamilyPrometheusOperator, Container: "prometheus",
+		PodLabels: func(name string) map[string]string {
+			return map[string]string{"app.kubernetes.io/name": "prometheus", "app.kubernetes.io/instance": name,
+				"app.kubernetes.io/managed-by": "prometheus-operator", "prometheus": name}
+		},
+		Ports: []ContainerPort{
+			{Container: "prometheus", Name: "web", Port: 9090, Pointer: "/spec"},
+			{Container: "config-reloader", Name: "reloader-web", Port: 8080, Pointer: "/spec"},
+		},
+		Service:       "prometheus-operated",
+		ServiceLabels: map[string]string{"operated-prometheus": "true", "app.kubernetes.io/managed-by": "prometheus-operator"}},
+}
+
+// sourceKindOf returns the scrape source kind of an object, or nil.
+func sourceKindOf(apiVersion, kind string) *SourceKind {
+	group := apiGroup(apiVersion)
+	for _, k := range sourceKinds {
+		if k.Kind == kind && k.Group == group {
+			return k
+		}
+	}
+	return nil
+}
+
+// scraperKindOf returns the scraper kind of an object, or nil.
+func scraperKindOf(apiVersion, kind string) *ScraperKind {
+	group := apiGroup(apiVersion)
+	for _, k := range scraperKinds {
+		if k.Kind == kind && k.Group == group {
+			return k
+		}
+	}
+	return nil
+}
+
+// modeledKind reports whether the graph reads objects of this kind as a
+// scrape source or a scraper: they create no pods the model does not show.
+func modeledKind(apiVersion, kind string) bool {
+	return sourceKindOf(apiVersion, kind) != nil || scraperKindOf(apiVersion, kind) != nil
+}
+
+// selection is how a scraper selects a monitor: the selectors it applies,
+// under the Prometheus Operator's rules (a null selector selects nothing, a
+// null namespace selector means the scraper's own namespace), and the spec
+// fields they are written in.
+func (p *Prometheus) selection(k *SourceKind) (sel, nsSel *LabelSelector, field, nsField string) {
+	return p.Selectors[k.Selector], p.Selectors[k.NamespaceSelector], k.Selector, k.NamespaceSelector
+}

@@ -115,6 +115,7 @@ type MetadataKey struct {
 // capture and scrape class rules read.
 type PrometheusConfigFact struct {
 	Resource       int    `json:"resource"`
+	Kind           string `json:"kind"` // Prometheus, PrometheusAgent...
 	Name           string `json:"name"` // "monitoring/k8s"
 	UsesIstioCerts bool   `json:"usesIstioCerts"`
 	// ExportsCerts: the pod carries the cert export annotations of the
@@ -300,7 +301,7 @@ func misplacedKeys(obj map[string]any, podLabels, podAnnotations map[string]stri
 }
 
 func prometheusConfigFact(p *Prometheus, usesIstioCerts bool, misplaced []MetadataKey) PrometheusConfigFact {
-	pc := PrometheusConfigFact{Resource: p.Resource, Name: p.Namespace + "/" + p.Name, UsesIstioCerts: usesIstioCerts,
+	pc := PrometheusConfigFact{Resource: p.Resource, Kind: p.Kind, Name: p.Namespace + "/" + p.Name, UsesIstioCerts: usesIstioCerts,
 		Dataplane: string(p.Pod.Injection.Dataplane), AnnotationsPointer: "/spec/podMetadata/annotations", DefaultClasses: []DefaultClassFact{}}
 	_, proxyConfig := p.PodAnnotations[annotationProxyConfig]
 	_, userMount := p.PodAnnotations[annotationUserVolumeMount]
@@ -346,7 +347,7 @@ type selectorCR struct {
 	kind, namespace, name string
 	family                string
 	selectors             map[string]*LabelSelector // by spec field
-	prometheus            *Prometheus               // nil for a PrometheusAgent
+	prometheus            *Prometheus
 }
 
 // synthetic is an object the cluster or the operator creates that no
@@ -362,7 +363,7 @@ type synthetic struct {
 type wiring struct {
 	selectors []*selectorCR
 	// unknownPods: namespaces holding CRs whose pods' labels cannot be
-	// derived (ThanosRuler, PrometheusAgent); PodMonitors there stay silent.
+	// derived (ThanosRuler); PodMonitors there stay silent.
 	unknownPods map[string]bool
 	services    map[string][]synthetic // operator and cluster Services by namespace
 	pods        map[string][]synthetic // operator pods by namespace
@@ -422,19 +423,10 @@ func (g *Graph) wiringContext() *wiring {
 			continue
 		}
 		var obj map[string]any
-		if strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && (r.Kind == "PrometheusAgent" || r.Kind == "Alertmanager") {
+		if strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "Alertmanager" {
 			obj, _ = r.Doc.Decode() // the loader keeps no object for kinds the graph does not model
 		}
 		switch {
-		case strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "PrometheusAgent":
-			s := &selectorCR{loc: Loc{Resource: r.ID, Pointer: "/spec", Message: "PrometheusAgent " + r.Namespace + "/" + r.Name},
-				kind: "PrometheusAgent", namespace: r.Namespace, name: r.Name, family: FamilyPrometheusOperator, selectors: map[string]*LabelSelector{}}
-			spec := asMap(obj["spec"])
-			for _, field := range []string{"serviceMonitorSelector", "serviceMonitorNamespaceSelector", "podMonitorSelector", "podMonitorNamespaceSelector"} {
-				s.selectors[field], _ = parseLabelSelector(spec[field], "")
-			}
-			c.selectors = append(c.selectors, s)
-			c.unknownPods[r.Namespace] = true
 		case strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "ThanosRuler":
 			c.unknownPods[r.Namespace] = true
 			c.services[r.Namespace] = append(c.services[r.Namespace], synthetic{display: "Service " + r.Namespace + "/thanos-ruler-operated (created by the operator)",

@@ -100,6 +100,22 @@ var scraperKinds = []*ScraperKind{
 		},
 		Service:       "prometheus-operated",
 		ServiceLabels: map[string]string{"operated-prometheus": "true", "app.kubernetes.io/managed-by": "prometheus-operator"}},
+	// A PrometheusAgent shares the Prometheus's CommonPrometheusFields
+	// (podMetadata, volumes, volumeMounts, scrapeClasses, the selectors) and
+	// scrapes what it selects the same way, so it is set up and checked as
+	// one (pkg/apis/monitoring/v1alpha1/prometheusagent_types.go). Its pod
+	// labels: makeSelectorLabels in pkg/prometheus/agent/operator.go.
+	{Group: "monitoring.coreos.com", Kind: "PrometheusAgent", Family: FamilyPrometheusOperator, Container: "prometheus",
+		PodLabels: func(name string) map[string]string {
+			return map[string]string{"app.kubernetes.io/name": "prometheus-agent", "app.kubernetes.io/instance": name,
+				"app.kubernetes.io/managed-by": "prometheus-operator", "operator.prometheus.io/name": name}
+		},
+		Ports: []ContainerPort{
+			{Container: "prometheus", Name: "web", Port: 9090, Pointer: "/spec"},
+			{Container: "config-reloader", Name: "reloader-web", Port: 8080, Pointer: "/spec"},
+		},
+		Service:       "prometheus-agent-operated",
+		ServiceLabels: map[string]string{"operated-prometheus": "true", "app.kubernetes.io/managed-by": "prometheus-operator"}},
 }
 
 // sourceKindOf returns the scrape source kind of an object, or nil.

@@ -246,7 +246,7 @@ var graphKinds = map[string]bool{
 	"Namespace": true, "Service": true,
 	"Pod": true, "Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true,
 	"ReplicationController": true, "Job": true, "CronJob": true, "Rollout": true,
-	"PeerAuthentication": true, "ServiceMonitor": true, "PodMonitor": true, "Prometheus": true,
+	"PeerAuthentication": true, "ServiceMonitor": true, "PodMonitor": true, "Prometheus": true, "PrometheusAgent": true,
 	"ScrapeConfig": true, "Probe": true, "Policy": true, "MeshPolicy": true,
 }
 

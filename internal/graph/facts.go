@@ -100,7 +100,8 @@ type TargetFact struct {
 // PrometheusFact is a Prometheus whose monitors rely on Istio certs.
 type PrometheusFact struct {
 	Resource            int           `json:"resource"`
-	Kind                string        `json:"kind"` // Prometheus, PrometheusAgent...
+	Kind                string        `json:"kind"`      // Prometheus, PrometheusAgent...
+	Container           string        `json:"container"` // the scraping container, which reads the certs
 	Name                string        `json:"name"`
 	UsesIstioCerts      bool          `json:"usesIstioCerts"`
 	CertUsers           []Loc         `json:"certUsers"`
@@ -388,7 +389,7 @@ func (g *Graph) targetFact(t Target) TargetFact {
 
 func (g *Graph) prometheusFact(p *Prometheus, users []Loc, dirUsers map[string][]Loc) PrometheusFact {
 	ce := p.ExportedCerts()
-	pf := PrometheusFact{Resource: p.Resource, Kind: p.Kind, Name: p.Namespace + "/" + p.Name, UsesIstioCerts: len(users) > 0,
+	pf := PrometheusFact{Resource: p.Resource, Kind: p.Kind, Container: p.Scraper.Container, Name: p.Namespace + "/" + p.Name, UsesIstioCerts: len(users) > 0,
 		CertUsers: users, CertDirs: []CertDirFact{}, AnnotationsPointer: "/spec/podMetadata/annotations",
 		Volumes: []VolumeFact{}, CertVolumes: []string{}, VolumeMountsPointer: "/spec/volumeMounts"}
 	if pf.CertUsers == nil {

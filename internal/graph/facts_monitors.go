@@ -346,7 +346,6 @@ type selectorCR struct {
 	loc                   Loc // the CR, pointer "/spec"
 	kind, namespace, name string
 	family                string
-	selectors             map[string]*LabelSelector // by spec field
 	prometheus            *Prometheus
 }
 
@@ -411,7 +410,7 @@ func (g *Graph) wiringContext() *wiring {
 		labels: map[string]string{"component": "apiserver", "provider": "kubernetes"}, at: Loc{Resource: -1}})
 	for _, p := range g.Prometheus {
 		c.selectors = append(c.selectors, &selectorCR{loc: Loc{Resource: p.Resource, Pointer: "/spec", Message: p.Display()},
-			kind: p.Kind, namespace: p.Namespace, name: p.Name, prometheus: p, family: p.Scraper.Family, selectors: p.Selectors})
+			kind: p.Kind, namespace: p.Namespace, name: p.Name, prometheus: p, family: p.Scraper.Family})
 		at := Loc{Resource: p.Resource, Pointer: "/metadata", Message: p.Display()}
 		c.services[p.Namespace] = append(c.services[p.Namespace], synthetic{display: "Service " + p.Namespace + "/" + p.Scraper.Service + " (created by the operator)",
 			labels: p.Scraper.ServiceLabels, at: at})
@@ -556,8 +555,7 @@ const (
 // selectsMonitor decides whether a Prometheus-like CR picks up a monitor,
 // with the reason when it does not and the selector field that decides.
 func (g *Graph) selectsMonitor(s *selectorCR, m *Monitor) (verdict, string, string) {
-	field, nsField := m.Source.Selector, m.Source.NamespaceSelector
-	sel, nsSel := s.selectors[field], s.selectors[nsField]
+	sel, nsSel, field, nsField := s.prometheus.selection(m.Source)
 	if sel == nil {
 		return notSelected, fmt.Sprintf("%s has no %s (null selects no %ss)", s.loc.Message, field, m.Kind), "/spec"
 	}

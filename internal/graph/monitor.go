@@ -217,6 +217,11 @@ func (g *Graph) addPrometheus(r *Resource, k *ScraperKind) *fieldError {
 				return err
 			}
 		}
+		if k.Selection != nil {
+			if err := k.Selection(spec, p.Selectors, sk); err != nil {
+				return err
+			}
+		}
 	}
 	p.PodMetadataPointer = "/spec/podMetadata"
 	if p.PodLabels, err = labelMap(dig(spec, "podMetadata", "labels"), "/spec/podMetadata/labels"); err != nil {

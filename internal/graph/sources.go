@@ -82,6 +82,10 @@ type ScraperKind struct {
 	// Service is the governing Service the operator creates, and its labels.
 	Service       string
 	ServiceLabels map[string]string
+	// Selection, when set, rewrites the selectors read from spec into the
+	// Prometheus Operator's rules, for operators whose null selectors mean
+	// something else.
+	Selection func(spec map[string]any, selectors map[string]*LabelSelector, sk *SourceKind) *fieldError
 }
 
 var scraperKinds = []*ScraperKind{
@@ -146,7 +150,7 @@ func modeledKind(apiVersion, kind string) bool {
 	return sourceKindOf(apiVersion, kind) != nil || scraperKindOf(apiVersion, kind) != nil
 }
 
-// selection is how a scraper selects a monitor: the selectors it applies,
+// selection is how a scraper selects a monitor of its family: the selectors it applies,
 // under the Prometheus Operator's rules (a null selector selects nothing, a
 // null namespace selector means the scraper's own namespace), and the spec
 // fields they are written in.

@@ -412,8 +412,9 @@ func (g *Graph) wiringContext() *wiring {
 		c.selectors = append(c.selectors, &selectorCR{loc: Loc{Resource: p.Resource, Pointer: "/spec", Message: p.Display()},
 			kind: p.Kind, namespace: p.Namespace, name: p.Name, prometheus: p, family: p.Scraper.Family})
 		at := Loc{Resource: p.Resource, Pointer: "/metadata", Message: p.Display()}
-		c.services[p.Namespace] = append(c.services[p.Namespace], synthetic{display: "Service " + p.Namespace + "/" + p.Scraper.Service + " (created by the operator)",
-			labels: p.Scraper.ServiceLabels, at: at})
+		svc, labels := p.Scraper.Service(p.Name)
+		c.services[p.Namespace] = append(c.services[p.Namespace], synthetic{display: "Service " + p.Namespace + "/" + svc + " (created by the operator)",
+			labels: labels, at: at})
 		c.pods[p.Namespace] = append(c.pods[p.Namespace], synthetic{display: "the pods of " + p.Display(), labels: p.Pod.Labels, at: at})
 	}
 	for _, r := range g.Resources {

@@ -79,9 +79,9 @@ type ScraperKind struct {
 	PodLabels func(name string) map[string]string
 	// Ports are the ports the operator's containers serve.
 	Ports []ContainerPort
-	// Service is the governing Service the operator creates, and its labels.
-	Service       string
-	ServiceLabels map[string]string
+	// Service is the Service the operator creates for the scraper named
+	// name, and its labels.
+	Service func(name string) (string, map[string]string)
 	// Selection, when set, rewrites the selectors read from spec into the
 	// Prometheus Operator's rules, for operators whose null selectors mean
 	// something else.
@@ -102,8 +102,7 @@ var scraperKinds = []*ScraperKind{
 			{Container: "prometheus", Name: "web", Port: 9090, Pointer: "/spec"},
 			{Container: "config-reloader", Name: "reloader-web", Port: 8080, Pointer: "/spec"},
 		},
-		Service:       "prometheus-operated",
-		ServiceLabels: map[string]string{"operated-prometheus": "true", "app.kubernetes.io/managed-by": "prometheus-operator"}},
+		Service: operatedService("prometheus-operated")},
 	// A PrometheusAgent shares the Prometheus's CommonPrometheusFields
 	// (podMetadata, volumes, volumeMounts, scrapeClasses, the selectors) and
 	// scrapes what it selects the same way, so it is set up and checked as
@@ -118,8 +117,15 @@ var scraperKinds = []*ScraperKind{
 			{Container: "prometheus", Name: "web", Port: 9090, Pointer: "/spec"},
 			{Container: "config-reloader", Name: "reloader-web", Port: 8080, Pointer: "/spec"},
 		},
-		Service:       "prometheus-agent-operated",
-		ServiceLabels: map[string]string{"operated-prometheus": "true", "app.kubernetes.io/managed-by": "prometheus-operator"}},
+		Service: operatedService("prometheus-agent-operated")},
+}
+
+// operatedService is the Prometheus Operator's governing Service of a
+// scraper (makeGoverningService in pkg/prometheus/common.go).
+func operatedService(name string) func(string) (string, map[string]string) {
+	return func(string) (string, map[string]string) {
+		return name, map[string]string{"operated-prometheus": "true", "app.kubernetes.io/managed-by": "prometheus-operator"}
+	}
 }
 
 // sourceKindOf returns the scrape source kind of an object, or nil.

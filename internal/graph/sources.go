@@ -24,6 +24,7 @@ const (
 // Scraper families: which scrapers a source's objects are picked up by.
 const (
 	FamilyPrometheusOperator = "prometheus-operator"
+	FamilyVictoriaMetrics    = "victoriametrics"
 )
 
 // SourceKind is a kind of scrape source and how its objects read.
@@ -65,6 +66,20 @@ var sourceKinds = []*SourceKind{
 		Selector: "podMonitorSelector", NamespaceSelector: "podMonitorNamespaceSelector",
 		Endpoints: "podMetricsEndpoints", Relabelings: "relabelings", PortNumber: true,
 		NoFileTLS: "A PodMonitor cannot reference Istio's cert files and no scrape class with Istio file TLS applies", Object: "pod template"},
+	// The VictoriaMetrics operator's scrape objects
+	// (github.com/VictoriaMetrics/operator, api/operator/v1beta1). Their
+	// TLSConfig takes caFile/certFile/keyFile on every kind, pod scrapes too,
+	// so each can present Istio's exported certs; relabel configs are
+	// relabelConfigs.
+	{Group: "operator.victoriametrics.com", Kind: "VMServiceScrape", Role: RoleService, Family: FamilyVictoriaMetrics,
+		Selector: "serviceScrapeSelector", NamespaceSelector: "serviceScrapeNamespaceSelector",
+		Endpoints: "endpoints", Relabelings: "relabelConfigs", FileTLS: true, BearerTokenFile: true, Object: "Service"},
+	{Group: "operator.victoriametrics.com", Kind: "VMPodScrape", Role: RolePod, Family: FamilyVictoriaMetrics,
+		Selector: "podScrapeSelector", NamespaceSelector: "podScrapeNamespaceSelector",
+		Endpoints: "podMetricsEndpoints", Relabelings: "relabelConfigs", PortNumber: true, FileTLS: true, BearerTokenFile: true, Object: "pod template"},
+	{Group: "operator.victoriametrics.com", Kind: "VMStaticScrape", Role: RoleStatic, Family: FamilyVictoriaMetrics,
+		Selector: "staticScrapeSelector", NamespaceSelector: "staticScrapeNamespaceSelector",
+		Endpoints: "targetEndpoints", Relabelings: "relabelConfigs", FileTLS: true, BearerTokenFile: true, Object: "target"},
 }
 
 // ScraperKind is a kind of scraper whose pod the input configures: what
@@ -118,6 +133,52 @@ var scraperKinds = []*ScraperKind{
 			{Container: "config-reloader", Name: "reloader-web", Port: 8080, Pointer: "/spec"},
 		},
 		Service: operatedService("prometheus-agent-operated")},
+	// VMAgent and VMSingle share CommonScrapeParams (the selectors,
+	// selectAllByDefault, scrapeClasses) and CommonAppsParams (volumes,
+	// volumeMounts, hostNetwork) and take spec.podMetadata, the fields a
+	// Prometheus has (api/operator/v1beta1/common_scrapeparams.go,
+	// vmextra_types.go). Pod labels: SelectorLabels in vmagent_types.go and
+	// vmsingle_types.go; the operator's Service is vmagent-<name> or
+	// vmsingle-<name> with those labels.
+	{Group: "operator.victoriametrics.com", Kind: "VMAgent", Family: FamilyVictoriaMetrics, Container: "vmagent",
+		PodLabels: vmPodLabels("vmagent"), Ports: []ContainerPort{{Container: "vmagent", Name: "http", Port: 8429, Pointer: "/spec"}},
+		Service: vmService("vmagent"), Selection: vmSelection},
+	{Group: "operator.victoriametrics.com", Kind: "VMSingle", Family: FamilyVictoriaMetrics, Container: "vmsingle",
+		PodLabels: vmPodLabels("vmsingle"), Ports: []ContainerPort{{Container: "vmsingle", Name: "http", Port: 8428, Pointer: "/spec"}},
+		Service: vmService("vmsingle"), Selection: vmSelection},
+}
+
+func vmPodLabels(app string) func(string) map[string]string {
+	return func(name string) map[string]string {
+		return map[string]string{"app.kubernetes.io/name": app, "app.kubernetes.io/instance": name,
+			"app.kubernetes.io/component": "monitoring", "managed-by": "vm-operator"}
+	}
+}
+
+func vmService(app string) func(string) (string, map[string]string) {
+	return func(name string) (string, map[string]string) { return app + "-" + name, vmPodLabels(app)(name) }
+}
+
+// vmSelection rewrites the VictoriaMetrics operator's selector rules into
+// the Prometheus Operator's (SelectorOpts in
+// internal/controller/operator/factory/k8stools/selectors.go): with both
+// selectors null, selectAllByDefault decides between everything and
+// nothing; a null object selector beside a namespace selector selects every
+// object of those namespaces; an object selector alone looks in the
+// scraper's own namespace, as with Prometheus.
+func vmSelection(spec map[string]any, selectors map[string]*LabelSelector, sk *SourceKind) *fieldError {
+	all, _, err := boolAt(spec, "selectAllByDefault", "/spec")
+	if err != nil {
+		return err
+	}
+	sel, nsSel := selectors[sk.Selector], selectors[sk.NamespaceSelector]
+	switch {
+	case sel == nil && nsSel == nil && all:
+		selectors[sk.Selector], selectors[sk.NamespaceSelector] = &LabelSelector{}, &LabelSelector{}
+	case sel == nil && nsSel != nil:
+		selectors[sk.Selector] = &LabelSelector{}
+	}
+	return nil
 }
 
 // operatedService is the Prometheus Operator's governing Service of a

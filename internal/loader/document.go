@@ -248,6 +248,7 @@ var graphKinds = map[string]bool{
 	"ReplicationController": true, "Job": true, "CronJob": true, "Rollout": true,
 	"PeerAuthentication": true, "ServiceMonitor": true, "PodMonitor": true, "Prometheus": true, "PrometheusAgent": true,
 	"ScrapeConfig": true, "Probe": true, "Policy": true, "MeshPolicy": true,
+	"VMServiceScrape": true, "VMPodScrape": true, "VMStaticScrape": true, "VMAgent": true, "VMSingle": true,
 }
 
 // parsedFile is what reading one file produced.

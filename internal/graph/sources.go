@@ -25,7 +25,14 @@ const (
 const (
 	FamilyPrometheusOperator = "prometheus-operator"
 	FamilyVictoriaMetrics    = "victoriametrics"
+	// FamilyAzureManaged is Azure Monitor's managed Prometheus: its scraper,
+	// the ama-metrics add-on in kube-system, is never in the manifests.
+	FamilyAzureManaged = "azure-managed-prometheus"
 )
+
+// azureNoIstioCerts is why a scrape by Azure's managed Prometheus cannot
+// present an Istio client certificate.
+const azureNoIstioCerts = "Azure Monitor's managed Prometheus scrapes it from the ama-metrics pods in kube-system, outside the mesh, which hold no Istio client certificate to present"
 
 // SourceKind is a kind of scrape source and how its objects read.
 type SourceKind struct {
@@ -66,6 +73,15 @@ var sourceKinds = []*SourceKind{
 		Selector: "podMonitorSelector", NamespaceSelector: "podMonitorNamespaceSelector",
 		Endpoints: "podMetricsEndpoints", Relabelings: "relabelings", PortNumber: true,
 		NoFileTLS: "A PodMonitor cannot reference Istio's cert files and no scrape class with Istio file TLS applies", Object: "pod template"},
+	// Azure Monitor managed Prometheus reads the Prometheus Operator's
+	// monitor shapes under its own group and ignores monitoring.coreos.com
+	// (https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-crd).
+	// Its scraper is implicit, outside the mesh and without Istio certs: the
+	// scrape rules apply, the scraper setup and selection rules do not.
+	{Group: "azmonitoring.coreos.com", Kind: "ServiceMonitor", Role: RoleService, Family: FamilyAzureManaged,
+		Endpoints: "endpoints", Relabelings: "relabelings", NoFileTLS: azureNoIstioCerts, Object: "Service"},
+	{Group: "azmonitoring.coreos.com", Kind: "PodMonitor", Role: RolePod, Family: FamilyAzureManaged,
+		Endpoints: "podMetricsEndpoints", Relabelings: "relabelings", PortNumber: true, NoFileTLS: azureNoIstioCerts, Object: "pod template"},
 	// The VictoriaMetrics operator's scrape objects
 	// (github.com/VictoriaMetrics/operator, api/operator/v1beta1). Their
 	// TLSConfig takes caFile/certFile/keyFile on every kind, pod scrapes too,

@@ -5,7 +5,10 @@
 #   sidecar. A PodMonitor's tlsConfig can only reference Secrets and ConfigMaps,
 #   never files, so it cannot present Istio's rotating workload certificates, and
 #   no scrape class with Istio file TLS applies. Big Bang's guidance calls this
-#   "not currently feasible".
+#   "not currently feasible". The same holds for every scrape source that
+#   cannot present Istio's certificates: a monitor of Azure Monitor's managed
+#   Prometheus (`azmonitoring.coreos.com`), whose scraper runs outside the
+#   mesh.
 # custom:
 #   id: podmonitor-under-strict
 #   severity: error

@@ -128,6 +128,9 @@ func (g *Graph) add(r *Resource) *fieldError {
 		g.noteIstioEvidence(r.Namespace, r.ID)
 	}
 	if k := sourceKindOf(r.Doc.APIVersion, r.Kind); k != nil {
+		if k.Read != nil {
+			return k.Read(g, r, k)
+		}
 		return g.addMonitor(r, k)
 	}
 	if k := scraperKindOf(r.Doc.APIVersion, r.Kind); k != nil {

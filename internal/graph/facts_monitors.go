@@ -514,8 +514,8 @@ func looselyMatches(s *LabelSelector, labels map[string]string) bool {
 }
 
 func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
-	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), Role: string(m.Source.Role), Object: m.Source.Object, LabelsPointer: "/metadata/labels",
-		SelectorPointer: "/spec/selector", Selector: m.Selector.String(), ScrapeClass: m.ScrapeClass, ScrapeClassPointer: m.ScrapeClassPointer,
+	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), Role: string(m.Role), Object: roleObject(m.Role), LabelsPointer: "/metadata/labels",
+		SelectorPointer: m.SelectorPointer, Selector: m.Selector.String(), ScrapeClass: m.ScrapeClass, ScrapeClassPointer: m.ScrapeClassPointer,
 		SelectedBy: []Loc{}, Undecided: []Loc{}, NotSelectedBy: []RejectionFact{}, ClassMissingIn: []Loc{},
 		DeniedFiles: []DeniedFilesFact{}, Hints: []HintFact{}, PortProblems: []PortProblemFact{}}
 	for _, s := range c.selectors {
@@ -675,13 +675,13 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 	// A monitor without metadata.namespace that watches its own namespace
 	// watches wherever it is applied, which the input does not say.
 	mf.WatchedInInput = len(watched) > 0 && (len(m.MatchNamespaces) > 0 || g.explicitNamespace(m.Resource))
-	if m.Source.Role == RoleStatic {
+	if m.Role == RoleStatic {
 		// Static targets are named, not selected.
 		mf.SelectsSomething = true
 		return
 	}
 	for _, ns := range watched {
-		if !g.namespaceInInput(ns, c) || (m.Source.Role == RolePod && c.unknownPods[ns]) {
+		if !g.namespaceInInput(ns, c) || (m.Role == RolePod && c.unknownPods[ns]) {
 			mf.WatchedInInput = false
 		}
 	}
@@ -711,7 +711,7 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 		return append(out, c.pods[ns]...)
 	}
 	want, other, floating := services, pods, c.floatingServices
-	if m.Source.Role == RolePod {
+	if m.Role == RolePod {
 		want, other, floating = pods, services, c.floatingPods
 	}
 	for _, o := range floating {
@@ -743,7 +743,7 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 						related = append(related, Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("labels of Service %s/%s", svc.Namespace, svc.Name)})
 					}
 				}
-				if m.Source.Role == RolePod {
+				if m.Role == RolePod {
 					kind, related = "service-labels", []Loc{o.at}
 					msg = fmt.Sprintf("it matches the labels of %s, but a %s selects pods by their pod template labels", o.display, m.Kind)
 				}
@@ -796,14 +796,14 @@ func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 	var services []*Service
 	var pods []*Workload
 	operatorPods := false
-	switch m.Source.Role {
+	switch m.Role {
 	case RoleService:
 		services = g.SelectedServices(m)
 	case RolePod:
 		pods = g.SelectedPods(m)
 	}
 	for _, ns := range g.namespacesWatched(m) {
-		if m.Source.Role != RolePod {
+		if m.Role != RolePod {
 			continue
 		}
 		for _, s := range c.pods[ns] {

@@ -333,7 +333,7 @@ func (g *Graph) ScrapedPorts(scrapes []ScrapeFact) map[string][]string {
 // any relabeling.
 func (g *Graph) mayBeSelectedBy(m *Monitor) []*Workload {
 	var out []*Workload
-	switch m.Source.Role {
+	switch m.Role {
 	case RolePod:
 		return g.SelectedPods(m)
 	case RoleService:

@@ -245,10 +245,12 @@ type Monitor struct {
 	Resource           int
 	Kind               string
 	Source             *SourceKind
+	Role               Role // how its endpoints find targets
 	Namespace          string
 	Name               string
 	Labels             map[string]string
 	Selector           *LabelSelector
+	SelectorPointer    string
 	AnyNamespace       bool
 	MatchNamespaces    []string // empty: the monitor's own namespace
 	ScrapeClass        string

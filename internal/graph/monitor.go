@@ -8,7 +8,7 @@ import (
 // addMonitor reads a scrape source of kind k.
 func (g *Graph) addMonitor(r *Resource, k *SourceKind) *fieldError {
 	obj := r.Doc.Object
-	m := &Monitor{Resource: r.ID, Kind: r.Kind, Source: k, Namespace: r.Namespace, Name: r.Name}
+	m := &Monitor{Resource: r.ID, Kind: r.Kind, Source: k, Role: k.Role, Namespace: r.Namespace, Name: r.Name, SelectorPointer: "/spec/selector"}
 	var err *fieldError
 	if m.Labels, err = labelMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
 		return err

@@ -57,8 +57,9 @@ type SourceKind struct {
 	NoFileTLS string
 	// BearerTokenFile: endpoints may read a bearer token from a file.
 	BearerTokenFile bool
-	// Object is what the selector picks, for messages ("Service").
-	Object string
+	// Read, when set, reads an object of the kind into Monitors instead of
+	// addMonitor, for sources not shaped like a ServiceMonitor.
+	Read func(g *Graph, r *Resource, k *SourceKind) *fieldError
 }
 
 // sourceKinds are the scrape sources meshlint reads.
@@ -66,22 +67,28 @@ var sourceKinds = []*SourceKind{
 	// https://github.com/prometheus-operator/prometheus-operator/blob/main/Documentation/api-reference/api.md#monitoring.coreos.com/v1.ServiceMonitor
 	{Group: "monitoring.coreos.com", Kind: "ServiceMonitor", Role: RoleService, Family: FamilyPrometheusOperator,
 		Selector: "serviceMonitorSelector", NamespaceSelector: "serviceMonitorNamespaceSelector",
-		Endpoints: "endpoints", Relabelings: "relabelings", FileTLS: true, BearerTokenFile: true, Object: "Service"},
+		Endpoints: "endpoints", Relabelings: "relabelings", FileTLS: true, BearerTokenFile: true},
 	// A PodMonitor's tlsConfig is a SafeTLSConfig: Secrets and ConfigMaps
 	// only (pkg/apis/monitoring/v1/podmonitor_types.go).
 	{Group: "monitoring.coreos.com", Kind: "PodMonitor", Role: RolePod, Family: FamilyPrometheusOperator,
 		Selector: "podMonitorSelector", NamespaceSelector: "podMonitorNamespaceSelector",
 		Endpoints: "podMetricsEndpoints", Relabelings: "relabelings", PortNumber: true,
-		NoFileTLS: "A PodMonitor cannot reference Istio's cert files and no scrape class with Istio file TLS applies", Object: "pod template"},
+		NoFileTLS: "A PodMonitor cannot reference Istio's cert files and no scrape class with Istio file TLS applies"},
+	// A ScrapeConfig's tlsConfig is a SafeTLSConfig, like a PodMonitor's
+	// (pkg/apis/monitoring/v1alpha1/scrapeconfig_types.go).
+	{Group: "monitoring.coreos.com", Kind: "ScrapeConfig", Role: RoleStatic, Family: FamilyPrometheusOperator,
+		Selector: "scrapeConfigSelector", NamespaceSelector: "scrapeConfigNamespaceSelector", Relabelings: "relabelings",
+		NoFileTLS: "A ScrapeConfig's tlsConfig cannot reference Istio's cert files and no scrape class with Istio file TLS applies",
+		Read:      (*Graph).addScrapeConfig},
 	// Azure Monitor managed Prometheus reads the Prometheus Operator's
 	// monitor shapes under its own group and ignores monitoring.coreos.com
 	// (https://learn.microsoft.com/azure/azure-monitor/containers/prometheus-metrics-scrape-crd).
 	// Its scraper is implicit, outside the mesh and without Istio certs: the
 	// scrape rules apply, the scraper setup and selection rules do not.
 	{Group: "azmonitoring.coreos.com", Kind: "ServiceMonitor", Role: RoleService, Family: FamilyAzureManaged,
-		Endpoints: "endpoints", Relabelings: "relabelings", NoFileTLS: azureNoIstioCerts, Object: "Service"},
+		Endpoints: "endpoints", Relabelings: "relabelings", NoFileTLS: azureNoIstioCerts},
 	{Group: "azmonitoring.coreos.com", Kind: "PodMonitor", Role: RolePod, Family: FamilyAzureManaged,
-		Endpoints: "podMetricsEndpoints", Relabelings: "relabelings", PortNumber: true, NoFileTLS: azureNoIstioCerts, Object: "pod template"},
+		Endpoints: "podMetricsEndpoints", Relabelings: "relabelings", PortNumber: true, NoFileTLS: azureNoIstioCerts},
 	// The VictoriaMetrics operator's scrape objects
 	// (github.com/VictoriaMetrics/operator, api/operator/v1beta1). Their
 	// TLSConfig takes caFile/certFile/keyFile on every kind, pod scrapes too,
@@ -89,13 +96,13 @@ var sourceKinds = []*SourceKind{
 	// relabelConfigs.
 	{Group: "operator.victoriametrics.com", Kind: "VMServiceScrape", Role: RoleService, Family: FamilyVictoriaMetrics,
 		Selector: "serviceScrapeSelector", NamespaceSelector: "serviceScrapeNamespaceSelector",
-		Endpoints: "endpoints", Relabelings: "relabelConfigs", FileTLS: true, BearerTokenFile: true, Object: "Service"},
+		Endpoints: "endpoints", Relabelings: "relabelConfigs", FileTLS: true, BearerTokenFile: true},
 	{Group: "operator.victoriametrics.com", Kind: "VMPodScrape", Role: RolePod, Family: FamilyVictoriaMetrics,
 		Selector: "podScrapeSelector", NamespaceSelector: "podScrapeNamespaceSelector",
-		Endpoints: "podMetricsEndpoints", Relabelings: "relabelConfigs", PortNumber: true, FileTLS: true, BearerTokenFile: true, Object: "pod template"},
+		Endpoints: "podMetricsEndpoints", Relabelings: "relabelConfigs", PortNumber: true, FileTLS: true, BearerTokenFile: true},
 	{Group: "operator.victoriametrics.com", Kind: "VMStaticScrape", Role: RoleStatic, Family: FamilyVictoriaMetrics,
 		Selector: "staticScrapeSelector", NamespaceSelector: "staticScrapeNamespaceSelector",
-		Endpoints: "targetEndpoints", Relabelings: "relabelConfigs", FileTLS: true, BearerTokenFile: true, Object: "target"},
+		Endpoints: "targetEndpoints", Relabelings: "relabelConfigs", FileTLS: true, BearerTokenFile: true},
 }
 
 // ScraperKind is a kind of scraper whose pod the input configures: what
@@ -203,6 +210,17 @@ func operatedService(name string) func(string) (string, map[string]string) {
 	return func(string) (string, map[string]string) {
 		return name, map[string]string{"operated-prometheus": "true", "app.kubernetes.io/managed-by": "prometheus-operator"}
 	}
+}
+
+// roleObject is what a selector of that role picks, for messages.
+func roleObject(r Role) string {
+	switch r {
+	case RoleService:
+		return "Service"
+	case RolePod:
+		return "pod template"
+	}
+	return "target"
 }
 
 // sourceKindOf returns the scrape source kind of an object, or nil.

@@ -83,3 +83,28 @@ func TestAddLabelTerms(t *testing.T) {
 		t.Error("a numeric or broken selector must not parse")
 	}
 }
+
+// A PrometheusAgent is a scraper like a Prometheus: it selects monitors
+// through the same fields, its pod is modelled, and its setup is checked.
+func TestPrometheusAgentIsAScraper(t *testing.T) {
+	agent := "---\napiVersion: monitoring.coreos.com/v1alpha1\nkind: PrometheusAgent\nmetadata: {name: agent, namespace: monitoring}\nspec:\n" +
+		"  serviceMonitorSelector: {}\n  scrapeConfigSelector: {}\n  podMetadata:\n    labels: {team: obs}\n"
+	g := build(t, namespace("monitoring", "{}")+agent+monitor("ServiceMonitor", "monitoring", "selector: {}\nendpoints: [{port: web}]"))
+	if len(g.Prometheus) != 1 || g.Prometheus[0].Display() != "PrometheusAgent monitoring/agent" {
+		t.Fatalf("scrapers: %+v", g.Prometheus)
+	}
+	p := g.Prometheus[0]
+	if !g.Selects(p, g.Monitors[0]) {
+		t.Error("the agent does not select the ServiceMonitor")
+	}
+	if p.Pod.Labels["app.kubernetes.io/name"] != "prometheus-agent" || p.Pod.Labels["team"] != "obs" || !p.Pod.ScraperPod {
+		t.Errorf("agent pod: %+v", p.Pod)
+	}
+	f := g.Facts()
+	if len(f.PrometheusConfigs) != 1 || f.PrometheusConfigs[0].Kind != "PrometheusAgent" || len(f.Prometheuses) != 1 || f.Prometheuses[0].Container != "prometheus" {
+		t.Errorf("setup facts: %+v %+v", f.PrometheusConfigs, f.Prometheuses)
+	}
+	if len(f.Scrapes) != 1 || f.Scrapes[0].Prometheus == nil || f.Scrapes[0].Prometheus.Message != "PrometheusAgent monitoring/agent" {
+		t.Errorf("the agent's scrape: %+v", f.Scrapes)
+	}
+}

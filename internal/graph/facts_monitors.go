@@ -19,9 +19,11 @@ type MonitorFact struct {
 	Kind     string `json:"kind"`
 	Name     string `json:"name"` // "ServiceMonitor shop/cart"
 	// Role is how the monitor finds targets ("service", "pod", "static"),
-	// Object what its selector picks ("Service", "pod template").
+	// Object what its selector picks ("Service", "pod template"), Scrapers
+	// the kinds of scraper that may select it ("Prometheus").
 	Role               string `json:"role"`
 	Object             string `json:"object"`
+	Scrapers           string `json:"scrapers"`
 	LabelsPointer      string `json:"labelsPointer"`
 	SelectorPointer    string `json:"selectorPointer"`
 	Selector           string `json:"selector"` // rendered like kubectl
@@ -514,7 +516,7 @@ func looselyMatches(s *LabelSelector, labels map[string]string) bool {
 }
 
 func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
-	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), Role: string(m.Role), Object: roleObject(m.Role), LabelsPointer: "/metadata/labels",
+	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), Role: string(m.Role), Object: roleObject(m.Role), Scrapers: familyScrapers[m.Source.Family], LabelsPointer: "/metadata/labels",
 		SelectorPointer: m.SelectorPointer, Selector: m.Selector.String(), ScrapeClass: m.ScrapeClass, ScrapeClassPointer: m.ScrapeClassPointer,
 		SelectedBy: []Loc{}, Undecided: []Loc{}, NotSelectedBy: []RejectionFact{}, ClassMissingIn: []Loc{},
 		DeniedFiles: []DeniedFilesFact{}, Hints: []HintFact{}, PortProblems: []PortProblemFact{}}

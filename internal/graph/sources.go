@@ -30,6 +30,12 @@ const (
 	FamilyAzureManaged = "azure-managed-prometheus"
 )
 
+// familyScrapers names the scrapers of each family, for messages.
+var familyScrapers = map[string]string{
+	FamilyPrometheusOperator: "Prometheus",
+	FamilyVictoriaMetrics:    "VMAgent or VMSingle",
+}
+
 // azureNoIstioCerts is why a scrape by Azure's managed Prometheus cannot
 // present an Istio client certificate.
 const azureNoIstioCerts = "Azure Monitor's managed Prometheus scrapes it from the ama-metrics pods in kube-system, outside the mesh, which hold no Istio client certificate to present"

@@ -516,15 +516,17 @@ func looselyMatches(s *LabelSelector, labels map[string]string) bool {
 }
 
 func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
-	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), Role: string(m.Role), Object: roleObject(m.Role), Scrapers: familyScrapers[m.Source.Family], LabelsPointer: "/metadata/labels",
+	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), Role: string(m.Role), Object: roleObject(m.Role), LabelsPointer: "/metadata/labels",
 		SelectorPointer: m.SelectorPointer, Selector: m.Selector.String(), ScrapeClass: m.ScrapeClass, ScrapeClassPointer: m.ScrapeClassPointer,
 		SelectedBy: []Loc{}, Undecided: []Loc{}, NotSelectedBy: []RejectionFact{}, ClassMissingIn: []Loc{},
 		DeniedFiles: []DeniedFilesFact{}, Hints: []HintFact{}, PortProblems: []PortProblemFact{}}
+	families := []string{m.Source.Family}
 	for _, s := range c.selectors {
-		if s.family != m.Source.Family {
+		if _, _, ok := m.Source.selectorFields(s.family); !ok {
 			continue
 		}
 		mf.PrometheusCount++
+		families = append(families, s.family)
 		verdict, reason, pointer := g.selectsMonitor(s, m)
 		if verdict == notSelected && c.incomplete[m.Namespace] {
 			verdict = undecided // the labels or selectors that decide may be in what the build left out
@@ -542,6 +544,7 @@ func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
 			mf.NotSelectedBy = append(mf.NotSelectedBy, RejectionFact{Prometheus: loc, Reason: reason})
 		}
 	}
+	mf.Scrapers = scraperNames(families)
 	g.resolveSelector(&mf, m, c)
 	mf.PortProblems = append(mf.PortProblems, g.portProblems(m, c)...)
 	return mf

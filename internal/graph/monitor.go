@@ -209,16 +209,17 @@ func (g *Graph) addPrometheus(r *Resource, k *ScraperKind) *fieldError {
 		spec = map[string]any{}
 	}
 	for _, sk := range sourceKinds {
-		if sk.Family != k.Family {
+		sel, nsSel, ok := sk.selectorFields(k.Family)
+		if !ok {
 			continue
 		}
-		for _, key := range []string{sk.Selector, sk.NamespaceSelector} {
+		for _, key := range []string{sel, nsSel} {
 			if p.Selectors[key], err = parseLabelSelector(spec[key], "/spec/"+key); err != nil {
 				return err
 			}
 		}
 		if k.Selection != nil {
-			if err := k.Selection(spec, p.Selectors, sk); err != nil {
+			if err := k.Selection(spec, p.Selectors, sel, nsSel); err != nil {
 				return err
 			}
 		}

@@ -1,5 +1,7 @@
 package graph
 
+import "strings"
+
 // A scrape source is anything that makes a scraper scrape container ports
 // of the mesh: a ServiceMonitor, a PodMonitor, and so on. Every kind enters
 // the model here, as a row of sourceKinds, and becomes Monitors whose
@@ -50,6 +52,10 @@ type SourceKind struct {
 	Family            string
 	Selector          string
 	NamespaceSelector string
+	// Converted are the other families whose operator converts objects of
+	// this kind into its own, keeping name, namespace and labels, and the
+	// selector fields by which their scrapers then select them.
+	Converted map[string][2]string
 	// Endpoints is the spec field listing the endpoints, Relabelings the
 	// endpoint field holding relabel configs.
 	Endpoints   string
@@ -73,17 +79,20 @@ var sourceKinds = []*SourceKind{
 	// https://github.com/prometheus-operator/prometheus-operator/blob/main/Documentation/api-reference/api.md#monitoring.coreos.com/v1.ServiceMonitor
 	{Group: "monitoring.coreos.com", Kind: "ServiceMonitor", Role: RoleService, Family: FamilyPrometheusOperator,
 		Selector: "serviceMonitorSelector", NamespaceSelector: "serviceMonitorNamespaceSelector",
+		Converted: map[string][2]string{FamilyVictoriaMetrics: {"serviceScrapeSelector", "serviceScrapeNamespaceSelector"}},
 		Endpoints: "endpoints", Relabelings: "relabelings", FileTLS: true, BearerTokenFile: true},
 	// A PodMonitor's tlsConfig is a SafeTLSConfig: Secrets and ConfigMaps
 	// only (pkg/apis/monitoring/v1/podmonitor_types.go).
 	{Group: "monitoring.coreos.com", Kind: "PodMonitor", Role: RolePod, Family: FamilyPrometheusOperator,
 		Selector: "podMonitorSelector", NamespaceSelector: "podMonitorNamespaceSelector",
+		Converted: map[string][2]string{FamilyVictoriaMetrics: {"podScrapeSelector", "podScrapeNamespaceSelector"}},
 		Endpoints: "podMetricsEndpoints", Relabelings: "relabelings", PortNumber: true,
 		NoFileTLS: "A PodMonitor cannot reference Istio's cert files and no scrape class with Istio file TLS applies"},
 	// A ScrapeConfig's tlsConfig is a SafeTLSConfig, like a PodMonitor's
 	// (pkg/apis/monitoring/v1alpha1/scrapeconfig_types.go).
 	{Group: "monitoring.coreos.com", Kind: "ScrapeConfig", Role: RoleStatic, Family: FamilyPrometheusOperator,
 		Selector: "scrapeConfigSelector", NamespaceSelector: "scrapeConfigNamespaceSelector", Relabelings: "relabelings",
+		Converted: map[string][2]string{FamilyVictoriaMetrics: {"scrapeConfigSelector", "scrapeConfigNamespaceSelector"}},
 		NoFileTLS: "A ScrapeConfig's tlsConfig cannot reference Istio's cert files and no scrape class with Istio file TLS applies",
 		Read:      (*Graph).addScrapeConfig},
 	// Azure Monitor managed Prometheus reads the Prometheus Operator's
@@ -126,10 +135,10 @@ type ScraperKind struct {
 	// Service is the Service the operator creates for the scraper named
 	// name, and its labels.
 	Service func(name string) (string, map[string]string)
-	// Selection, when set, rewrites the selectors read from spec into the
-	// Prometheus Operator's rules, for operators whose null selectors mean
-	// something else.
-	Selection func(spec map[string]any, selectors map[string]*LabelSelector, sk *SourceKind) *fieldError
+	// Selection, when set, rewrites the selectors read from spec (the
+	// fields sel and nsSel) into the Prometheus Operator's rules, for
+	// operators whose null selectors mean something else.
+	Selection func(spec map[string]any, selectors map[string]*LabelSelector, sel, nsSel string) *fieldError
 }
 
 var scraperKinds = []*ScraperKind{
@@ -195,17 +204,17 @@ func vmService(app string) func(string) (string, map[string]string) {
 // nothing; a null object selector beside a namespace selector selects every
 // object of those namespaces; an object selector alone looks in the
 // scraper's own namespace, as with Prometheus.
-func vmSelection(spec map[string]any, selectors map[string]*LabelSelector, sk *SourceKind) *fieldError {
+func vmSelection(spec map[string]any, selectors map[string]*LabelSelector, selField, nsField string) *fieldError {
 	all, _, err := boolAt(spec, "selectAllByDefault", "/spec")
 	if err != nil {
 		return err
 	}
-	sel, nsSel := selectors[sk.Selector], selectors[sk.NamespaceSelector]
+	sel, nsSel := selectors[selField], selectors[nsField]
 	switch {
 	case sel == nil && nsSel == nil && all:
-		selectors[sk.Selector], selectors[sk.NamespaceSelector] = &LabelSelector{}, &LabelSelector{}
+		selectors[selField], selectors[nsField] = &LabelSelector{}, &LabelSelector{}
 	case sel == nil && nsSel != nil:
-		selectors[sk.Selector] = &LabelSelector{}
+		selectors[selField] = &LabelSelector{}
 	}
 	return nil
 }
@@ -262,5 +271,25 @@ func modeledKind(apiVersion, kind string) bool {
 // null namespace selector means the scraper's own namespace), and the spec
 // fields they are written in.
 func (p *Prometheus) selection(k *SourceKind) (sel, nsSel *LabelSelector, field, nsField string) {
-	return p.Selectors[k.Selector], p.Selectors[k.NamespaceSelector], k.Selector, k.NamespaceSelector
+	field, nsField, _ = k.selectorFields(p.Scraper.Family)
+	return p.Selectors[field], p.Selectors[nsField], field, nsField
+}
+
+// selectorFields are the spec fields by which scrapers of a family select
+// objects of kind k; ok is false when they never do.
+func (k *SourceKind) selectorFields(family string) (sel, nsSel string, ok bool) {
+	if k.Family == family {
+		return k.Selector, k.NamespaceSelector, true
+	}
+	f, ok := k.Converted[family]
+	return f[0], f[1], ok
+}
+
+// scraperNames names the scrapers of the families given, for messages.
+func scraperNames(families []string) string {
+	var names []string
+	for _, f := range uniqueSorted(families) {
+		names = append(names, familyScrapers[f])
+	}
+	return strings.Join(names, " or ")
 }

@@ -108,3 +108,25 @@ func TestPrometheusAgentIsAScraper(t *testing.T) {
 		t.Errorf("the agent's scrape: %+v", f.Scrapes)
 	}
 }
+
+// The VictoriaMetrics operator converts Prometheus Operator monitors into
+// its own (name, namespace and labels kept), so a VMAgent scrapes them
+// through its own selector fields; a Prometheus still never selects a VM
+// object.
+func TestVMAgentSelectsConvertedMonitors(t *testing.T) {
+	g := build(t, namespace("monitoring", "{}")+vmAgent("podScrapeSelector: {matchLabels: {team: b}}\nserviceScrapeSelector: {matchLabels: {team: a}}")+
+		monitor("ServiceMonitor", "monitoring", "selector: {}\nendpoints: [{port: web}]")+
+		monitor("PodMonitor", "monitoring", "selector: {}\npodMetricsEndpoints: [{port: web}]"))
+	got := map[string]bool{}
+	for _, m := range g.Monitors {
+		got[m.Kind] = g.Selects(g.Prometheus[0], m)
+	}
+	if !got["ServiceMonitor"] || got["PodMonitor"] {
+		t.Errorf("VMAgent selects %v, want the ServiceMonitor only (through serviceScrapeSelector)", got)
+	}
+	for _, mf := range g.Facts().Monitors {
+		if mf.Scrapers != "Prometheus or VMAgent or VMSingle" || mf.PrometheusCount != 1 {
+			t.Errorf("%s: scrapers %q, count %d", mf.Name, mf.Scrapers, mf.PrometheusCount)
+		}
+	}
+}

@@ -295,7 +295,7 @@ func dedupeTargets(ts []Target) []Target {
 // §5.3.3): a null selector selects nothing, an empty one everything; a null
 // namespace selector means the Prometheus's own namespace.
 func (g *Graph) Selects(p *Prometheus, m *Monitor) bool {
-	if p.Scraper.Family != m.Source.Family {
+	if _, _, ok := m.Source.selectorFields(p.Scraper.Family); !ok {
 		return false
 	}
 	sel, nsSel, _, _ := p.selection(m.Source)

@@ -46,6 +46,9 @@ func (g *Graph) addScrapeConfig(r *Resource, k *SourceKind) *fieldError {
 	if err != nil {
 		return err
 	}
+	// Added only once the whole object reads: a problem anywhere leaves it
+	// out of the model, as with any other source.
+	var monitors []*Monitor
 	for i, sd := range sds {
 		pointer := fmt.Sprintf("/spec/kubernetesSDConfigs/%d", i)
 		sdm, ok := sd.(map[string]any)
@@ -62,7 +65,7 @@ func (g *Graph) addScrapeConfig(r *Resource, k *SourceKind) *fieldError {
 		if err := readSDScope(m, sdm, pointer); err != nil {
 			return err
 		}
-		g.Monitors = append(g.Monitors, m)
+		monitors = append(monitors, m)
 	}
 	statics, err := listAt(spec, "staticConfigs", "/spec")
 	if err != nil {
@@ -83,8 +86,9 @@ func (g *Graph) addScrapeConfig(r *Resource, k *SourceKind) *fieldError {
 		eps = append(eps, e)
 	}
 	if len(eps) > 0 {
-		g.Monitors = append(g.Monitors, newMonitor(RoleStatic, "/spec/staticConfigs", eps))
+		monitors = append(monitors, newMonitor(RoleStatic, "/spec/staticConfigs", eps))
 	}
+	g.Monitors = append(g.Monitors, monitors...)
 	return nil
 }
 

@@ -1,6 +1,12 @@
 package graph
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/meshlint/meshlint/internal/loader"
+)
 
 func vmAgent(spec string) string {
 	return "---\napiVersion: operator.victoriametrics.com/v1beta1\nkind: VMAgent\nmetadata: {name: vm, namespace: monitoring}\nspec:\n" + indent(spec, "  ") + "\n"
@@ -128,5 +134,38 @@ func TestVMAgentSelectsConvertedMonitors(t *testing.T) {
 		if mf.Scrapers != "Prometheus or VMAgent or VMSingle" || mf.PrometheusCount != 1 {
 			t.Errorf("%s: scrapers %q, count %d", mf.Name, mf.Scrapers, mf.PrometheusCount)
 		}
+	}
+}
+
+// Malformed fields of the new sources and scrapers are problems at their
+// pointer, never a panic, and never a guess.
+func TestMalformedSourcesAreProblems(t *testing.T) {
+	cases := map[string]struct{ doc, pointer string }{
+		"SD configs not a list":       {"apiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata: {name: s, namespace: m}\nspec:\n  kubernetesSDConfigs: {role: Pod}\n", "/spec/kubernetesSDConfigs"},
+		"SD config not a mapping":     {"apiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata: {name: s, namespace: m}\nspec:\n  kubernetesSDConfigs: [Pod]\n", "/spec/kubernetesSDConfigs/0"},
+		"static config not a mapping": {"apiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata: {name: s, namespace: m}\nspec:\n  kubernetesSDConfigs: [{role: Pod}]\n  staticConfigs: [a:1]\n", "/spec/staticConfigs/0"},
+		"bad scheme":                  {"apiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata: {name: s, namespace: m}\nspec:\n  scheme: FTP\n", "/spec/scheme"},
+		"namespaces not a mapping":    {"apiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata: {name: s, namespace: m}\nspec:\n  kubernetesSDConfigs: [{role: Pod, namespaces: [a]}]\n", "/spec/kubernetesSDConfigs/0/namespaces"},
+		"selectAllByDefault a string": {"apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMAgent\nmetadata: {name: vm, namespace: m}\nspec:\n  selectAllByDefault: \"yes\"\n", "/spec/selectAllByDefault"},
+		"static targets not a list":   {"apiVersion: operator.victoriametrics.com/v1beta1\nkind: VMStaticScrape\nmetadata: {name: s, namespace: m}\nspec:\n  targetEndpoints: [{targets: a:1}]\n", "/spec/targetEndpoints/0/targets"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "in.yaml"), []byte(c.doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, err := loader.Load([]string{dir}, loader.Options{WorkDir: dir})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := Build(res.Documents, DefaultSettings())
+			if len(g.Problems) != 1 || g.Problems[0].Pointer != c.pointer || g.Problems[0].Internal {
+				t.Fatalf("problems %+v, want one at %s", g.Problems, c.pointer)
+			}
+			if len(g.Monitors)+len(g.Prometheus) != 0 {
+				t.Errorf("a malformed object still entered the model")
+			}
+		})
 	}
 }

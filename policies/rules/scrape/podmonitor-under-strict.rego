@@ -6,9 +6,9 @@
 #   never files, so it cannot present Istio's rotating workload certificates, and
 #   no scrape class with Istio file TLS applies. Big Bang's guidance calls this
 #   "not currently feasible". The same holds for every scrape source that
-#   cannot present Istio's certificates: a monitor of Azure Monitor's managed
-#   Prometheus (`azmonitoring.coreos.com`), whose scraper runs outside the
-#   mesh.
+#   cannot present Istio's certificates: a ScrapeConfig (its tlsConfig is a
+#   SafeTLSConfig too), and a monitor of Azure Monitor's managed Prometheus
+#   (`azmonitoring.coreos.com`), whose scraper runs outside the mesh.
 # custom:
 #   id: podmonitor-under-strict
 #   severity: error

@@ -222,14 +222,17 @@ type Endpoint struct {
 	Pointer string
 	// Role is how the endpoint finds its targets; Static are its host:port
 	// targets when that is RoleStatic.
-	Role          Role
-	Static        []StaticTarget
-	Port          string // port name
-	PortNumber    int    // PodMonitor portNumber
-	TargetPort    IntOrString
-	Scheme        string // lower case; "" when unset (http)
-	SchemePointer string
-	TLS           TLSConfig
+	Role   Role
+	Static []StaticTarget
+	// ServicePortsOnly: the targets are the Services' own ports (service
+	// discovery role "service"), not every port of the pods behind them.
+	ServicePortsOnly bool
+	Port             string // port name
+	PortNumber       int    // PodMonitor portNumber
+	TargetPort       IntOrString
+	Scheme           string // lower case; "" when unset (http)
+	SchemePointer    string
+	TLS              TLSConfig
 	// Relabeled is set when relabelings rewrite the address or filter
 	// targets, so the scraped port cannot be derived from the port fields.
 	Relabeled bool

@@ -61,6 +61,10 @@ func (g *Graph) addScrapeConfig(r *Resource, k *SourceKind) *fieldError {
 		}
 		e := common
 		e.Index, e.Pointer, e.Role = i, pointer, role
+		// The service role discovers each Service port, reached through
+		// the Service's address; the endpoints roles every port of the
+		// pods behind it.
+		e.ServicePortsOnly = strings.EqualFold(asString(sdm["role"]), "service")
 		m := newMonitor(role, pointer, []Endpoint{e})
 		if err := readSDScope(m, sdm, pointer); err != nil {
 			return err

@@ -169,3 +169,16 @@ func TestMalformedSourcesAreProblems(t *testing.T) {
 		})
 	}
 }
+
+// A ScrapeConfig's service role reaches the Service's ports only; its
+// endpoints role also the pods' other declared ports.
+func TestScrapeConfigServiceRole(t *testing.T) {
+	text := namespace("shop", "{}") + deploy("shop", "cart", "{app: cart}", "{}", "") +
+		"---\napiVersion: v1\nkind: Service\nmetadata: {name: cart, namespace: shop}\nspec:\n  selector: {app: cart}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n"
+	for role, want := range map[string]int{"Service": 1, "Endpoints": 2} {
+		g := build(t, text+"---\napiVersion: monitoring.coreos.com/v1alpha1\nkind: ScrapeConfig\nmetadata: {name: s, namespace: shop}\nspec:\n  kubernetesSDConfigs: [{role: "+role+", namespaces: {names: [shop]}}]\n")
+		if got := len(g.Targets(g.Monitors[0], &g.Monitors[0].Endpoints[0])); got != want {
+			t.Errorf("role %s: %d targets, want %d", role, got, want)
+		}
+	}
+}

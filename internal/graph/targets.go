@@ -225,7 +225,9 @@ func (g *Graph) serviceTargets(svc *Service, e *Endpoint) []Target {
 			}
 			// With the endpoints role, a pod's declared container ports that
 			// no Service port covers are discovered as targets too (§5.1.4).
-			out = append(out, additionalPortTargets(svc, w, func(ContainerPort) bool { return true })...)
+			if !e.ServicePortsOnly {
+				out = append(out, additionalPortTargets(svc, w, func(ContainerPort) bool { return true })...)
+			}
 		}
 	}
 	return dedupeTargets(out)

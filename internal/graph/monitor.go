@@ -68,6 +68,7 @@ func (g *Graph) addMonitor(r *Resource, k *SourceKind) *fieldError {
 			return err
 		}
 		ep.Index = i
+		ep.ServicePortsOnly = k.DiscoveryRole != "" && strings.EqualFold(asString(spec[k.DiscoveryRole]), "service")
 		m.Endpoints = append(m.Endpoints, ep)
 	}
 	g.Monitors = append(g.Monitors, m)

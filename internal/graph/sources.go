@@ -69,6 +69,9 @@ type SourceKind struct {
 	NoFileTLS string
 	// BearerTokenFile: endpoints may read a bearer token from a file.
 	BearerTokenFile bool
+	// DiscoveryRole is the spec field that may switch service discovery
+	// to the service role, whose targets are the Services' own ports.
+	DiscoveryRole string
 	// Read, when set, reads an object of the kind into Monitors instead of
 	// addMonitor, for sources not shaped like a ServiceMonitor.
 	Read func(g *Graph, r *Resource, k *SourceKind) *fieldError
@@ -111,7 +114,7 @@ var sourceKinds = []*SourceKind{
 	// relabelConfigs.
 	{Group: "operator.victoriametrics.com", Kind: "VMServiceScrape", Role: RoleService, Family: FamilyVictoriaMetrics,
 		Selector: "serviceScrapeSelector", NamespaceSelector: "serviceScrapeNamespaceSelector",
-		Endpoints: "endpoints", Relabelings: "relabelConfigs", FileTLS: true, BearerTokenFile: true},
+		Endpoints: "endpoints", Relabelings: "relabelConfigs", FileTLS: true, BearerTokenFile: true, DiscoveryRole: "discoveryRole"},
 	{Group: "operator.victoriametrics.com", Kind: "VMPodScrape", Role: RolePod, Family: FamilyVictoriaMetrics,
 		Selector: "podScrapeSelector", NamespaceSelector: "podScrapeNamespaceSelector",
 		Endpoints: "podMetricsEndpoints", Relabelings: "relabelConfigs", PortNumber: true, FileTLS: true, BearerTokenFile: true},

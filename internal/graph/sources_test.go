@@ -182,3 +182,16 @@ func TestScrapeConfigServiceRole(t *testing.T) {
 		}
 	}
 }
+
+// A VMServiceScrape with discoveryRole: service scrapes the Service's ports
+// only (api/operator/v1beta1/vmservicescrape_types.go).
+func TestVMServiceScrapeDiscoveryRole(t *testing.T) {
+	text := namespace("shop", "{}") + deploy("shop", "cart", "{app: cart}", "{}", "") +
+		"---\napiVersion: v1\nkind: Service\nmetadata: {name: cart, namespace: shop, labels: {app: cart}}\nspec:\n  selector: {app: cart}\n  ports: [{name: http, port: 80, targetPort: 8080}]\n"
+	for role, want := range map[string]int{"service": 1, "endpoints": 2} {
+		g := build(t, text+"---\napiVersion: operator.victoriametrics.com/v1beta1\nkind: VMServiceScrape\nmetadata: {name: s, namespace: shop}\nspec:\n  discoveryRole: "+role+"\n  selector: {matchLabels: {app: cart}}\n  endpoints: [{scheme: http}]\n")
+		if got := len(g.Targets(g.Monitors[0], &g.Monitors[0].Endpoints[0])); got != want {
+			t.Errorf("discoveryRole %s: %d targets, want %d", role, got, want)
+		}
+	}
+}

@@ -129,6 +129,15 @@ func (g *Graph) add(r *Resource) *fieldError {
 	if isIstioGroup(r.Doc.APIVersion) {
 		g.noteIstioEvidence(r.Namespace, r.ID)
 	}
+	if k := sourceKindOf(r.Doc.APIVersion, r.Kind); k != nil {
+		if k.Read != nil {
+			return k.Read(g, r, k)
+		}
+		return g.addMonitor(r, k)
+	}
+	if k := scraperKindOf(r.Doc.APIVersion, r.Kind); k != nil {
+		return g.addPrometheus(r, k)
+	}
 	switch r.Kind {
 	case "Namespace":
 		labels, err := labelMap(dig(obj, "metadata", "labels"), "/metadata/labels")
@@ -183,16 +192,6 @@ func (g *Graph) add(r *Resource) *fieldError {
 			g.LegacyPolicies = append(g.LegacyPolicies, &LegacyPolicy{Resource: r.ID,
 				Peers: dig(obj, "spec", "peers") != nil, Origins: dig(obj, "spec", "origins") != nil})
 		}
-	case "ServiceMonitor", "PodMonitor":
-		if !strings.HasPrefix(r.Doc.APIVersion, "monitoring.coreos.com/") {
-			return nil
-		}
-		return g.addMonitor(r)
-	case "Prometheus":
-		if !strings.HasPrefix(r.Doc.APIVersion, "monitoring.coreos.com/") {
-			return nil
-		}
-		return g.addPrometheus(r)
 	}
 	return nil
 }
@@ -489,11 +488,11 @@ func parseMode(v any, pointer string) (Mode, *fieldError) {
 }
 
 // hasDeclaredWorkloads reports whether the input holds a pod template of the
-// namespace itself (a Deployment, a Pod...), not just a Prometheus CR whose
+// namespace itself (a Deployment, a Pod...), not just a scraper CR whose
 // pods the operator creates.
 func (g *Graph) hasDeclaredWorkloads(ns string) bool {
 	for _, w := range g.workloadsByNS[ns] {
-		if w.Kind != "Prometheus" {
+		if !w.ScraperPod {
 			return true
 		}
 	}

@@ -53,6 +53,9 @@ type ScrapeFact struct {
 	// AppTLS says why the endpoint's own TLS settings show that the app
 	// serves TLS itself (a CA that is not Istio's, a serverName); "" if not.
 	AppTLS string `json:"appTLS"`
+	// CertsUnavailable says why this scrape cannot present the Istio certs
+	// its scraper exports (its tlsConfig cannot name files); "" when it can.
+	CertsUnavailable string `json:"certsUnavailable"`
 }
 
 // TLSFact is the effective TLS of a scrape after the scrape class merge.
@@ -108,6 +111,8 @@ type TargetFact struct {
 // PrometheusFact is a Prometheus whose monitors rely on Istio certs.
 type PrometheusFact struct {
 	Resource            int           `json:"resource"`
+	Kind                string        `json:"kind"`      // Prometheus, PrometheusAgent...
+	Container           string        `json:"container"` // the scraping container, which reads the certs
 	Name                string        `json:"name"`
 	UsesIstioCerts      bool          `json:"usesIstioCerts"`
 	CertUsers           []Loc         `json:"certUsers"`
@@ -243,7 +248,7 @@ func (g *Graph) Facts() *Facts {
 			}
 			for _, p := range variants {
 				sf := ScrapeFact{Monitor: m.Resource, Kind: m.Kind, Name: m.Display(), Endpoint: e.Index, Pointer: e.Pointer,
-					Scheme: "http", SchemePointer: e.Pointer, Targets: tf}
+					Scheme: "http", SchemePointer: e.Pointer, Targets: tf, CertsUnavailable: m.Source.NoFileTLS}
 				if e.Scheme == "https" {
 					sf.Scheme = "https"
 				}
@@ -426,7 +431,7 @@ func (g *Graph) targetFact(t Target) TargetFact {
 
 func (g *Graph) prometheusFact(p *Prometheus, users []Loc, dirUsers map[string][]Loc) PrometheusFact {
 	ce := p.ExportedCerts()
-	pf := PrometheusFact{Resource: p.Resource, Name: p.Namespace + "/" + p.Name, UsesIstioCerts: len(users) > 0,
+	pf := PrometheusFact{Resource: p.Resource, Kind: p.Kind, Container: p.Scraper.Container, Name: p.Namespace + "/" + p.Name, UsesIstioCerts: len(users) > 0,
 		CertUsers: users, CertDirs: []CertDirFact{}, AnnotationsPointer: "/spec/podMetadata/annotations",
 		Volumes: []VolumeFact{}, CertVolumes: []string{}, VolumeMountsPointer: "/spec/volumeMounts"}
 	if pf.CertUsers == nil {

@@ -15,9 +15,15 @@ import (
 
 // MonitorFact is a ServiceMonitor or PodMonitor with its wiring resolved.
 type MonitorFact struct {
-	Resource           int    `json:"resource"`
-	Kind               string `json:"kind"`
-	Name               string `json:"name"` // "ServiceMonitor shop/cart"
+	Resource int    `json:"resource"`
+	Kind     string `json:"kind"`
+	Name     string `json:"name"` // "ServiceMonitor shop/cart"
+	// Role is how the monitor finds targets ("service", "pod", "static"),
+	// Object what its selector picks ("Service", "pod template"), Scrapers
+	// the kinds of scraper that may select it ("Prometheus").
+	Role               string `json:"role"`
+	Object             string `json:"object"`
+	Scrapers           string `json:"scrapers"`
 	LabelsPointer      string `json:"labelsPointer"`
 	SelectorPointer    string `json:"selectorPointer"`
 	Selector           string `json:"selector"` // rendered like kubectl
@@ -113,6 +119,7 @@ type MetadataKey struct {
 // capture and scrape class rules read.
 type PrometheusConfigFact struct {
 	Resource       int    `json:"resource"`
+	Kind           string `json:"kind"` // Prometheus, PrometheusAgent...
 	Name           string `json:"name"` // "monitoring/k8s"
 	UsesIstioCerts bool   `json:"usesIstioCerts"`
 	// ExportsCerts: the pod carries the cert export annotations of the
@@ -293,7 +300,7 @@ func misplacedKeys(obj map[string]any, podLabels, podAnnotations map[string]stri
 }
 
 func prometheusConfigFact(p *Prometheus, usesIstioCerts bool, misplaced []MetadataKey) PrometheusConfigFact {
-	pc := PrometheusConfigFact{Resource: p.Resource, Name: p.Namespace + "/" + p.Name, UsesIstioCerts: usesIstioCerts,
+	pc := PrometheusConfigFact{Resource: p.Resource, Kind: p.Kind, Name: p.Namespace + "/" + p.Name, UsesIstioCerts: usesIstioCerts,
 		Dataplane: string(p.Pod.Injection.Dataplane), AnnotationsPointer: "/spec/podMetadata/annotations", DefaultClasses: []DefaultClassFact{}}
 	_, proxyConfig := p.PodAnnotations[annotationProxyConfig]
 	_, userMount := p.PodAnnotations[annotationUserVolumeMount]
@@ -333,14 +340,12 @@ func inCIDRList(list, cidr string) bool {
 	return false
 }
 
-// selector is a Prometheus or PrometheusAgent CR as a picker of monitors.
+// selectorCR is a scraper CR as a picker of monitors.
 type selectorCR struct {
-	loc                      Loc // the CR, pointer "/spec"
-	kind, namespace, name    string
-	sm, smNS, pm, pmNS       *LabelSelector
-	prometheus               *Prometheus // nil for a PrometheusAgent
-	smPointer, pmPointer     string
-	smNSPointer, pmNSPointer string
+	loc                   Loc // the CR, pointer "/spec"
+	kind, namespace, name string
+	family                string
+	prometheus            *Prometheus
 }
 
 // synthetic is an object the cluster or the operator creates that no
@@ -356,7 +361,7 @@ type synthetic struct {
 type wiring struct {
 	selectors []*selectorCR
 	// unknownPods: namespaces holding CRs whose pods' labels cannot be
-	// derived (ThanosRuler, PrometheusAgent); PodMonitors there stay silent.
+	// derived (ThanosRuler); PodMonitors there stay silent.
 	unknownPods map[string]bool
 	services    map[string][]synthetic // operator and cluster Services by namespace
 	pods        map[string][]synthetic // operator pods by namespace
@@ -404,11 +409,11 @@ func (g *Graph) wiringContext() *wiring {
 		labels: map[string]string{"component": "apiserver", "provider": "kubernetes"}, at: Loc{Resource: -1}})
 	for _, p := range g.Prometheus {
 		c.selectors = append(c.selectors, &selectorCR{loc: Loc{Resource: p.Resource, Pointer: "/spec", Message: p.Display()},
-			kind: "Prometheus", namespace: p.Namespace, name: p.Name, prometheus: p,
-			sm: p.ServiceMonitorSelector, smNS: p.ServiceMonitorNamespaceSelector, pm: p.PodMonitorSelector, pmNS: p.PodMonitorNamespaceSelector})
+			kind: p.Kind, namespace: p.Namespace, name: p.Name, prometheus: p, family: p.Scraper.Family})
 		at := Loc{Resource: p.Resource, Pointer: "/metadata", Message: p.Display()}
-		c.services[p.Namespace] = append(c.services[p.Namespace], synthetic{display: "Service " + p.Namespace + "/prometheus-operated (created by the operator)",
-			labels: map[string]string{"operated-prometheus": "true", "app.kubernetes.io/managed-by": "prometheus-operator"}, at: at})
+		svc, labels := p.Scraper.Service(p.Name)
+		c.services[p.Namespace] = append(c.services[p.Namespace], synthetic{display: "Service " + p.Namespace + "/" + svc + " (created by the operator)",
+			labels: labels, at: at})
 		c.pods[p.Namespace] = append(c.pods[p.Namespace], synthetic{display: "the pods of " + p.Display(), labels: p.Pod.Labels, at: at})
 	}
 	for _, r := range g.Resources {
@@ -417,20 +422,10 @@ func (g *Graph) wiringContext() *wiring {
 			continue
 		}
 		var obj map[string]any
-		if strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && (r.Kind == "PrometheusAgent" || r.Kind == "Alertmanager") {
+		if strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "Alertmanager" {
 			obj, _ = r.Doc.Decode() // the loader keeps no object for kinds the graph does not model
 		}
 		switch {
-		case strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "PrometheusAgent":
-			s := &selectorCR{loc: Loc{Resource: r.ID, Pointer: "/spec", Message: "PrometheusAgent " + r.Namespace + "/" + r.Name},
-				kind: "PrometheusAgent", namespace: r.Namespace, name: r.Name}
-			spec := asMap(obj["spec"])
-			s.sm, _ = parseLabelSelector(spec["serviceMonitorSelector"], "")
-			s.smNS, _ = parseLabelSelector(spec["serviceMonitorNamespaceSelector"], "")
-			s.pm, _ = parseLabelSelector(spec["podMonitorSelector"], "")
-			s.pmNS, _ = parseLabelSelector(spec["podMonitorNamespaceSelector"], "")
-			c.selectors = append(c.selectors, s)
-			c.unknownPods[r.Namespace] = true
 		case strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "ThanosRuler":
 			c.unknownPods[r.Namespace] = true
 			c.services[r.Namespace] = append(c.services[r.Namespace], synthetic{display: "Service " + r.Namespace + "/thanos-ruler-operated (created by the operator)",
@@ -445,7 +440,7 @@ func (g *Graph) wiringContext() *wiring {
 				labels[k] = scalarString(v)
 			}
 			c.pods[r.Namespace] = append(c.pods[r.Namespace], synthetic{display: "the pods of Alertmanager " + r.Namespace + "/" + r.Name, labels: labels, at: at})
-		case !passiveGroups[apiGroup(r.Doc.APIVersion)] && r.Namespace != "":
+		case !passiveGroups[apiGroup(r.Doc.APIVersion)] && !modeledKind(r.Doc.APIVersion, r.Kind) && r.Namespace != "":
 			c.deployed[r.Namespace] = true
 		}
 	}
@@ -518,12 +513,17 @@ func looselyMatches(s *LabelSelector, labels map[string]string) bool {
 }
 
 func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
-	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), LabelsPointer: "/metadata/labels",
-		SelectorPointer: "/spec/selector", Selector: m.Selector.String(), ScrapeClass: m.ScrapeClass, ScrapeClassPointer: m.ScrapeClassPointer,
+	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), Role: string(m.Role), Object: roleObject(m.Role), LabelsPointer: "/metadata/labels",
+		SelectorPointer: m.SelectorPointer, Selector: m.Selector.String(), ScrapeClass: m.ScrapeClass, ScrapeClassPointer: m.ScrapeClassPointer,
 		SelectedBy: []Loc{}, Undecided: []Loc{}, NotSelectedBy: []RejectionFact{}, ClassMissingIn: []Loc{},
 		DeniedFiles: []DeniedFilesFact{}, Hints: []HintFact{}, PortProblems: []PortProblemFact{}}
-	mf.PrometheusCount = len(c.selectors)
+	families := []string{m.Source.Family}
 	for _, s := range c.selectors {
+		if _, _, ok := m.Source.selectorFields(s.family); !ok {
+			continue
+		}
+		mf.PrometheusCount++
+		families = append(families, s.family)
 		verdict, reason, pointer := g.selectsMonitor(s, m)
 		if verdict == notSelected && c.incomplete[m.Namespace] {
 			verdict = undecided // the labels or selectors that decide may be in what the build left out
@@ -541,6 +541,7 @@ func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
 			mf.NotSelectedBy = append(mf.NotSelectedBy, RejectionFact{Prometheus: loc, Reason: reason})
 		}
 	}
+	mf.Scrapers = scraperNames(families)
 	g.resolveSelector(&mf, m, c)
 	mf.PortProblems = append(mf.PortProblems, g.portProblems(m, c)...)
 	return mf
@@ -557,10 +558,7 @@ const (
 // selectsMonitor decides whether a Prometheus-like CR picks up a monitor,
 // with the reason when it does not and the selector field that decides.
 func (g *Graph) selectsMonitor(s *selectorCR, m *Monitor) (verdict, string, string) {
-	sel, nsSel, field, nsField := s.sm, s.smNS, "serviceMonitorSelector", "serviceMonitorNamespaceSelector"
-	if m.Kind == "PodMonitor" {
-		sel, nsSel, field, nsField = s.pm, s.pmNS, "podMonitorSelector", "podMonitorNamespaceSelector"
-	}
+	sel, nsSel, field, nsField := s.prometheus.selection(m.Source)
 	if sel == nil {
 		return notSelected, fmt.Sprintf("%s has no %s (null selects no %ss)", s.loc.Message, field, m.Kind), "/spec"
 	}
@@ -636,7 +634,7 @@ func (g *Graph) checkSelectedBy(mf *MonitorFact, m *Monitor, p *Prometheus) {
 			mf.ClassMissingIn = append(mf.ClassMissingIn, Loc{Resource: p.Resource, Pointer: ptr, Message: msg})
 		}
 	}
-	if !p.ArbitraryFSDeny || m.Kind != "ServiceMonitor" {
+	if !p.ArbitraryFSDeny || !m.Source.FileTLS {
 		return
 	}
 	for _, e := range m.Endpoints {
@@ -679,8 +677,13 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 	// A monitor without metadata.namespace that watches its own namespace
 	// watches wherever it is applied, which the input does not say.
 	mf.WatchedInInput = len(watched) > 0 && (len(m.MatchNamespaces) > 0 || g.explicitNamespace(m.Resource))
+	if m.Role == RoleStatic {
+		// Static targets are named, not selected.
+		mf.SelectsSomething = true
+		return
+	}
 	for _, ns := range watched {
-		if !g.namespaceInInput(ns, c) || (m.Kind == "PodMonitor" && c.unknownPods[ns]) {
+		if !g.namespaceInInput(ns, c) || (m.Role == RolePod && c.unknownPods[ns]) {
 			mf.WatchedInInput = false
 		}
 	}
@@ -710,7 +713,7 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 		return append(out, c.pods[ns]...)
 	}
 	want, other, floating := services, pods, c.floatingServices
-	if m.Kind == "PodMonitor" {
+	if m.Role == RolePod {
 		want, other, floating = pods, services, c.floatingPods
 	}
 	for _, o := range floating {
@@ -733,7 +736,7 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 		for _, o := range other(ns) {
 			if o.at.Resource >= 0 && looselyMatches(m.Selector, o.labels) {
 				kind := "pod-labels"
-				msg := fmt.Sprintf("it matches the %s, but a ServiceMonitor selects Services by the Service's own metadata.labels", o.at.Message)
+				msg := fmt.Sprintf("it matches the %s, but a %s selects Services by the Service's own metadata.labels", o.at.Message, m.Kind)
 				related := []Loc{o.at}
 				if o.workload != nil {
 					if svcs := g.ServicesOf(o.workload); len(svcs) > 0 {
@@ -742,9 +745,9 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 						related = append(related, Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("labels of Service %s/%s", svc.Namespace, svc.Name)})
 					}
 				}
-				if m.Kind == "PodMonitor" {
+				if m.Role == RolePod {
 					kind, related = "service-labels", []Loc{o.at}
-					msg = fmt.Sprintf("it matches the labels of %s, but a PodMonitor selects pods by their pod template labels", o.display)
+					msg = fmt.Sprintf("it matches the labels of %s, but a %s selects pods by their pod template labels", o.display, m.Kind)
 				}
 				mf.Hints = append(mf.Hints, HintFact{Kind: kind, Message: msg, Related: related})
 				break
@@ -795,13 +798,14 @@ func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 	var services []*Service
 	var pods []*Workload
 	operatorPods := false
-	if m.Kind == "ServiceMonitor" {
+	switch m.Role {
+	case RoleService:
 		services = g.SelectedServices(m)
-	} else {
+	case RolePod:
 		pods = g.SelectedPods(m)
 	}
 	for _, ns := range g.namespacesWatched(m) {
-		if m.Kind == "ServiceMonitor" {
+		if m.Role != RolePod {
 			continue
 		}
 		for _, s := range c.pods[ns] {
@@ -817,17 +821,17 @@ func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 		e := &m.Endpoints[i]
 		var p *PortProblemFact
 		switch {
-		case m.Kind == "ServiceMonitor" && e.Port != "":
+		case e.Role == RoleService && e.Port != "":
 			p = g.servicePortProblem(e, services)
-		case m.Kind == "ServiceMonitor" && e.TargetPort.Set:
+		case e.Role == RoleService && e.TargetPort.Set:
 			var backends []*Workload
 			for _, svc := range services {
 				backends = append(backends, g.BackendsOf(svc)...)
 			}
 			p = containerPortProblem(e, "targetPort", backends)
-		case m.Kind == "PodMonitor" && !operatorPods && e.Port != "":
+		case e.Role == RolePod && !operatorPods && e.Port != "":
 			p = containerPortProblem(e, "port", pods)
-		case m.Kind == "PodMonitor" && !operatorPods && e.PortNumber != 0:
+		case e.Role == RolePod && !operatorPods && e.PortNumber != 0:
 			p = containerPortProblem(e, "portNumber", pods)
 		}
 		if p != nil {

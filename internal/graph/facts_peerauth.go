@@ -347,12 +347,22 @@ func (g *Graph) ScrapedPorts(scrapes []ScrapeFact) map[string][]string {
 // mayBeSelectedBy lists the workloads a monitor's selector reaches, before
 // any relabeling.
 func (g *Graph) mayBeSelectedBy(m *Monitor) []*Workload {
-	if m.Kind == "PodMonitor" {
-		return g.SelectedPods(m)
-	}
 	var out []*Workload
-	for _, svc := range g.SelectedServices(m) {
-		out = append(out, g.BackendsOf(svc)...)
+	switch m.Role {
+	case RolePod:
+		return g.SelectedPods(m)
+	case RoleService:
+		for _, svc := range g.SelectedServices(m) {
+			out = append(out, g.BackendsOf(svc)...)
+		}
+	case RoleStatic:
+		for i := range m.Endpoints {
+			for _, st := range m.Endpoints[i].Static {
+				if svc, sp := g.staticService(st.Address); sp != nil {
+					out = append(out, g.BackendsOf(svc)...)
+				}
+			}
+		}
 	}
 	return out
 }
@@ -387,7 +397,7 @@ var modeledWorkloadKinds = map[string]bool{
 func (g *Graph) opaqueNamespaces() map[string]bool {
 	out := map[string]bool{}
 	for _, r := range g.Resources {
-		if r.Namespace != "" && !podlessKinds[r.Kind] && !modeledWorkloadKinds[r.Kind] &&
+		if r.Namespace != "" && !podlessKinds[r.Kind] && !modeledWorkloadKinds[r.Kind] && !modeledKind(r.Doc.APIVersion, r.Kind) &&
 			!(r.Kind == "Gateway" && strings.HasPrefix(r.Doc.APIVersion, "networking.istio.io/")) { // an Istio Gateway configures existing pods
 			out[r.Namespace] = true
 		}

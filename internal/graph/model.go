@@ -127,6 +127,9 @@ type Workload struct {
 	// HasProxy is true when the manifest already shows an injected
 	// istio-proxy container (istioctl kube-inject output).
 	HasProxy bool
+	// ScraperPod: the pod an operator runs for a scraper of the input (a
+	// Prometheus), not a pod template the input declares.
+	ScraperPod bool
 	// Misplaced are the Istio and Prometheus keys in the controller's own
 	// metadata that only work on the pod template (istio-annotations-misplaced).
 	Misplaced []MetadataKey
@@ -248,16 +251,24 @@ func (t *TLSConfig) keepSafeFields() {
 	t.Present = t.SafeSet
 }
 
-// Endpoint is one ServiceMonitor endpoint or PodMonitor podMetricsEndpoint.
+// Endpoint is one endpoint of a scrape source (a ServiceMonitor endpoint,
+// a PodMonitor podMetricsEndpoint).
 type Endpoint struct {
-	Index         int
-	Pointer       string
-	Port          string // port name
-	PortNumber    int    // PodMonitor portNumber
-	TargetPort    IntOrString
-	Scheme        string // lower case; "" when unset (http)
-	SchemePointer string
-	TLS           TLSConfig
+	Index   int
+	Pointer string
+	// Role is how the endpoint finds its targets; Static are its host:port
+	// targets when that is RoleStatic.
+	Role   Role
+	Static []StaticTarget
+	// ServicePortsOnly: the targets are the Services' own ports (service
+	// discovery role "service"), not every port of the pods behind them.
+	ServicePortsOnly bool
+	Port             string // port name
+	PortNumber       int    // PodMonitor portNumber
+	TargetPort       IntOrString
+	Scheme           string // lower case; "" when unset (http)
+	SchemePointer    string
+	TLS              TLSConfig
 	// Relabeled is set when relabelings rewrite the address or filter
 	// targets, so the scraped port cannot be derived from the port fields.
 	Relabeled bool
@@ -267,14 +278,18 @@ type Endpoint struct {
 	BearerTokenFilePointer string
 }
 
-// Monitor is a ServiceMonitor or PodMonitor.
+// Monitor is a scrape source object (a ServiceMonitor, a PodMonitor...):
+// endpoints that a scraper of its Source's family scrapes.
 type Monitor struct {
 	Resource           int
 	Kind               string
+	Source             *SourceKind
+	Role               Role // how its endpoints find targets
 	Namespace          string
 	Name               string
 	Labels             map[string]string
 	Selector           *LabelSelector
+	SelectorPointer    string
 	AnyNamespace       bool
 	MatchNamespaces    []string // empty: the monitor's own namespace
 	ScrapeClass        string
@@ -309,16 +324,23 @@ type ScrapeClass struct {
 	Pointer string
 }
 
-// Prometheus is a Prometheus CR, with the pod it produces.
+// StaticTarget is a host:port target written in a scrape source.
+type StaticTarget struct {
+	Address string
+	Pointer string
+}
+
+// Prometheus is a scraper CR (a Prometheus), with the pod it produces.
 type Prometheus struct {
 	Resource  int
+	Kind      string
+	Scraper   *ScraperKind
 	Namespace string
 	Name      string
 
-	ServiceMonitorSelector          *LabelSelector
-	ServiceMonitorNamespaceSelector *LabelSelector
-	PodMonitorSelector              *LabelSelector
-	PodMonitorNamespaceSelector     *LabelSelector
+	// Selectors are the scraper's source selectors by spec field
+	// ("serviceMonitorSelector"); an absent field is nil.
+	Selectors map[string]*LabelSelector
 
 	PodLabels          map[string]string
 	PodAnnotations     map[string]string
@@ -349,7 +371,7 @@ type LegacyPolicy struct {
 }
 
 // Display is "Prometheus monitoring/k8s".
-func (p *Prometheus) Display() string { return "Prometheus " + p.Namespace + "/" + p.Name }
+func (p *Prometheus) Display() string { return p.Kind + " " + p.Namespace + "/" + p.Name }
 
 // Graph is the resolved model of the input.
 type Graph struct {

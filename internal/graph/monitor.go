@@ -5,9 +5,10 @@ import (
 	"strings"
 )
 
-func (g *Graph) addMonitor(r *Resource) *fieldError {
+// addMonitor reads a scrape source of kind k.
+func (g *Graph) addMonitor(r *Resource, k *SourceKind) *fieldError {
 	obj := r.Doc.Object
-	m := &Monitor{Resource: r.ID, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name}
+	m := &Monitor{Resource: r.ID, Kind: r.Kind, Source: k, Role: k.Role, Namespace: r.Namespace, Name: r.Name, SelectorPointer: "/spec/selector"}
 	var err *fieldError
 	if m.Labels, err = labelMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
 		return err
@@ -53,10 +54,7 @@ func (g *Graph) addMonitor(r *Resource) *fieldError {
 	if m.ScrapeClass != "" {
 		m.ScrapeClassPointer = "/spec/scrapeClass"
 	}
-	listKey := "endpoints"
-	if r.Kind == "PodMonitor" {
-		listKey = "podMetricsEndpoints"
-	}
+	listKey := k.Endpoints
 	eps, err := listAt(spec, listKey, "/spec")
 	if err != nil {
 		return err
@@ -65,19 +63,20 @@ func (g *Graph) addMonitor(r *Resource) *fieldError {
 	// endpoints, and growing the slice by appending cost five times its size.
 	m.Endpoints = make([]Endpoint, 0, len(eps))
 	for i, e := range eps {
-		ep, err := parseEndpoint(e, fmt.Sprintf("/spec/%s/%d", listKey, i), r.Kind)
+		ep, err := parseEndpoint(e, fmt.Sprintf("/spec/%s/%d", listKey, i), k)
 		if err != nil {
 			return err
 		}
 		ep.Index = i
+		ep.ServicePortsOnly = k.DiscoveryRole != "" && strings.EqualFold(asString(spec[k.DiscoveryRole]), "service")
 		m.Endpoints = append(m.Endpoints, ep)
 	}
 	g.Monitors = append(g.Monitors, m)
 	return nil
 }
 
-func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
-	e := Endpoint{Pointer: pointer}
+func parseEndpoint(v any, pointer string, k *SourceKind) (Endpoint, *fieldError) {
+	e := Endpoint{Pointer: pointer, Role: k.Role}
 	em, ok := v.(map[string]any)
 	if !ok {
 		return e, &fieldError{pointer, "endpoint is not a mapping"}
@@ -89,7 +88,7 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 	if len(e.Port) > maxDNSLabel {
 		return e, tooLong(pointer+"/port", "endpoint port name", len(e.Port), maxDNSLabel)
 	}
-	if kind == "PodMonitor" {
+	if k.PortNumber {
 		if e.PortNumber, err = parsePortNumber(em["portNumber"], pointer+"/portNumber"); err != nil {
 			return e, err
 		}
@@ -114,10 +113,10 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 	if e.TLS, err = parseTLSConfig(em["tlsConfig"], pointer+"/tlsConfig"); err != nil {
 		return e, err
 	}
-	if kind == "PodMonitor" {
+	if k.SafeTLS {
 		e.TLS.keepSafeFields()
 	}
-	if kind == "ServiceMonitor" {
+	if k.BearerTokenFile {
 		if e.BearerTokenFile, err = stringAt(em, "bearerTokenFile", pointer); err != nil {
 			return e, err
 		}
@@ -125,10 +124,36 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 			e.BearerTokenFilePointer = pointer + "/bearerTokenFile"
 		}
 	}
-	relabelings, err := listAt(em, "relabelings", pointer)
+	if k.Role == RoleStatic {
+		if e.Static, err = parseStaticTargets(em, pointer); err != nil {
+			return e, err
+		}
+	}
+	relabelings, err := listAt(em, k.Relabelings, pointer)
 	if err != nil {
 		return e, err
 	}
+	e.Relabeled = relabelsTargets(relabelings)
+	return e, nil
+}
+
+// parseStaticTargets reads an endpoint's targets list of host:port strings.
+func parseStaticTargets(em map[string]any, pointer string) ([]StaticTarget, *fieldError) {
+	list, err := listAt(em, "targets", pointer)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StaticTarget, 0, len(list))
+	for i, t := range list {
+		out = append(out, StaticTarget{Address: scalarString(t), Pointer: fmt.Sprintf("%s/targets/%d", pointer, i)})
+	}
+	return out, nil
+}
+
+// relabelsTargets reports whether relabel configs rewrite the address or
+// filter targets, so the scraped port cannot be derived from the port
+// fields.
+func relabelsTargets(relabelings []any) bool {
 	for _, rl := range relabelings {
 		rm := asMap(rl)
 		action := strings.ToLower(asString(rm["action"]))
@@ -137,10 +162,10 @@ func parseEndpoint(v any, pointer, kind string) (Endpoint, *fieldError) {
 			target = asString(rm["target_label"])
 		}
 		if target == "__address__" || action == "keep" || action == "drop" || action == "keepequal" || action == "dropequal" {
-			e.Relabeled = true
+			return true
 		}
 	}
-	return e, nil
+	return false
 }
 
 func parseTLSConfig(v any, pointer string) (TLSConfig, *fieldError) {
@@ -181,9 +206,10 @@ func parseTLSConfig(v any, pointer string) (TLSConfig, *fieldError) {
 	return t, nil
 }
 
-func (g *Graph) addPrometheus(r *Resource) *fieldError {
+// addPrometheus reads a scraper of kind k.
+func (g *Graph) addPrometheus(r *Resource, k *ScraperKind) *fieldError {
 	obj := r.Doc.Object
-	p := &Prometheus{Resource: r.ID, Namespace: r.Namespace, Name: r.Name}
+	p := &Prometheus{Resource: r.ID, Kind: r.Kind, Scraper: k, Namespace: r.Namespace, Name: r.Name, Selectors: map[string]*LabelSelector{}}
 	spec, err := mapAt(obj, "spec", "")
 	if err != nil {
 		return err
@@ -191,17 +217,20 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 	if spec == nil {
 		spec = map[string]any{}
 	}
-	for _, s := range []struct {
-		key string
-		dst **LabelSelector
-	}{
-		{"serviceMonitorSelector", &p.ServiceMonitorSelector},
-		{"serviceMonitorNamespaceSelector", &p.ServiceMonitorNamespaceSelector},
-		{"podMonitorSelector", &p.PodMonitorSelector},
-		{"podMonitorNamespaceSelector", &p.PodMonitorNamespaceSelector},
-	} {
-		if *s.dst, err = parseLabelSelector(spec[s.key], "/spec/"+s.key); err != nil {
-			return err
+	for _, sk := range sourceKinds {
+		sel, nsSel, ok := sk.selectorFields(k.Family)
+		if !ok {
+			continue
+		}
+		for _, key := range []string{sel, nsSel} {
+			if p.Selectors[key], err = parseLabelSelector(spec[key], "/spec/"+key); err != nil {
+				return err
+			}
+		}
+		if k.Selection != nil {
+			if err := k.Selection(spec, p.Selectors, sel, nsSel); err != nil {
+				return err
+			}
 		}
 	}
 	p.PodMetadataPointer = "/spec/podMetadata"
@@ -286,25 +315,13 @@ func (g *Graph) addPrometheus(r *Resource) *fieldError {
 		}
 		p.ArbitraryFSDenyPointer = "/spec/arbitraryFSAccessThroughSMs/deny"
 	}
-	// The operator labels the pod itself; podMetadata adds to those.
-	labels := map[string]string{
-		"app.kubernetes.io/name":       "prometheus",
-		"app.kubernetes.io/instance":   p.Name,
-		"app.kubernetes.io/managed-by": "prometheus-operator",
-		"prometheus":                   p.Name,
-	}
+	labels := k.PodLabels(p.Name)
 	for k, v := range p.PodLabels {
 		labels[k] = v
 	}
-	// The operator's containers serve the web UI and API on 9090 ("web") and
-	// the config reloader's metrics on 8080 ("reloader-web"); a monitor
-	// scraping Prometheus itself reaches these.
-	p.Pod = &Workload{Resource: r.ID, Kind: "Prometheus", Namespace: p.Namespace, Name: p.Name,
+	p.Pod = &Workload{Resource: r.ID, Kind: r.Kind, Namespace: p.Namespace, Name: p.Name, ScraperPod: true,
 		Template: "/spec/podMetadata", Meta: "/spec/podMetadata", Spec: "/spec", Labels: labels, Annotations: p.PodAnnotations, HostNetwork: hostNetwork,
-		Ports: []ContainerPort{
-			{Container: "prometheus", Name: "web", Port: 9090, Pointer: "/spec"},
-			{Container: "config-reloader", Name: "reloader-web", Port: 8080, Pointer: "/spec"},
-		}}
+		Ports: append([]ContainerPort(nil), k.Ports...)}
 	p.Misplaced = misplacedKeys(obj, p.PodLabels, p.PodAnnotations)
 	g.Prometheus = append(g.Prometheus, p)
 	return nil

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -162,14 +163,17 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 		return nil
 	}
 	var out []Target
-	if m.Kind == "ServiceMonitor" {
+	switch e.Role {
+	case RoleService:
 		for _, svc := range g.SelectedServices(m) {
 			out = append(out, g.serviceTargets(svc, e)...)
 		}
-		return out
-	}
-	for _, w := range g.SelectedPods(m) {
-		out = append(out, podTargets(w, e)...)
+	case RolePod:
+		for _, w := range g.SelectedPods(m) {
+			out = append(out, podTargets(w, e)...)
+		}
+	case RoleStatic:
+		out = g.staticTargets(m, e)
 	}
 	return out
 }
@@ -240,7 +244,9 @@ func (g *Graph) serviceTargets(svc *Service, e *Endpoint) []Target {
 			// With the endpoints role, a pod's declared container ports that
 			// no Service port covers are discovered as targets too
 			// (docs/model.md#servicemonitor-target-port).
-			out = append(out, additionalPortTargets(svc, w, func(ContainerPort) bool { return true })...)
+			if !e.ServicePortsOnly {
+				out = append(out, additionalPortTargets(svc, w, func(ContainerPort) bool { return true })...)
+			}
 		}
 	}
 	return dedupeTargets(out)
@@ -310,10 +316,10 @@ func dedupeTargets(ts []Target) []Target {
 // (docs/model.md#monitor-selection): a null selector selects nothing, an empty one everything; a null
 // namespace selector means the Prometheus's own namespace.
 func (g *Graph) Selects(p *Prometheus, m *Monitor) bool {
-	sel, nsSel := p.ServiceMonitorSelector, p.ServiceMonitorNamespaceSelector
-	if m.Kind == "PodMonitor" {
-		sel, nsSel = p.PodMonitorSelector, p.PodMonitorNamespaceSelector
+	if _, _, ok := m.Source.selectorFields(p.Scraper.Family); !ok {
+		return false
 	}
+	sel, nsSel, _, _ := p.selection(m.Source)
 	if !sel.Matches(m.Labels) {
 		return false
 	}
@@ -421,4 +427,57 @@ func IsIstioCertFile(file string, certDirs []string) bool {
 		}
 	}
 	return istioCertNames[path.Base(clean)]
+}
+
+// staticTargets resolves an endpoint's host:port targets that name a
+// Service of the input by its cluster DNS name (svc.ns, svc.ns.svc or
+// svc.ns.svc.cluster.local; https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#services):
+// the scrape reaches the Service port's target on every pod behind it. A
+// bare name depends on the scraper's DNS search path, and any other host
+// (an IP, an external name) is not in the model; both are left alone.
+func (g *Graph) staticTargets(m *Monitor, e *Endpoint) []Target {
+	var out []Target
+	for _, st := range e.Static {
+		svc, sp := g.staticService(st.Address)
+		if sp == nil {
+			continue
+		}
+		for _, w := range g.BackendsOf(svc) {
+			if port, cp, ok := ResolveTargetPort(sp, w); ok {
+				out = append(out, Target{Workload: w, Port: port, ContainerPort: cp, Service: svc, ServicePort: sp})
+			}
+		}
+	}
+	return dedupeTargets(out)
+}
+
+// staticService finds the Service port a host:port target names.
+func (g *Graph) staticService(address string) (*Service, *ServicePort) {
+	host, portText, ok := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(address, "http://"), "https://"), ":")
+	if !ok {
+		return nil, nil
+	}
+	port, err := strconv.Atoi(strings.TrimSuffix(portText, "/"))
+	if err != nil {
+		return nil, nil
+	}
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	switch {
+	case len(labels) == 2:
+	case len(labels) == 3 && labels[2] == "svc":
+	case len(labels) == 5 && labels[2] == "svc" && labels[3] == "cluster" && labels[4] == "local":
+	default:
+		return nil, nil
+	}
+	for _, svc := range g.servicesByNS[labels[1]] {
+		if svc.Name != labels[0] {
+			continue
+		}
+		for i := range svc.Ports {
+			if svc.Ports[i].Port == port {
+				return svc, &svc.Ports[i]
+			}
+		}
+	}
+	return nil, nil
 }

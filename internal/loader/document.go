@@ -246,10 +246,11 @@ var graphKinds = map[string]bool{
 	"Namespace": true, "Service": true,
 	"Pod": true, "Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true,
 	"ReplicationController": true, "Job": true, "CronJob": true, "Rollout": true,
-	"PeerAuthentication": true, "ServiceMonitor": true, "PodMonitor": true, "Prometheus": true,
+	"PeerAuthentication": true, "ServiceMonitor": true, "PodMonitor": true, "Prometheus": true, "PrometheusAgent": true,
 	"ScrapeConfig": true, "Probe": true, "Policy": true, "MeshPolicy": true,
 	// The endpoints of Services without a selector.
 	"Endpoints": true, "EndpointSlice": true,
+	"VMServiceScrape": true, "VMPodScrape": true, "VMStaticScrape": true, "VMAgent": true, "VMSingle": true,
 }
 
 // parsedFile is what reading one file produced.

@@ -46,7 +46,7 @@ no_client_cert_to_strict(s) if {
 	s.scheme == "https"
 	s.tls.clientCert == ""
 	s.tls.classKnown
-	s.kind != "PodMonitor"
+	s.certsUnavailable == ""
 	some t in s.targets
 	t.requirement == "mtls"
 }

@@ -15,10 +15,10 @@ test_cert_files_joins_paths if {
 }
 
 test_no_client_cert_to_strict if {
-	s := {"scheme": "https", "kind": "ServiceMonitor", "tls": {"clientCert": "", "classKnown": true}, "targets": [{"requirement": "mtls"}]}
+	s := {"scheme": "https", "kind": "ServiceMonitor", "certsUnavailable": "", "tls": {"clientCert": "", "classKnown": true}, "targets": [{"requirement": "mtls"}]}
 	lib.no_client_cert_to_strict(s)
 	not lib.no_client_cert_to_strict(object.union(s, {"tls": {"clientCert": "istio", "classKnown": true}}))
-	not lib.no_client_cert_to_strict(object.union(s, {"kind": "PodMonitor"}))
+	not lib.no_client_cert_to_strict(object.union(s, {"kind": "PodMonitor", "certsUnavailable": "A PodMonitor cannot reference Istio's cert files"}))
 	not lib.no_client_cert_to_strict(object.union(s, {"scheme": "http"}))
 	not lib.no_client_cert_to_strict(object.union(s, {"targets": [{"requirement": "plaintext"}]}))
 }

@@ -28,7 +28,7 @@ report contains finding if {
 	m.prometheusCount > 0
 	count(m.selectedBy) == 0
 	count(m.undecided) == 0
-	msg := sprintf("no Prometheus in the input selects %s, so it is never scraped: %s", [m.name, reasons(m)])
+	msg := sprintf("no %s in the input selects %s, so it is never scraped: %s", [m.scrapers, m.name, reasons(m)])
 	related := [lib.loc(r.prometheus.resource, r.prometheus.pointer, "does not select the monitor") | some r in m.notSelectedBy]
 	finding := lib.finding(m.resource, m.labelsPointer, msg, related, [])
 }

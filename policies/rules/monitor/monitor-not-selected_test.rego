@@ -8,7 +8,7 @@ rejection := {
 }
 
 monitor(overrides) := object.union({
-	"resource": 2, "name": "ServiceMonitor shop/cart", "labelsPointer": "/metadata/labels",
+	"resource": 2, "name": "ServiceMonitor shop/cart", "scrapers": "Prometheus", "labelsPointer": "/metadata/labels",
 	"prometheusCount": 1, "selectedBy": [], "undecided": [], "notSelectedBy": [rejection],
 }, overrides)
 

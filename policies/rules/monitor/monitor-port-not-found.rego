@@ -46,12 +46,12 @@ report contains finding if {
 
 problem(m, p) := "names no port of the Services the monitor selects" if {
 	p.problem == "name"
-	m.kind == "ServiceMonitor"
+	m.role == "service"
 }
 
 problem(m, p) := "names no container port of the pods the monitor selects" if {
 	p.problem == "name"
-	m.kind == "PodMonitor"
+	m.role == "pod"
 }
 
 problem(m, p) := "matches no Service port: the only port of the selected Service has no name, and a ServiceMonitor matches ports by name only" if {
@@ -64,12 +64,12 @@ problem(m, p) := sprintf("is a number where a port name belongs%s", [number_fix(
 
 problem(m, p) := "is no container port declared by the pods behind the selected Services" if {
 	p.problem == "undeclared"
-	m.kind == "ServiceMonitor"
+	m.role == "service"
 }
 
 problem(m, p) := "is no container port declared by the selected pods" if {
 	p.problem == "undeclared"
-	m.kind == "PodMonitor"
+	m.role == "pod"
 }
 
 problem(m, p) := "selects a Service port whose named targetPort no pod behind the Service declares, so Kubernetes lists no endpoint for it" if {
@@ -80,7 +80,7 @@ number_fix(m, p) := sprintf("; use %s: %s", [p.field, p.suggestion]) if p.sugges
 
 number_fix(m, p) := "; use portNumber for a number" if {
 	p.suggestion == ""
-	m.kind == "PodMonitor"
+	m.role == "pod"
 	p.field == "port"
 }
 
@@ -90,7 +90,7 @@ number_fix(m, p) := "; name the port and use that name" if {
 }
 
 podmonitor_port(m, p) if {
-	m.kind == "PodMonitor"
+	m.role == "pod"
 	p.field == "port"
 }
 

@@ -2,8 +2,10 @@ package meshlint.rules.monitor.monitor_port_not_found_test
 
 import data.meshlint.rules.monitor.monitor_port_not_found as rule
 
+role := {"ServiceMonitor": "service", "PodMonitor": "pod"}
+
 problem(kind, field, value, p, suggestion) := {
-	"resource": 2, "kind": kind, "name": sprintf("%s shop/cart", [kind]),
+	"resource": 2, "kind": kind, "name": sprintf("%s shop/cart", [kind]), "role": role[kind],
 	"portProblems": [{
 		"endpoint": 0, "pointer": sprintf("/spec/endpoints/0/%s", [field]), "field": field, "value": value,
 		"problem": p, "suggestion": suggestion, "declared": "Service shop/cart has http (80), web (9090)",

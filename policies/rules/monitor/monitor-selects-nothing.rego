@@ -33,15 +33,11 @@ report contains finding if {
 	m.watchedInInput
 	not m.selectsSomething
 	msg := sprintf("selector %s of %s matches no %s in %s, so it is never scraped%s", [
-		m.selector, m.name, object(m.kind), m.watched, hints(m),
+		m.selector, m.name, m.object, m.watched, hints(m),
 	])
 	related := [r | some h in m.hints; some r in h.related]
 	finding := lib.finding(m.resource, m.selectorPointer, msg, related, [])
 }
-
-object("ServiceMonitor") := "Service"
-
-object("PodMonitor") := "pod template"
 
 hints(m) := "" if count(m.hints) == 0
 

@@ -3,7 +3,7 @@ package meshlint.rules.monitor.monitor_selects_nothing_test
 import data.meshlint.rules.monitor.monitor_selects_nothing as rule
 
 monitor(overrides) := object.union({
-	"resource": 2, "kind": "ServiceMonitor", "name": "ServiceMonitor shop/cart", "selector": "app=cart",
+	"resource": 2, "kind": "ServiceMonitor", "name": "ServiceMonitor shop/cart", "selector": "app=cart", "object": "Service",
 	"selectorPointer": "/spec/selector", "watched": "namespace shop", "watchedInInput": true,
 	"selectsSomething": false, "hints": [],
 }, overrides)
@@ -25,7 +25,7 @@ test_hints_are_in_the_message_and_related if {
 }
 
 test_podmonitor_says_pod_template if {
-	findings := rule.report with input as {"monitors": [monitor({"kind": "PodMonitor"})]}
+	findings := rule.report with input as {"monitors": [monitor({"kind": "PodMonitor", "object": "pod template"})]}
 	some f in findings
 	contains(f.message, "matches no pod template in namespace shop")
 }

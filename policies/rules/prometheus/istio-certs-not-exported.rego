@@ -29,7 +29,7 @@ users(p) := [lib.loc(u.resource, u.pointer, sprintf("%s uses Istio certs", [u.me
 report contains finding if {
 	some [i, problem] in problems
 	p := input.prometheuses[i]
-	finding := lib.finding(p.resource, p.annotationsPointer, sprintf("Prometheus %s: %s", [p.name, problem]), users(p), [])
+	finding := lib.finding(p.resource, p.annotationsPointer, sprintf("%s %s: %s", [p.kind, p.name, problem]), users(p), [])
 }
 
 # relying lists the Prometheuses whose monitors use Istio certs, by index.

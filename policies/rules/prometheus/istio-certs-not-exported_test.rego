@@ -10,7 +10,7 @@ good_export := {
 }
 
 prom(export, dirs) := {
-	"resource": 4, "name": "monitoring/k8s", "usesIstioCerts": true, "annotationsPointer": "/spec/podMetadata/annotations",
+	"resource": 4, "kind": "Prometheus", "name": "monitoring/k8s", "usesIstioCerts": true, "annotationsPointer": "/spec/podMetadata/annotations",
 	"certUsers": [{"resource": 2, "pointer": "/spec/endpoints/0/tlsConfig", "message": "ServiceMonitor shop/cart"}],
 	"certDirs": dirs, "export": export,
 }

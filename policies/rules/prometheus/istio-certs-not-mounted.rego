@@ -24,8 +24,8 @@ report contains finding if {
 	some d in p.certDirs
 	not d.mounted
 	msg := sprintf(
-		"%s reads Istio certs from %s, but Prometheus %s mounts nothing at that path in its prometheus container; the cert files do not exist and those scrapes fail",
-		[d.usersText, d.dir, p.name],
+		"%s reads Istio certs from %s, but %s %s mounts nothing at that path in its %s container; the cert files do not exist and those scrapes fail",
+		[d.usersText, d.dir, p.kind, p.name, p.container],
 	)
 	related := [lib.loc(u.resource, u.pointer, sprintf("reads %s", [u.message])) | some u in d.users]
 	finding := lib.finding(p.resource, p.volumeMountsPointer, msg, related, [])

@@ -3,7 +3,7 @@ package meshlint.rules.prometheus.istio_certs_not_mounted_test
 import data.meshlint.rules.prometheus.istio_certs_not_mounted as rule
 
 prom(mounted) := {
-	"resource": 9, "name": "monitoring/k8s", "volumeMountsPointer": "/spec/volumeMounts",
+	"resource": 9, "kind": "Prometheus", "container": "prometheus", "name": "monitoring/k8s", "volumeMountsPointer": "/spec/volumeMounts",
 	"certDirs": [{
 		"dir": "/etc/prom-certs", "mounted": mounted, "usersText": "ServiceMonitor shop/cart",
 		"users": [{"resource": 2, "pointer": "/spec/endpoints/0/tlsConfig/caFile", "message": "/etc/prom-certs/root-cert.pem"}],

@@ -36,6 +36,6 @@ pointer(v) := v.mediumPointer if v.emptyDir
 
 pointer(v) := v.pointer if not v.emptyDir
 
-message(p, v) := sprintf("Prometheus %s keeps Istio certs in volume %q, an emptyDir on node disk: the workload private key is written to disk; set medium: Memory", [p.name, v.name]) if v.emptyDir
+message(p, v) := sprintf("%s %s keeps Istio certs in volume %q, an emptyDir on node disk: the workload private key is written to disk; set medium: Memory", [p.kind, p.name, v.name]) if v.emptyDir
 
-message(p, v) := sprintf("Prometheus %s keeps Istio certs in volume %q, which is not an in-memory emptyDir: the workload private key is stored outside memory", [p.name, v.name]) if not v.emptyDir
+message(p, v) := sprintf("%s %s keeps Istio certs in volume %q, which is not an in-memory emptyDir: the workload private key is stored outside memory", [p.kind, p.name, v.name]) if not v.emptyDir

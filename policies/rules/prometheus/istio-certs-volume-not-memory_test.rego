@@ -2,7 +2,7 @@ package meshlint.rules.prometheus.istio_certs_volume_not_memory_test
 
 import data.meshlint.rules.prometheus.istio_certs_volume_not_memory as rule
 
-prom(volume) := {"resource": 1, "name": "monitoring/k8s", "usesIstioCerts": true, "certVolumes": ["istio-certs"], "volumes": [volume]}
+prom(volume) := {"resource": 1, "kind": "Prometheus", "name": "monitoring/k8s", "usesIstioCerts": true, "certVolumes": ["istio-certs"], "volumes": [volume]}
 
 test_memory_volume_is_fine if {
 	v := {"name": "istio-certs", "pointer": "/spec/volumes/0", "emptyDir": true, "medium": "Memory", "mediumPointer": "/spec/volumes/0/emptyDir/medium"}

@@ -30,7 +30,7 @@ report contains finding if {
 		[lib.loc(u.resource, u.pointer, sprintf("%s uses Istio certs", [u.message])) | some u in p.certUsers],
 	)
 	assumed := [a | a := p.injection.assumed; a != ""]
-	msg := sprintf("Prometheus %s relies on Istio certs, but its pod gets no sidecar because %s; nothing writes the certs", [p.name, p.injection.reason])
+	msg := sprintf("%s %s relies on Istio certs, but its pod gets no sidecar because %s; nothing writes the certs", [p.kind, p.name, p.injection.reason])
 	finding := lib.finding(p.resource, anchor(p), msg, related, assumed)
 }
 

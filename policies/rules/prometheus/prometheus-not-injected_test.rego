@@ -3,7 +3,7 @@ package meshlint.rules.prometheus.prometheus_not_injected_test
 import data.meshlint.rules.prometheus.prometheus_not_injected as rule
 
 prom(dataplane, uses) := {
-	"resource": 5, "name": "monitoring/k8s", "usesIstioCerts": uses, "certUsers": [],
+	"resource": 5, "kind": "Prometheus", "name": "monitoring/k8s", "usesIstioCerts": uses, "certUsers": [],
 	"injection": {"dataplane": dataplane, "reason": "namespace monitoring has no istio-injection or istio.io/rev label", "decider": {"resource": 0, "pointer": "/metadata/labels"}, "assumed": ""},
 }
 

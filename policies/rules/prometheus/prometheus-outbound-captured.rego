@@ -33,8 +33,8 @@ report contains finding if {
 	not p.dataplane in {"none", "ambient"} # prometheus-not-injected reports those
 	p.outboundBypassed == ""
 	not p.outboundMisplaced # istio-annotations-misplaced says to move it
-	msg := sprintf("Prometheus %s scrapes with Istio certs, but %s: its sidecar captures Prometheus's outbound traffic, so scrapes to pod IPs go through Envoy (passthrough, or dropped under REGISTRY_ONLY) instead of leaving with Prometheus's own TLS", [
-		p.name, problem(p),
+	msg := sprintf("%s %s scrapes with Istio certs, but %s: its sidecar captures Prometheus's outbound traffic, so scrapes to pod IPs go through Envoy (passthrough, or dropped under REGISTRY_ONLY) instead of leaving with Prometheus's own TLS", [
+		p.kind, p.name, problem(p),
 	])
 	finding := lib.finding(p.resource, p.outboundPointer, msg, users(p), [])
 }

@@ -3,7 +3,7 @@ package meshlint.rules.prometheus.prometheus_outbound_captured_test
 import data.meshlint.rules.prometheus.prometheus_outbound_captured as rule
 
 config(overrides) := object.union({
-	"resource": 5, "name": "monitoring/k8s", "usesIstioCerts": true, "exportsCerts": true, "dataplane": "sidecar",
+	"resource": 5, "kind": "Prometheus", "name": "monitoring/k8s", "usesIstioCerts": true, "exportsCerts": true, "dataplane": "sidecar",
 	"annotationsPointer": "/spec/podMetadata/annotations", "outboundSet": false, "outbound": "",
 	"outboundPointer": "/spec/podMetadata/annotations", "outboundBypassed": "", "outboundMisplaced": false,
 }, overrides)

@@ -36,8 +36,8 @@ report contains finding if {
 	some i, d in p.defaultClasses
 	i > 0
 	first := p.defaultClasses[0]
-	msg := sprintf("Prometheus %s marks scrape class %q as default: true, but %q already is; at most one class may be the default, so the operator fails to reconcile this Prometheus", [
-		p.name, d.name, first.name,
+	msg := sprintf("%s %s marks scrape class %q as default: true, but %q already is; at most one class may be the default, so the operator fails to reconcile this Prometheus", [
+		p.kind, p.name, d.name, first.name,
 	])
 	finding := lib.finding(p.resource, d.pointer, msg, [lib.loc(p.resource, first.pointer, "first default scrape class")], [])
 }

@@ -25,7 +25,7 @@ test_defined_class_is_fine if {
 defaults(n) := [{"name": sprintf("c%d", [i]), "pointer": sprintf("/spec/scrapeClasses/%d/default", [i])} | some i in numbers.range(0, n - 1)]
 
 test_two_defaults_are_reported_on_the_second if {
-	findings := rule.report with input as {"monitors": [], "prometheusConfigs": [{"resource": 5, "name": "monitoring/k8s", "defaultClasses": defaults(2)}]}
+	findings := rule.report with input as {"monitors": [], "prometheusConfigs": [{"resource": 5, "kind": "Prometheus", "name": "monitoring/k8s", "defaultClasses": defaults(2)}]}
 	count(findings) == 1
 	some f in findings
 	f.pointer == "/spec/scrapeClasses/1/default"
@@ -33,5 +33,5 @@ test_two_defaults_are_reported_on_the_second if {
 }
 
 test_one_default_is_fine if {
-	count(rule.report) == 0 with input as {"monitors": [], "prometheusConfigs": [{"resource": 5, "name": "monitoring/k8s", "defaultClasses": defaults(1)}]}
+	count(rule.report) == 0 with input as {"monitors": [], "prometheusConfigs": [{"resource": 5, "kind": "Prometheus", "name": "monitoring/k8s", "defaultClasses": defaults(1)}]}
 }

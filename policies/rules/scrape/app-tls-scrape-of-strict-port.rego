@@ -38,7 +38,7 @@ report contains finding if {
 	s.scheme == "https"
 	s.tls.clientCert != "istio"
 	s.tls.classKnown
-	s.kind != "PodMonitor" # a PodMonitor cannot present files: podmonitor-under-strict
+	s.certsUnavailable == "" # a source that cannot present files: podmonitor-under-strict
 	some t in s.targets
 	t.requirement == "mtls"
 	msg := sprintf(

@@ -9,7 +9,7 @@ target(requirement) := {
 }
 
 scrape(tls) := {
-	"monitor": 4, "kind": "ServiceMonitor", "endpoint": 0, "scheme": "https", "appTLS": "",
+	"monitor": 4, "kind": "ServiceMonitor", "certsUnavailable": "", "endpoint": 0, "scheme": "https", "appTLS": "",
 	"tls": object.union({
 		"pointer": "/spec/endpoints/0/tlsConfig", "clientCert": "", "classKnown": true, "istioCA": false,
 		"skipVerify": false, "certFiles": [], "fromClass": false, "class": "",
@@ -50,7 +50,7 @@ test_istio_client_cert_is_fine if {
 
 test_other_owners_stay_silent if {
 	count(rule.report) == 0 with input as {"scrapes": [object.union(scrape({}), {"scheme": "http"})]}
-	count(rule.report) == 0 with input as {"scrapes": [object.union(scrape({}), {"kind": "PodMonitor"})]}
+	count(rule.report) == 0 with input as {"scrapes": [object.union(scrape({}), {"kind": "PodMonitor", "certsUnavailable": "A PodMonitor cannot reference Istio's cert files"})]}
 	count(rule.report) == 0 with input as {"scrapes": [scrape({"classKnown": false})]}
 	count(rule.report) == 0 with input as {"scrapes": [object.union(scrape({}), {"targets": [target("plaintext"), target("any")]})]}
 }

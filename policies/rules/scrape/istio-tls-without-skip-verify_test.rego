@@ -53,7 +53,7 @@ test_istio_client_cert_to_app_tls_port_is_fine if {
 
 test_no_client_cert_to_strict_port_is_left_to_app_tls if {
 	s := object.union(scrape("https", false), {
-		"kind": "ServiceMonitor",
+		"kind": "ServiceMonitor", "certsUnavailable": "",
 		"tls": object.union(scrape("https", false).tls, {"clientCert": "", "classKnown": true}),
 		"targets": [{"requirement": "mtls"}],
 	})

@@ -1,7 +1,8 @@
 # METADATA
 # title: Plaintext scrape of a STRICT port
 # description: >-
-#   A ServiceMonitor endpoint scrapes over http a container port whose effective
+#   A ServiceMonitor endpoint (or a VictoriaMetrics VMServiceScrape,
+#   VMPodScrape or VMStaticScrape one) scrapes over http a container port whose effective
 #   PeerAuthentication mode is STRICT on a workload with an Istio sidecar. The
 #   sidecar only accepts mutual TLS there, so it resets the connection: the target
 #   is down in Prometheus and the metrics silently stop.
@@ -25,7 +26,7 @@ import data.meshlint.lib
 
 report contains finding if {
 	some s in input.scrapes
-	s.kind == "ServiceMonitor"
+	s.certsUnavailable == "" # otherwise podmonitor-under-strict says the scrape cannot work
 	s.scheme != "https"
 	not s.tls.istio # with Istio certs, istio-tls-without-https says what to fix
 	some t in s.targets

@@ -9,8 +9,10 @@ target(requirement) := {
 	"related": [], "assumptions": [],
 }
 
+certs_unavailable := {"ServiceMonitor": "", "PodMonitor": "A PodMonitor cannot reference Istio's cert files"}
+
 scrape(kind, scheme, istio, requirement) := {
-	"monitor": 3, "kind": kind, "name": "ServiceMonitor shop/cart", "endpoint": 0,
+	"monitor": 3, "kind": kind, "name": "ServiceMonitor shop/cart", "endpoint": 0, "certsUnavailable": certs_unavailable[kind],
 	"pointer": "/spec/endpoints/0", "scheme": scheme, "schemePointer": "/spec/endpoints/0",
 	"tls": {"istio": istio, "certFiles": []}, "targets": [target(requirement)],
 }

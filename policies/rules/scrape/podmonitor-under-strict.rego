@@ -11,6 +11,10 @@
 #   pkg/apis/monitoring/v1/http_config.go), so `kubectl apply` rejects them
 #   and Helm or Flux prune them; only a scrape class fills the files in
 #   (pkg/prometheus/promcfg.go mergeSafeTLSConfigWithScrapeClass).
+#   The same holds for every scrape source that
+#   cannot present Istio's certificates: a ScrapeConfig (its tlsConfig is a
+#   SafeTLSConfig too), and a monitor of Azure Monitor's managed Prometheus
+#   (`azmonitoring.coreos.com`), whose scraper runs outside the mesh.
 # custom:
 #   id: podmonitor-under-strict
 #   severity: error
@@ -31,14 +35,14 @@ import data.meshlint.lib
 
 report contains finding if {
 	some s in input.scrapes
-	s.kind == "PodMonitor"
+	s.certsUnavailable != ""
 	not s.tls.istio
 	s.tls.classKnown
 	some t in s.targets
 	t.requirement == "mtls"
 	msg := sprintf(
-		"endpoint %d scrapes %s, which is %s (%s). A PodMonitor cannot reference Istio's cert files%s and no scrape class with Istio file TLS applies, so this target cannot be scraped",
-		[s.endpoint, t.chain, t.modeExplain, t.why, dropped_note(s.tls)],
+		"endpoint %d scrapes %s, which is %s (%s). %s%s, so this target cannot be scraped",
+		[s.endpoint, t.chain, t.modeExplain, t.why, s.certsUnavailable, dropped_note(s.tls)],
 	)
 	finding := lib.finding(s.monitor, anchor(s), msg, t.related, t.assumptions)
 }

@@ -4,6 +4,7 @@ import data.meshlint.rules.scrape.podmonitor_under_strict as rule
 
 scrape(istio, class_known, requirement) := {
 	"monitor": 1, "kind": "PodMonitor", "name": "PodMonitor shop/cart", "endpoint": 0,
+	"certsUnavailable": "A PodMonitor cannot reference Istio's cert files and no scrape class with Istio file TLS applies",
 	"pointer": "/spec/podMetricsEndpoints/0", "scheme": "http", "schemePointer": "/spec/podMetricsEndpoints/0",
 	"tls": {"istio": istio, "classKnown": class_known, "certFiles": []},
 	"targets": [{

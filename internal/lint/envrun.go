@@ -71,7 +71,7 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("environment %s: %w", e.Name, err)
 		}
-		b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabled, stage: stage}
+		b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabled, stage: stage, fixes: m.fixes}
 		for _, s := range b.addGraphProblems(m.problems) {
 			if !seenInternal[s] {
 				seenInternal[s] = true

@@ -50,6 +50,10 @@ type Target struct {
 	// Prefix the object's pointer within the document ("/items/3" in a List).
 	DocStart int
 	Prefix   string
+	// SpecPointer, for an object a values file configures (a
+	// kube-prometheus-stack Prometheus), is where the object's spec is in
+	// the file (prometheus/prometheusSpec): fixes edit it there.
+	SpecPointer string
 	// Rendered: the object came from a Helm template, a Kustomize build or
 	// a values file, so the finding's file is not the object's own text and
 	// only a description is offered.

@@ -106,6 +106,9 @@ func exportFix(src *Source, obj *yaml.Node, t Target) []Fix {
 	}
 	ps := readSetup(obj, podAnnotationsPointer(obj, t.Pointer))
 	if ps.proxyConfig != nil && ps.userMountSet {
+		if edits, ok, err := missingUserVolumes(src, obj, ps); ok {
+			return one("add the volume sidecar.istio.io/userVolumeMount names to spec.volumes, as an in-memory emptyDir", edits, err)
+		}
 		return []Fix{{Description: "make proxyMetadata.OUTPUT_CERTS of proxy.istio.io/config the mountPath of a sidecar.istio.io/userVolumeMount volume that the prometheus container mounts",
 			NotDefault: "the annotations exist; which of their values is meant is a choice"}}
 	}
@@ -115,6 +118,22 @@ func exportFix(src *Source, obj *yaml.Node, t Target) []Fix {
 	}
 	edits, err := exportEdits(src, obj, ps, t.Hint.CertDirs)
 	return one(desc, edits, err)
+}
+
+// missingUserVolumes adds the volumes the sidecar's user mounts name that
+// the pod lacks; ok is false when none is missing.
+func missingUserVolumes(src *Source, obj *yaml.Node, ps podSetup) ([]Edit, bool, error) {
+	var lines []string
+	for _, m := range ps.userMounts {
+		if m.Name != "" && ps.volumes[m.Name] == nil {
+			lines = append(lines, "- name: "+m.Name, "  emptyDir:", "    medium: Memory")
+		}
+	}
+	if len(lines) == 0 {
+		return nil, false, nil
+	}
+	e, err := src.ensure(obj, []string{"spec", "volumes"}, lines)
+	return []Edit{e}, true, err
 }
 
 // exportEdits adds what the recipe lacks, with the names and paths already

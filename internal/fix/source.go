@@ -60,6 +60,9 @@ func Parse(file string, text []byte) *Source {
 // object is the mapping node of the object a target is in: the first
 // document whose content starts at or after the object's document start.
 func (s *Source) object(t Target) (*yaml.Node, error) {
+	if t.SpecPointer != "" {
+		return s.valuesObject(t.SpecPointer)
+	}
 	for _, d := range s.docs {
 		if d.Content[0].Line >= t.DocStart {
 			n, err := lookup(d.Content[0], t.Prefix)
@@ -70,6 +73,21 @@ func (s *Source) object(t Target) (*yaml.Node, error) {
 		}
 	}
 	return nil, fmt.Errorf("no document at %s:%d: %w", s.File, t.DocStart, errNoEdit)
+}
+
+// valuesObject stands in for an object whose spec is a mapping of a values
+// file (Helm reads only its first document): a mapping whose one key,
+// spec, is that mapping, so fixes address it as they do a manifest's.
+func (s *Source) valuesObject(spec string) (*yaml.Node, error) {
+	if len(s.docs) == 0 {
+		return nil, fmt.Errorf("%s has no YAML document: %w", s.File, errNoEdit)
+	}
+	n, err := lookup(s.docs[0].Content[0], spec)
+	if err != nil || n.Kind != yaml.MappingNode || flowStyle(n) || len(n.Content) == 0 {
+		return nil, fmt.Errorf("%s is not a block mapping in %s: %w", spec, s.File, errNoEdit)
+	}
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: n.Line, Column: n.Column,
+		Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: "spec"}, n}}, nil
 }
 
 // splitPointer splits a JSON pointer into its unescaped tokens.
@@ -315,7 +333,7 @@ func indentUnit(m *yaml.Node) int {
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			v := n.Content[i+1]
-			if v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 && v.Line > n.Content[i].Line {
+			if v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 && n.Content[i].Line > 0 && v.Line > n.Content[i].Line {
 				unit = v.Content[0].Column - n.Content[i].Column
 				return
 			}

@@ -84,7 +84,13 @@ func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f report.Find
 		return nil
 	}
 	t := &fix.Target{Rule: rf.Rule.ID, Pointer: rf.Pointer, DocStart: r.Doc.StartLine, Prefix: r.Doc.Prefix,
-		Rendered: f.File != r.Doc.File || r.Doc.Origin != "" || r.Doc.IsDerived()}
+		Rendered: f.File != r.Doc.File || r.Doc.Origin != ""}
+	if r.Doc.IsDerived() {
+		// A Prometheus a values file configures: its spec is a mapping of
+		// that one file (layered files are described only).
+		t.SpecPointer = r.Doc.FilePointer("/spec")
+		t.Rendered = t.Rendered || len(r.Doc.SourceFiles()) != 1 || t.SpecPointer == ""
+	}
 	if tok := strings.Split(rf.Pointer, "/"); len(tok) > 3 && (tok[2] == "endpoints" || tok[2] == "podMetricsEndpoints") {
 		if ep, err := strconv.Atoi(tok[3]); err == nil {
 			for _, id := range h.scrapes[[2]int{rf.Resource, ep}] {

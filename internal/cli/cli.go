@@ -68,7 +68,7 @@ func Run(args []string, env Env) (code int) {
 	cmd, rest := "lint", args
 	if len(args) > 0 {
 		switch args[0] {
-		case "rules", "version", "explain", "lint", "help", "completion", "init":
+		case "rules", "version", "explain", "lint", "help", "completion", "init", "fix":
 			cmd, rest = args[0], args[1:]
 		case "--version":
 			cmd, rest = "version", args[1:]
@@ -93,6 +93,11 @@ func Run(args []string, env Env) (code int) {
 		err = runCompletion(rest, env) // completion.go
 	case "init":
 		err = runInit(rest, env) // init.go
+	case "fix":
+		code, err = runFix(rest, env) // fix.go
+		if err == nil {
+			return code
+		}
 	default:
 		code, err = runLint(rest, env)
 		if err == nil {
@@ -248,7 +253,11 @@ func (f *lintFlags) settings() (graph.Settings, error) {
 	return s, nil
 }
 
-func runLint(args []string, env Env) (int, error) {
+func runLint(args []string, env Env) (int, error) { return runLintFix(args, env, nil) }
+
+// runLintFix is a lint; with fr (meshlint fix, fix.go) its result goes to
+// the fixes instead of the reports.
+func runLintFix(args []string, env Env, fr *fixRun) (int, error) {
 	var f lintFlags
 	fs := newLintFlagSet(&f, env.Stdout)
 	if err := fs.Parse(args); err != nil {
@@ -360,6 +369,9 @@ func runLint(args []string, env Env) (int, error) {
 	}
 	if err := plan.checkInputs(root.Opened()); err != nil {
 		return ExitError, err
+	}
+	if fr != nil {
+		return ExitOK, fr.apply(res, root, f.base, f.limits.MaxFileBytes)
 	}
 	if f.writeBaseline != "" {
 		if res.Stopped != "" {

@@ -26,6 +26,7 @@ var commands = []command{
 	{"lint", "[flags] [PATH ...]", "lint files, directories (recursive) or - for stdin (default .); the default command"},
 	{"rules", "[--format text|markdown|json]", "list every rule"},
 	{"explain", "RULE", "document one rule"},
+	{"fix", "[--diff] [--rule RULE] [PATH ...]", "apply the default fix of every fixable finding in place, then lint again"},
 	{"init", "[DIR]", "write a starter .meshlint.yaml from the values files and policies found in DIR (default .)"},
 	{"completion", "bash|zsh|fish", "print a shell completion script"},
 	{"version", "", "print version information (also --version)"},
@@ -89,7 +90,7 @@ func runHelp(args []string, env Env) error {
 		var f lintFlags
 		printLintHelp(env.Stdout, newLintFlagSet(&f, env.Stdout))
 		return nil
-	case "rules", "explain", "init":
+	case "rules", "explain", "init", "fix":
 		// Their flag sets print their own usage on --help.
 		err := Run([]string{c.name, "--help"}, env)
 		if err != ExitOK {

@@ -75,6 +75,9 @@ func (s *Source) insertFlow(m *yaml.Node, lines []string) (Edit, error) {
 	}
 	var pairs []string
 	for _, l := range lines {
+		if strings.HasPrefix(l, rawLine) || strings.Contains(l, " #") {
+			return Edit{}, errNoEdit // copied text or a comment has no place inside {}
+		}
 		if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "-") || strings.HasSuffix(l, ":") || strings.HasSuffix(l, "|") {
 			return Edit{}, errNoEdit
 		}

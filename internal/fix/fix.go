@@ -95,4 +95,10 @@ type Prom struct {
 	// IstioClass is a scrape class whose TLS uses the Istio cert files; ""
 	// when it has none.
 	IstioClass string
+	// File, DocStart and Prefix place the Prometheus object, so a fix of a
+	// monitor can add the cert export it lacks (ScrapeWithExport); File is
+	// "" when the object is not a plain manifest.
+	File     string
+	DocStart int
+	Prefix   string
 }

@@ -106,6 +106,9 @@ func exportFix(src *Source, obj *yaml.Node, t Target) []Fix {
 	}
 	ps := readSetup(obj, podAnnotationsPointer(obj, t.Pointer))
 	if ps.proxyConfig != nil && ps.userMountSet {
+		if edits, from, to, err := renameUserVolume(src, obj, ps, t.Hint.CertDirs); from != "" {
+			return one(fmt.Sprintf("make sidecar.istio.io/userVolumeMount mount volume %q, the one the prometheus container reads the certs from, instead of %q", to, from), edits, err)
+		}
 		if edits, ok, err := missingUserVolumes(src, obj, ps); ok {
 			return one("add the volume sidecar.istio.io/userVolumeMount names to spec.volumes, as an in-memory emptyDir", edits, err)
 		}
@@ -118,6 +121,45 @@ func exportFix(src *Source, obj *yaml.Node, t Target) []Fix {
 	}
 	edits, err := exportEdits(src, obj, ps, t.Hint.CertDirs)
 	return one(desc, edits, err)
+}
+
+// renameUserVolume points the sidecar's user mount at the volume the
+// prometheus container reads the certs from, when it names another one:
+// the volume name is replaced inside the annotation's JSON text, nothing
+// else in it changes. from is "" when there is nothing to rename.
+func renameUserVolume(src *Source, obj *yaml.Node, ps podSetup, certDirs []string) ([]Edit, string, string, error) {
+	if len(ps.userMounts) != 1 || ps.userMounts[0].Name == "" {
+		return nil, "", "", nil
+	}
+	from := ps.userMounts[0].Name
+	if cleanDir(ps.userMounts[0].MountPath) != cleanDir(ps.outputCerts) {
+		return nil, "", "", nil
+	}
+	to := ""
+	for name, paths := range ps.mounts {
+		for _, p := range paths {
+			for _, d := range certDirs {
+				if cleanDir(p) == cleanDir(d) && ps.volumes[name] != nil && (to == "" || name < to) {
+					to = name
+				}
+			}
+		}
+	}
+	if to == "" || to == from {
+		return nil, "", "", nil
+	}
+	v := child(ps.annotations, annUserMount)
+	start, end, err := src.scalarSpan(v, flowStyle(ps.annotations))
+	if err != nil {
+		return nil, from, to, err
+	}
+	text := string(src.Text[start:end])
+	old := `"` + from + `"`
+	if strings.Count(text, old) != 1 {
+		return nil, from, to, errNoEdit
+	}
+	at := start + strings.Index(text, old)
+	return []Edit{src.edit(at, at+len(old), `"`+to+`"`)}, from, to, nil
 }
 
 // missingUserVolumes adds the volumes the sidecar's user mounts name that
@@ -139,6 +181,13 @@ func missingUserVolumes(src *Source, obj *yaml.Node, ps podSetup) ([]Edit, bool,
 // exportEdits adds what the recipe lacks, with the names and paths already
 // present: the volume the sidecar or the container mounts, OUTPUT_CERTS.
 func exportEdits(src *Source, obj *yaml.Node, ps podSetup, certDirs []string) ([]Edit, error) {
+	edits, _, err := exportEditsDir(src, obj, ps, certDirs)
+	return edits, err
+}
+
+// exportEditsDir is exportEdits, and the directory where the prometheus
+// container sees the certs once they are made.
+func exportEditsDir(src *Source, obj *yaml.Node, ps podSetup, certDirs []string) ([]Edit, string, error) {
 	vol := ps.certVolume()
 	if vol == "" {
 		vol = defaultVolume
@@ -166,29 +215,65 @@ func exportEdits(src *Source, obj *yaml.Node, ps podSetup, certDirs []string) ([
 	if len(ann) > 0 {
 		e, err := src.ensure(obj, splitPointer(ps.annPointer), ann)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		edits = append(edits, e)
 	}
 	if ps.volumes[vol] == nil {
 		e, err := src.ensure(obj, []string{"spec", "volumes"}, []string{"- name: " + vol, "  emptyDir:", "    medium: Memory"})
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		edits = append(edits, e)
 	}
-	if len(ps.mounts[vol]) == 0 {
-		dir := defaultCertDir
-		if len(certDirs) > 0 {
-			dir = certDirs[0]
-		}
-		e, err := src.ensure(obj, []string{"spec", "volumeMounts"}, []string{"- name: " + vol, "  mountPath: " + dir})
-		if err != nil {
-			return nil, err
-		}
-		edits = append(edits, e)
+	if len(ps.mounts[vol]) > 0 {
+		return edits, ps.mounts[vol][0], nil
 	}
-	return edits, nil
+	dir := defaultCertDir
+	if len(certDirs) > 0 {
+		dir = certDirs[0]
+	}
+	e, err := src.ensure(obj, []string{"spec", "volumeMounts"}, []string{"- name: " + vol, "  mountPath: " + dir})
+	if err != nil {
+		return nil, "", err
+	}
+	return append(edits, e), dir, nil
+}
+
+// ScrapeWithExport is the fix of a plaintext scrape whose one selecting
+// Prometheus exports no Istio certs yet: the monitor's https and tlsConfig,
+// and the Prometheus's cert export (in its own file, prom), so that the fix
+// leaves no istio-certs-not-exported behind.
+func ScrapeWithExport(mon *Source, t Target, prom *Source) []Fix {
+	if len(t.Hint.Prometheuses) != 1 || t.Rendered {
+		return nil
+	}
+	p := t.Hint.Prometheuses[0]
+	if p.File == "" || p.CertDir != "" || p.FileTLSDenied {
+		return nil
+	}
+	desc := fmt.Sprintf("scrape over https with Istio's certs (scheme: https, tlsConfig, insecureSkipVerify: true), and add Istio's cert export to Prometheus %s", p.Name)
+	pobj, err := prom.object(Target{DocStart: p.DocStart, Prefix: p.Prefix})
+	if err != nil {
+		return one(desc, nil, err)
+	}
+	ps := readSetup(pobj, "/spec/podMetadata/annotations")
+	if ps.proxyConfig != nil || ps.userMountSet {
+		return nil // a partial export: its own findings say what to change
+	}
+	pedits, dir, err := exportEditsDir(prom, pobj, ps, nil)
+	if err != nil {
+		return one(desc, nil, err)
+	}
+	mobj, err := mon.object(t)
+	if err != nil {
+		return one(desc, nil, err)
+	}
+	medits, err := tlsEdits(mon, mobj, holder(t.Pointer, "scheme"), istioTLS(dir))
+	if err != nil {
+		return one(desc, nil, err)
+	}
+	return environmentRule(one(desc, append(medits, pedits...), nil), t.Hint)
 }
 
 func mountFix(src *Source, obj *yaml.Node, t Target) []Fix {

@@ -24,7 +24,11 @@ type fixHints struct {
 func newFixHints(g *graph.Graph, facts *graph.Facts) *fixHints {
 	h := &fixHints{proms: map[int]fix.Prom{}, scrapes: map[[2]int][]int{}, ports: map[string][]int{}, certDirs: map[int]graph.PrometheusFact{}}
 	for _, p := range g.Prometheus {
-		h.proms[p.Resource] = promHint(p)
+		ph := promHint(p)
+		if d := g.Resources[p.Resource].Doc; !d.IsDerived() && d.Origin == "" {
+			ph.File, ph.DocStart, ph.Prefix = d.File, d.StartLine, d.Prefix
+		}
+		h.proms[p.Resource] = ph
 	}
 	if facts == nil {
 		return h
@@ -133,9 +137,16 @@ func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
 			holders[f] = append(holders[f], e.Name)
 		}
 	}
+	sources := map[string]*fix.Source{}
+	source := func(file string) *fix.Source {
+		if sources[file] == nil {
+			sources[file] = fix.Parse(file, readForFix(file, opts))
+		}
+		return sources[file]
+	}
 	for _, file := range files {
-		text := readForFix(file, opts)
-		src := fix.Parse(file, text)
+		src := source(file)
+		text := src.Text
 		targets := make([]fix.Target, len(byFile[file]))
 		for j, i := range byFile[file] {
 			targets[j] = *findings[i].FixTarget
@@ -154,6 +165,36 @@ func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
 			}
 			findings[byFile[file][j]].Fixes = fs
 		}
+	}
+	addExports(findings, source, holders)
+}
+
+// addExports gives a plaintext scrape whose Prometheus exports no Istio
+// certs the fix that adds the export too, across the two files.
+func addExports(findings []report.Finding, source func(string) *fix.Source, holders map[string][]string) {
+	for i := range findings {
+		f := &findings[i]
+		t := f.FixTarget
+		if t == nil || t.Rule != "plaintext-scrape-of-strict-port" || len(t.Hint.Prometheuses) != 1 || t.Hint.Prometheuses[0].File == "" {
+			continue
+		}
+		if len(f.Fixes) == 1 && f.Fixes[0].Default {
+			continue
+		}
+		hint := *t
+		hint.Hint.Environments = f.Environments
+		hint.Hint.FileEnvironments = holders[f.File]
+		mon, prom := source(f.File), source(t.Hint.Prometheuses[0].File)
+		fs := fix.ScrapeWithExport(mon, hint, prom)
+		if fs == nil {
+			continue
+		}
+		for k := range fs {
+			for e := range fs[k].Edits {
+				fs[k].Edits[e].Hash = fix.Hash(source(fs[k].Edits[e].File).Text)
+			}
+		}
+		f.Fixes = fs
 	}
 }
 

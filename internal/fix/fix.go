@@ -58,7 +58,11 @@ type Target struct {
 	// a values file, so the finding's file is not the object's own text and
 	// only a description is offered.
 	Rendered bool
-	Hint     Hint
+	// Kind and Name identify a rendered object in its source file: a
+	// Kustomize resource file is plain YAML, so its document of that kind
+	// and name can be edited (never a file holding template actions).
+	Kind, Name string
+	Hint       Hint
 }
 
 // Hint are the facts of the resolved model a fix needs beyond its own file.

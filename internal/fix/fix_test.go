@@ -154,3 +154,17 @@ func TestApplyRefusesOverlapsAndSelectSkipsThem(t *testing.T) {
 		t.Errorf("Select took %d, skipped %d", len(taken), skipped)
 	}
 }
+
+func TestRenderedObjectsAreEditedOnlyInPlainSources(t *testing.T) {
+	tg := Target{Rule: "istio-tls-without-https", Pointer: "/spec/endpoints/0", Rendered: true, Kind: "ServiceMonitor", Name: "cart"}
+	base := "kind: ServiceMonitor\nmetadata:\n  name: cart\nspec:\n  endpoints:\n    - port: metrics\n"
+	fs := ForFile(Parse("base/app.yaml", []byte("kind: Service\nmetadata: {name: cart}\n---\n"+base)), []Target{tg})[0]
+	if len(fs) != 1 || fs[0].Default || len(fs[0].Edits) != 1 || fs[0].Edits[0].Start.Line != 10 {
+		t.Errorf("a Kustomize base's object: want one insertion at line 10, offered only: %+v", fs)
+	}
+	tmpl := strings.Replace(base, "port: metrics", "port: {{ .Values.port }}", 1)
+	fs = ForFile(Parse("templates/m.yaml", []byte(tmpl)), []Target{tg})[0]
+	if len(fs) != 1 || fs[0].Default || len(fs[0].Edits) != 0 {
+		t.Errorf("a template got an edit: %+v", fs)
+	}
+}

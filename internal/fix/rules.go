@@ -44,7 +44,7 @@ func ForFile(src *Source, targets []Target) [][]Fix {
 			continue
 		}
 		if t.Rendered {
-			out[i] = describeOnly(f(nil, nil, t), "the field comes from a Helm template, Kustomize build or values file: edit its source")
+			out[i] = renderedFixes(src, t, f)
 			continue
 		}
 		obj, err := src.object(t)
@@ -55,6 +55,30 @@ func ForFile(src *Source, targets []Target) [][]Fix {
 		out[i] = environmentRule(f(src, obj, t), t.Hint)
 	}
 	return out
+}
+
+// renderedFixes are the fixes of an object that a Kustomize or Flux build
+// made from a plain YAML file: edits of the file's document of that kind and
+// name, never applied by default (a patch elsewhere may set the field
+// again). A file with template actions, or without that document, gets the
+// description only.
+func renderedFixes(src *Source, t Target, f func(*Source, *yaml.Node, Target) []Fix) []Fix {
+	const why = "the field comes from a Helm template, Kustomize build or values file: edit its source"
+	if src == nil || t.Kind == "" || strings.Contains(string(src.Text), "{{") {
+		return describeOnly(f(nil, nil, t), why)
+	}
+	obj := src.byIdentity(t.Kind, t.Name)
+	if obj == nil {
+		return describeOnly(f(nil, nil, t), why)
+	}
+	fs := environmentRule(f(src, obj, t), t.Hint)
+	for i := range fs {
+		if fs[i].Default {
+			fs[i].Default = false
+			fs[i].NotDefault = "the object is built from this file by Kustomize or Flux; check that no patch sets this field before applying"
+		}
+	}
+	return fs
 }
 
 // describeOnly drops the edits of fixes that could not be placed.

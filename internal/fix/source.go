@@ -75,6 +75,26 @@ func (s *Source) object(t Target) (*yaml.Node, error) {
 	return nil, fmt.Errorf("no document at %s:%d: %w", s.File, t.DocStart, errNoEdit)
 }
 
+// byIdentity is the top-level object of a kind and name, when exactly one
+// document has it.
+func (s *Source) byIdentity(kind, name string) *yaml.Node {
+	var found *yaml.Node
+	for _, d := range s.docs {
+		obj := d.Content[0]
+		k, meta := child(obj, "kind"), child(obj, "metadata")
+		if obj.Kind != yaml.MappingNode || k == nil || k.Value != kind || meta == nil {
+			continue
+		}
+		if n := child(meta, "name"); n != nil && n.Value == name {
+			if found != nil {
+				return nil
+			}
+			found = obj
+		}
+	}
+	return found
+}
+
 // valuesObject stands in for an object whose spec is a mapping of a values
 // file (Helm reads only its first document): a mapping whose one key,
 // spec, is that mapping, so fixes address it as they do a manifest's.

@@ -88,7 +88,7 @@ func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f report.Find
 		return nil
 	}
 	t := &fix.Target{Rule: rf.Rule.ID, Pointer: rf.Pointer, DocStart: r.Doc.StartLine, Prefix: r.Doc.Prefix,
-		Rendered: f.File != r.Doc.File || r.Doc.Origin != ""}
+		Rendered: f.File != r.Doc.File || r.Doc.Origin != "", Kind: r.Kind, Name: r.Name}
 	if r.Doc.IsDerived() {
 		// A Prometheus a values file configures: its spec is a mapping of
 		// that one file (layered files are described only).

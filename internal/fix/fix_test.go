@@ -168,3 +168,16 @@ func TestRenderedObjectsAreEditedOnlyInPlainSources(t *testing.T) {
 		t.Errorf("a template got an edit: %+v", fs)
 	}
 }
+
+func TestHTTPSFromAClassNeedsTheClassInEveryPrometheus(t *testing.T) {
+	in := "kind: ServiceMonitor\nspec:\n  endpoints:\n    - port: metrics\n"
+	tg := Target{Rule: "istio-tls-without-https", Pointer: "/spec/endpoints/0",
+		Hint: Hint{Prometheuses: []Prom{{Name: "a/with", IstioClass: "istio"}, {Name: "b/without"}}}}
+	if got, fs := apply(t, in, tg); got != in || len(fs) != 1 || !strings.Contains(fs[0].NotDefault, "b/without") {
+		t.Errorf("https applied though Prometheus b/without has no Istio class: %+v", fs)
+	}
+	tg.Hint.Prometheuses[1].IstioClass = "istio"
+	if got, _ := apply(t, in, tg); !strings.HasSuffix(got, "    - port: metrics\n      scheme: https\n") {
+		t.Errorf("both Prometheus servers have the class, yet:\n%s", got)
+	}
+}

@@ -175,8 +175,34 @@ func setOrInsert(src *Source, obj *yaml.Node, mapPointer, key, value string) ([]
 }
 
 func httpsFix(src *Source, obj *yaml.Node, t Target) []Fix {
-	edits, err := setOrInsert(src, obj, holder(t.Pointer, "scheme"), "scheme", "https")
-	return one("set scheme: https, so the Istio TLS settings are used", edits, err)
+	const desc = "set scheme: https, so the Istio TLS settings are used"
+	ep := holder(t.Pointer, "scheme")
+	if without := classOnly(obj, ep, t.Hint.Prometheuses); len(without) > 0 {
+		// The TLS comes from a scrape class; a Prometheus without one
+		// would then scrape https with no Istio certs.
+		return []Fix{{Description: desc, NotDefault: fmt.Sprintf("the Istio TLS comes from a scrape class, and Prometheus %s, which also selects this monitor, has none; give the endpoint its own tlsConfig or use one Prometheus", strings.Join(without, ", "))}}
+	}
+	edits, err := setOrInsert(src, obj, ep, "scheme", "https")
+	return one(desc, edits, err)
+}
+
+// classOnly names the selecting Prometheus servers without an Istio scrape
+// class, when the endpoint has no tlsConfig of its own; nil otherwise.
+func classOnly(obj *yaml.Node, ep string, proms []Prom) []string {
+	if obj == nil || len(proms) < 2 {
+		return nil
+	}
+	if m, err := lookup(obj, ep); err != nil || m.Kind != yaml.MappingNode || keyNode(m, "tlsConfig") >= 0 {
+		return nil
+	}
+	var without []string
+	for _, p := range proms {
+		if p.IstioClass == "" {
+			without = append(without, p.Name)
+		}
+	}
+	sort.Strings(without)
+	return without
 }
 
 func skipVerifyFix(src *Source, obj *yaml.Node, t Target) []Fix {

@@ -97,8 +97,12 @@ func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f report.Find
 	}
 	if tok := strings.Split(rf.Pointer, "/"); len(tok) > 3 && (tok[2] == "endpoints" || tok[2] == "podMetricsEndpoints") {
 		if ep, err := strconv.Atoi(tok[3]); err == nil {
+			seen := map[int]bool{} // one fact per target: a Prometheus comes once per port
 			for _, id := range h.scrapes[[2]int{rf.Resource, ep}] {
-				t.Hint.Prometheuses = append(t.Hint.Prometheuses, h.proms[id])
+				if !seen[id] {
+					seen[id] = true
+					t.Hint.Prometheuses = append(t.Hint.Prometheuses, h.proms[id])
+				}
 			}
 		}
 	}

@@ -18,11 +18,17 @@ type fixHints struct {
 	proms    map[int]fix.Prom // by Prometheus resource id
 	scrapes  map[[2]int][]int // (monitor, endpoint) -> Prometheus resource ids
 	ports    map[string][]int // "resource\x00pointer" of a portLevelMtls key -> container ports
-	certDirs map[int]graph.PrometheusFact
+	certDirs map[int][]certDir // by Prometheus resource id
+}
+
+// certDir is a directory a Prometheus's monitors read Istio certs from.
+type certDir struct {
+	dir     string
+	mounted bool
 }
 
 func newFixHints(g *graph.Graph, facts *graph.Facts) *fixHints {
-	h := &fixHints{proms: map[int]fix.Prom{}, scrapes: map[[2]int][]int{}, ports: map[string][]int{}, certDirs: map[int]graph.PrometheusFact{}}
+	h := &fixHints{proms: map[int]fix.Prom{}, scrapes: map[[2]int][]int{}, ports: map[string][]int{}, certDirs: map[int][]certDir{}}
 	for _, p := range g.Prometheus {
 		ph := promHint(p)
 		if d := g.Resources[p.Resource].Doc; !d.IsDerived() && d.Origin == "" {
@@ -48,7 +54,10 @@ func newFixHints(g *graph.Graph, facts *graph.Facts) *fixHints {
 		}
 	}
 	for _, p := range facts.Prometheuses {
-		h.certDirs[p.Resource] = p
+		// only the directories: the fact's users list every monitor
+		for _, d := range p.CertDirs {
+			h.certDirs[p.Resource] = append(h.certDirs[p.Resource], certDir{d.Dir, d.Mounted})
+		}
 	}
 	return h
 }
@@ -110,11 +119,9 @@ func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f report.Find
 	if len(rf.Related) > 0 && rf.Rule.ID == "istio-annotations-misplaced" {
 		t.Hint.PodMetadataPointer = rf.Related[0].Pointer
 	}
-	if p, ok := h.certDirs[rf.Resource]; ok {
-		for _, d := range p.CertDirs {
-			if !d.Mounted || rf.Rule.ID == "istio-certs-not-exported" {
-				t.Hint.CertDirs = append(t.Hint.CertDirs, d.Dir)
-			}
+	for _, d := range h.certDirs[rf.Resource] {
+		if !d.mounted || rf.Rule.ID == "istio-certs-not-exported" {
+			t.Hint.CertDirs = append(t.Hint.CertDirs, d.dir)
 		}
 	}
 	return t
@@ -149,7 +156,8 @@ func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
 		return sources[file]
 	}
 	for _, file := range files {
-		src := source(file)
+		// not kept in sources: a large run holds one file's nodes at a time
+		src := fix.Parse(file, readForFix(file, opts))
 		text := src.Text
 		targets := make([]fix.Target, len(byFile[file]))
 		for j, i := range byFile[file] {

@@ -15,9 +15,9 @@ import (
 // fixHints are the facts of one mesh model that fixes need beyond the
 // finding's own file, kept from the graph before it is released.
 type fixHints struct {
-	proms    map[int]fix.Prom // by Prometheus resource id
-	scrapes  map[[2]int][]int // (monitor, endpoint) -> Prometheus resource ids
-	ports    map[string][]int // "resource\x00pointer" of a portLevelMtls key -> container ports
+	proms    map[int]fix.Prom  // by Prometheus resource id
+	scrapes  map[[2]int][]int  // (monitor, endpoint) -> Prometheus resource ids
+	ports    map[string][]int  // "resource\x00pointer" of a portLevelMtls key -> container ports
 	certDirs map[int][]certDir // by Prometheus resource id
 }
 

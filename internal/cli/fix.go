@@ -62,17 +62,24 @@ func runFix(args []string, env Env) (int, error) {
 			return ExitError, usagef("--rule %q: not a rule whose findings have fixes", r)
 		}
 	}
-	total := 0
+	total, refused, said := 0, false, map[string]bool{}
 	for round := 0; round < maxFixRounds; round++ {
 		fr.changed, fr.applied = 0, 0
 		quiet := Env{Stdin: env.Stdin, Stdout: io.Discard, Stderr: io.Discard, Getenv: env.Getenv, IsTerminal: func() bool { return false }, Now: env.Now}
 		code, err := runLintFix(rest, quiet, fr)
-		if err != nil || code == ExitError {
-			if err == nil {
-				// the lint itself failed: say why, with its own output
-				return runLint(rest, env)
+		if err == nil && code == ExitError {
+			return runLint(rest, env) // the lint itself failed: say why, with its own output
+		}
+		if err != nil {
+			// files that may not be written are named; the others are fixed
+			if !isFixRefusal(err) {
+				return ExitError, err
 			}
-			return ExitError, err
+			if !said[err.Error()] { // the same refusal comes back each round
+				said[err.Error()] = true
+				printError(env.Stderr, err)
+			}
+			refused = true
 		}
 		total += fr.applied
 		if fr.diff || fr.changed == 0 {
@@ -80,10 +87,28 @@ func runFix(args []string, env Env) (int, error) {
 		}
 	}
 	if fr.diff {
+		if refused {
+			return ExitError, nil
+		}
 		return ExitOK, nil
 	}
 	fmt.Fprintf(env.Stderr, "meshlint: applied %d fixes; linting again\n", total)
-	return runLint(rest, env)
+	code, err := runLint(rest, env)
+	if refused && err == nil {
+		code = ExitError // a fix could not be written: the job is not done
+	}
+	return code, err
+}
+
+// fixRefusal is a file a fix may not be written to, or no longer fits.
+type fixRefusal struct{ err error }
+
+func (e fixRefusal) Error() string { return e.err.Error() }
+func (e fixRefusal) Unwrap() error { return e.err }
+
+func isFixRefusal(err error) bool {
+	var r fixRefusal
+	return errors.As(err, &r)
 }
 
 func addRules(set map[string]bool, list string) {
@@ -143,7 +168,7 @@ func (fr *fixRun) apply(res *lint.Result, root *confine.Root, base string, maxBy
 			}
 		}
 		if err := fr.applyFile(file, edits, root, base, maxBytes); err != nil {
-			errs = append(errs, fmt.Errorf("fix %s: %w", report.Sanitize(file), err))
+			errs = append(errs, fixRefusal{fmt.Errorf("fix %s: %w", report.Sanitize(file), err)})
 			continue
 		}
 		fr.applied += len(taken)

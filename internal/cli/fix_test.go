@@ -401,3 +401,29 @@ func TestFixNeverWritesWhereItMustNot(t *testing.T) {
 		t.Errorf("the plain file was not fixed: %q", b)
 	}
 }
+
+// TestFixRefusedFileFailsTheRun: a fixable finding in a file reached
+// through a symbolic link is named and the run exits 2, while the other
+// files are fixed.
+func TestFixRefusedFileFailsTheRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "examples")
+	copyFixTree(t, filepath.Join("..", "..", "examples"), dir, false)
+	if err := os.Rename(filepath.Join(dir, "shop", "payments.yaml"), filepath.Join(dir, "payments.real")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join("..", "payments.real"), filepath.Join(dir, "shop", "payments.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	r := lintArgs(t, "fix", "-c", os.DevNull, "--root", dir, dir)
+	if r.code != ExitError || !strings.Contains(r.stderr, "shop/payments.yaml: not written") {
+		t.Errorf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	after := snapshot(t, dir)
+	if after["payments.real"] != before["payments.real"] {
+		t.Error("the file behind the link was written")
+	}
+	if after["shop/cart.yaml"] == before["shop/cart.yaml"] {
+		t.Error("the other files were not fixed")
+	}
+}

@@ -11,8 +11,8 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Fixable lists the rules whose findings get a fix, with the function that
-// computes it. Rules of choice get options only (none default).
+// fixers are the rules whose findings get fixes, with the function that
+// computes them. Rules of choice get options only (none default).
 var fixers = map[string]func(*Source, *yaml.Node, Target) []Fix{
 	"plaintext-scrape-of-strict-port":  plaintextFix,
 	"istio-tls-without-https":          httpsFix,

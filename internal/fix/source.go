@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -43,12 +42,8 @@ func Parse(file string, text []byte) *Source {
 	dec := yaml.NewDecoder(bytes.NewReader(text))
 	for {
 		var n yaml.Node
-		err := dec.Decode(&n)
-		if err != nil {
-			if !errors.Is(err, io.EOF) {
-				_ = err // the lint reports broken documents; no fixes past them
-			}
-			break
+		if err := dec.Decode(&n); err != nil {
+			break // io.EOF, or a broken document the lint reports: no fixes past it
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 			s.docs = append(s.docs, &n)

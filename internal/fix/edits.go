@@ -2,6 +2,8 @@ package fix
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -100,6 +102,11 @@ func (s *Source) insertFlow(m *yaml.Node, lines []string) (Edit, error) {
 func (s *Source) ensure(obj *yaml.Node, path []string, lines []string) (Edit, error) {
 	unit := indentUnit(obj)
 	n := obj
+	for _, tok := range path {
+		if tok == "" {
+			return Edit{}, fmt.Errorf("an empty key: %w", errNoEdit)
+		}
+	}
 	for i, tok := range path {
 		if n.Kind == yaml.SequenceNode {
 			if n = child(n, tok); n == nil {
@@ -135,7 +142,7 @@ func (s *Source) ensure(obj *yaml.Node, path []string, lines []string) (Edit, er
 func nest(path []string, lines []string) []string {
 	var out []string
 	for i, k := range path {
-		out = append(out, strings.Repeat("  ", i)+k+":")
+		out = append(out, strings.Repeat("  ", i)+yamlKey(k)+":")
 	}
 	pad := strings.Repeat("  ", len(path))
 	for _, l := range lines {
@@ -146,6 +153,18 @@ func nest(path []string, lines []string) []string {
 		out = append(out, pad+l)
 	}
 	return out
+}
+
+// plainKey matches the keys written without quotes: the Kubernetes field
+// and annotation names fixes create.
+var plainKey = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._/-]*$`)
+
+// yamlKey writes a key, double-quoted (JSON quoting is YAML) unless plain.
+func yamlKey(k string) string {
+	if plainKey.MatchString(k) {
+		return k
+	}
+	return strconv.Quote(k)
 }
 
 // emptyValue: a key with no value, null, or {} / [].

@@ -132,7 +132,42 @@ func one(desc string, edits []Edit, err error) []Fix {
 		}
 		return []Fix{{Description: desc, NotDefault: why}}
 	}
+	edits, err = combine(edits)
+	if err != nil {
+		return one(desc, nil, err)
+	}
 	return []Fix{{Description: desc, Default: true, Edits: edits}}
+}
+
+// combine joins the edits of one fix that change the same place: blocks
+// inserted at one point, or given as the value of one empty key, go one
+// after the other. Any other overlap (two inline insertions into one {},
+// crossing ranges) cannot be written safely.
+func combine(edits []Edit) ([]Edit, error) {
+	es := append([]Edit(nil), edits...)
+	sort.SliceStable(es, func(i, j int) bool { return es[i].Start.Offset < es[j].Start.Offset })
+	var out []Edit
+	for _, e := range es {
+		if n := len(out); n > 0 && e.File == out[n-1].File {
+			last := &out[n-1]
+			switch {
+			case e == *last:
+				continue
+			case e.Start == last.Start && e.End == last.End && blockText(last.New) && blockText(e.New):
+				last.New += e.New
+				continue
+			case e.Start.Offset < last.End.Offset || e.Start.Offset == last.Start.Offset:
+				return nil, fmt.Errorf("two changes at line %d: %w", e.Start.Line, errNoEdit)
+			}
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// blockText is text of whole lines: starting or ending a line.
+func blockText(s string) bool {
+	return strings.HasSuffix(s, "\n") || strings.HasPrefix(s, "\n") || strings.HasPrefix(s, "\r\n")
 }
 
 // parent is the pointer without its last token, and that token.

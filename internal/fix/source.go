@@ -121,6 +121,9 @@ func splitPointer(p string) []string {
 // merge keys are not followed, since editing them would change other
 // places.
 func lookup(n *yaml.Node, pointer string) (*yaml.Node, error) {
+	if pointer != "" && pointer[0] != '/' {
+		return nil, fmt.Errorf("%q is not a JSON pointer: %w", pointer, errNoEdit)
+	}
 	for _, tok := range splitPointer(pointer) {
 		next := child(n, tok)
 		if next == nil {

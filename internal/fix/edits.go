@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -13,21 +15,43 @@ import (
 // where they go (snippet lines); render re-indents them to the file's own
 // indentation and line ending.
 func (s *Source) render(base, unit int, lines []string) string {
+	// col[d] is where lines of depth d start; a sequence item's own lines
+	// (one level deeper in a snippet) start under its text, past the "- ".
+	col := map[int]int{0: base}
+	at := func(d int) int {
+		c, ok := col[d]
+		for k := d - 1; !ok && k >= 0; k-- {
+			if c0, ok0 := col[k]; ok0 {
+				c, ok = c0+(d-k)*unit, true
+			}
+		}
+		return c
+	}
 	var b strings.Builder
 	for _, l := range lines {
+		var text string
+		var depth int
 		if raw, ok := strings.CutPrefix(l, rawLine); ok {
-			// copied text: its own indentation is kept, shifted to base
-			// and to the depth nest put it at
-			t := strings.TrimLeft(raw, rawDepth)
-			depth := len(raw) - len(t)
-			b.WriteString(strings.Repeat(" ", base+depth*unit) + t + s.eol)
+			// copied text: its own indentation is kept, shifted to the
+			// depth nest put it at
+			text = strings.TrimLeft(raw, rawDepth)
+			depth = len(raw) - len(text)
+			b.WriteString(strings.Repeat(" ", at(depth)) + text + s.eol)
 			continue
 		}
-		t := strings.TrimLeft(l, " ")
-		depth := (len(l) - len(t)) / 2
-		b.WriteString(strings.Repeat(" ", base+depth*unit))
-		b.WriteString(t)
-		b.WriteString(s.eol)
+		text = strings.TrimLeft(l, " ")
+		depth = (len(l) - len(text)) / 2
+		c := at(depth)
+		for k := range col {
+			if k > depth {
+				delete(col, k)
+			}
+		}
+		col[depth] = c
+		if strings.HasPrefix(text, "- ") {
+			col[depth+1] = c + 2
+		}
+		b.WriteString(strings.Repeat(" ", c) + text + s.eol)
 	}
 	return b.String()
 }
@@ -77,8 +101,14 @@ func (s *Source) insertFlow(m *yaml.Node, lines []string) (Edit, error) {
 	}
 	var pairs []string
 	for _, l := range lines {
-		if strings.HasPrefix(l, rawLine) || strings.Contains(l, " #") {
-			return Edit{}, errNoEdit // copied text or a comment has no place inside {}
+		if raw, ok := strings.CutPrefix(l, rawLine); ok && !strings.HasPrefix(raw, rawDepth) {
+			l = raw // a copied one-line pair fits inline as it is
+		}
+		if strings.HasPrefix(l, rawLine) || strings.Contains(l, " #") || strings.Contains(l, "\t") {
+			return Edit{}, errNoEdit // nested copied text or a comment has no place inside {}
+		}
+		if _, v, _ := strings.Cut(l, ": "); !strings.HasPrefix(v, `"`) && !strings.HasPrefix(v, "'") && strings.ContainsAny(l, ",[]{}") {
+			return Edit{}, errNoEdit // a plain scalar would end at the comma or bracket
 		}
 		if strings.HasPrefix(l, " ") || strings.HasPrefix(l, "-") || strings.HasSuffix(l, ":") || strings.HasSuffix(l, "|") {
 			return Edit{}, errNoEdit
@@ -103,8 +133,8 @@ func (s *Source) ensure(obj *yaml.Node, path []string, lines []string) (Edit, er
 	unit := indentUnit(obj)
 	n := obj
 	for _, tok := range path {
-		if tok == "" {
-			return Edit{}, fmt.Errorf("an empty key: %w", errNoEdit)
+		if tok == "" || !utf8.ValidString(tok) || strings.IndexFunc(tok, unicode.IsControl) >= 0 {
+			return Edit{}, fmt.Errorf("a key that cannot be written as it is: %w", errNoEdit)
 		}
 	}
 	for i, tok := range path {

@@ -188,6 +188,11 @@ func exportEdits(src *Source, obj *yaml.Node, ps podSetup, certDirs []string) ([
 // exportEditsDir is exportEdits, and the directory where the prometheus
 // container sees the certs once they are made.
 func exportEditsDir(src *Source, obj *yaml.Node, ps podSetup, certDirs []string) ([]Edit, string, error) {
+	if spec, err := lookup(obj, "/spec"); err != nil || spec.Kind != yaml.MappingNode || flowStyle(spec) || len(spec.Content) == 0 {
+		// the additions below each go under spec: without a block spec
+		// they would each create it
+		return nil, "", fmt.Errorf("the Prometheus has no spec to add to: %w", errNoEdit)
+	}
 	vol := ps.certVolume()
 	if vol == "" {
 		vol = defaultVolume

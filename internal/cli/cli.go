@@ -68,7 +68,7 @@ func Run(args []string, env Env) (code int) {
 	cmd, rest := "lint", args
 	if len(args) > 0 {
 		switch args[0] {
-		case "rules", "version", "explain", "lint", "help", "completion", "init", "graph":
+		case "rules", "version", "explain", "lint", "help", "completion", "init", "graph", "fix":
 			cmd, rest = args[0], args[1:]
 		case "--version":
 			cmd, rest = "version", args[1:]
@@ -95,6 +95,11 @@ func Run(args []string, env Env) (code int) {
 		err = runInit(rest, env) // init.go
 	case "graph":
 		code, err = runGraph(rest, env) // graph.go
+		if err == nil {
+			return code
+		}
+	case "fix":
+		code, err = runFix(rest, env) // fix.go
 		if err == nil {
 			return code
 		}
@@ -264,12 +269,13 @@ func (f *lintFlags) settings() (graph.Settings, error) {
 }
 
 func runLint(args []string, env Env) (int, error) {
-	return runLintAs(args, env, &lintFlags{})
+	return runLintAs(args, env, &lintFlags{}, nil)
 }
 
-// runLintAs lints; with f.graph set (meshlint graph) it draws the scrape
-// paths instead of writing reports.
-func runLintAs(args []string, env Env, f *lintFlags) (int, error) {
+// runLintAs lints; with f.graph set (meshlint graph, graph.go) it draws the
+// scrape paths instead of writing reports, and with fr (meshlint fix,
+// fix.go) its result goes to the fixes.
+func runLintAs(args []string, env Env, f *lintFlags, fr *fixRun) (int, error) {
 	fs := newLintFlagSet(f, env.Stdout)
 	f.graph.register(fs, env.Stdout) // graph.go; nothing for a lint
 	if err := fs.Parse(args); err != nil {
@@ -385,6 +391,9 @@ func runLintAs(args []string, env Env, f *lintFlags) (int, error) {
 	}
 	if err := plan.checkInputs(root.Opened()); err != nil {
 		return ExitError, err
+	}
+	if fr != nil {
+		return ExitOK, fr.apply(res, root, f.base, f.limits.MaxFileBytes)
 	}
 	if f.writeBaseline != "" {
 		if res.Stopped != "" {

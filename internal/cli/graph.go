@@ -33,7 +33,7 @@ type graphFlags struct {
 // the scrape paths, drawn. It exits 0 once drawn (2 when it cannot lint):
 // the picture is for looking, the lint decides.
 func runGraph(args []string, env Env) (int, error) {
-	return runLintAs(args, env, &lintFlags{graph: &graphFlags{}})
+	return runLintAs(args, env, &lintFlags{graph: &graphFlags{}}, nil)
 }
 
 // defaultNamespaceFlag names the flag of the namespace of objects without

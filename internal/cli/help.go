@@ -26,6 +26,7 @@ var commands = []command{
 	{"lint", "[flags] [PATH ...]", "lint files, directories (recursive) or - for stdin (default .); the default command"},
 	{"rules", "[--format text|markdown|json]", "list every rule"},
 	{"explain", "RULE", "document one rule"},
+	{"fix", "[--diff] [--rule RULE] [PATH ...]", "apply the default fix of every fixable finding in place, then lint again"},
 	{"init", "[DIR]", "write a starter .meshlint.yaml from the values files and policies found in DIR (default .)"},
 	{"graph", "[flags] [PATH ...]", "draw the scrape paths as Mermaid or DOT, coloured by verdict"},
 	{"completion", "bash|zsh|fish", "print a shell completion script"},
@@ -96,7 +97,7 @@ func runHelp(args []string, env Env) error {
 		f.graph.register(fs, env.Stdout)
 		printGraphHelp(env.Stdout, fs)
 		return nil
-	case "rules", "explain", "init":
+	case "rules", "explain", "init", "fix":
 		// Their flag sets print their own usage on --help.
 		err := Run([]string{c.name, "--help"}, env)
 		if err != ExitOK {

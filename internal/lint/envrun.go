@@ -122,7 +122,7 @@ func lintEnvironment(ctx context.Context, eng *engine.Engine, e *environment, op
 	if err != nil {
 		return ef, m, "", err
 	}
-	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabled, stage: stage}
+	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabled, stage: stage, fixes: m.fixes}
 	ef = envFindings{name: e.Name, whole: e.whole, holds: map[string]bool{}}
 	ef.internal = b.addGraphProblems(m.problems)
 	ef.problems = append([]report.Finding(nil), b.findings...)

@@ -159,6 +159,13 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 		return nil, err
 	}
 	report.Sort(b.findings)
+	var found []Environment
+	for _, e := range envs {
+		if !e.skip {
+			found = append(found, e.Environment)
+		}
+	}
+	attachFixes(b.findings, opts, found) // fixes.go
 
 	clock.end()
 	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany, Stopped: b.stopped}
@@ -217,7 +224,7 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 
 	*stage = "placing the findings in " + strings.Join(opts.Paths, ", ")
 	clock.next("findings")
-	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: stage}
+	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: stage, fixes: m.fixes}
 	internal := b.addLoadProblems(loaded)
 	internal = append(internal, b.addGraphProblems(m.problems)...)
 	b.addDerivedProblems(opts.DerivedProblems)
@@ -331,6 +338,7 @@ type model struct {
 	// suppressions are each resource's ignore.meshlint.io/ annotations, by
 	// resource id, read before the decoded objects are released.
 	suppressions []map[string]any
+	fixes        *fixHints // what fixes need of the graph (fixes.go)
 }
 
 // buildModel builds the graph and its facts, then lets go of everything
@@ -351,6 +359,7 @@ func buildModel(docs []*loader.Document, s graph.Settings, maxFacts int, sup *su
 	if observe != nil {
 		observe(g, m.facts)
 	}
+	m.fixes = newFixHints(g, m.facts)
 	m.suppressions = make([]map[string]any, len(g.Resources))
 	for _, r := range g.Resources {
 		if r.Doc.Object != nil {
@@ -414,6 +423,7 @@ type builder struct {
 	findings     []report.Finding
 	seen         map[string]bool
 	stopped      string // why the rules did not run (lintStopped), "" when they did
+	fixes        *fixHints
 }
 
 func (b *builder) add(f report.Finding) {
@@ -499,6 +509,7 @@ func (b *builder) addRaw(rf engine.RawFinding) {
 		f.Suppressed = true
 		f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
 	}
+	f.FixTarget = b.fixes.target(r, rf, f) // fixes.go
 	b.add(f)
 }
 

@@ -69,6 +69,11 @@ func (d *Document) Describe(pointer string) string {
 	return d.source.Describe(pointer)
 }
 
+// FilePointer is the pointer within the document's file of the object's
+// field at pointer (a values key for a derived object), for fixes that edit
+// the file.
+func (d *Document) FilePointer(pointer string) string { return d.filePointer(pointer) }
+
 // filePointer maps a pointer of the object to a pointer of the file.
 func (d *Document) filePointer(pointer string) string {
 	if d.source == nil {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/meshlint/meshlint/internal/fix"
 )
 
 // Resource identifies a Kubernetes object.
@@ -58,6 +60,12 @@ type Finding struct {
 	// part of a fingerprint or baseline key: an alert stays put when the
 	// environments that have it change.
 	Environments []string `json:"environments,omitempty"`
+	// Fixes are the suggested fixes (internal/fix): at most one default,
+	// applied by `meshlint fix`, the others options.
+	Fixes []fix.Fix `json:"fixes,omitempty"`
+	// FixTarget is what the fix computation needs of the finding, set by
+	// the lint for fixable rules; never written.
+	FixTarget *fix.Target `json:"-"`
 }
 
 // EnvironmentSuffix is how text formats name a finding's environments:

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
+
+	"github.com/meshlint/meshlint/internal/fix"
 )
 
 // SARIF writes a SARIF 2.1.0 log that GitHub code scanning ingests as is
@@ -191,6 +193,7 @@ func sarifFinding(f Finding, ruleIndex int, fp string) sarifResult {
 		res.RelatedLocations = append(res.RelatedLocations, rl)
 	}
 	res.PartialFingerprints = map[string]interface{}{FingerprintKey: fp}
+	res.Fixes = sarifFixes(f.Fixes)
 	if len(f.Environments) > 0 {
 		res.Properties = sarif.Properties{"environments": f.Environments}
 	}
@@ -204,6 +207,40 @@ func sarifFinding(f Finding, ruleIndex int, fp string) sarifResult {
 			}
 		}
 		out.Suppressions = append(out.Suppressions, s)
+	}
+	return out
+}
+
+// sarifFixes are the fixes that have edits, each edit a replacement of its
+// region (empty for an insertion) in its file; a fix that is only
+// described has no artifact change, which SARIF requires, and is left to
+// the text and JSON outputs.
+func sarifFixes(fixes []fix.Fix) []*sarif.Fix {
+	var out []*sarif.Fix
+	for _, fx := range fixes {
+		if len(fx.Edits) == 0 {
+			continue
+		}
+		desc := fx.Description
+		if !fx.Default {
+			desc = "Option: " + desc
+		}
+		sf := sarif.NewFix().WithDescriptionText(sentence(desc))
+		byFile := map[string]*sarif.ArtifactChange{}
+		for _, e := range fx.Edits {
+			ch := byFile[e.File]
+			if ch == nil {
+				uri, base := artifactURI(e.File), srcRoot
+				ch = sarif.NewArtifactChange(&sarif.ArtifactLocation{URI: &uri, URIBaseId: &base})
+				byFile[e.File] = ch
+				sf.AddArtifactChanges(ch)
+			}
+			sl, sc, el, ec := e.Start.Line, e.Start.Column, e.End.Line, e.End.Column
+			text := e.New
+			ch.WithReplacement(sarif.NewReplacement(&sarif.Region{StartLine: &sl, StartColumn: &sc, EndLine: &el, EndColumn: &ec}).
+				WithInsertedContent(&sarif.ArtifactContent{Text: &text}))
+		}
+		out = append(out, sf)
 	}
 	return out
 }

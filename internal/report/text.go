@@ -47,6 +47,16 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 			}
 			fmt.Fprintf(&b, "    %s %s\n", rloc, Sanitize(rel.Message))
 		}
+		for _, fx := range f.Fixes {
+			label := "fix:"
+			if !fx.Default {
+				label = "fix (option):"
+			}
+			if t.Color {
+				label = ansiDim + label + ansiReset
+			}
+			fmt.Fprintf(&b, "    %s %s\n", label, Sanitize(fx.Description))
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

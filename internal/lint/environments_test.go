@@ -2,6 +2,8 @@ package lint
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -118,5 +120,57 @@ func TestEnvironmentsLineStaysShort(t *testing.T) {
 	}
 	if nine := EnvironmentsLine(envs[:9], false); !strings.Contains(nine, "overlays/env08") || strings.Contains(nine, "more") {
 		t.Errorf("nine environments are all named: %s", nine)
+	}
+}
+
+// TestNestedCollidingFolders: steps 01-03 of a tutorial each hold a copy of
+// one app, inside a folder whose policy collides with another folder's.
+// Each step is its own mesh, holding the files around it up to that
+// folder and none of its siblings'; linted as one, each step's policies
+// would apply to the other steps' workloads.
+func TestNestedCollidingFolders(t *testing.T) {
+	dir := t.TempDir()
+	svc := func(port int) string {
+		return fmt.Sprintf("apiVersion: v1\nkind: Service\nmetadata: {name: hello}\nspec:\n  ports: [{port: %d}]\n", port)
+	}
+	pa := func(mode string) string {
+		return "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default}\nspec: {mtls: {mode: " + mode + "}}\n"
+	}
+	cm := func(name string) string { return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\n" }
+	files := map[string]string{
+		"04-backends/pa.yaml":        pa("PERMISSIVE"),
+		"10-mtls/01-strict/svc.yaml": svc(80), "10-mtls/01-strict/pa.yaml": pa("STRICT"),
+		"10-mtls/02-disable/svc.yaml": svc(81),
+		"10-mtls/03-ports/svc.yaml":   svc(82),
+		"10-mtls/common.yaml":         cm("in-10-mtls"),
+		"shared.yaml":                 cm("everywhere"),
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loaded, err := loader.Load([]string{dir}, loader.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	envs, _ := foundEnvironments(loaded, nil)
+	assignDocuments(envs, loaded.Documents, "default")
+	got := map[string][]string{}
+	for _, e := range envs {
+		got[e.Name] = e.Files
+	}
+	want := map[string][]string{
+		"04-backends":        {"04-backends/pa.yaml", "shared.yaml"},
+		"10-mtls/01-strict":  {"10-mtls/01-strict/pa.yaml", "10-mtls/01-strict/svc.yaml", "10-mtls/common.yaml", "shared.yaml"},
+		"10-mtls/02-disable": {"10-mtls/02-disable/svc.yaml", "10-mtls/common.yaml", "shared.yaml"},
+		"10-mtls/03-ports":   {"10-mtls/03-ports/svc.yaml", "10-mtls/common.yaml", "shared.yaml"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("environments and their files:\n%v\nwant\n%v", got, want)
 	}
 }

@@ -174,3 +174,47 @@ func TestNestedCollidingFolders(t *testing.T) {
 		t.Errorf("environments and their files:\n%v\nwant\n%v", got, want)
 	}
 }
+
+// TestDuplicatesOfAlternativeInstalls: a chart linted on its own beside a
+// Kustomize install or plain manifests of the same objects is another way
+// to install them, not a duplicate; two plain copies, a HelmRelease's copy
+// and a plain one, or two templates of one release still are. All copies
+// are linted either way.
+func TestDuplicatesOfAlternativeInstalls(t *testing.T) {
+	doc := func(file, origin, replicas string) *loader.Document {
+		text := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: katib, namespace: kubeflow}\nspec: {replicas: " + replicas + "}\n"
+		docs, problems := loader.ParseRendered(loader.Rendered{File: file, Origin: origin, Text: text}, loader.Limits{})
+		if len(docs) != 1 || len(problems) > 0 {
+			t.Fatalf("%s: %d docs, %v", file, len(docs), problems)
+		}
+		return docs[0]
+	}
+	chart := "rendered from Helm chart charts/katib as release katib"
+	plain := func(file, replicas string) *loader.Document { return doc(file, "", replicas) }
+	cases := []struct {
+		name string
+		a, b *loader.Document
+		dup  bool
+	}{
+		{"chart beside a Kustomize install", doc("charts/katib/templates/deploy.yaml", chart, "1"),
+			doc("installs/standalone/deploy.yaml", "built by Kustomize root installs/standalone", "2"), false},
+		{"chart beside plain manifests", plain("deploy/katib.yaml", "1"), doc("charts/katib/templates/deploy.yaml", chart, "2"), false},
+		{"two charts", doc("charts/katib/templates/deploy.yaml", chart, "1"),
+			doc("charts/katib-next/templates/deploy.yaml", "rendered from Helm chart charts/katib-next as release katib", "2"), false},
+		{"two plain copies", plain("a/katib.yaml", "1"), plain("b/katib.yaml", "2"), true},
+		{"a HelmRelease's copy and a plain one", plain("a/katib.yaml", "1"),
+			doc("charts/katib/templates/deploy.yaml", "rendered from Helm chart charts/katib for HelmRelease kubeflow/katib", "2"), true},
+		{"two templates of one release", doc("charts/katib/templates/a.yaml", chart, "1"), doc("charts/katib/templates/b.yaml", chart, "2"), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, dups := dedupe([]*loader.Document{c.a, c.b})
+			if len(out) != 2 {
+				t.Errorf("%d copies linted, want both", len(out))
+			}
+			if got := len(dups) == 1; got != c.dup {
+				t.Errorf("duplicate reported: %v, want %v", got, c.dup)
+			}
+		})
+	}
+}

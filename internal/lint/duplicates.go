@@ -67,7 +67,8 @@ func (b *builder) addDuplicates(dups []duplicate) {
 		}
 		f := report.Finding{Rule: duplicateResource, Severity: b.severity(duplicateResource),
 			Message: fmt.Sprintf("%s %s is also defined in %s:%d with different content; a cluster holds only the copy applied last, and meshlint lints both. "+
-				"Keep one definition, or declare the folders as separate environments under environments: in .meshlint.yaml", d.Kind, name, keptFile, keptRng.Line),
+				"Keep one definition, declare the folders as separate environments under environments: in .meshlint.yaml, "+
+				"or leave out files no cluster gets (test data, samples) with exclude:", d.Kind, name, keptFile, keptRng.Line),
 			File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn, Path: "/metadata/name",
 			Resource: &report.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name},
 			Related: []report.Related{{Message: "the other definition", File: keptFile, Line: keptRng.Line, Column: keptRng.Column,

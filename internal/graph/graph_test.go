@@ -546,3 +546,40 @@ func TestInvalidPeerAuthentication(t *testing.T) {
 		}
 	}
 }
+
+// A PeerAuthentication without metadata.namespace lands in --namespace only
+// when applied without -n or outside a Helm release: a mode that rests on
+// where it lands says so, and one it cannot touch does not.
+func TestFloatingPolicyAssumption(t *testing.T) {
+	floating := func(name, spec string) string {
+		return "---\napiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: " + name + "}\nspec:\n" + indent(spec, "  ") + "\n"
+	}
+	floatingDeploy := strings.Replace(deploy("default", "cart", "{app: cart}", "", ""), ", namespace: default", "", 1)
+	cases := []struct {
+		name, input string
+		want        string // substring of the assumption; "" for none
+	}{
+		{"selects the workload from another namespace",
+			deploy("shop", "cart", "{app: cart}", "", "") + floating("cart-strict", "selector: {matchLabels: {app: cart}}\nmtls: {mode: STRICT}"),
+			"PeerAuthentication default/cart-strict has no metadata.namespace and is taken to be in namespace default (--namespace); in namespace shop it would make this port STRICT"},
+		{"namespace-wide, from another namespace",
+			deploy("shop", "cart", "{app: cart}", "", "") + floating("ns-strict", "mtls: {mode: STRICT}"),
+			"in namespace shop it would make this port STRICT"},
+		{"selects another workload", deploy("shop", "cart", "{app: cart}", "", "") + floating("other", "selector: {matchLabels: {app: other}}\nmtls: {mode: STRICT}"), ""},
+		{"would not change the mode", deploy("shop", "cart", "{app: cart}", "", "") + floating("cart-permissive", "selector: {matchLabels: {app: cart}}\nmtls: {mode: PERMISSIVE}"), ""},
+		{"outranked by the workload's own policy",
+			deploy("shop", "cart", "{app: cart}", "", "") + pa("shop", "own", "selector: {matchLabels: {app: cart}}\nmtls: {mode: PERMISSIVE}") + floating("ns-strict", "mtls: {mode: STRICT}"), ""},
+		{"decides the mode", floatingDeploy + floating("ns-strict", "mtls: {mode: STRICT}"),
+			"PeerAuthentication default/ns-strict has no metadata.namespace and is taken to be in namespace default (--namespace)"},
+		{"written in the default namespace", deploy("default", "cart", "{app: cart}", "", "") + pa("default", "ns-strict", "mtls: {mode: STRICT}"), ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := build(t, namespace("shop", "{istio-injection: enabled}")+c.input)
+			d := g.EffectiveMode(workload(t, g, "cart"), 9090)
+			if c.want == "" && d.Assumed != "" || !strings.Contains(d.Assumed, c.want) {
+				t.Errorf("assumption %q, want %q (%s)", d.Assumed, c.want, d.Explain())
+			}
+		})
+	}
+}

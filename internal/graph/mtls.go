@@ -150,7 +150,68 @@ func (g *Graph) EffectiveMode(w *Workload, port int) ModeDecision {
 	if w.Injection.Dataplane == DataplaneAmbient && d.Mode == ModeDisable {
 		d.Mode = ModePermissive
 	}
+	if a := g.floatingPolicyAssumption(w, port, d); a != "" {
+		if d.Assumed != "" {
+			a = d.Assumed + "; " + a
+		}
+		d.Assumed = a
+	}
 	return d
+}
+
+// floatingPolicyAssumption says when a mode decision rests on where a
+// PeerAuthentication without metadata.namespace lands. Such a policy is put
+// in --namespace, but kubectl apply -n and Helm's release namespace put it
+// elsewhere: a decision it made, or one it would change if it landed in the
+// workload's own namespace, holds only under that assumption.
+func (g *Graph) floatingPolicyAssumption(w *Workload, port int, d ModeDecision) string {
+	def := g.Settings.DefaultNamespace
+	if d.Policy != nil && !g.explicitNamespace(d.Policy.Resource) {
+		return fmt.Sprintf("PeerAuthentication %s/%s has no metadata.namespace and is taken to be in namespace %s (--namespace)",
+			d.Policy.Namespace, d.Policy.Name, def)
+	}
+	if w.Namespace == def {
+		return "" // the policies without a namespace were already weighed here
+	}
+	var out []string
+	for _, pa := range g.peerAuthsByNS[def] {
+		if g.explicitNamespace(pa.Resource) {
+			continue
+		}
+		if mode, ok := pa.modeIn(w, port, d.Level); ok && mode != d.Mode {
+			out = append(out, fmt.Sprintf("PeerAuthentication %s/%s has no metadata.namespace and is taken to be in namespace %s (--namespace); "+
+				"in namespace %s it would make this port %s", pa.Namespace, pa.Name, def, w.Namespace, mode))
+		}
+	}
+	sort.Strings(out)
+	return strings.Join(out, "; ")
+}
+
+// modeIn is the mode a policy would give a workload's port if it were in
+// the workload's namespace, when it would outrank the level that decided
+// (a second policy at the deciding level is a conflict, not a decision).
+func (pa *PeerAuthentication) modeIn(w *Workload, port int, decided string) (Mode, bool) {
+	switch pa.Scope {
+	case ScopeWorkload:
+		if decided == "workload" || decided == "port" || !subsetOf(pa.MatchLabels, w.Labels) {
+			return "", false
+		}
+		for _, pm := range pa.PortLevel {
+			if pm.Port == port && pm.Mode != ModeUnset {
+				return pm.Mode, true
+			}
+		}
+	case ScopeNamespace:
+		if decided != "default" && decided != "mesh" {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	if pa.Mode == ModeUnset {
+		return "", false
+	}
+	return pa.Mode, true
 }
 
 // SelectedWorkloads lists the workloads a workload-level policy applies to.

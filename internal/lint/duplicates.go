@@ -2,8 +2,10 @@ package lint
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/meshlint/meshlint/internal/loader"
+	"github.com/meshlint/meshlint/internal/render"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -41,7 +43,7 @@ func dedupe(docs []*loader.Document) ([]*loader.Document, []duplicate) {
 			continue
 		}
 		if content.of(kept) != content.of(d) {
-			if !sameSource(kept, d) {
+			if !sameSource(kept, d) && !alternativeInstalls(kept, d) {
 				dups = append(dups, duplicate{doc: d, kept: kept})
 			}
 			out = append(out, d)
@@ -65,7 +67,8 @@ func (b *builder) addDuplicates(dups []duplicate) {
 		}
 		f := report.Finding{Rule: duplicateResource, Severity: b.severity(duplicateResource),
 			Message: fmt.Sprintf("%s %s is also defined in %s:%d with different content; a cluster holds only the copy applied last, and meshlint lints both. "+
-				"Keep one definition, or declare the folders as separate environments under environments: in .meshlint.yaml", d.Kind, name, keptFile, keptRng.Line),
+				"Keep one definition, declare the folders as separate environments under environments: in .meshlint.yaml, "+
+				"or leave out files no cluster gets (test data, samples) with exclude:", d.Kind, name, keptFile, keptRng.Line),
 			File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn, Path: "/metadata/name",
 			Resource: &report.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name},
 			Related: []report.Related{{Message: "the other definition", File: keptFile, Line: keptRng.Line, Column: keptRng.Column,
@@ -81,4 +84,23 @@ func (b *builder) addDuplicates(dups []duplicate) {
 // keeps in step; both are linted, and neither is a duplicate.
 func sameSource(a, b *loader.Document) bool {
 	return a.Origin != "" && b.Origin != "" && a.File == b.File && a.StartLine == b.StartLine
+}
+
+// alternativeInstalls reports whether two copies are two ways of installing
+// one application that a repository keeps side by side: a Helm chart linted
+// on its own (as helm template renders it, not through a Flux HelmRelease)
+// beside a Kustomize install, plain manifests or another chart of the same
+// objects (Kubeflow keeps experimental/helm/charts/katib beside
+// applications/katib/upstream/installs). A cluster gets one of them; both
+// are linted, and neither is a duplicate. Two copies from one release of
+// one chart are still one (Helm refuses such a release).
+func alternativeInstalls(a, b *loader.Document) bool {
+	return a.Origin != b.Origin && (standaloneChart(a) || standaloneChart(b))
+}
+
+// standaloneChart reports whether d was rendered from a Helm chart found in
+// the input, rather than for a Flux HelmRelease.
+func standaloneChart(d *loader.Document) bool {
+	_, release := render.HelmReleaseOf(d)
+	return strings.HasPrefix(d.Origin, "rendered from Helm chart ") && !release
 }

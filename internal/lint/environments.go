@@ -39,6 +39,12 @@ type environment struct {
 	Environment
 	roots map[string]bool // display paths of the Kustomize roots whose builds it holds
 	dirs  []string        // folders (display paths) whose files it holds
+	// except are folders inside dirs whose files it does not hold: the
+	// sibling environments of one nested in a colliding folder.
+	except []string
+	// leaf is the folder of an environment nested in a colliding folder
+	// (the paths that would declare it); "" for the others.
+	leaf  string
 	globs []string        // declared path globs
 	subs  []*substitution // the Flux post-build substitutions it applies (envsubst.go)
 	// builds are the Flux Kustomizations it applies whose spec changes the
@@ -63,12 +69,21 @@ func (e *environment) holds(d *loader.Document) bool {
 		p = root
 	}
 	for _, dir := range e.dirs {
-		if under(p, dir) {
+		if under(p, dir) && !underAny(p, e.except) {
 			return true
 		}
 	}
 	for _, g := range e.globs {
 		if matchGlob(g, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func underAny(p string, dirs []string) bool {
+	for _, d := range dirs {
+		if under(p, d) {
 			return true
 		}
 	}
@@ -210,7 +225,9 @@ func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, [
 // folder, is part of that environment (its collisions are duplicates
 // there). A root inside such a folder is part of the folder's environment
 // (clusters/prod/apps in clusters/prod), not one of its own; a root whose
-// folder is the colliding one also holds that folder's plain files.
+// folder is the colliding one also holds that folder's plain files. A
+// colliding folder with colliding folders inside is split among them
+// (nestedEnvironments).
 func folderEnvironments(dirs []string, flux, roots []*environment) (folders, rest []*environment) {
 	rootOf := func(e *environment) string {
 		for r := range e.roots {
@@ -220,7 +237,7 @@ func folderEnvironments(dirs []string, flux, roots []*environment) (folders, res
 	}
 	absorbed := map[*environment]bool{}
 	for _, dir := range dirs {
-		if overlapsBuilt(dir, flux) {
+		if outer := outermost(dir, dirs); outer != dir || overlapsBuilt(dir, flux) {
 			continue
 		}
 		inside := false
@@ -247,7 +264,7 @@ func folderEnvironments(dirs []string, flux, roots []*environment) (folders, res
 			folders = append(folders, same)
 			continue
 		}
-		folders = append(folders, &environment{Environment: Environment{Name: dir, How: "folder"}, dirs: []string{dir}})
+		folders = append(folders, nestedEnvironments(dir, dirs)...)
 	}
 	for _, r := range roots {
 		if !absorbed[r] {
@@ -255,6 +272,60 @@ func folderEnvironments(dirs []string, flux, roots []*environment) (folders, res
 		}
 	}
 	return folders, rest
+}
+
+// nestedEnvironments are the environments of one colliding folder: the
+// folder, or, when copies inside it collide too (steps 01, 02 and 03 of a
+// tutorial, each a copy of one app), each innermost colliding folder inside
+// it, holding its own files and those of the folders around it up to dir,
+// and none of its siblings'. Collisions split environments at every depth,
+// as they do at the top: linted as one, the copies' policies would all
+// apply to each copy's workloads.
+func nestedEnvironments(dir string, found []string) []*environment {
+	var inner []string
+	for _, f := range found {
+		if f != dir && under(f, dir) {
+			inner = append(inner, f)
+		}
+	}
+	var envs []*environment
+	for _, leaf := range inner {
+		if hasInside(leaf, inner) {
+			continue
+		}
+		var except []string
+		for _, f := range inner {
+			if !under(leaf, f) {
+				except = append(except, f)
+			}
+		}
+		envs = append(envs, &environment{Environment: Environment{Name: leaf, How: "folder"}, dirs: []string{dir}, except: except, leaf: leaf})
+	}
+	if len(envs) == 0 {
+		return []*environment{{Environment: Environment{Name: dir, How: "folder"}, dirs: []string{dir}}}
+	}
+	return envs
+}
+
+// hasInside reports whether another of dirs is inside dir.
+func hasInside(dir string, dirs []string) bool {
+	for _, d := range dirs {
+		if d != dir && under(d, dir) {
+			return true
+		}
+	}
+	return false
+}
+
+// outermost is the outermost of dirs holding dir (dir itself when none does).
+func outermost(dir string, dirs []string) string {
+	out := dir
+	for _, d := range dirs {
+		if under(out, d) {
+			out = d
+		}
+	}
+	return out
 }
 
 // reachedFolder reports whether a folder is one an environment holds.
@@ -396,9 +467,8 @@ func (c contents) of(d *loader.Document) string {
 
 // collidingFolders are the folders that hold, each, a copy of an object
 // another holds differently: below the deepest folder holding all copies
-// of the object, the child folder of each copy. Folders inside another
-// such folder are not environments of their own (their collisions are
-// duplicates inside one environment).
+// of the object, the child folder of each copy. Some may be inside others
+// (nestedEnvironments).
 func collidingFolders(docs []*loader.Document) []string {
 	// Most objects have one copy: only the second and later copies make
 	// a group, so a large repository costs one map entry per object.
@@ -427,17 +497,9 @@ func collidingFolders(docs []*loader.Document) []string {
 			found[dir] = true
 		}
 	}
-	var out []string
+	out := make([]string, 0, len(found))
 	for dir := range found {
-		outer := false
-		for other := range found {
-			if other != dir && under(dir, other) {
-				outer = true
-			}
-		}
-		if !outer {
-			out = append(out, dir)
-		}
+		out = append(out, dir)
 	}
 	sort.Strings(out)
 	return out
@@ -570,6 +632,11 @@ func FindEnvironments(ctx context.Context, opts Options) ([]FoundEnvironment, er
 			continue // one mesh: nothing to declare
 		}
 		paths := append([]string{}, e.dirs...)
+		if e.leaf != "" {
+			// Globs cannot leave out the sibling folders: the files
+			// around them become shared by all.
+			paths = []string{e.leaf}
+		}
 		for r := range e.roots {
 			paths = append(paths, r)
 		}

@@ -2,6 +2,8 @@ package lint
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -118,5 +120,101 @@ func TestEnvironmentsLineStaysShort(t *testing.T) {
 	}
 	if nine := EnvironmentsLine(envs[:9], false); !strings.Contains(nine, "overlays/env08") || strings.Contains(nine, "more") {
 		t.Errorf("nine environments are all named: %s", nine)
+	}
+}
+
+// TestNestedCollidingFolders: steps 01-03 of a tutorial each hold a copy of
+// one app, inside a folder whose policy collides with another folder's.
+// Each step is its own mesh, holding the files around it up to that
+// folder and none of its siblings'; linted as one, each step's policies
+// would apply to the other steps' workloads.
+func TestNestedCollidingFolders(t *testing.T) {
+	dir := t.TempDir()
+	svc := func(port int) string {
+		return fmt.Sprintf("apiVersion: v1\nkind: Service\nmetadata: {name: hello}\nspec:\n  ports: [{port: %d}]\n", port)
+	}
+	pa := func(mode string) string {
+		return "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default}\nspec: {mtls: {mode: " + mode + "}}\n"
+	}
+	cm := func(name string) string { return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\n" }
+	files := map[string]string{
+		"04-backends/pa.yaml":        pa("PERMISSIVE"),
+		"10-mtls/01-strict/svc.yaml": svc(80), "10-mtls/01-strict/pa.yaml": pa("STRICT"),
+		"10-mtls/02-disable/svc.yaml": svc(81),
+		"10-mtls/03-ports/svc.yaml":   svc(82),
+		"10-mtls/common.yaml":         cm("in-10-mtls"),
+		"shared.yaml":                 cm("everywhere"),
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	loaded, err := loader.Load([]string{dir}, loader.Options{WorkDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	envs, _ := foundEnvironments(loaded, nil)
+	assignDocuments(envs, loaded.Documents, "default")
+	got := map[string][]string{}
+	for _, e := range envs {
+		got[e.Name] = e.Files
+	}
+	want := map[string][]string{
+		"04-backends":        {"04-backends/pa.yaml", "shared.yaml"},
+		"10-mtls/01-strict":  {"10-mtls/01-strict/pa.yaml", "10-mtls/01-strict/svc.yaml", "10-mtls/common.yaml", "shared.yaml"},
+		"10-mtls/02-disable": {"10-mtls/02-disable/svc.yaml", "10-mtls/common.yaml", "shared.yaml"},
+		"10-mtls/03-ports":   {"10-mtls/03-ports/svc.yaml", "10-mtls/common.yaml", "shared.yaml"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("environments and their files:\n%v\nwant\n%v", got, want)
+	}
+}
+
+// TestDuplicatesOfAlternativeInstalls: a chart linted on its own beside a
+// Kustomize install or plain manifests of the same objects is another way
+// to install them, not a duplicate; two plain copies, a HelmRelease's copy
+// and a plain one, or two templates of one release still are. All copies
+// are linted either way.
+func TestDuplicatesOfAlternativeInstalls(t *testing.T) {
+	doc := func(file, origin, replicas string) *loader.Document {
+		text := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: katib, namespace: kubeflow}\nspec: {replicas: " + replicas + "}\n"
+		docs, problems := loader.ParseRendered(loader.Rendered{File: file, Origin: origin, Text: text}, loader.Limits{})
+		if len(docs) != 1 || len(problems) > 0 {
+			t.Fatalf("%s: %d docs, %v", file, len(docs), problems)
+		}
+		return docs[0]
+	}
+	chart := "rendered from Helm chart charts/katib as release katib"
+	plain := func(file, replicas string) *loader.Document { return doc(file, "", replicas) }
+	cases := []struct {
+		name string
+		a, b *loader.Document
+		dup  bool
+	}{
+		{"chart beside a Kustomize install", doc("charts/katib/templates/deploy.yaml", chart, "1"),
+			doc("installs/standalone/deploy.yaml", "built by Kustomize root installs/standalone", "2"), false},
+		{"chart beside plain manifests", plain("deploy/katib.yaml", "1"), doc("charts/katib/templates/deploy.yaml", chart, "2"), false},
+		{"two charts", doc("charts/katib/templates/deploy.yaml", chart, "1"),
+			doc("charts/katib-next/templates/deploy.yaml", "rendered from Helm chart charts/katib-next as release katib", "2"), false},
+		{"two plain copies", plain("a/katib.yaml", "1"), plain("b/katib.yaml", "2"), true},
+		{"a HelmRelease's copy and a plain one", plain("a/katib.yaml", "1"),
+			doc("charts/katib/templates/deploy.yaml", "rendered from Helm chart charts/katib for HelmRelease kubeflow/katib", "2"), true},
+		{"two templates of one release", doc("charts/katib/templates/a.yaml", chart, "1"), doc("charts/katib/templates/b.yaml", chart, "2"), true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out, dups := dedupe([]*loader.Document{c.a, c.b})
+			if len(out) != 2 {
+				t.Errorf("%d copies linted, want both", len(out))
+			}
+			if got := len(dups) == 1; got != c.dup {
+				t.Errorf("duplicate reported: %v, want %v", got, c.dup)
+			}
+		})
 	}
 }

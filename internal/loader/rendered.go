@@ -211,7 +211,7 @@ func (s *SourceDocument) Lookup(pointer string) (Range, bool) {
 // plain file has firstLine 1 and column 0. Documents that are not valid
 // YAML are left out.
 func ParseSource(text string, firstLine, column int) []*SourceDocument {
-	text = strings.ReplaceAll(strings.ReplaceAll(strings.TrimPrefix(text, "\ufeff"), "\r\n", "\n"), "\r", "\n")
+	text = NormalizeLineEndings(strings.TrimPrefix(text, "\ufeff"))
 	var out []*SourceDocument
 	for _, c := range splitDocuments(text) {
 		if strings.TrimSpace(stripComments(c.text)) == "" {

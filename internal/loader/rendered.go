@@ -43,13 +43,13 @@ var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Ku
 // post-rendering.
 func rootAt(dir, workDir string) (Root, bool) {
 	if isRegular(filepath.Join(dir, "Chart.yaml")) {
-		return Root{Dir: dir, Display: displayPath(dir, workDir), Kind: HelmChart,
-			File: displayPath(filepath.Join(dir, "Chart.yaml"), workDir)}, true
+		return Root{Dir: dir, Display: DisplayPath(dir, workDir), Kind: HelmChart,
+			File: DisplayPath(filepath.Join(dir, "Chart.yaml"), workDir)}, true
 	}
 	for _, name := range kustomizationFiles {
 		if isRegular(filepath.Join(dir, name)) {
-			return Root{Dir: dir, Display: displayPath(dir, workDir), Kind: KustomizeRoot,
-				File: displayPath(filepath.Join(dir, name), workDir)}, true
+			return Root{Dir: dir, Display: DisplayPath(dir, workDir), Kind: KustomizeRoot,
+				File: DisplayPath(filepath.Join(dir, name), workDir)}, true
 		}
 	}
 	return Root{}, false
@@ -69,11 +69,6 @@ func isRegular(p string) bool {
 	info, err := os.Stat(p)
 	return err == nil && info.Mode().IsRegular()
 }
-
-// DisplayPath makes a filesystem path the way findings show it: relative to
-// workDir (DisplayBase: the repository root in a CLI run), with forward
-// slashes. Every path meshlint writes goes through it.
-func DisplayPath(p, workDir string) string { return displayPath(p, workDir) }
 
 // Rendered is the rendered text of one source file (one Helm template, one
 // Kustomize resource) to be parsed into Documents.

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/k8s"
 
 	"bytes"
 	"os"
@@ -116,7 +117,7 @@ func ParseRendered(r Rendered, limits Limits) ([]*Document, []Problem) {
 	for _, d := range pf.docs {
 		d.Origin = r.Origin
 		d.locate = r.Locate
-		if d.Namespace == "" && r.Namespace != "" && !clusterScopedKind(d.Kind) {
+		if d.Namespace == "" && r.Namespace != "" && !k8s.ClusterScoped(d.Kind) {
 			d.Namespace = r.Namespace
 		}
 	}
@@ -236,15 +237,4 @@ func ReadSource(root *confine.Root, path string, limits Limits) ([]*SourceDocume
 		return nil, err
 	}
 	return ParseSource(string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))), 1, 0), nil
-}
-
-// clusterScopedKind lists the common kinds that never take a namespace.
-func clusterScopedKind(kind string) bool {
-	switch kind {
-	case "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
-		"ValidatingWebhookConfiguration", "PersistentVolume", "StorageClass", "PriorityClass", "Node", "MeshPolicy",
-		"APIService", "IngressClass", "RuntimeClass", "CSIDriver", "ClusterIssuer":
-		return true
-	}
-	return false
 }

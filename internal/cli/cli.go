@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -205,7 +206,7 @@ func (f *lintFlags) targets(stdoutIsTerminal bool) ([]outputTarget, error) {
 	var out []outputTarget
 	toStdout := 0
 	for i, fm := range formats {
-		if !contains(report.Formats, fm) {
+		if !slices.Contains(report.Formats, fm) {
 			return nil, usagef("unknown format %q (want %s)", fm, strings.Join(report.Formats, ", "))
 		}
 		path := "-"
@@ -441,13 +442,4 @@ func printAssumptions(w io.Writer, s graph.Settings) {
 func isTerminal(f *os.File) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

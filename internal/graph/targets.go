@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -109,7 +110,7 @@ func (m *Monitor) watches(ns string) bool {
 		return true
 	}
 	if len(m.MatchNamespaces) > 0 {
-		return contains(m.MatchNamespaces, ns)
+		return slices.Contains(m.MatchNamespaces, ns)
 	}
 	return ns == m.Namespace
 }

@@ -98,15 +98,11 @@ func (p *parser) root(n *yaml.Node) {
 // excludes reads gitignore patterns, anchored to the config file's
 // directory.
 func (p *parser) excludes(key string, n *yaml.Node) {
-	n = resolve(n)
-	if isNull(n) {
+	items, ok := p.sequence(key, n, "a list of gitignore patterns such as ['testdata/', '**/*.tmpl.yaml']")
+	if !ok {
 		return
 	}
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: want a list of gitignore patterns such as ['testdata/', '**/*.tmpl.yaml'], got %s", key, describe(n))
-		return
-	}
-	for i, item := range n.Content {
+	for i, item := range items {
 		full := fmt.Sprintf("%s[%d]", key, i)
 		item = resolve(item)
 		if item.Kind != yaml.ScalarNode || item.ShortTag() != "!!str" {
@@ -161,17 +157,27 @@ func (p *parser) rules(key string, n *yaml.Node) {
 	})
 }
 
-// paths reads a list of paths, relative to the config file's directory.
-func (p *parser) paths(key string, n *yaml.Node, what string, dst *[]Path) {
+// sequence is the items of the list n at key; a null leaves the key unset
+// and anything else is an error that says what the key wants.
+func (p *parser) sequence(key string, n *yaml.Node, want string) ([]*yaml.Node, bool) {
 	n = resolve(n)
 	if isNull(n) {
-		return
+		return nil, false
 	}
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: want a list of %s, got %s", key, what, describe(n))
+		p.errorf(n, "%s: want %s, got %s", key, want, describe(n))
+		return nil, false
+	}
+	return n.Content, true
+}
+
+// paths reads a list of paths, relative to the config file's directory.
+func (p *parser) paths(key string, n *yaml.Node, what string, dst *[]Path) {
+	items, ok := p.sequence(key, n, "a list of "+what)
+	if !ok {
 		return
 	}
-	for i, item := range n.Content {
+	for i, item := range items {
 		var s Setting[string]
 		p.name(fmt.Sprintf("%s[%d]", key, i), item, &s)
 		if !s.Set {
@@ -243,15 +249,11 @@ func (p *parser) dnsName(key string, n *yaml.Node, max int, out *Setting[string]
 }
 
 func (p *parser) ignores(key string, n *yaml.Node) {
-	n = resolve(n)
-	if isNull(n) {
+	items, ok := p.sequence(key, n, "a list of entries")
+	if !ok {
 		return
 	}
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: want a list of entries, got %s", key, describe(n))
-		return
-	}
-	for i, item := range n.Content {
+	for i, item := range items {
 		item = resolve(item)
 		full := fmt.Sprintf("%s[%d]", key, i)
 		if item.Kind != yaml.MappingNode {

@@ -205,6 +205,14 @@ func Load(paths []string, opts Options) (*Result, error) {
 		}
 	}
 
+	res.collect(inputs, parsed)
+	return res, nil
+}
+
+// collect adds the parsed files to res in the order the walk found them:
+// skipped files as skips, the rest as documents and problems, sorted by
+// place.
+func (res *Result) collect(inputs []input, parsed []*parsedFile) {
 	for i, pf := range parsed {
 		if pf.skipped != "" {
 			res.Skipped = append(res.Skipped, Skip{File: inputs[i].display, Reason: pf.skipped})
@@ -230,7 +238,6 @@ func Load(paths []string, opts Options) (*Result, error) {
 		}
 		return a.Line < b.Line
 	})
-	return res, nil
 }
 
 // readAndParse reads one input whole and closes it before parsing, so a

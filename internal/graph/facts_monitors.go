@@ -340,7 +340,7 @@ func inCIDRList(list, cidr string) bool {
 	return false
 }
 
-// selector is a Prometheus or PrometheusAgent CR as a picker of monitors.
+// selectorCR is a Prometheus or PrometheusAgent CR as a picker of monitors.
 type selectorCR struct {
 	loc                      Loc // the CR, pointer "/spec"
 	kind, namespace, name    string

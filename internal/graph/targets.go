@@ -78,7 +78,7 @@ func (w *Workload) ports() []ContainerPort {
 	return append(append([]ContainerPort(nil), w.Ports...), istioProxyPorts...)
 }
 
-// SelectedServices lists the Services a workload sits behind.
+// ServicesOf lists the Services a workload sits behind.
 func (g *Graph) ServicesOf(w *Workload) []*Service {
 	var out []*Service
 	for _, svc := range g.servicesByNS[w.Namespace] {
@@ -104,7 +104,7 @@ func (g *Graph) BackendsOf(svc *Service) []*Workload {
 	return out
 }
 
-// monitorNamespaces reports whether a monitor looks for targets in ns.
+// watches reports whether a monitor looks for targets in ns.
 func (m *Monitor) watches(ns string) bool {
 	if m.AnyNamespace {
 		return true

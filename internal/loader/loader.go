@@ -65,8 +65,8 @@ type Options struct {
 	// is read, on the worker that read it, to take what later stages need
 	// from the object and the text into Document.Extracted, and release the
 	// decoded object (graph.Extractor). A repository's decoded objects are
-	// then never all alive at once: at platform scale they were most of the
-	// memory.
+	// then never all alive at once: at platform scale they would be most of
+	// the memory.
 	Extract func(*Document)
 	// ReleaseTexts drops each file's text once its documents are read (and
 	// extracted); the few documents later asked for their text or positions

@@ -138,7 +138,7 @@ func (d *Document) Locate(pointer string) (string, Range) {
 // ReleaseObject drops the decoded object of a document read from a file,
 // once the graph has read what it needs: at platform scale the decoded
 // objects are the largest thing in memory, and keeping them through rule
-// evaluation doubled the peak. Decode still works afterwards, from the
+// evaluation would double the peak. Decode still works afterwards, from the
 // text. Rendered and derived documents keep theirs: locating a finding in
 // them reads the object, and there are few of them.
 func (d *Document) ReleaseObject() {

@@ -195,7 +195,7 @@ type outputTarget struct {
 	path   string // "-" for stdout
 }
 
-func (f *lintFlags) targets(stdoutIsTerminal bool) ([]outputTarget, error) {
+func (f *lintFlags) targets() ([]outputTarget, error) {
 	if len(f.outputs) > len(f.formats) {
 		return nil, usagef("%d --output values but only %d --format values; pair each -o with a -f", len(f.outputs), len(f.formats))
 	}
@@ -283,7 +283,7 @@ func runLint(args []string, env Env) (int, error) {
 	default:
 		return ExitError, usagef("--fail-on %q: want error, warning, note or none", f.failOn)
 	}
-	targets, err := f.targets(env.IsTerminal())
+	targets, err := f.targets()
 	if err != nil {
 		return ExitError, err
 	}

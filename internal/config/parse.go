@@ -36,36 +36,20 @@ type field struct {
 // mapping checks that n is a mapping and hands each key to its field; keys
 // that no field names, and keys given twice, are errors.
 func (p *parser) mapping(key string, n *yaml.Node, fields []field) {
-	n = resolve(n)
-	if isNull(n) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s: want a mapping, got %s", display(key), describe(n))
-		return
-	}
 	byName := map[string]field{}
 	var names []string
 	for _, f := range fields {
 		byName[f.name] = f
 		names = append(names, f.name)
 	}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
-		full := join(key, k.Value)
-		if prev, dup := seen[k.Value]; dup {
-			p.errorf(k, "%s: given twice (first on line %d)", full, prev)
-			continue
-		}
-		seen[k.Value] = k.Line
+	p.entries(key, n, "a mapping", func(full string, k, v *yaml.Node) {
 		f, ok := byName[k.Value]
 		if !ok {
 			p.errorf(k, "unknown key %q (want one of %s)", full, strings.Join(names, ", "))
-			continue
+			return
 		}
 		f.parse(full, v)
-	}
+	})
 }
 
 func (p *parser) root(n *yaml.Node) {
@@ -126,7 +110,7 @@ func (p *parser) entries(key string, n *yaml.Node, want string, each func(full s
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s: want %s, got %s", key, want, describe(n))
+		p.errorf(n, "%s: want %s, got %s", display(key), want, describe(n))
 		return
 	}
 	seen := map[string]int{}

@@ -182,13 +182,7 @@ func isDocumentMarker(l string) bool {
 // directives and nothing else but blank and comment lines.
 func directivesOnly(text string) bool {
 	found := false
-	for len(text) > 0 {
-		line := text
-		if i := strings.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = ""
-		}
+	for line := range strings.Lines(text) {
 		if strings.HasPrefix(line, "%") {
 			found = true
 		} else if t := strings.TrimSpace(line); t != "" && t[0] != '#' {

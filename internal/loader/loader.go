@@ -309,14 +309,6 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 	return pf
 }
 
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 
 // walk lists the manifest files under root in lexical order. Hidden
@@ -325,7 +317,7 @@ var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(input)) ([]Problem, error) {
 	info, err := os.Stat(root)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", DisplayPath(root, workDir), unwrapPathError(err))
+		return nil, fmt.Errorf("read %s: %w", DisplayPath(root, workDir), confine.UnwrapPath(err))
 	}
 	if pat, excluded := ex.Match(root, info.IsDir()); excluded {
 		// A path the user typed is excluded too: pre-commit passes every
@@ -345,7 +337,7 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			problems = append(problems, Problem{File: DisplayPath(p, workDir), Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
-				Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+				Message: fmt.Sprintf("cannot read: %v", confine.UnwrapPath(err))})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -379,7 +371,7 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 				// A dangling link or a loop: skipped (README.md, "Usage"), and listed
 				// by --verbose.
 				emit(input{path: p, display: DisplayPath(p, workDir),
-					skip: fmt.Sprintf("symbolic link that cannot be followed (%v)", unwrapPathError(err))})
+					skip: fmt.Sprintf("symbolic link that cannot be followed (%v)", confine.UnwrapPath(err))})
 				return nil
 			}
 			if !target.Mode().IsRegular() {

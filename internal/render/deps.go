@@ -155,7 +155,7 @@ func reason(err error) string {
 	if errors.Is(err, fs.ErrNotExist) {
 		return "does not exist"
 	}
-	return unwrapPath(err).Error()
+	return confine.UnwrapPath(err).Error()
 }
 
 // dependencyFinding is a finding at entry i of a chart's dependencies.

@@ -41,7 +41,6 @@ package promvalues
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/meshlint/meshlint/internal/confine"
@@ -534,13 +533,4 @@ func merge(defaults, user map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -175,7 +175,7 @@ func Parse(data []byte, display string) (*Baseline, error) {
 // entryStarts finds the line and column where each element of the
 // "findings" array starts, by walking the JSON tokens once. Offsets only
 // grow, so lines are counted from the previous entry on: linear in the
-// file, where counting from its start for each entry was quadratic.
+// file, where counting from its start for each entry would be quadratic.
 func entryStarts(data []byte) [][2]int {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	pos := newPositions(data)

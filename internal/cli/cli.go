@@ -8,17 +8,20 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/lint"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/scrapegraph"
 )
 
 // Exit codes (README.md, "Exit codes").
@@ -207,7 +210,7 @@ type outputTarget struct {
 	path   string // "-" for stdout
 }
 
-func (f *lintFlags) targets(stdoutIsTerminal bool) ([]outputTarget, error) {
+func (f *lintFlags) targets() ([]outputTarget, error) {
 	if len(f.outputs) > len(f.formats) {
 		return nil, usagef("%d --output values but only %d --format values; pair each -o with a -f", len(f.outputs), len(f.formats))
 	}
@@ -221,7 +224,7 @@ func (f *lintFlags) targets(stdoutIsTerminal bool) ([]outputTarget, error) {
 	var out []outputTarget
 	toStdout := 0
 	for i, fm := range formats {
-		if !contains(known, fm) {
+		if !slices.Contains(known, fm) {
 			return nil, usagef("unknown format %q (want %s)", fm, strings.Join(known, ", "))
 		}
 		path := "-"
@@ -287,93 +290,17 @@ func runLintAs(args []string, env Env, f *lintFlags, fr *fixRun) (int, error) {
 	if f.version {
 		return ExitOK, runVersion(nil, env)
 	}
-	if err := f.graph.check(f); err != nil { // graph.go
-		return ExitError, err
-	}
-	paths, named := f.only.split(fs.Args())
-	if len(paths) == 0 {
-		paths = []string{"."}
-	}
-	wd, err := os.Getwd()
-	if err != nil {
-		return ExitError, fmt.Errorf("get working directory: %w", err)
-	}
-	f.base = pathBase(f.root, paths, wd)
-	root, err := readRoot(f, paths)
+	r, err := prepareLint(fs, f, env)
 	if err != nil {
 		return ExitError, err
 	}
-	lc, err := loadLintConfig(fs, f, root)
-	if err != nil {
-		return ExitError, err
-	}
-	switch f.failOn {
-	case "error", "warning", "note", "none":
-	default:
-		return ExitError, usagef("--fail-on %q: want error, warning, note or none", f.failOn)
-	}
-	targets, err := f.targets(env.IsTerminal())
-	if err != nil {
-		return ExitError, err
-	}
-	plan, err := planOutputs(f, lc, targets) // output.go: refuses outputs that clobber an input or each other
-	if err != nil {
-		return ExitError, err
-	}
-	if err := f.report.check(); err != nil {
-		return ExitError, err
-	}
-	filter, err := f.only.load(named, paths, f.base, env, f.limits.MaxFileBytes)
-	if err != nil {
-		return ExitError, err
-	}
-	settings, err := f.settings()
-	if err != nil {
-		return ExitError, err
-	}
-	lc.settings(&settings)
-	if f.limits.MaxFileBytes <= 0 || f.limits.MaxDocuments <= 0 || f.limits.MaxDepth <= 0 || f.limits.MaxNodes <= 0 || f.limits.MaxFacts <= 0 {
-		return ExitError, usagef("limits (--max-file-size, --max-documents, --max-depth, --max-nodes, --max-facts) must be positive")
-	}
-	ctx := context.Background()
-	compileStart := time.Now() // --stats
-	if f.policyTimeout <= 0 {
-		return ExitError, usagef("--policy-timeout must be positive")
-	}
-	if f.policyMemory == 0 {
-		return ExitError, usagef("--max-policy-memory must be positive")
-	}
-	eng, err := engine.Compile(ctx, engine.Options{PolicyDirs: f.policies, Root: root, Timeout: f.policyTimeout, MemoryBudget: f.policyMemory << 20})
-	if err != nil {
-		return ExitError, err
-	}
-	compiled := time.Since(compileStart)
-	if err := lc.check(eng); err != nil {
-		return ExitError, err
-	}
-	ex, err := excludeMatcher(lc, f.excludes, excludeBases(f.root, paths))
-	if err != nil {
-		return ExitError, err
-	}
-	opts := lint.Options{Paths: paths, Stdin: env.Stdin, WorkDir: f.base, Settings: settings, Limits: f.limits, Root: root,
-		Enable: f.enable, Disable: f.disable, Exclude: ex}
-	if env.Getenv("GOGC") == "" {
-		opts.GCPercentAfterLoad = 50 // a lower peak for little CPU (docs/performance.md); GOGC overrides
-	}
-	lc.options(&opts, env)
-	f.render.apply(&opts)
-	opts.Render.Sources = lc.sources()
-	if err := f.prom.load(&opts, lc, env, f.quiet); err != nil {
-		return ExitError, err
-	}
-	opts.Environment = f.environment
-	pic := observePaths(f, targets, &opts) // graph.go: nil unless drawn
-	res, err := lint.Run(ctx, eng, opts)
+	pic := observePaths(f, r.targets, &r.opts) // graph.go: nil unless drawn
+	res, err := lint.Run(context.Background(), r.eng, r.opts)
 	if res != nil {
 		printEnvironments(env.Stderr, res.Environments, res.TooManyEnvironments, f.verbose, f.quiet)
 	}
 	if f.verbose && res != nil {
-		fmt.Fprintf(env.Stderr, "meshlint: using %s\n", lc.describe())
+		fmt.Fprintf(env.Stderr, "meshlint: using %s\n", r.lc.describe())
 		for _, s := range res.Skipped {
 			where := s.File
 			if s.Line > 0 {
@@ -381,29 +308,128 @@ func runLintAs(args []string, env Env, f *lintFlags, fr *fixRun) (int, error) {
 			}
 			fmt.Fprintf(env.Stderr, "meshlint: skipped %s: %s\n", report.Sanitize(where), report.Sanitize(s.Reason))
 		}
-		printAssumptions(env.Stderr, settings)
+		printAssumptions(env.Stderr, r.opts.Settings)
 	}
 	if err != nil {
 		if errors.Is(err, lint.ErrNoManifests) {
-			return ExitError, fmt.Errorf("%w in %s (use --verbose to see skipped files)", err, strings.Join(paths, ", "))
+			return ExitError, fmt.Errorf("%w in %s (use --verbose to see skipped files)", err, strings.Join(r.opts.Paths, ", "))
 		}
 		return ExitError, err
 	}
-	if err := plan.checkInputs(root.Opened()); err != nil {
+	if err := r.plan.checkInputs(r.root.Opened()); err != nil {
 		return ExitError, err
 	}
 	if fr != nil {
-		return ExitOK, fr.apply(res, root, f.base, f.limits.MaxFileBytes)
+		return ExitOK, fr.apply(res, r.root, f.base, f.limits.MaxFileBytes)
 	}
 	if f.writeBaseline != "" {
 		if res.Stopped != "" {
 			return ExitError, fmt.Errorf("%s; no baseline was written", res.Stopped)
 		}
-		return ExitOK, writeBaseline(plan.files[0], res, env, f.quiet)
+		return ExitOK, writeBaseline(r.plan.files[0], res, env, f.quiet)
 	}
+	r.filter.apply(res)
+	return writeLintReports(f, r, res, pic, env)
+}
 
-	filter.apply(res)
+// preparedLint is a lint run with its flags, config and outputs checked and
+// its rules compiled: everything that can be refused before any file is
+// read.
+type preparedLint struct {
+	lc       *lintConfig
+	root     *confine.Root
+	targets  []outputTarget
+	plan     *outputPlan
+	filter   fileFilter
+	eng      *engine.Engine
+	opts     lint.Options
+	compiled time.Duration // compiling the rules, for --stats
+}
 
+// prepareLint checks the flags and the config, plans the outputs and
+// compiles the rules into the options of one lint.Run.
+func prepareLint(fs *pflag.FlagSet, f *lintFlags, env Env) (*preparedLint, error) {
+	if err := f.graph.check(f); err != nil { // graph.go
+		return nil, err
+	}
+	paths, named := f.only.split(fs.Args())
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("get working directory: %w", err)
+	}
+	f.base = pathBase(f.root, paths, wd)
+	r := &preparedLint{}
+	if r.root, err = readRoot(f, paths); err != nil {
+		return nil, err
+	}
+	if r.lc, err = loadLintConfig(fs, f, r.root); err != nil {
+		return nil, err
+	}
+	switch f.failOn {
+	case "error", "warning", "note", "none":
+	default:
+		return nil, usagef("--fail-on %q: want error, warning, note or none", f.failOn)
+	}
+	if r.targets, err = f.targets(); err != nil {
+		return nil, err
+	}
+	if r.plan, err = planOutputs(f, r.lc, r.targets); err != nil { // output.go: refuses outputs that clobber an input or each other
+		return nil, err
+	}
+	if err := f.report.check(); err != nil {
+		return nil, err
+	}
+	if r.filter, err = f.only.load(named, paths, f.base, env, f.limits.MaxFileBytes); err != nil {
+		return nil, err
+	}
+	settings, err := f.settings()
+	if err != nil {
+		return nil, err
+	}
+	r.lc.settings(&settings)
+	if f.limits.MaxFileBytes <= 0 || f.limits.MaxDocuments <= 0 || f.limits.MaxDepth <= 0 || f.limits.MaxNodes <= 0 || f.limits.MaxFacts <= 0 {
+		return nil, usagef("limits (--max-file-size, --max-documents, --max-depth, --max-nodes, --max-facts) must be positive")
+	}
+	if f.policyTimeout <= 0 {
+		return nil, usagef("--policy-timeout must be positive")
+	}
+	if f.policyMemory == 0 {
+		return nil, usagef("--max-policy-memory must be positive")
+	}
+	compileStart := time.Now()
+	r.eng, err = engine.Compile(context.Background(), engine.Options{PolicyDirs: f.policies, Root: r.root, Timeout: f.policyTimeout, MemoryBudget: f.policyMemory << 20})
+	if err != nil {
+		return nil, err
+	}
+	r.compiled = time.Since(compileStart)
+	if err := r.lc.check(r.eng); err != nil {
+		return nil, err
+	}
+	ex, err := excludeMatcher(r.lc, f.excludes, excludeBases(f.root, paths))
+	if err != nil {
+		return nil, err
+	}
+	r.opts = lint.Options{Paths: paths, Stdin: env.Stdin, WorkDir: f.base, Settings: settings, Limits: f.limits, Root: r.root,
+		Enable: f.enable, Disable: f.disable, Exclude: ex}
+	if env.Getenv("GOGC") == "" {
+		r.opts.GCPercentAfterLoad = 50 // a lower peak for little CPU (docs/performance.md); GOGC overrides
+	}
+	r.lc.options(&r.opts, env)
+	f.render.apply(&r.opts)
+	r.opts.Render.Sources = r.lc.sources()
+	if err := f.prom.load(&r.opts, r.lc, env, f.quiet); err != nil {
+		return nil, err
+	}
+	r.opts.Environment = f.environment
+	return r, nil
+}
+
+// writeLintReports decides the exit code and writes the reports (or, for
+// meshlint graph, the picture) of a finished lint.
+func writeLintReports(f *lintFlags, r *preparedLint, res *lint.Result, pic *scrapegraph.Picture, env Env) (int, error) {
 	// The exit code is decided before any report is written, because SARIF
 	// records it in its invocation.
 	code := exitCode(res.Findings, f.failOn)
@@ -412,19 +438,19 @@ func runLintAs(args []string, env Env, f *lintFlags, fr *fixRun) (int, error) {
 	}
 	rep := &report.Report{Tool: report.Tool{Name: "meshlint", Version: Version()}, Findings: res.Findings,
 		Summary: res.Summary, ShowSuppressed: f.showSuppressed, Resources: res.Resources, ExitCode: code, FailOn: f.failOn,
-		Rules: ruleInfos(lint.EnabledRules(eng, opts.Enable, opts.Disable), opts.Severity)}
+		Rules: ruleInfos(lint.EnabledRules(r.eng, r.opts.Enable, r.opts.Disable), r.opts.Severity)}
 	f.report.apply(rep)
 	if f.graph != nil {
-		return f.graph.write(plan, targets, res, pic, env) // graph.go
+		return f.graph.write(r.plan, r.targets, res, pic, env) // graph.go
 	}
 	attachBrokenPaths(rep, pic, res.Findings, env.Getenv) // graph.go: for -f markdown
 	color := !f.noColor && env.Getenv("NO_COLOR") == "" && env.IsTerminal()
 	reportStart := time.Now()
-	if err := plan.writeReports(targets, rep, color, env.Stdout); err != nil {
+	if err := r.plan.writeReports(r.targets, rep, color, env.Stdout); err != nil {
 		return ExitError, err
 	}
 	if f.stats {
-		printStats(env.Stderr, res.Stats, compiled, time.Since(reportStart)) // stats.go
+		printStats(env.Stderr, res.Stats, r.compiled, time.Since(reportStart)) // stats.go
 	}
 	if !f.quiet {
 		fmt.Fprintf(env.Stderr, "meshlint: %s\n", report.SummaryLine(res.Summary))
@@ -479,13 +505,4 @@ func printAssumptions(w io.Writer, s graph.Settings) {
 func isTerminal(f *os.File) bool {
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -65,7 +65,7 @@ func findConfig(root *confine.Root, flagPath, base string, load func(root *confi
 	if base == "" {
 		base = wd
 	}
-	display := displayPath(path, base)
+	display := loader.DisplayPath(path, base)
 	if flagPath != "" {
 		if err := heldToTree(root, path); err != nil {
 			return nil, fmt.Errorf("read config %s: %w", display, err)
@@ -232,7 +232,7 @@ func readBaseline(root *confine.Root, p, base string, max int64) (*baseline.Base
 	if base == "" {
 		base = wd
 	}
-	display := displayPath(p, base)
+	display := loader.DisplayPath(p, base)
 	if err := heldToTree(root, p); err != nil {
 		return nil, fmt.Errorf("read baseline %s: %w", display, err)
 	}
@@ -351,10 +351,6 @@ func configPolicies(flagPath string, flagPolicies []string) ([]string, *confine.
 	}
 	return append(out, flagPolicies...), root, nil
 }
-
-// displayPath shows p as findings show files: relative to base, with
-// forward slashes (loader.DisplayPath, the one function for it).
-func displayPath(p, base string) string { return loader.DisplayPath(p, base) }
 
 // prometheusValues are all the values files the config file names,
 // resolved against its directory.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/meshlint/meshlint/internal/atomicfile"
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -352,7 +353,7 @@ func within(p, dir string) bool {
 // below it, as findings show files.
 func displayRel(p string) string {
 	if wd, err := os.Getwd(); err == nil {
-		return displayPath(p, wd)
+		return loader.DisplayPath(p, wd)
 	}
 	return p
 }

@@ -19,16 +19,12 @@ type Environment struct {
 
 // environments reads environments: [{name: NAME, paths: [GLOB, ...]}].
 func (p *parser) environments(key string, n *yaml.Node) {
-	n = resolve(n)
-	if isNull(n) {
-		return
-	}
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: want a list such as [{name: dev, paths: [overlays/dev]}], got %s", key, describe(n))
+	items, ok := p.sequence(key, n, "a list such as [{name: dev, paths: [overlays/dev]}]")
+	if !ok {
 		return
 	}
 	names := map[string]int{}
-	for i, item := range n.Content {
+	for i, item := range items {
 		item = resolve(item)
 		full := fmt.Sprintf("%s[%d]", key, i)
 		if item.Kind != yaml.MappingNode {

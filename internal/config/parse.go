@@ -36,36 +36,20 @@ type field struct {
 // mapping checks that n is a mapping and hands each key to its field; keys
 // that no field names, and keys given twice, are errors.
 func (p *parser) mapping(key string, n *yaml.Node, fields []field) {
-	n = resolve(n)
-	if isNull(n) {
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s: want a mapping, got %s", display(key), describe(n))
-		return
-	}
 	byName := map[string]field{}
 	var names []string
 	for _, f := range fields {
 		byName[f.name] = f
 		names = append(names, f.name)
 	}
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
-		full := join(key, k.Value)
-		if prev, dup := seen[k.Value]; dup {
-			p.errorf(k, "%s: given twice (first on line %d)", full, prev)
-			continue
-		}
-		seen[k.Value] = k.Line
+	p.entries(key, n, "a mapping", func(full string, k, v *yaml.Node) {
 		f, ok := byName[k.Value]
 		if !ok {
 			p.errorf(k, "unknown key %q (want one of %s)", full, strings.Join(names, ", "))
-			continue
+			return
 		}
 		f.parse(full, v)
-	}
+	})
 }
 
 func (p *parser) root(n *yaml.Node) {
@@ -98,15 +82,11 @@ func (p *parser) root(n *yaml.Node) {
 // excludes reads gitignore patterns, anchored to the config file's
 // directory.
 func (p *parser) excludes(key string, n *yaml.Node) {
-	n = resolve(n)
-	if isNull(n) {
+	items, ok := p.sequence(key, n, "a list of gitignore patterns such as ['testdata/', '**/*.tmpl.yaml']")
+	if !ok {
 		return
 	}
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: want a list of gitignore patterns such as ['testdata/', '**/*.tmpl.yaml'], got %s", key, describe(n))
-		return
-	}
-	for i, item := range n.Content {
+	for i, item := range items {
 		full := fmt.Sprintf("%s[%d]", key, i)
 		item = resolve(item)
 		if item.Kind != yaml.ScalarNode || item.ShortTag() != "!!str" {
@@ -130,7 +110,7 @@ func (p *parser) entries(key string, n *yaml.Node, want string, each func(full s
 		return
 	}
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s: want %s, got %s", key, want, describe(n))
+		p.errorf(n, "%s: want %s, got %s", display(key), want, describe(n))
 		return
 	}
 	seen := map[string]int{}
@@ -161,17 +141,27 @@ func (p *parser) rules(key string, n *yaml.Node) {
 	})
 }
 
-// paths reads a list of paths, relative to the config file's directory.
-func (p *parser) paths(key string, n *yaml.Node, what string, dst *[]Path) {
+// sequence is the items of the list n at key; a null leaves the key unset
+// and anything else is an error that says what the key wants.
+func (p *parser) sequence(key string, n *yaml.Node, want string) ([]*yaml.Node, bool) {
 	n = resolve(n)
 	if isNull(n) {
-		return
+		return nil, false
 	}
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: want a list of %s, got %s", key, what, describe(n))
+		p.errorf(n, "%s: want %s, got %s", key, want, describe(n))
+		return nil, false
+	}
+	return n.Content, true
+}
+
+// paths reads a list of paths, relative to the config file's directory.
+func (p *parser) paths(key string, n *yaml.Node, what string, dst *[]Path) {
+	items, ok := p.sequence(key, n, "a list of "+what)
+	if !ok {
 		return
 	}
-	for i, item := range n.Content {
+	for i, item := range items {
 		var s Setting[string]
 		p.name(fmt.Sprintf("%s[%d]", key, i), item, &s)
 		if !s.Set {
@@ -243,15 +233,11 @@ func (p *parser) dnsName(key string, n *yaml.Node, max int, out *Setting[string]
 }
 
 func (p *parser) ignores(key string, n *yaml.Node) {
-	n = resolve(n)
-	if isNull(n) {
+	items, ok := p.sequence(key, n, "a list of entries")
+	if !ok {
 		return
 	}
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s: want a list of entries, got %s", key, describe(n))
-		return
-	}
-	for i, item := range n.Content {
+	for i, item := range items {
 		item = resolve(item)
 		full := fmt.Sprintf("%s[%d]", key, i)
 		if item.Kind != yaml.MappingNode {

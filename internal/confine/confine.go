@@ -216,12 +216,12 @@ func (r *Root) Open(p string) (*os.File, fs.FileInfo, error) {
 	}
 	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, nil, unwrap(err)
+		return nil, nil, UnwrapPath(err)
 	}
 	info, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, nil, unwrap(err)
+		return nil, nil, UnwrapPath(err)
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
@@ -298,7 +298,7 @@ func ReadAll(r io.Reader, size, max int64, flag string) ([]byte, error) {
 			return data, nil
 		}
 		if err != nil {
-			return nil, unwrap(err)
+			return nil, UnwrapPath(err)
 		}
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
@@ -334,7 +334,9 @@ func realPath(p string) (string, error) {
 	return filepath.EvalSymlinks(abs)
 }
 
-func unwrap(err error) error {
+// UnwrapPath drops the path an fs error repeats, so that a message can
+// name the file as the user knows it (its display path) instead.
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err

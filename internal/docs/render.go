@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -92,12 +93,12 @@ func annotatedLines(name, text string, findings []Finding) []string {
 	}
 	marks := map[int][]string{}
 	for _, f := range findings {
-		if f.File == name && f.Line >= 1 && f.Line <= len(lines) {
+		if f.File == name && f.Line >= 1 && f.Line <= len(lines) && !slices.Contains(marks[f.Line], f.Rule) {
 			marks[f.Line] = append(marks[f.Line], f.Rule)
 		}
 	}
 	for l, rules := range marks {
-		lines[l-1] += "  # <- " + strings.Join(uniq(rules), ", ")
+		lines[l-1] += "  # <- " + strings.Join(rules, ", ")
 	}
 	return lines
 }
@@ -316,16 +317,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return cell(s)
-}
-
-func uniq(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	return out
 }

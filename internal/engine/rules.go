@@ -144,7 +144,7 @@ func userSources(root *confine.Root, dir string, withTests bool, budget *readBud
 	err = filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
 		name := displayName(dir, real, p)
 		if err != nil {
-			return fmt.Errorf("read policy directory %s: %w", name, unwrapPath(err))
+			return fmt.Errorf("read policy directory %s: %w", name, confine.UnwrapPath(err))
 		}
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") {
 			return nil
@@ -177,16 +177,6 @@ func displayName(dir, real, p string) string {
 		return filepath.ToSlash(dir)
 	}
 	return filepath.ToSlash(filepath.Join(dir, rel))
-}
-
-// unwrapPath drops the path an fs error repeats: messages name the file
-// as the user knows it.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // parseModules parses sources into modules, keeping METADATA.

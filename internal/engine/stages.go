@@ -293,13 +293,13 @@ func releaseKeys(facts any, keys []string) {
 	}
 }
 
-// evalRules evaluates rules over one input on up to workers goroutines.
 // ruleFindings are what one rule reported.
 type ruleFindings struct {
 	rule     *Rule
 	findings []RawFinding
 }
 
+// evalRules evaluates rules over one input on up to workers goroutines.
 func evalRules(ctx context.Context, rules []stagedRule, input ast.Value, workers int, timeout time.Duration) ([]ruleFindings, error) {
 	found := make([][]RawFinding, len(rules))
 	errs := make([]error, len(rules))

@@ -17,12 +17,13 @@ import (
 // valueOf builds the OPA value of a Go value the way encoding/json would
 // encode it (struct tags, omitempty, nil slices and maps as null), without
 // writing and re-parsing JSON: on a platform repository the facts are tens
-// of MB of JSON, and the round trip cost more than evaluating the rules.
+// of MB of JSON, and a round trip through it costs more than evaluating the
+// rules (docs/performance.md#history).
 //
 // Terms that repeat are shared, as OPA shares its own interned terms: the
 // key of each struct field, booleans, small numbers, and short strings
-// (modes, schemes, pointers, names). That halves the memory the input
-// takes while the rules run.
+// (modes, schemes, pointers, names): most of the input repeats, so sharing
+// keeps the memory the input takes while the rules run small.
 func valueOf(v any) (ast.Value, error) {
 	c := converter{strings: map[string]*ast.Term{}, ints: map[int64]*ast.Term{}, parallel: runtime.GOMAXPROCS(0)}
 	t, err := c.term(reflect.ValueOf(v))
@@ -211,7 +212,8 @@ func (c *converter) list(v reflect.Value) (*ast.Term, error) {
 var customEncodings sync.Map // reflect.Type -> bool
 
 // customEncoding reports whether a type marshals itself, remembered per
-// type: asking reflect for every value was a tenth of the conversion.
+// type: the answer depends on the type only, and asking reflect for it on
+// every value is a measurable part of the conversion.
 func customEncoding(t reflect.Type) bool {
 	if c, ok := customEncodings.Load(t); ok {
 		return c.(bool)

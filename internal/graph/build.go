@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/meshlint/meshlint/internal/k8s"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -79,27 +80,14 @@ func (g *Graph) addUndecoded(r *Resource) {
 // newResource is the resource of a document, in the namespace it lands in.
 func newResource(id int, d *loader.Document, s Settings) *Resource {
 	ns := d.Namespace
-	if ns == "" && !clusterScoped(d.Kind) {
+	if ns == "" && !k8s.ClusterScoped(d.Kind) {
 		ns = s.DefaultNamespace
 	}
 	return &Resource{ID: id, Doc: d, Kind: d.Kind, Namespace: ns, Name: d.Name}
 }
 
-func clusterScoped(kind string) bool {
-	switch kind {
-	case "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
-		"ValidatingWebhookConfiguration", "PersistentVolume", "StorageClass", "PriorityClass", "Node", "MeshPolicy":
-		return true
-	}
-	return false
-}
-
 func isIstioGroup(apiVersion string) bool {
-	group := apiVersion
-	if i := strings.IndexByte(group, '/'); i >= 0 {
-		group = group[:i]
-	}
-	return strings.HasSuffix(group, ".istio.io")
+	return strings.HasSuffix(k8s.APIGroup(apiVersion), ".istio.io")
 }
 
 func (g *Graph) namespace(name string) *Namespace {

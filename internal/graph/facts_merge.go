@@ -178,26 +178,7 @@ func (g *Graph) mergeFact(w *Workload, jobs []annotationJob) MergeFact {
 		mf.AppPort = 80 // the agent's default
 	}
 
-	// Merging on or off (docs/model.md#metrics-merging-enablement): the pod annotation wins
-	// over the mesh setting.
-	enabled := g.Settings.EnablePrometheusMerge
-	if v, ok := w.Annotations[annotationMergeMetrics]; ok {
-		mf.MergePointer = annPtr(annotationMergeMetrics)
-		if b, err := strconv.ParseBool(v); err == nil {
-			enabled = b
-			mf.MergeWhy = fmt.Sprintf("its annotation %s is %q", annotationMergeMetrics, v)
-			if !b {
-				mf.MergeOff = "annotation"
-			}
-		}
-	}
-	if mf.MergeWhy == "" {
-		if enabled {
-			mf.MergeWhy = "metrics merging is on by default (meshConfig.enablePrometheusMerge; if your mesh turns it off, set mesh.enablePrometheusMerge: false in .meshlint.yaml)"
-		} else {
-			mf.MergeWhy, mf.MergeOff = "mesh.enablePrometheusMerge is false in the meshlint config", "mesh"
-		}
-	}
+	enabled := g.mergeEnabled(w, &mf)
 	scrapeOff := false
 	if b, err := strconv.ParseBool(scrape); hasScrape && err == nil && !b {
 		scrapeOff = true
@@ -230,6 +211,39 @@ func (g *Graph) mergeFact(w *Workload, jobs []annotationJob) MergeFact {
 	if mf.MergeOff == "" || scrape != "true" || len(mf.AnnotationJobs) == 0 {
 		return mf // nothing scrapes the app port through the annotations
 	}
+	g.addStrictPorts(w, &mf, hasPort)
+	return mf
+}
+
+// mergeEnabled decides whether Istio merges w's metrics, and records why in
+// mf (docs/model.md#metrics-merging-enablement): the pod annotation wins
+// over the mesh setting.
+func (g *Graph) mergeEnabled(w *Workload, mf *MergeFact) bool {
+	enabled := g.Settings.EnablePrometheusMerge
+	if v, ok := w.Annotations[annotationMergeMetrics]; ok {
+		mf.MergePointer = w.Meta + "/annotations/" + escape(annotationMergeMetrics)
+		if b, err := strconv.ParseBool(v); err == nil {
+			enabled = b
+			mf.MergeWhy = fmt.Sprintf("its annotation %s is %q", annotationMergeMetrics, v)
+			if !b {
+				mf.MergeOff = "annotation"
+			}
+		}
+	}
+	if mf.MergeWhy == "" {
+		if enabled {
+			mf.MergeWhy = "metrics merging is on by default (meshConfig.enablePrometheusMerge; if your mesh turns it off, set mesh.enablePrometheusMerge: false in .meshlint.yaml)"
+		} else {
+			mf.MergeWhy, mf.MergeOff = "mesh.enablePrometheusMerge is false in the meshlint config", "mesh"
+		}
+	}
+	return enabled
+}
+
+// addStrictPorts adds to mf the ports that annotation-driven jobs scrape
+// (prometheus.io/port, or every declared port when it is absent) on which
+// the sidecar captures traffic under STRICT mTLS.
+func (g *Graph) addStrictPorts(w *Workload, mf *MergeFact, hasPort bool) {
 	var ports []int
 	switch {
 	case hasPort && mf.Port > 0:
@@ -262,7 +276,6 @@ func (g *Graph) mergeFact(w *Workload, jobs []annotationJob) MergeFact {
 		}
 		mf.StrictPorts = append(mf.StrictPorts, sp)
 	}
-	return mf
 }
 
 func pathOrDefault(p string) string {

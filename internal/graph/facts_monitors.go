@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/meshlint/meshlint/internal/k8s"
 )
 
 // This file resolves the monitor wiring (which Prometheus picks up a
@@ -392,13 +394,6 @@ var passiveGroups = map[string]bool{
 	"external-secrets.io": true, "kyverno.io": true,
 }
 
-func apiGroup(apiVersion string) string {
-	if i := strings.IndexByte(apiVersion, '/'); i >= 0 {
-		return apiVersion[:i]
-	}
-	return ""
-}
-
 const operatorGroup = "monitoring.coreos.com/"
 
 func (g *Graph) wiringContext() *wiring {
@@ -440,7 +435,7 @@ func (g *Graph) wiringContext() *wiring {
 				labels[k] = scalarString(v)
 			}
 			c.pods[r.Namespace] = append(c.pods[r.Namespace], synthetic{display: "the pods of Alertmanager " + r.Namespace + "/" + r.Name, labels: labels, at: at})
-		case !passiveGroups[apiGroup(r.Doc.APIVersion)] && !modeledKind(r.Doc.APIVersion, r.Kind) && r.Namespace != "":
+		case !passiveGroups[k8s.APIGroup(r.Doc.APIVersion)] && !modeledKind(r.Doc.APIVersion, r.Kind) && r.Namespace != "":
 			c.deployed[r.Namespace] = true
 		}
 	}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -297,7 +298,7 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string
 		}
 		if base := g.EffectiveMode(w, 0); base.Mode == ModeStrict {
 			pc.BaseStrict = true
-			if base.Assumed != "" && !contains(pc.Assumptions, base.Assumed) {
+			if base.Assumed != "" && !slices.Contains(pc.Assumptions, base.Assumed) {
 				pc.Assumptions = append(pc.Assumptions, base.Assumed)
 			}
 		}

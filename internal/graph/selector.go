@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -45,10 +46,10 @@ func (r Requirement) matches(labels map[string]string) bool {
 	v, has := labels[r.Key]
 	switch r.Operator {
 	case "In":
-		return has && contains(r.Values, v)
+		return has && slices.Contains(r.Values, v)
 	case "NotIn":
 		// Objects without the key match NotIn (Kubernetes label semantics).
-		return !has || !contains(r.Values, v)
+		return !has || !slices.Contains(r.Values, v)
 	case "Exists":
 		return has
 	case "DoesNotExist":
@@ -181,15 +182,6 @@ func subsetOf(sel, labels map[string]string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -1,6 +1,10 @@
 package graph
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/meshlint/meshlint/internal/k8s"
+)
 
 // A scrape source is anything that makes a scraper scrape container ports
 // of the mesh: a ServiceMonitor, a PodMonitor, and so on. Every kind enters
@@ -247,7 +251,7 @@ func roleObject(r Role) string {
 
 // sourceKindOf returns the scrape source kind of an object, or nil.
 func sourceKindOf(apiVersion, kind string) *SourceKind {
-	group := apiGroup(apiVersion)
+	group := k8s.APIGroup(apiVersion)
 	for _, k := range sourceKinds {
 		if k.Kind == kind && k.Group == group {
 			return k
@@ -258,7 +262,7 @@ func sourceKindOf(apiVersion, kind string) *SourceKind {
 
 // scraperKindOf returns the scraper kind of an object, or nil.
 func scraperKindOf(apiVersion, kind string) *ScraperKind {
-	group := apiGroup(apiVersion)
+	group := k8s.APIGroup(apiVersion)
 	for _, k := range scraperKinds {
 		if k.Kind == kind && k.Group == group {
 			return k

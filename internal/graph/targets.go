@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -84,7 +85,7 @@ func (w *Workload) ports() []ContainerPort {
 	return append(append([]ContainerPort(nil), w.Ports...), istioProxyPorts...)
 }
 
-// SelectedServices lists the Services a workload sits behind.
+// ServicesOf lists the Services a workload sits behind.
 func (g *Graph) ServicesOf(w *Workload) []*Service {
 	var out []*Service
 	for _, svc := range g.servicesByNS[w.Namespace] {
@@ -123,13 +124,13 @@ func (g *Graph) BackendsOf(svc *Service) []*Workload {
 	return out
 }
 
-// monitorNamespaces reports whether a monitor looks for targets in ns.
+// watches reports whether a monitor looks for targets in ns.
 func (m *Monitor) watches(ns string) bool {
 	if m.AnyNamespace {
 		return true
 	}
 	if len(m.MatchNamespaces) > 0 {
-		return contains(m.MatchNamespaces, ns)
+		return slices.Contains(m.MatchNamespaces, ns)
 	}
 	return ns == m.Namespace
 }

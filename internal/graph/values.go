@@ -17,17 +17,8 @@ type fieldError struct {
 
 func escape(s string) string { return loader.EscapePointerToken(s) }
 
-// path walks nested maps; it returns nil when any step is missing or not a map.
-func dig(v any, keys ...string) any {
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
-}
+// dig is loader.Dig under the short name this package reads.
+func dig(v any, keys ...string) any { return loader.Dig(v, keys...) }
 
 func asMap(v any) map[string]any {
 	m, _ := v.(map[string]any)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -308,20 +309,11 @@ func wholeInput(per []envFindings) bool {
 func everyHolder(per []envFindings, r *report.Resource, envs []string) bool {
 	key := objectKey(r.Kind, r.Namespace, r.Name)
 	for _, ef := range per {
-		if ef.holds[key] && !contains(envs, ef.name) {
+		if ef.holds[key] && !slices.Contains(envs, ef.name) {
 			return false
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // shownEnvironments is how many environments the stderr line names; a

@@ -9,6 +9,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/meshlint/meshlint/internal/k8s"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 )
@@ -167,7 +168,7 @@ func asApplied(d *loader.Document, text, targetNamespace string, limits loader.L
 	if applied == nil {
 		return d // the substituted text no longer holds it: lint it as written
 	}
-	if targetNamespace == "" || clusterScopedKind(applied.Kind) || applied.Namespace == targetNamespace {
+	if targetNamespace == "" || k8s.ClusterScoped(applied.Kind) || applied.Namespace == targetNamespace {
 		return applied
 	}
 	obj, ok := applied.Decode()
@@ -192,16 +193,6 @@ func asApplied(d *loader.Document, text, targetNamespace string, limits loader.L
 		return applied
 	}
 	return moved[0]
-}
-
-// clusterScopedKind: the kinds a targetNamespace leaves alone.
-func clusterScopedKind(kind string) bool {
-	switch kind {
-	case "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
-		"ValidatingWebhookConfiguration", "PersistentVolume", "StorageClass", "PriorityClass", "Node", "MeshPolicy":
-		return true
-	}
-	return false
 }
 
 // substitutionOf is the substitution whose path holds d, the innermost.

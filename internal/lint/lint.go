@@ -553,16 +553,8 @@ func (b *builder) annotation(r *graph.Resource, key string) (string, bool) {
 	return v, ok
 }
 
-func dig(v any, keys ...string) any {
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
-}
+// dig is loader.Dig under the short name this package reads.
+func dig(v any, keys ...string) any { return loader.Dig(v, keys...) }
 
 func namespaceOf(r *graph.Resource) string {
 	if r.Kind == "Namespace" {

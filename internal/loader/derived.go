@@ -93,7 +93,7 @@ func ReadYAMLValues(display string, data []byte, limits Limits) (map[string]any,
 		limits = DefaultLimits
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	text := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+	text := NormalizeLineEndings(string(data))
 	problem := func(line, col int, msg string) *Problem {
 		return &Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: lineLen(text, line) + 1, Message: msg}
 	}

@@ -182,13 +182,7 @@ func isDocumentMarker(l string) bool {
 // directives and nothing else but blank and comment lines.
 func directivesOnly(text string) bool {
 	found := false
-	for len(text) > 0 {
-		line := text
-		if i := strings.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = ""
-		}
+	for line := range strings.Lines(text) {
 		if strings.HasPrefix(line, "%") {
 			found = true
 		} else if t := strings.TrimSpace(line); t != "" && t[0] != '#' {
@@ -284,16 +278,8 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 	if isTemplate && inChartTemplates {
 		return parsedFile{skipped: "Helm template (contains {{ }} actions); lint the chart directory to render it"}
 	}
-	if !utf8Valid(text) {
-		line, col := firstInvalidUTF8(text)
-		return parsedFile{problems: []Problem{{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
-			Message: "file is not valid UTF-8"}}}
-	}
-	if line, col, name, found := unusualLineBreak(text); found {
-		// yaml.v3 ends a line at these too (YAML 1.1), editors and CI
-		// annotations do not: every position after one would be wrong.
-		return parsedFile{problems: []Problem{{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
-			Message: fmt.Sprintf("file contains %s, which YAML reads as a line break but editors do not; remove it, or write it as an escape in a double-quoted string", name)}}}
+	if problem, bad := unreadableText(display, text); bad {
+		return parsedFile{problems: []Problem{problem}}
 	}
 
 	out := parsedFile{text: text}
@@ -358,6 +344,30 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 		out.docs = append(out.docs, docs...)
 		out.problems = append(out.problems, problems...)
 	}
+	return out.verdict(text, isTemplate, looksLikeManifest, syntaxErrors)
+}
+
+// unreadableText is the problem of a text whose positions meshlint cannot
+// report truthfully: invalid UTF-8, or a character YAML reads as a line
+// break and editors do not.
+func unreadableText(display, text string) (Problem, bool) {
+	if !utf8Valid(text) {
+		line, col := firstInvalidUTF8(text)
+		return Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
+			Message: "file is not valid UTF-8"}, true
+	}
+	if line, col, name, found := unusualLineBreak(text); found {
+		// yaml.v3 ends a line at these too (YAML 1.1), editors and CI
+		// annotations do not: every position after one would be wrong.
+		return Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
+			Message: fmt.Sprintf("file contains %s, which YAML reads as a line break but editors do not; remove it, or write it as an escape in a double-quoted string", name)}, true
+	}
+	return Problem{}, false
+}
+
+// verdict decides what a parsed file is: a manifest (out, with its syntax
+// errors), a template or other YAML to skip, or a file of non-objects.
+func (out parsedFile) verdict(text string, isTemplate, looksLikeManifest bool, syntaxErrors []Problem) parsedFile {
 	if len(syntaxErrors) > 0 {
 		if isTemplate {
 			return parsedFile{skipped: "Helm template (contains {{ }} actions and is not valid YAML)"}

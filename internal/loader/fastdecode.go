@@ -15,8 +15,8 @@ var fastPaths = true
 // fastDecode decodes a document of a kind the graph reads straight from its
 // text into the values the converter makes (map[string]any, []any, string,
 // int64, float64, bool, nil), without building a yaml.v3 Node tree: that
-// tree, and the tokens and events behind it, were most of the time and
-// garbage of a large lint.
+// tree, and the tokens and events behind it, would be most of the time and
+// garbage of a large lint (docs/performance.md#history).
 //
 // It reads the block-style YAML that manifests are written in: block
 // mappings and sequences, single-line plain and quoted scalars, single-line

@@ -54,11 +54,16 @@ func (f *fileText) chunk(index int) (string, bool) {
 }
 
 // normalizeText is a file's text as meshlint reads it: without a byte
-// order mark, and with every line ending (CRLF, LF, a lone CR) as LF, the
-// way YAML and editors count lines.
+// order mark, and with every line ending as LF (NormalizeLineEndings).
 func normalizeText(data []byte) string {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	return strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+	return NormalizeLineEndings(string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
+}
+
+// NormalizeLineEndings writes every line ending (CRLF, LF, a lone CR) as LF,
+// the way YAML and editors count lines, so that line numbers of one file
+// agree wherever they are computed.
+func NormalizeLineEndings(text string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
 }
 
 // releaseText drops the text of a document that can read it again.

@@ -24,8 +24,8 @@ func sizeLimitMessage(max int64) string {
 // DefaultMaxFacts is the default --max-facts. The generated 10,000-app
 // platform needs 23,848 and a corpus of real public repositories 2,021;
 // the rules spend about 0.1-0.3 ms and 5-10 KB per fact, so a model at the
-// limit costs around a minute and 2 GB, where the 600,000 facts a 900 KB
-// file of aliased endpoints asked for used to take over 4.5 GB.
+// limit costs around a minute and 2 GB: the limit stops a small file of
+// aliased endpoints from asking for far more (docs/performance.md#history).
 const DefaultMaxFacts = 200000
 
 // yamlParserMaxDepth is the nesting yaml.v3 itself refuses to parse.

@@ -65,8 +65,8 @@ type Options struct {
 	// is read, on the worker that read it, to take what later stages need
 	// from the object and the text into Document.Extracted, and release the
 	// decoded object (graph.Extractor). A repository's decoded objects are
-	// then never all alive at once: at platform scale they were most of the
-	// memory.
+	// then never all alive at once: at platform scale they would be most of
+	// the memory.
 	Extract func(*Document)
 	// ReleaseTexts drops each file's text once its documents are read (and
 	// extracted); the few documents later asked for their text or positions
@@ -205,6 +205,14 @@ func Load(paths []string, opts Options) (*Result, error) {
 		}
 	}
 
+	res.collect(inputs, parsed)
+	return res, nil
+}
+
+// collect adds the parsed files to res in the order the walk found them:
+// skipped files as skips, the rest as documents and problems, sorted by
+// place.
+func (res *Result) collect(inputs []input, parsed []*parsedFile) {
 	for i, pf := range parsed {
 		if pf.skipped != "" {
 			res.Skipped = append(res.Skipped, Skip{File: inputs[i].display, Reason: pf.skipped})
@@ -230,7 +238,6 @@ func Load(paths []string, opts Options) (*Result, error) {
 		}
 		return a.Line < b.Line
 	})
-	return res, nil
 }
 
 // readAndParse reads one input whole and closes it before parsing, so a
@@ -302,14 +309,6 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 	return pf
 }
 
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
 var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 
 // walk lists the manifest files under root in lexical order. Hidden
@@ -318,12 +317,12 @@ var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(input)) ([]Problem, error) {
 	info, err := os.Stat(root)
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", displayPath(root, workDir), unwrapPathError(err))
+		return nil, fmt.Errorf("read %s: %w", DisplayPath(root, workDir), confine.UnwrapPath(err))
 	}
 	if pat, excluded := ex.Match(root, info.IsDir()); excluded {
 		// A path the user typed is excluded too: pre-commit passes every
 		// changed file by name, and an excluded one must stay out.
-		emit(input{path: root, display: displayPath(root, workDir), skip: pat.Reason()})
+		emit(input{path: root, display: DisplayPath(root, workDir), skip: pat.Reason()})
 		return nil, nil
 	}
 	if !info.IsDir() {
@@ -331,14 +330,14 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 			*roots = append(*roots, r)
 			return nil, nil
 		}
-		emit(input{path: root, display: displayPath(root, workDir), inChartTemplates: inChartTemplates(root), typed: true})
+		emit(input{path: root, display: DisplayPath(root, workDir), inChartTemplates: inChartTemplates(root), typed: true})
 		return nil, nil
 	}
 	var problems []Problem
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			problems = append(problems, Problem{File: displayPath(p, workDir), Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
-				Message: fmt.Sprintf("cannot read: %v", unwrapPathError(err))})
+			problems = append(problems, Problem{File: DisplayPath(p, workDir), Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+				Message: fmt.Sprintf("cannot read: %v", confine.UnwrapPath(err))})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -350,7 +349,7 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 				return fs.SkipDir
 			}
 			if pat, excluded := ex.Match(p, true); excluded && p != root {
-				emit(input{path: p, display: displayPath(p, workDir), skip: pat.Reason()})
+				emit(input{path: p, display: DisplayPath(p, workDir), skip: pat.Reason()})
 				return fs.SkipDir
 			}
 			if r, ok := rootAt(p, workDir); ok && roots != nil {
@@ -363,7 +362,7 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 			return nil
 		}
 		if pat, excluded := ex.Match(p, false); excluded {
-			emit(input{path: p, display: displayPath(p, workDir), skip: pat.Reason()})
+			emit(input{path: p, display: DisplayPath(p, workDir), skip: pat.Reason()})
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 {
@@ -371,8 +370,8 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 			if err != nil {
 				// A dangling link or a loop: skipped (README.md, "Usage"), and listed
 				// by --verbose.
-				emit(input{path: p, display: displayPath(p, workDir),
-					skip: fmt.Sprintf("symbolic link that cannot be followed (%v)", unwrapPathError(err))})
+				emit(input{path: p, display: DisplayPath(p, workDir),
+					skip: fmt.Sprintf("symbolic link that cannot be followed (%v)", confine.UnwrapPath(err))})
 				return nil
 			}
 			if !target.Mode().IsRegular() {
@@ -381,7 +380,7 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 		} else if !d.Type().IsRegular() {
 			return nil
 		}
-		emit(input{path: p, display: displayPath(p, workDir), inChartTemplates: inChartTemplates(p)})
+		emit(input{path: p, display: DisplayPath(p, workDir), inChartTemplates: inChartTemplates(p)})
 		return nil
 	})
 	if err != nil {
@@ -408,10 +407,12 @@ func inChartTemplates(p string) bool {
 	}
 }
 
-// displayPath makes a path relative to the run's base (DisplayBase) with
-// forward slashes. Paths outside it are made relative where possible, so
-// output never carries an absolute path of the CI runner.
-func displayPath(p, workDir string) string {
+// DisplayPath makes a filesystem path the way findings show it: relative to
+// workDir (DisplayBase: the repository root in a CLI run), with forward
+// slashes. Paths outside it are made relative where possible, so output
+// never carries an absolute path of the CI runner. Every path meshlint
+// writes goes through it.
+func DisplayPath(p, workDir string) string {
 	abs, err := filepath.Abs(p)
 	if err == nil {
 		if rel, err := filepath.Rel(workDir, abs); err == nil {

@@ -57,6 +57,19 @@ func EscapePointerToken(s string) string {
 
 var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1") // built once: it is not cheap
 
+// Dig walks nested maps of a decoded document by key; it returns nil when a
+// step is missing or not a map.
+func Dig(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
+}
+
 // buildPositions walks a parsed document. lines is the document's text split
 // into lines; lineOffset is added to every yaml.v3 line to make it a line of
 // the file.

@@ -825,13 +825,7 @@ func (f *flowScanner) endOfLine() bool {
 // blankOrComments reports whether a document has nothing but blank and
 // comment lines, without copying it.
 func blankOrComments(text string) bool {
-	for len(text) > 0 {
-		line := text
-		if i := strings.IndexByte(text, '\n'); i >= 0 {
-			line, text = text[:i], text[i+1:]
-		} else {
-			text = ""
-		}
+	for line := range strings.Lines(text) {
 		if t := strings.TrimSpace(line); t != "" && t[0] != '#' {
 			return false
 		}

@@ -2,6 +2,7 @@ package loader
 
 import (
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/k8s"
 
 	"bytes"
 	"os"
@@ -43,13 +44,13 @@ var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Ku
 // post-rendering.
 func rootAt(dir, workDir string) (Root, bool) {
 	if isRegular(filepath.Join(dir, "Chart.yaml")) {
-		return Root{Dir: dir, Display: displayPath(dir, workDir), Kind: HelmChart,
-			File: displayPath(filepath.Join(dir, "Chart.yaml"), workDir)}, true
+		return Root{Dir: dir, Display: DisplayPath(dir, workDir), Kind: HelmChart,
+			File: DisplayPath(filepath.Join(dir, "Chart.yaml"), workDir)}, true
 	}
 	for _, name := range kustomizationFiles {
 		if isRegular(filepath.Join(dir, name)) {
-			return Root{Dir: dir, Display: displayPath(dir, workDir), Kind: KustomizeRoot,
-				File: displayPath(filepath.Join(dir, name), workDir)}, true
+			return Root{Dir: dir, Display: DisplayPath(dir, workDir), Kind: KustomizeRoot,
+				File: DisplayPath(filepath.Join(dir, name), workDir)}, true
 		}
 	}
 	return Root{}, false
@@ -69,11 +70,6 @@ func isRegular(p string) bool {
 	info, err := os.Stat(p)
 	return err == nil && info.Mode().IsRegular()
 }
-
-// DisplayPath makes a filesystem path the way findings show it: relative to
-// workDir (DisplayBase: the repository root in a CLI run), with forward
-// slashes. Every path meshlint writes goes through it.
-func DisplayPath(p, workDir string) string { return displayPath(p, workDir) }
 
 // Rendered is the rendered text of one source file (one Helm template, one
 // Kustomize resource) to be parsed into Documents.
@@ -121,7 +117,7 @@ func ParseRendered(r Rendered, limits Limits) ([]*Document, []Problem) {
 	for _, d := range pf.docs {
 		d.Origin = r.Origin
 		d.locate = r.Locate
-		if d.Namespace == "" && r.Namespace != "" && !clusterScopedKind(d.Kind) {
+		if d.Namespace == "" && r.Namespace != "" && !k8s.ClusterScoped(d.Kind) {
 			d.Namespace = r.Namespace
 		}
 	}
@@ -142,7 +138,7 @@ func (d *Document) Locate(pointer string) (string, Range) {
 // ReleaseObject drops the decoded object of a document read from a file,
 // once the graph has read what it needs: at platform scale the decoded
 // objects are the largest thing in memory, and keeping them through rule
-// evaluation doubled the peak. Decode still works afterwards, from the
+// evaluation would double the peak. Decode still works afterwards, from the
 // text. Rendered and derived documents keep theirs: locating a finding in
 // them reads the object, and there are few of them.
 func (d *Document) ReleaseObject() {
@@ -211,7 +207,7 @@ func (s *SourceDocument) Lookup(pointer string) (Range, bool) {
 // plain file has firstLine 1 and column 0. Documents that are not valid
 // YAML are left out.
 func ParseSource(text string, firstLine, column int) []*SourceDocument {
-	text = strings.ReplaceAll(strings.ReplaceAll(strings.TrimPrefix(text, "\ufeff"), "\r\n", "\n"), "\r", "\n")
+	text = NormalizeLineEndings(strings.TrimPrefix(text, "\ufeff"))
 	var out []*SourceDocument
 	for _, c := range splitDocuments(text) {
 		if strings.TrimSpace(stripComments(c.text)) == "" {
@@ -241,15 +237,4 @@ func ReadSource(root *confine.Root, path string, limits Limits) ([]*SourceDocume
 		return nil, err
 	}
 	return ParseSource(string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))), 1, 0), nil
-}
-
-// clusterScopedKind lists the common kinds that never take a namespace.
-func clusterScopedKind(kind string) bool {
-	switch kind {
-	case "Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "MutatingWebhookConfiguration",
-		"ValidatingWebhookConfiguration", "PersistentVolume", "StorageClass", "PriorityClass", "Node", "MeshPolicy",
-		"APIService", "IngressClass", "RuntimeClass", "CSIDriver", "ClusterIssuer":
-		return true
-	}
-	return false
 }

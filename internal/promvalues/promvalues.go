@@ -41,8 +41,6 @@ package promvalues
 import (
 	"fmt"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/meshlint/meshlint/internal/confine"
@@ -164,7 +162,7 @@ func readServer(paths []string, opts Options) (File, []Problem, error) {
 	var layers []*layer
 	var problems []Problem
 	for _, p := range paths {
-		display := displayPath(p, opts.WorkDir)
+		display := loader.DisplayPath(p, opts.WorkDir)
 		if info, err := os.Stat(p); err == nil && info.IsDir() {
 			return File{}, nil, fmt.Errorf("--prometheus-values %s: is a directory; name the values file", display)
 		}
@@ -538,17 +536,4 @@ func merge(defaults, user map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
-}
-
-// displayPath names a values file as findings name every file
-// (loader.DisplayPath, relative to the run's base).
-func displayPath(p, workDir string) string { return loader.DisplayPath(filepath.Clean(p), workDir) }
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -2,6 +2,8 @@ package promvalues
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/meshlint/meshlint/internal/loader"
@@ -42,7 +44,7 @@ func onlyIstio(key string) bool {
 
 // checkTemplates reports templates in the spec fields read from the file.
 func (b *builder) checkTemplates(spec map[string]any, sm *sourceMap) {
-	for _, field := range sortedKeys(spec) {
+	for _, field := range slices.Sorted(maps.Keys(spec)) {
 		if _, derived := sm.described[field]; derived {
 			continue // made by the chart from a switch, not read from the file
 		}
@@ -52,7 +54,7 @@ func (b *builder) checkTemplates(spec map[string]any, sm *sourceMap) {
 		}
 		if field == "podMetadata" {
 			if m, ok := spec[field].(map[string]any); ok {
-				for _, k := range sortedKeys(m) {
+				for _, k := range slices.Sorted(maps.Keys(m)) {
 					f := all
 					if k == "labels" || k == "annotations" {
 						f = onlyIstio
@@ -77,7 +79,7 @@ func (b *builder) templatesIn(v any, pointer string, keep filter) {
 			b.cannot(pointer, fmt.Sprintf("is a Helm template (%s), which meshlint does not render", quoteTemplate(x)))
 		}
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			if !keep(k) {
 				continue
 			}

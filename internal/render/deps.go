@@ -155,7 +155,7 @@ func reason(err error) string {
 	if errors.Is(err, fs.ErrNotExist) {
 		return "does not exist"
 	}
-	return unwrapPath(err).Error()
+	return confine.UnwrapPath(err).Error()
 }
 
 // dependencyFinding is a finding at entry i of a chart's dependencies.
@@ -216,7 +216,7 @@ type missingDependency struct {
 
 // findMissingDependencies lists the entries of Chart.yaml files in the
 // chart tree that no loaded chart satisfies, before Helm processes them.
-func findMissingDependencies(c *chart.Chart, examined map[*chart.Chart]chartSource) []missingDependency {
+func findMissingDependencies(c *chart.Chart) []missingDependency {
 	var out []missingDependency
 	var walk func(c *chart.Chart)
 	walk = func(c *chart.Chart) {

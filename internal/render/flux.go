@@ -405,69 +405,21 @@ const sourceAnnotation = "meshlint.io/render-source"
 // an annotation so that its output can be traced to its template, and a
 // field written by a post-renderer patch is located in the HelmRelease.
 func (x *expander) postRender(p *releasePlan, docs []*loader.Document, origin string) ([]*loader.Document, error) {
-	var stream strings.Builder
-	for i, d := range docs {
-		obj, ok := d.Decode()
-		if !ok {
-			continue
-		}
-		obj = copyMap(obj)
-		meta, _ := obj["metadata"].(map[string]any)
-		if meta == nil {
-			continue
-		}
-		anns, _ := meta["annotations"].(map[string]any)
-		if anns == nil {
-			anns = map[string]any{}
-			meta["annotations"] = anns
-		}
-		anns[sourceAnnotation] = strconv.Itoa(i)
-		y, err := sigsyaml.Marshal(obj)
-		if err != nil {
-			return nil, err
-		}
-		stream.WriteString("---\n")
-		stream.Write(y)
+	stream, err := taggedStream(docs)
+	if err != nil {
+		return nil, err
 	}
 	fs := filesys.MakeFsInMemory()
-	if err := fs.WriteFile("/resources.yaml", []byte(stream.String())); err != nil {
+	if err := fs.WriteFile("/resources.yaml", []byte(stream)); err != nil {
 		return nil, err
 	}
 	var ks []string
 	for _, k := range p.postSpec {
-		kz := map[string]any{"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": []any{"resources.yaml"}}
-		// Flux gives strategic-merge and JSON 6902 patches as objects;
-		// kustomize reads them as patch text.
-		patches := append([]any{}, list(k["patches"])...)
-		for _, e := range list(k["patchesStrategicMerge"]) {
-			j, err := sigsyaml.Marshal(e)
-			if err != nil {
-				return nil, err
-			}
-			patches = append(patches, map[string]any{"patch": string(j)})
-		}
-		for _, e := range list(k["patchesJson6902"]) {
-			j, err := sigsyaml.Marshal(dig(e, "patch"))
-			if err != nil {
-				return nil, err
-			}
-			entry := map[string]any{"patch": string(j)}
-			if t := dig(e, "target"); t != nil {
-				entry["target"] = t
-			}
-			patches = append(patches, entry)
-		}
-		if len(patches) > 0 {
-			kz["patches"] = patches
-		}
-		if v, ok := k["images"]; ok {
-			kz["images"] = v
-		}
-		y, err := sigsyaml.Marshal(kz)
+		y, err := postRendererKustomization(k)
 		if err != nil {
 			return nil, err
 		}
-		ks = append(ks, string(y))
+		ks = append(ks, y)
 	}
 	// Each post-renderer applies to the previous one's output.
 	var out []map[string]any
@@ -546,6 +498,75 @@ func (x *expander) postRender(p *releasePlan, docs []*loader.Document, origin st
 		result = append(result, ds...)
 	}
 	return result, nil
+}
+
+// taggedStream is docs as one YAML stream for kustomize, each object
+// annotated with its index in docs (sourceAnnotation), so that the
+// post-rendered objects can be traced back to their templates.
+func taggedStream(docs []*loader.Document) (string, error) {
+	var stream strings.Builder
+	for i, d := range docs {
+		obj, ok := d.Decode()
+		if !ok {
+			continue
+		}
+		obj = copyMap(obj)
+		meta, _ := obj["metadata"].(map[string]any)
+		if meta == nil {
+			continue
+		}
+		anns, _ := meta["annotations"].(map[string]any)
+		if anns == nil {
+			anns = map[string]any{}
+			meta["annotations"] = anns
+		}
+		anns[sourceAnnotation] = strconv.Itoa(i)
+		y, err := sigsyaml.Marshal(obj)
+		if err != nil {
+			return "", err
+		}
+		stream.WriteString("---\n")
+		stream.Write(y)
+	}
+	return stream.String(), nil
+}
+
+// postRendererKustomization is the kustomization.yaml of one Kustomize
+// post-renderer of a HelmRelease, over resources.yaml.
+func postRendererKustomization(k map[string]any) (string, error) {
+	kz := map[string]any{"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization", "resources": []any{"resources.yaml"}}
+	// Flux gives strategic-merge and JSON 6902 patches as objects;
+	// kustomize reads them as patch text.
+	patches := append([]any{}, list(k["patches"])...)
+	for _, e := range list(k["patchesStrategicMerge"]) {
+		j, err := sigsyaml.Marshal(e)
+		if err != nil {
+			return "", err
+		}
+		patches = append(patches, map[string]any{"patch": string(j)})
+	}
+	for _, e := range list(k["patchesJson6902"]) {
+		j, err := sigsyaml.Marshal(dig(e, "patch"))
+		if err != nil {
+			return "", err
+		}
+		entry := map[string]any{"patch": string(j)}
+		if t := dig(e, "target"); t != nil {
+			entry["target"] = t
+		}
+		patches = append(patches, entry)
+	}
+	if len(patches) > 0 {
+		kz["patches"] = patches
+	}
+	if v, ok := k["images"]; ok {
+		kz["images"] = v
+	}
+	y, err := sigsyaml.Marshal(kz)
+	if err != nil {
+		return "", err
+	}
+	return string(y), nil
 }
 
 // gitRoot is the Git work tree holding a document's file, or "".

@@ -77,7 +77,7 @@ func (g *chartGather) walk(dir, rel string, depth int) error {
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", g.x.display(dir), unwrapPath(err))
+		return fmt.Errorf("read %s: %w", g.x.display(dir), confine.UnwrapPath(err))
 	}
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
@@ -86,7 +86,7 @@ func (g *chartGather) walk(dir, rel string, depth int) error {
 		// (as Helm's walk sees it): an ignored entry is never read.
 		info, err := os.Stat(p)
 		if err != nil {
-			g.leaveOut(p, unwrapPath(err))
+			g.leaveOut(p, confine.UnwrapPath(err))
 			continue
 		}
 		if g.rules.Ignore(n, info) {
@@ -133,12 +133,4 @@ func (g *chartGather) read(p, name string, info fs.FileInfo) error {
 
 func (g *chartGather) overBudget() error {
 	return fmt.Errorf("its files hold more than %d bytes, a quarter of the render memory budget (raise it with --max-render-memory)", g.budget)
-}
-
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -142,7 +142,7 @@ func renderRequest(req childRequest, values map[string]any) (resp childResponse)
 	if err := attachFileDeps(ch, req.FileDeps.Deps, files, examined); err != nil {
 		return x.chartFailed(resp, fmt.Sprintf("cannot load Helm chart %s: %v", x.display(req.Dir), x.relative(err.Error())))
 	}
-	missing := findMissingDependencies(ch, examined)
+	missing := findMissingDependencies(ch)
 	if len(req.ValuesFiles) > 0 {
 		vals := map[string]any{}
 		for _, f := range req.ValuesFiles {

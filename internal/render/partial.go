@@ -69,6 +69,22 @@ func (f *buildFS) dropUnmatchedPatch(buildErr error) bool {
 	return false
 }
 
+// entryPlace is where a finding about entry i of field in the
+// kustomization file k points: the file as findings show it (the root's own
+// name for the root's kustomization file) and the entry's range in it, or
+// the file's first character when its source is not at hand.
+func (f *buildFS) entryPlace(k string, src *loader.SourceDocument, field string, i int) (string, loader.Range) {
+	r := loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
+	if src != nil {
+		r, _ = src.Lookup("/" + field + "/" + strconv.Itoa(i))
+	}
+	display := f.x.display(k)
+	if same, _ := filepath.Abs(k); same == f.rootFile {
+		display = f.x.display(f.rootPath)
+	}
+	return display, r
+}
+
 // dropPatchOf drops the first strategic-merge patch entry of kustomization
 // file k (without a target: those with one match by selector, and match
 // nothing silently) that patches id.
@@ -92,14 +108,7 @@ func (f *buildFS) dropPatchOf(k string, id resid.ResId) bool {
 				f.dropped = map[string]bool{}
 			}
 			f.dropped[key] = true
-			r := loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
-			if src != nil {
-				r, _ = src.Lookup("/" + field + "/" + strconv.Itoa(i))
-			}
-			display := f.x.display(k)
-			if same, _ := filepath.Abs(k); same == f.rootFile {
-				display = f.x.display(f.rootPath)
-			}
+			display, r := f.entryPlace(k, src, field, i)
 			f.notes = append(f.notes, Finding{Rule: RuleRenderSkipped, File: display, Line: r.Line, Column: r.Column,
 				EndLine: r.EndLine, EndColumn: r.EndColumn, Path: "/" + field + "/" + strconv.Itoa(i),
 				Message: fmt.Sprintf("%s of %s %s matches no object once the entries meshlint does not read are left out (the object presumably comes from a remote base); it is not applied, and the rest of the kustomization is linted",
@@ -220,14 +229,7 @@ func (f *buildFS) unmatchedTargets(built []map[string]any) []Finding {
 				if p, ok := dig(e, "path").(string); ok && p != "" {
 					label = p
 				}
-				r := loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
-				if src != nil {
-					r, _ = src.Lookup("/" + field + "/" + strconv.Itoa(i))
-				}
-				display := f.x.display(k)
-				if same, _ := filepath.Abs(k); same == f.rootFile {
-					display = f.x.display(f.rootPath)
-				}
+				display, r := f.entryPlace(k, src, field, i)
 				out = append(out, Finding{Rule: RuleRenderSkipped, File: display, Line: r.Line, Column: r.Column,
 					EndLine: r.EndLine, EndColumn: r.EndColumn, Path: "/" + field + "/" + strconv.Itoa(i),
 					Message: fmt.Sprintf("%s targets %s %s, which no object matches once the entries meshlint does not read are left out (the object presumably comes from a remote base); it applies to nothing, and the rest of the kustomization is linted",

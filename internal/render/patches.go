@@ -360,16 +360,8 @@ func list(v any) []any {
 	return l
 }
 
-func dig(v any, keys ...string) any {
-	for _, k := range keys {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return nil
-		}
-		v = m[k]
-	}
-	return v
-}
+// dig is loader.Dig under the short name this package reads.
+func dig(v any, keys ...string) any { return loader.Dig(v, keys...) }
 
 // valueAt resolves a JSON pointer ("" is v itself).
 func valueAt(v any, pointer string) (any, bool) {

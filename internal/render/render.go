@@ -445,7 +445,7 @@ func (x *expander) fileText(display string) string {
 	data, err := x.opts.Root.ReadFile(p, x.opts.Limits.MaxFileBytes, "--max-file-size")
 	t := ""
 	if err == nil {
-		t = strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\r", "\n")
+		t = loader.NormalizeLineEndings(string(data))
 	}
 	x.texts[display] = t
 	return t

@@ -4,7 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
+
+	"github.com/meshlint/meshlint/internal/k8s"
 )
 
 // FingerprintKey names meshlint's SARIF partial fingerprint. The version
@@ -37,7 +38,7 @@ func Fingerprint(f Finding) string {
 	field(f.Rule)
 	if r := f.Resource; r != nil {
 		field("resource")
-		field(APIGroup(r.APIVersion))
+		field(k8s.APIGroup(r.APIVersion))
 		field(r.Kind)
 		field(r.Namespace)
 		field(r.Name)
@@ -47,15 +48,6 @@ func Fingerprint(f Finding) string {
 	}
 	field(f.Path)
 	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-// APIGroup drops the version of an apiVersion: "security.istio.io/v1" ->
-// "security.istio.io", "v1" -> "".
-func APIGroup(apiVersion string) string {
-	if i := strings.LastIndexByte(apiVersion, '/'); i >= 0 {
-		return apiVersion[:i]
-	}
-	return ""
 }
 
 // uniqueFingerprints gives each finding its Fingerprint, in order, made

@@ -3,9 +3,11 @@ package docgen
 import (
 	"bytes"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -74,7 +76,7 @@ func repoTextFiles(t *testing.T) map[string][]byte {
 // numbers.
 func TestNoCitationOfExternalDocuments(t *testing.T) {
 	files := repoTextFiles(t)
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		for i, line := range strings.Split(string(files[name]), "\n") {
 			if externalCitation.MatchString(line) {
 				t.Errorf("%s:%d cites a document that is not in the repository; cite docs/model.md#<anchor> or the README instead:\n\t%s",
@@ -152,7 +154,7 @@ func TestSectionCitationsResolve(t *testing.T) {
 	files := repoTextFiles(t)
 	cited := map[string]bool{}
 	selfLink := regexp.MustCompile(`\]\(#([a-z0-9][a-z0-9_-]*)\)`)
-	for _, name := range sortedKeys(files) {
+	for _, name := range slices.Sorted(maps.Keys(files)) {
 		for i, line := range strings.Split(string(files[name]), "\n") {
 			matches := sectionCitation.FindAllStringSubmatch(line, -1)
 			if name == "docs/model.md" {

@@ -14,9 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,7 +60,7 @@ func write(root string, files map[string][]byte) error {
 			return fmt.Errorf("remove stale page: %w", err)
 		}
 	}
-	for _, p := range sortedKeys(files) {
+	for _, p := range slices.Sorted(maps.Keys(files)) {
 		full := filepath.Join(root, filepath.FromSlash(p))
 		if old, err := os.ReadFile(full); err == nil && bytes.Equal(old, files[p]) {
 			continue
@@ -268,13 +269,4 @@ func stalePages(root string, files map[string][]byte) ([]string, error) {
 		}
 	}
 	return stale, nil
-}
-
-func sortedKeys(m map[string][]byte) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -80,9 +80,7 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 		}
 		b.addDuplicatePrometheus()
 		b.addDuplicates(dups)
-		for _, rf := range raw {
-			b.addRaw(rf)
-		}
+		b.addRawFindings(raw)
 		b.checkSuppressionReasons()
 		b.reportUnusedAnnotations(raw)
 		ef := envFindings{name: e.Name, findings: b.findings, holds: map[string]bool{}}

@@ -333,4 +333,5 @@ type Graph struct {
 	servicesByNS  map[string][]*Service
 	peerAuthsByNS map[string][]*PeerAuthentication
 	podsByLabel   map[string][]*Workload // index.go
+	selIndex      *selectionIndex        // index.go
 }

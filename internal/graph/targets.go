@@ -80,8 +80,9 @@ func (w *Workload) ports() []ContainerPort {
 // SelectedServices lists the Services a workload sits behind.
 func (g *Graph) ServicesOf(w *Workload) []*Service {
 	var out []*Service
-	for _, svc := range g.servicesByNS[w.Namespace] {
-		if len(svc.Selector) > 0 && subsetOf(svc.Selector, w.Labels) {
+	svcs := g.servicesByNS[w.Namespace]
+	for _, i := range g.selection().servicesBehind(w) {
+		if svc := svcs[i]; len(svc.Selector) > 0 && subsetOf(svc.Selector, w.Labels) {
 			out = append(out, svc)
 		}
 	}
@@ -95,8 +96,10 @@ func (g *Graph) BackendsOf(svc *Service) []*Workload {
 		return nil
 	}
 	var out []*Workload
-	for _, w := range g.workloadsByNS[svc.Namespace] {
-		if subsetOf(svc.Selector, w.Labels) {
+	ws := g.workloadsByNS[svc.Namespace]
+	pos, _ := g.selection().workloadLabels[svc.Namespace].narrow(svc.Selector, nil) // a non-empty selector narrows
+	for _, i := range pos {
+		if w := ws[i]; subsetOf(svc.Selector, w.Labels) {
 			out = append(out, w)
 		}
 	}
@@ -159,8 +162,9 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	var out []*Service
 	for _, ns := range g.namespacesWatched(m) {
-		for _, svc := range g.servicesByNS[ns] {
-			if m.Selector.Matches(svc.Labels) {
+		svcs := g.servicesByNS[ns]
+		for _, i := range candidates(g.selection().serviceLabels[ns], m.Selector, len(svcs), nil) {
+			if svc := svcs[i]; m.Selector.Matches(svc.Labels) {
 				out = append(out, svc)
 			}
 		}
@@ -173,8 +177,9 @@ func (g *Graph) SelectedServices(m *Monitor) []*Service {
 func (g *Graph) SelectedPods(m *Monitor) []*Workload {
 	var out []*Workload
 	for _, ns := range g.namespacesWatched(m) {
-		for _, w := range g.workloadsByNS[ns] {
-			if m.Selector.Matches(w.Labels) {
+		ws := g.workloadsByNS[ns]
+		for _, i := range candidates(g.selection().workloadLabels[ns], m.Selector, len(ws), nil) {
+			if w := ws[i]; m.Selector.Matches(w.Labels) {
 				out = append(out, w)
 			}
 		}

@@ -11,7 +11,8 @@
 #   ADOPTION_SIZES=10000 bash internal/benchgen/measure.sh
 #
 # Suites:
-#   apps      meshlint vs the yaml.v3 parse floor, apps profile (APPS_SIZES)
+#   apps      meshlint vs the yaml.v3 parse floor, apps profile (APPS_SIZES;
+#             PROFILE=irrelevant for that profile)
 #   adoption  the same on a first adoption (ADOPTION_SIZES); budget 0.8x the
 #             floor, 350 MB at 10,000 apps and 1 GB at 30,000; and the cost
 #             per finding location (the findings phase of --stats over the
@@ -136,10 +137,12 @@ for suite in $SUITES; do
   apps | adoption)
     sizes=$APPS_SIZES
     [ "$suite" = adoption ] && sizes=$ADOPTION_SIZES
-    header "$suite: meshlint against the yaml.v3 parse floor"
+    profile=$suite
+    [ "$suite" = apps ] && profile=${PROFILE:-apps}
+    header "$profile: meshlint against the yaml.v3 parse floor"
     for n in $sizes; do
-      dir=$(corpus "$suite" "$n")
-      compare "$suite N=$n" floor "$WORK/floor $dir" meshlint "$WORK/meshlint --format json $dir"
+      dir=$(corpus "$profile" "$n")
+      compare "$profile N=$n" floor "$WORK/floor $dir" meshlint "$WORK/meshlint --format json $dir"
       if [ "$suite" = adoption ]; then
         budget "adoption N=$n time / parse floor" "${RATIO[meshlint]}" 0.8
         limit=350

@@ -38,6 +38,12 @@ const (
 	// ProfileCrowdedSpread is the same apps as ProfileCrowded, each in its
 	// own namespace: what ProfileCrowded is measured against.
 	ProfileCrowdedSpread Profile = "crowded-spread"
+	// ProfileKustomize is a Kustomize-heavy repository, not apps: N
+	// overlays over N/10 shared bases, each overlay with a strategic-merge
+	// patch, an inline JSON patch and two components (one adding a
+	// ServiceMonitor, one patching labels). It is not among Profiles: its N
+	// counts Kustomize builds, which cost far more than apps.
+	ProfileKustomize Profile = "kustomize"
 )
 
 // Profiles lists the profiles in the order the flag help shows them.
@@ -71,7 +77,7 @@ func Generate(dir string, opts Options) (Stats, error) {
 	switch opts.Profile {
 	case "":
 		opts.Profile = ProfileApps
-	case ProfileApps, ProfileIrrelevant, ProfileAdoption, ProfileCrowded, ProfileCrowdedSpread:
+	case ProfileApps, ProfileIrrelevant, ProfileAdoption, ProfileCrowded, ProfileCrowdedSpread, ProfileKustomize:
 	default:
 		return st, fmt.Errorf("generate corpus: unknown profile %q", opts.Profile)
 	}
@@ -94,7 +100,7 @@ func Generate(dir string, opts Options) (Stats, error) {
 	if err != nil {
 		return st, err
 	}
-	for i := 0; i < opts.Apps; i++ {
+	for i := 0; i < opts.Apps && opts.Profile != ProfileKustomize; i++ {
 		if m := appShape(i, opts.Profile).mistake; m != "" {
 			st.Mistakes[m]++
 		}
@@ -114,6 +120,9 @@ type File struct {
 func Walk(opts Options, yield func(File) error) error {
 	if opts.Profile == "" {
 		opts.Profile = ProfileApps
+	}
+	if opts.Profile == ProfileKustomize {
+		return walkKustomize(opts.Apps, yield)
 	}
 	var b bytes.Buffer
 	b.WriteString(prometheusYAML)

@@ -60,7 +60,9 @@ corpus() {
 run() {
   local out=$1; shift
   (cd /tmp && "$TIME" -f '%e %U %S %M' -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt") || true
-  awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }' "$WORK/time.txt" >> "$out"
+  # GNU time writes "Command exited with non-zero status 1" first when
+  # meshlint has findings: the numbers are the last line.
+  tail -n 1 "$WORK/time.txt" | awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }' >> "$out"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }

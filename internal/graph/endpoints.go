@@ -154,6 +154,10 @@ func (g *Graph) linkEndpoints() {
 		if len(svc.Endpointed) == 0 {
 			continue
 		}
+		if g.endpointedNS == nil {
+			g.endpointedNS = map[string]bool{}
+		}
+		g.endpointedNS[svc.Namespace] = true
 		svc.EndpointsFrom = eps[0].Kind + " " + eps[0].Namespace + "/" + eps[0].Name
 		svc.EndpointsResource = eps[0].Resource
 		for i := range svc.Ports {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/meshlint/meshlint/internal/k8s"
 )
@@ -491,11 +492,14 @@ func looselyMatches(s *LabelSelector, labels map[string]string) bool {
 		if !ok {
 			return false
 		}
-		if got == v {
+		if got == v || isLiteral(v) {
+			if got != v {
+				return false
+			}
 			continue
 		}
-		re, err := regexp.Compile("^(?:" + v + ")$")
-		if err != nil || !re.MatchString(got) {
+		re := anchoredRegexp(v)
+		if re == nil || !re.MatchString(got) {
 			return false
 		}
 	}
@@ -505,6 +509,29 @@ func looselyMatches(s *LabelSelector, labels map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// isLiteral reports whether a matchLabels value, read as a regular
+// expression, matches its own text and nothing else.
+func isLiteral(v string) bool { return regexp.QuoteMeta(v) == v }
+
+// compiledSelectorValues caches anchoredRegexp: a crowded namespace compares
+// every monitor's values with every object's labels, and compiling each
+// time was most of the cost.
+var compiledSelectorValues sync.Map // value → *regexp.Regexp, or nil when it does not compile
+
+// anchoredRegexp is v as the operator's relabeling uses it, anchored at
+// both ends; nil when v is not a valid regular expression.
+func anchoredRegexp(v string) *regexp.Regexp {
+	if re, ok := compiledSelectorValues.Load(v); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, err := regexp.Compile("^(?:" + v + ")$")
+	if err != nil {
+		re = nil
+	}
+	compiledSelectorValues.Store(v, re)
+	return re
 }
 
 func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
@@ -691,9 +718,14 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 	for _, ns := range watched {
 		watch[ns] = true
 	}
+	// Only the objects the selector can match are made into candidates:
+	// every use below filters them with looselyMatches.
+	sel := g.selection()
 	services := func(ns string) []synthetic {
 		var out []synthetic
-		for _, svc := range g.servicesByNS[ns] {
+		svcs := g.servicesByNS[ns]
+		for _, i := range candidates(sel.serviceLabels[ns], m.Selector, len(svcs), isLiteral) {
+			svc := svcs[i]
 			out = append(out, synthetic{display: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name), labels: svc.Labels,
 				at: Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name)}})
 		}
@@ -701,7 +733,9 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 	}
 	pods := func(ns string) []synthetic {
 		var out []synthetic
-		for _, w := range g.workloadsByNS[ns] {
+		ws := g.workloadsByNS[ns]
+		for _, i := range candidates(sel.workloadLabels[ns], m.Selector, len(ws), isLiteral) {
+			w := ws[i]
 			out = append(out, synthetic{display: w.Display(), labels: w.Labels, workload: w,
 				at: Loc{Resource: w.Resource, Pointer: w.Meta + "/labels", Message: "pod labels of " + w.Display()}})
 		}

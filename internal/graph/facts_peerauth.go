@@ -503,8 +503,9 @@ func (g *Graph) peerAuthConflicts() []ConflictFact {
 	var order []string
 	for _, w := range g.workloadsAndPrometheusPods() {
 		var sel []*PeerAuthentication
-		for _, pa := range g.peerAuthsByNS[w.Namespace] {
-			if pa.Scope == ScopeWorkload && subsetOf(pa.MatchLabels, w.Labels) {
+		pas := g.peerAuthsByNS[w.Namespace]
+		for _, i := range g.selection().peerAuthsFor(w) {
+			if pa := pas[i]; pa.Scope == ScopeWorkload && subsetOf(pa.MatchLabels, w.Labels) {
 				sel = append(sel, pa)
 			}
 		}

@@ -1,5 +1,7 @@
 package graph
 
+import "sort"
+
 // podsMatching lists the pod templates and Prometheus pods whose labels
 // include every pair of sel, in the order of workloadsAndPrometheusPods. A
 // selector that is matched against every namespace (a workload-level
@@ -37,3 +39,148 @@ func (g *Graph) podsMatching(sel map[string]string) []*Workload {
 }
 
 func labelPair(k, v string) string { return k + "\x00" + v }
+
+// Selection within one namespace: a monitor's selector, a Service's
+// selector, the Services a workload sits behind. Scanning the namespace for
+// each of them made a namespace of N apps cost N² label comparisons (and,
+// for monitors, N² formatted candidates); through per-namespace indexes of
+// label pairs, each costs the objects that carry its rarest pair. Every
+// index lists positions in the namespace's own order, so what is found,
+// and in which order, is what the scan found.
+
+// nsLabelIndex maps a label pair ("key\x00value") to the positions, in
+// order, of the objects of one namespace that carry it.
+type nsLabelIndex map[string][]int
+
+// selectionIndex holds the indexes of every namespace, built on first use,
+// after Build has filled servicesByNS and workloadsByNS.
+type selectionIndex struct {
+	serviceLabels   map[string]nsLabelIndex // by namespace: Services by metadata.labels
+	workloadLabels  map[string]nsLabelIndex // by namespace: pod templates by their labels
+	serviceSelector map[string]nsLabelIndex // by namespace: Services by the first pair (by key) of their selector
+	// peerAuths, by namespace: the PeerAuthentications that are not
+	// workload-level or select by no label, and the others by the first
+	// pair of their selector.
+	peerAuthsAlways   map[string][]int
+	peerAuthsSelector map[string]nsLabelIndex
+}
+
+func (g *Graph) selection() *selectionIndex {
+	if g.selIndex != nil {
+		return g.selIndex
+	}
+	x := &selectionIndex{serviceLabels: map[string]nsLabelIndex{}, workloadLabels: map[string]nsLabelIndex{}, serviceSelector: map[string]nsLabelIndex{}}
+	for ns, svcs := range g.servicesByNS {
+		byLabel, bySel := nsLabelIndex{}, nsLabelIndex{}
+		for i, svc := range svcs {
+			byLabel.add(svc.Labels, i)
+			if len(svc.Selector) > 0 {
+				k := firstKey(svc.Selector)
+				bySel[labelPair(k, svc.Selector[k])] = append(bySel[labelPair(k, svc.Selector[k])], i)
+			}
+		}
+		x.serviceLabels[ns], x.serviceSelector[ns] = byLabel, bySel
+	}
+	for ns, ws := range g.workloadsByNS {
+		idx := nsLabelIndex{}
+		for i, w := range ws {
+			idx.add(w.Labels, i)
+		}
+		x.workloadLabels[ns] = idx
+	}
+	x.peerAuthsAlways, x.peerAuthsSelector = map[string][]int{}, map[string]nsLabelIndex{}
+	for ns, pas := range g.peerAuthsByNS {
+		bySel := nsLabelIndex{}
+		for i, pa := range pas {
+			if pa.Scope != ScopeWorkload || len(pa.MatchLabels) == 0 {
+				x.peerAuthsAlways[ns] = append(x.peerAuthsAlways[ns], i)
+				continue
+			}
+			k := firstKey(pa.MatchLabels)
+			bySel[labelPair(k, pa.MatchLabels[k])] = append(bySel[labelPair(k, pa.MatchLabels[k])], i)
+		}
+		x.peerAuthsSelector[ns] = bySel
+	}
+	g.selIndex = x
+	return x
+}
+
+// peerAuthsFor are the positions, in order, of the PeerAuthentications of
+// w's namespace that can apply to w: every one that is not workload-level,
+// and the workload-level ones whose selector's first pair w's labels carry.
+func (x *selectionIndex) peerAuthsFor(w *Workload) []int {
+	idx := x.peerAuthsSelector[w.Namespace]
+	pos := append([]int(nil), x.peerAuthsAlways[w.Namespace]...)
+	for k, v := range w.Labels {
+		pos = append(pos, idx[labelPair(k, v)]...)
+	}
+	sort.Ints(pos) // each policy is listed once
+	return pos
+}
+
+func (x nsLabelIndex) add(labels map[string]string, i int) {
+	for k, v := range labels {
+		x[labelPair(k, v)] = append(x[labelPair(k, v)], i)
+	}
+}
+
+func firstKey(m map[string]string) string {
+	first := ""
+	for k := range m {
+		if first == "" || k < first {
+			first = k
+		}
+	}
+	return first
+}
+
+// narrow returns the positions of the objects that can match every pair
+// of sel that literal accepts: the list of the rarest such pair. all is
+// true when no pair of sel is literal, and every object must be tried.
+func (x nsLabelIndex) narrow(sel map[string]string, literal func(string) bool) (pos []int, all bool) {
+	all = true
+	for k, v := range sel {
+		if literal != nil && !literal(v) {
+			continue
+		}
+		if l := x[labelPair(k, v)]; all || len(l) < len(pos) {
+			pos, all = l, false
+		}
+	}
+	return pos, all
+}
+
+// servicesBehind are the positions, in order, of the Services of w's
+// namespace whose selector's first pair w's labels carry: every Service
+// that selects w is among them.
+func (x *selectionIndex) servicesBehind(w *Workload) []int {
+	idx := x.serviceSelector[w.Namespace]
+	var pos []int
+	for k, v := range w.Labels {
+		pos = append(pos, idx[labelPair(k, v)]...)
+	}
+	sort.Ints(pos) // each Service is listed under one pair, so there are no repeats
+	return pos
+}
+
+// candidates are the positions, in order, of the n objects of a namespace
+// that s can match: narrowed by its matchLabels pairs that literal accepts
+// (all of them when literal is nil), else every position. A nil selector
+// matches nothing.
+func candidates(x nsLabelIndex, s *LabelSelector, n int, literal func(string) bool) []int {
+	if s == nil {
+		return nil
+	}
+	if pos, all := x.narrow(s.MatchLabels, literal); !all {
+		return pos
+	}
+	return allPositions(n)
+}
+
+func allPositions(n int) []int {
+	pos := make([]int, n)
+	for i := range pos {
+		pos[i] = i
+	}
+	return pos
+}

@@ -393,4 +393,6 @@ type Graph struct {
 	servicesByNS  map[string][]*Service
 	peerAuthsByNS map[string][]*PeerAuthentication
 	podsByLabel   map[string][]*Workload // index.go
+	selIndex      *selectionIndex        // index.go
+	endpointedNS  map[string]bool        // namespaces with a selector-less Service that has endpoints (endpoints.go)
 }

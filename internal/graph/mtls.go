@@ -95,8 +95,9 @@ func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambi
 			meshC = append(meshC, pa)
 		}
 	}
-	for _, pa := range g.peerAuthsByNS[w.Namespace] {
-		switch pa.Scope {
+	pas := g.peerAuthsByNS[w.Namespace]
+	for _, i := range g.selection().peerAuthsFor(w) {
+		switch pa := pas[i]; pa.Scope {
 		case ScopeNamespace:
 			nsC = append(nsC, pa)
 		case ScopeWorkload:
@@ -220,8 +221,13 @@ func (g *Graph) SelectedWorkloads(pa *PeerAuthentication) []*Workload {
 		return nil
 	}
 	var out []*Workload
-	for _, w := range g.workloadsByNS[pa.Namespace] {
-		if subsetOf(pa.MatchLabels, w.Labels) {
+	ws := g.workloadsByNS[pa.Namespace]
+	pos, all := g.selection().workloadLabels[pa.Namespace].narrow(pa.MatchLabels, nil)
+	if all {
+		pos = allPositions(len(ws))
+	}
+	for _, i := range pos {
+		if w := ws[i]; subsetOf(pa.MatchLabels, w.Labels) {
 			out = append(out, w)
 		}
 	}

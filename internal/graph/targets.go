@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -85,18 +86,39 @@ func (w *Workload) ports() []ContainerPort {
 	return append(append([]ContainerPort(nil), w.Ports...), istioProxyPorts...)
 }
 
-// ServicesOf lists the Services a workload sits behind.
+// ServicesOf lists the Services a workload sits behind, in input order:
+// those whose selector matches its labels (through the selection index),
+// and those without a selector whose endpoint objects name its pods.
 func (g *Graph) ServicesOf(w *Workload) []*Service {
+	svcs := g.servicesByNS[w.Namespace]
+	pos := g.selection().servicesBehind(w)
+	if endpointed := g.endpointedServices(w); len(endpointed) > 0 {
+		pos = append(pos, endpointed...)
+		sort.Ints(pos)
+	}
 	var out []*Service
-	for _, svc := range g.servicesByNS[w.Namespace] {
-		if len(svc.Selector) > 0 && subsetOf(svc.Selector, w.Labels) {
-			out = append(out, svc)
-		}
-		if len(svc.Selector) == 0 && containsWorkload(svc.Endpointed, w) {
+	for _, i := range pos {
+		svc := svcs[i]
+		if len(svc.Selector) > 0 && subsetOf(svc.Selector, w.Labels) || len(svc.Selector) == 0 && containsWorkload(svc.Endpointed, w) {
 			out = append(out, svc)
 		}
 	}
 	return out
+}
+
+// endpointedServices are the positions of w's namespace's Services without
+// a selector that have endpoints at all (few: the index does not list them).
+func (g *Graph) endpointedServices(w *Workload) []int {
+	if !g.endpointedNS[w.Namespace] {
+		return nil
+	}
+	var pos []int
+	for i, svc := range g.servicesByNS[w.Namespace] {
+		if len(svc.Selector) == 0 && len(svc.Endpointed) > 0 {
+			pos = append(pos, i)
+		}
+	}
+	return pos
 }
 
 func containsWorkload(ws []*Workload, w *Workload) bool {
@@ -116,8 +138,10 @@ func (g *Graph) BackendsOf(svc *Service) []*Workload {
 		return svc.Endpointed
 	}
 	var out []*Workload
-	for _, w := range g.workloadsByNS[svc.Namespace] {
-		if subsetOf(svc.Selector, w.Labels) {
+	ws := g.workloadsByNS[svc.Namespace]
+	pos, _ := g.selection().workloadLabels[svc.Namespace].narrow(svc.Selector, nil) // a non-empty selector narrows
+	for _, i := range pos {
+		if w := ws[i]; subsetOf(svc.Selector, w.Labels) {
 			out = append(out, w)
 		}
 	}
@@ -184,8 +208,9 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	var out []*Service
 	for _, ns := range g.namespacesWatched(m) {
-		for _, svc := range g.servicesByNS[ns] {
-			if m.Selector.Matches(svc.Labels) {
+		svcs := g.servicesByNS[ns]
+		for _, i := range candidates(g.selection().serviceLabels[ns], m.Selector, len(svcs), nil) {
+			if svc := svcs[i]; m.Selector.Matches(svc.Labels) {
 				out = append(out, svc)
 			}
 		}
@@ -198,8 +223,9 @@ func (g *Graph) SelectedServices(m *Monitor) []*Service {
 func (g *Graph) SelectedPods(m *Monitor) []*Workload {
 	var out []*Workload
 	for _, ns := range g.namespacesWatched(m) {
-		for _, w := range g.workloadsByNS[ns] {
-			if m.Selector.Matches(w.Labels) {
+		ws := g.workloadsByNS[ns]
+		for _, i := range candidates(g.selection().workloadLabels[ns], m.Selector, len(ws), nil) {
+			if w := ws[i]; m.Selector.Matches(w.Labels) {
 				out = append(out, w)
 			}
 		}

@@ -137,9 +137,7 @@ func lintEnvironment(ctx context.Context, eng *engine.Engine, e *environment, op
 	}
 	b.addDuplicatePrometheus()
 	b.addDuplicates(dups)
-	for _, rf := range raw {
-		b.addRaw(rf)
-	}
+	b.addRawFindings(raw)
 	b.checkSuppressionReasons()
 	b.reportUnusedAnnotations(raw)
 	ef.findings = b.findings

@@ -231,9 +231,7 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 	b.addDuplicatePrometheus()
 	b.addRendered(rendered)
 	b.addDuplicates(dups)
-	for _, rf := range raw {
-		b.addRaw(rf)
-	}
+	b.addRawFindings(raw)
 	b.checkSuppressionReasons()
 	b.applySuppressions(opts, raw)
 	return b, internal, m.resources, nil
@@ -471,16 +469,71 @@ func (b *builder) addGraphProblem(p graph.Problem) {
 	b.add(f)
 }
 
-func (b *builder) addRaw(rf engine.RawFinding) {
-	if rf.Resource < 0 || rf.Resource >= len(b.resources) {
-		return
+// placement is where one lookup of addRawFindings landed, and the text
+// there for a finding's own location.
+type placement struct {
+	file    string
+	rng     loader.Range
+	snippet string
+}
+
+// addRawFindings adds the rules' findings in the order the rules reported
+// them, each placed, with its related locations, in one pass per file
+// (placeFile): a first adoption has a finding in most files, and placing
+// them one at a time parsed each document again per finding.
+func (b *builder) addRawFindings(raw []engine.RawFinding) {
+	var lookups []loader.Lookup
+	var own []bool                 // the lookup is a finding's own location, which gets a snippet
+	first := make([]int, len(raw)) // raw[i]'s own lookup; its related ones follow it
+	for i, rf := range raw {
+		first[i] = len(lookups)
+		if !b.hasResource(rf.Resource) {
+			continue
+		}
+		lookups = append(lookups, loader.Lookup{Doc: b.resources[rf.Resource].Doc, Pointer: rf.Pointer})
+		own = append(own, true)
+		for _, rel := range rf.Related {
+			if b.hasResource(rel.Resource) {
+				lookups = append(lookups, loader.Lookup{Doc: b.resources[rel.Resource].Doc, Pointer: rel.Pointer})
+				own = append(own, false)
+			}
+		}
 	}
+	placed := make([]placement, len(lookups))
+	loader.EachFile(lookups, func(p *loader.FilePass) { b.placeFile(p, lookups, own, placed) })
+	for i, rf := range raw {
+		if b.hasResource(rf.Resource) {
+			b.addRaw(rf, placed[first[i]:])
+		}
+	}
+}
+
+// placeFile is the per-file pass over findings: it gets the file's parsed
+// documents and every lookup about them, and is where any further work
+// per finding that needs the file's text or nodes belongs.
+func (b *builder) placeFile(p *loader.FilePass, lookups []loader.Lookup, own []bool, placed []placement) {
+	if b.stage != nil {
+		*b.stage = "placing the findings in " + p.File
+	}
+	for _, i := range p.Lookups {
+		l := lookups[i]
+		file, rng := p.Locate(l.Doc, l.Pointer) // rendered objects: the template or base file
+		placed[i] = placement{file: file, rng: rng}
+		if own[i] && file == l.Doc.File {
+			placed[i].snippet, _ = p.Snippet(l.Doc, rng)
+		}
+	}
+}
+
+func (b *builder) hasResource(id int) bool { return id >= 0 && id < len(b.resources) }
+
+// addRaw adds one finding of the rules; placed are its own placement, then
+// those of its related locations (addRawFindings).
+func (b *builder) addRaw(rf engine.RawFinding, placed []placement) {
 	r := b.resources[rf.Resource]
-	f := b.locate(r, rf.Pointer)
-	if f.File == r.Doc.File {
-		// The document's text is at hand, Position having just read it.
-		f.Snippet, _ = r.Doc.Snippet(loader.Range{Line: f.Line, Column: f.Column, EndLine: f.EndLine, EndColumn: f.EndColumn})
-	}
+	f := b.findingAt(r, rf.Pointer, placed[0].file, placed[0].rng)
+	f.Snippet = placed[0].snippet
+	placed = placed[1:]
 	f.Rule, f.Severity, f.Message = rf.Rule.ID, rf.Rule.Severity, rf.Message+renderedFrom(r)
 	describeDerived(r, rf.Pointer, &f, false)
 	if rf.Severity != "" {
@@ -490,11 +543,12 @@ func (b *builder) addRaw(rf engine.RawFinding) {
 		f.Message += " [assumes: " + strings.Join(uniq(rf.Assumptions), "; ") + "]"
 	}
 	for _, rel := range rf.Related {
-		if rel.Resource < 0 || rel.Resource >= len(b.resources) {
+		if !b.hasResource(rel.Resource) {
 			continue
 		}
 		rr := b.resources[rel.Resource]
-		loc := b.locate(rr, rel.Pointer)
+		loc := b.findingAt(rr, rel.Pointer, placed[0].file, placed[0].rng)
+		placed = placed[1:]
 		f.Related = append(f.Related, report.Related{Message: relatedMessage(rr, rel.Pointer, rel.Message), File: loc.File, Line: loc.Line, Column: loc.Column,
 			EndLine: loc.EndLine, EndColumn: loc.EndColumn, Path: rel.Pointer, Resource: loc.Resource})
 	}
@@ -519,6 +573,11 @@ func (b *builder) locate(r *graph.Resource, pointer string) report.Finding {
 		*b.stage = "placing a finding in " + r.Doc.File
 	}
 	file, rng := r.Doc.Locate(pointer) // rendered objects: the template or base file
+	return b.findingAt(r, pointer, file, rng)
+}
+
+// findingAt is a finding about pointer of r, placed at rng in file.
+func (b *builder) findingAt(r *graph.Resource, pointer, file string, rng loader.Range) report.Finding {
 	return report.Finding{File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn,
 		Path: pointer, Related: []report.Related{},
 		Resource: &report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}}

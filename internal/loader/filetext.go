@@ -36,21 +36,25 @@ func newFileText(root *confine.Root, path, text string, max int64) *fileText {
 // cut it when the file was read; ok is false when the file can no longer
 // be read or no longer holds that text.
 func (f *fileText) chunk(index int) (string, bool) {
-	f.once.Do(func() {
-		data, err := f.root.ReadFile(f.path, f.max, "--max-file-size")
-		if err != nil || int64(len(data)) > f.max {
-			return
-		}
-		text := normalizeText(data)
-		if maphash.String(textSeed, text) != f.sum {
-			return
-		}
-		f.chunks = splitDocuments(text)
-	})
+	f.once.Do(func() { f.chunks = f.load() })
 	if index < 0 || index >= len(f.chunks) {
 		return "", false
 	}
 	return f.chunks[index].text, true
+}
+
+// load reads the file's documents again; nil when the file can no longer
+// be read or no longer holds the text that was linted.
+func (f *fileText) load() []chunk {
+	data, err := f.root.ReadFile(f.path, f.max, "--max-file-size")
+	if err != nil || int64(len(data)) > f.max {
+		return nil
+	}
+	text := normalizeText(data)
+	if maphash.String(textSeed, text) != f.sum {
+		return nil
+	}
+	return splitDocuments(text)
 }
 
 // normalizeText is a file's text as meshlint reads it: without a byte

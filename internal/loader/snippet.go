@@ -12,7 +12,8 @@ const maxSnippetLines = 20
 // Snippet is the text of region r of the file d was read from (columns
 // count characters; the end column is exclusive), for SARIF's region
 // snippets. It reads the document's own text,
-// which Position has just used, so no file is read again per finding. ok is
+// read again from its file when it was released (FilePass.Snippet reads
+// it once per file for all findings). ok is
 // false for rendered and derived documents, whose positions are in other
 // files (templates, values files), for regions outside the document, and
 // for regions over maxSnippetLines.
@@ -20,7 +21,14 @@ func (d *Document) Snippet(r Range) (string, bool) {
 	if d.locate != nil || d.source != nil || r.Line < d.StartLine || r.EndLine < r.Line || r.EndLine-r.Line >= maxSnippetLines {
 		return "", false
 	}
-	text := d.Text()
+	return d.snippetOf(d.Text(), r)
+}
+
+// snippetOf is Snippet over text, the document's text.
+func (d *Document) snippetOf(text string, r Range) (string, bool) {
+	if d.locate != nil || d.source != nil || r.Line < d.StartLine || r.EndLine < r.Line || r.EndLine-r.Line >= maxSnippetLines {
+		return "", false
+	}
 	// Skip to the first line of the region.
 	for skip := r.Line - d.StartLine; skip > 0; skip-- {
 		i := strings.IndexByte(text, '\n')

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -64,25 +66,76 @@ type sarifSuppression struct {
 	Justification string `json:"justification,omitempty"`
 }
 
-// Format implements Formatter.
+// Format implements Formatter. The results are encoded one at a time
+// into the log's place for them: building every result first and encoding
+// the whole log held all of them, as go-sarif values and as JSON, at once.
+// The bytes are those of encoding the whole log (a test holds them to it).
 func (SARIF) Format(w io.Writer, r *Report) error {
-	log, err := buildSARIF(r)
+	log, index, err := sarifEnvelope(r)
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(w)
+	var head bytes.Buffer
+	enc := json.NewEncoder(&head)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(log); err != nil {
 		return fmt.Errorf("encode sarif: %w", err)
 	}
+	// The results are the last field of the one run, the last field of the
+	// log; keys are never escaped, so this is that field.
+	at := bytes.LastIndex(head.Bytes(), []byte(`"results": [`))
+	if at < 0 {
+		return fmt.Errorf("encode sarif: no results in the log")
+	}
+	at += len(`"results": [`)
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(head.Bytes()[:at])
+	var one bytes.Buffer
+	renc := json.NewEncoder(&one)
+	renc.SetIndent("        ", "  ") // inside "runs": [ { "results": [
+	renc.SetEscapeHTML(false)
+	fingerprints := uniqueFingerprints(r.Findings)
+	for n, f := range r.Findings {
+		one.Reset()
+		if err := renc.Encode(sarifFinding(f, index[f.Rule], fingerprints[n])); err != nil {
+			return fmt.Errorf("encode sarif result: %w", err)
+		}
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n        ")
+		bw.Write(bytes.TrimSuffix(one.Bytes(), []byte("\n")))
+	}
+	if len(r.Findings) > 0 {
+		bw.WriteString("\n      ")
+	}
+	bw.Write(head.Bytes()[at:])
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write sarif: %w", err)
+	}
 	return nil
 }
 
+// buildSARIF is the whole log, results included.
 func buildSARIF(r *Report) (*sarifLog, error) {
+	log, index, err := sarifEnvelope(r)
+	if err != nil {
+		return nil, err
+	}
+	fingerprints := uniqueFingerprints(r.Findings)
+	for n, f := range r.Findings {
+		log.Runs[0].Results = append(log.Runs[0].Results, sarifFinding(f, index[f.Rule], fingerprints[n]))
+	}
+	return log, nil
+}
+
+// sarifEnvelope is the log with no results yet, and the index of each
+// finding's rule in tool.driver.rules.
+func sarifEnvelope(r *Report) (*sarifLog, map[string]int, error) {
 	doc, err := sarif.New(sarif.Version210)
 	if err != nil {
-		return nil, fmt.Errorf("start sarif log: %w", err)
+		return nil, nil, fmt.Errorf("start sarif log: %w", err)
 	}
 	run := sarif.NewRunWithInformationURI(r.Tool.Name, InformationURI)
 	version := strings.TrimPrefix(r.Tool.Version, "v")
@@ -99,20 +152,16 @@ func buildSARIF(r *Report) (*sarifLog, error) {
 		index[rule.ID] = len(run.Tool.Driver.Rules)
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(rule))
 	}
-	out := sarifRun{Run: run, Results: []sarifResult{}}
-	fingerprints := uniqueFingerprints(r.Findings)
-	for n, f := range r.Findings {
-		i, ok := index[f.Rule]
-		if !ok {
+	for _, f := range r.Findings {
+		if _, ok := index[f.Rule]; !ok {
 			// A finding of a rule that the report does not describe (a
 			// caller that filled no Rules): describe it minimally, because
 			// every result must point at a rule in tool.driver.rules.
-			i = len(run.Tool.Driver.Rules)
-			index[f.Rule] = i
+			index[f.Rule] = len(run.Tool.Driver.Rules)
 			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(RuleInfo{ID: f.Rule, Title: f.Rule, Severity: f.Severity}))
 		}
-		out.Results = append(out.Results, sarifFinding(f, i, fingerprints[n]))
 	}
+	out := sarifRun{Run: run, Results: []sarifResult{}}
 	// Exit code 2 means meshlint could not do its job; 0 and 1 are a
 	// finished lint, with or without findings.
 	success := r.ExitCode == 0 || r.ExitCode == 1
@@ -120,7 +169,7 @@ func buildSARIF(r *Report) (*sarifLog, error) {
 		out.AutomationDetails = &sarif.RunAutomationDetails{ID: ptr(automationID(r.SARIFCategory))}
 	}
 	out.Invocations = []sarifInvocation{{Invocation: &sarif.Invocation{ExecutionSuccessful: &success}, ExitCode: r.ExitCode}}
-	return &sarifLog{Report: doc, Runs: []sarifRun{out}}, nil
+	return &sarifLog{Report: doc, Runs: []sarifRun{out}}, index, nil
 }
 
 // automationID is runAutomationDetails.id for a category. GitHub takes the

@@ -26,12 +26,12 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("benchgen", flag.ContinueOnError)
 	n := fs.Int("n", 1000, "number of apps (about 7.5 resources and 4 files each)")
 	var names []string
-	for _, p := range corpus.Profiles {
+	for _, p := range append(corpus.Profiles, corpus.ProfileKustomize) {
 		names = append(names, string(p))
 	}
 	profile := fs.String("profile", string(corpus.ProfileApps), "corpus profile: "+strings.Join(names, ", "))
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: benchgen [-n APPS] [-profile apps|irrelevant] DIR")
+		fmt.Fprintln(fs.Output(), "usage: benchgen [-n APPS] [-profile PROFILE] DIR")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {

@@ -24,10 +24,33 @@ const (
 	// real repositories by size: a large ConfigMap (a dashboard), a Secret,
 	// and every tenth app a CustomResourceDefinition with a big schema.
 	ProfileIrrelevant Profile = "irrelevant"
+	// ProfileAdoption is a first adoption: the apps of ProfileApps with a
+	// mistake in one app of five (not one of 25), each finding relating
+	// the app's Service, monitor and PeerAuthentications in three or four
+	// files to the Prometheus in another, so placing findings does work in
+	// a quarter of the files.
+	ProfileAdoption Profile = "adoption"
+	// ProfileCrowded puts every app in one namespace, "apps", whose
+	// Namespace and STRICT PeerAuthentication are written once: each
+	// monitor's selector then has every Service and pod of the corpus to
+	// choose from. Every app is injected and STRICT, as the namespace is.
+	ProfileCrowded Profile = "crowded"
+	// ProfileCrowdedSpread is the same apps as ProfileCrowded, each in its
+	// own namespace: what ProfileCrowded is measured against.
+	ProfileCrowdedSpread Profile = "crowded-spread"
+	// ProfileKustomize is a Kustomize-heavy repository, not apps: N
+	// overlays over N/10 shared bases, each overlay with a strategic-merge
+	// patch, an inline JSON patch and two components (one adding a
+	// ServiceMonitor, one patching labels). It is not among Profiles: its N
+	// counts Kustomize builds, which cost far more than apps.
+	ProfileKustomize Profile = "kustomize"
 )
 
 // Profiles lists the profiles in the order the flag help shows them.
-var Profiles = []Profile{ProfileApps, ProfileIrrelevant}
+var Profiles = []Profile{ProfileApps, ProfileIrrelevant, ProfileAdoption, ProfileCrowded, ProfileCrowdedSpread}
+
+// crowdedNamespace is the one namespace of ProfileCrowded.
+const crowdedNamespace = "apps"
 
 // Options configure Generate.
 type Options struct {
@@ -54,7 +77,7 @@ func Generate(dir string, opts Options) (Stats, error) {
 	switch opts.Profile {
 	case "":
 		opts.Profile = ProfileApps
-	case ProfileApps, ProfileIrrelevant:
+	case ProfileApps, ProfileIrrelevant, ProfileAdoption, ProfileCrowded, ProfileCrowdedSpread, ProfileKustomize:
 	default:
 		return st, fmt.Errorf("generate corpus: unknown profile %q", opts.Profile)
 	}
@@ -77,8 +100,8 @@ func Generate(dir string, opts Options) (Stats, error) {
 	if err != nil {
 		return st, err
 	}
-	for i := 0; i < opts.Apps; i++ {
-		if m := appShape(i).mistake; m != "" {
+	for i := 0; i < opts.Apps && opts.Profile != ProfileKustomize; i++ {
+		if m := appShape(i, opts.Profile).mistake; m != "" {
 			st.Mistakes[m]++
 		}
 	}
@@ -98,19 +121,32 @@ func Walk(opts Options, yield func(File) error) error {
 	if opts.Profile == "" {
 		opts.Profile = ProfileApps
 	}
+	if opts.Profile == ProfileKustomize {
+		return walkKustomize(opts.Apps, yield)
+	}
 	var b bytes.Buffer
 	b.WriteString(prometheusYAML)
 	if err := yield(File{Path: "platform/monitoring/prometheus.yaml", Data: bytes.Clone(b.Bytes()), Resources: 2}); err != nil {
 		return err
 	}
+	if opts.Profile == ProfileCrowded {
+		b.Reset()
+		b.WriteString(crowdedNamespaceYAML)
+		if err := yield(File{Path: "platform/apps/namespace.yaml", Data: bytes.Clone(b.Bytes()), Resources: 2}); err != nil {
+			return err
+		}
+	}
 	for i := 0; i < opts.Apps; i++ {
-		a := appShape(i)
+		a := appShape(i, opts.Profile)
 		dir := fmt.Sprintf("apps/%s/", a.name)
 		for _, part := range a.files(opts.Profile) {
 			b.Reset()
 			for j, doc := range part.docs {
 				if j > 0 {
 					b.WriteString("---\n")
+				}
+				if opts.Profile == ProfileCrowded {
+					doc = strings.Replace(doc, "\n  namespace: "+a.name+"\n", "\n  namespace: "+crowdedNamespace+"\n", 1)
 				}
 				b.WriteString(doc)
 			}
@@ -160,16 +196,26 @@ func mix(i int, salt uint64) uint64 {
 // pct is a number in [0, 100) for a choice about app i.
 func pct(i int, salt uint64) int { return int(mix(i, salt) % 100) }
 
-func appShape(i int) app {
+// mistakesPerMille is how many apps of 1000 carry a mistake.
+func mistakesPerMille(profile Profile) uint64 {
+	if profile == ProfileAdoption {
+		return 200
+	}
+	return 40
+}
+
+func appShape(i int, profile Profile) app {
 	a := app{index: i, name: fmt.Sprintf("app-%05d", i), injection: "enabled", scrape: "http"}
 	switch p := pct(i, 1); {
+	case profile == ProfileCrowded || profile == ProfileCrowdedSpread:
+		// As the one namespace is: injected.
 	case p < 12:
 		a.injection = ""
 	case p < 15:
 		a.injection = "ambient"
 	}
 	// STRICT only where a sidecar enforces it; the others stay PERMISSIVE.
-	a.strict = a.injection == "enabled" && pct(i, 2) < 75
+	a.strict = a.injection == "enabled" && (pct(i, 2) < 75 || profile == ProfileCrowded || profile == ProfileCrowdedSpread)
 	if a.strict {
 		// Under STRICT: the Istio cert recipe, or a PERMISSIVE exception
 		// on the metrics-only port and plain http through it.
@@ -179,8 +225,9 @@ func appShape(i int) app {
 		}
 	}
 	a.podMonitor = pct(i, 4) < 20
-	// About 4% of the apps carry one mistake each, spread over the rules.
-	if m := mix(i, 5) % 1000; m < 40 {
+	// About 4% of the apps (20% in a first adoption) carry one mistake
+	// each, spread over the rules.
+	if m := mix(i, 5) % 1000; m < mistakesPerMille(profile) {
 		// One mistake per app: no PodMonitor or exception unless it is the
 		// mistake, since either would make or hide another one.
 		a.injection, a.strict, a.scrape, a.podMonitor, a.workloadPA = "enabled", true, "istio", false, false
@@ -202,6 +249,11 @@ func appShape(i int) app {
 			// through by a PERMISSIVE exception on that shared port.
 			a.mistake, a.workloadPA, a.metricsOnHTTP, a.scrape = RuleSharedException, true, true, "http"
 		}
+		if a.mistake == RulePortLevelNoSel && (profile == ProfileCrowded || profile == ProfileCrowdedSpread) {
+			// The crowded namespace's PeerAuthentication is shared, not
+			// the app's to get wrong.
+			a.mistake = RuleTLSNoSkipVerify
+		}
 	}
 	return a
 }
@@ -212,11 +264,12 @@ type filePart struct {
 }
 
 func (a app) files(profile Profile) []filePart {
-	parts := []filePart{
-		{"namespace.yaml", []string{a.namespace(), a.namespacePeerAuth()}},
-		{"config.yaml", []string{a.configMap(), a.serviceAccount()}},
-		{"deployment.yaml", []string{a.deployment(), a.service()}},
+	var parts []filePart
+	if profile != ProfileCrowded {
+		parts = append(parts, filePart{"namespace.yaml", []string{a.namespace(), a.namespacePeerAuth()}})
 	}
+	parts = append(parts, filePart{"config.yaml", []string{a.configMap(), a.serviceAccount()}},
+		filePart{"deployment.yaml", []string{a.deployment(), a.service()}})
 	mon := []string{a.serviceMonitor()}
 	if a.podMonitor {
 		mon = append(mon, a.podMonitorYAML())
@@ -571,6 +624,26 @@ spec:
                   properties:
 %[2]s`, group, props.String())
 }
+
+// crowdedNamespaceYAML is the one namespace of ProfileCrowded: injected
+// and STRICT.
+const crowdedNamespaceYAML = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: apps
+  labels:
+    team: platform
+    istio-injection: enabled
+---
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: default
+  namespace: apps
+spec:
+  mtls:
+    mode: STRICT
+`
 
 // prometheusYAML is the one Prometheus, following Istio's cert recipe, and
 // its namespace.

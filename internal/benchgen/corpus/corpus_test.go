@@ -49,12 +49,15 @@ func TestShapeAndMistakes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			filesPerApp := 4
-			if profile == corpus.ProfileIrrelevant {
+			filesPerApp, shared := 4, 1
+			switch profile {
+			case corpus.ProfileIrrelevant:
 				filesPerApp = 5
+			case corpus.ProfileCrowded:
+				filesPerApp, shared = 3, 2 // the namespace is written once
 			}
-			if st.Files != filesPerApp*apps+1 {
-				t.Errorf("%d files, want %d", st.Files, filesPerApp*apps+1)
+			if st.Files != filesPerApp*apps+shared {
+				t.Errorf("%d files, want %d", st.Files, filesPerApp*apps+shared)
 			}
 			if profile == corpus.ProfileApps {
 				if perApp := float64(st.Resources-2) / apps; perApp < 7.3 || perApp > 7.6 {
@@ -91,9 +94,22 @@ func TestShapeAndMistakes(t *testing.T) {
 					t.Errorf("%s: %d findings, %d apps with that mistake", r, got[r], st.Mistakes[r])
 				}
 			}
+			if profile == corpus.ProfileAdoption {
+				if n := mistaken(st); n < apps/6 || n > apps/4 {
+					t.Errorf("%d of %d apps with a mistake, want about one in five", n, apps)
+				}
+			}
 			if len(st.Mistakes) < 5 {
 				t.Errorf("only %d kinds of mistakes in %d apps", len(st.Mistakes), apps)
 			}
 		})
 	}
+}
+
+func mistaken(st corpus.Stats) int {
+	n := 0
+	for _, c := range st.Mistakes {
+		n += c
+	}
+	return n
 }

@@ -1,0 +1,141 @@
+package graph
+
+import (
+	"fmt"
+	"math/rand"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestSelectionIndexAgreesWithScans builds namespaces of objects with
+// overlapping labels and selectors and holds every indexed selection to a
+// scan of the whole namespace, in the scan's order.
+func TestSelectionIndexAgreesWithScans(t *testing.T) {
+	rng := rand.New(rand.NewSource(16))
+	labels := func() string {
+		var kv []string
+		for _, k := range []string{"app", "tier", "v"} {
+			if rng.Intn(3) > 0 {
+				kv = append(kv, fmt.Sprintf("%s: x%d", k, rng.Intn(3)))
+			}
+		}
+		return "{" + strings.Join(kv, ", ") + "}"
+	}
+	var b strings.Builder
+	for _, ns := range []string{"a", "b"} {
+		b.WriteString(namespace(ns, "{istio-injection: enabled}"))
+		b.WriteString(pa(ns, "default", "mtls: {mode: STRICT}"))
+		for i := 0; i < 25; i++ {
+			b.WriteString(deploy(ns, fmt.Sprintf("d%d", i), labels(), "", ""))
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s%d, namespace: %s, labels: %s}\nspec:\n  selector: %s\n  ports: [{name: metrics, port: 9090}]\n", i, ns, labels(), labels())
+			if i%3 == 0 {
+				b.WriteString(pa(ns, fmt.Sprintf("p%d", i), "selector: {matchLabels: "+labels()+"}\nmtls: {mode: PERMISSIVE}"))
+			}
+			if i%4 == 0 {
+				kind := []string{"ServiceMonitor", "PodMonitor"}[i%8/4]
+				ep := map[string]string{"ServiceMonitor": "endpoints", "PodMonitor": "podMetricsEndpoints"}[kind]
+				b.WriteString(strings.Replace(monitor(kind, ns, "selector: {matchLabels: "+labels()+"}\n"+ep+": [{port: metrics}]"), "name: m,", fmt.Sprintf("name: m%d,", i), 1))
+			}
+		}
+	}
+	g := build(t, b.String())
+	if len(g.Monitors) < 10 || len(g.PeerAuths) < 10 {
+		t.Fatalf("%d monitors and %d policies: the test builds too few", len(g.Monitors), len(g.PeerAuths))
+	}
+	found := 0
+	for _, w := range g.workloadsAndPrometheusPods() {
+		var want []*Service
+		for _, svc := range g.servicesByNS[w.Namespace] {
+			if len(svc.Selector) > 0 && subsetOf(svc.Selector, w.Labels) {
+				want = append(want, svc)
+			}
+		}
+		if got := g.ServicesOf(w); !slices.Equal(got, want) {
+			t.Errorf("ServicesOf(%s) = %d Services, a scan finds %d", w.Display(), len(got), len(want))
+		}
+		var wantPA []*PeerAuthentication
+		for _, pa := range g.peerAuthsByNS[w.Namespace] {
+			if pa.Scope != ScopeWorkload || subsetOf(pa.MatchLabels, w.Labels) {
+				wantPA = append(wantPA, pa)
+			}
+		}
+		var gotPA []*PeerAuthentication
+		for _, i := range g.selection().peerAuthsFor(w) {
+			if pa := g.peerAuthsByNS[w.Namespace][i]; pa.Scope != ScopeWorkload || subsetOf(pa.MatchLabels, w.Labels) {
+				gotPA = append(gotPA, pa)
+			}
+		}
+		if !slices.Equal(gotPA, wantPA) {
+			t.Errorf("policies for %s: %d, a scan finds %d", w.Display(), len(gotPA), len(wantPA))
+		}
+		found += len(want)
+	}
+	for _, svc := range g.Services {
+		var want []*Workload
+		for _, w := range g.workloadsByNS[svc.Namespace] {
+			if len(svc.Selector) > 0 && subsetOf(svc.Selector, w.Labels) {
+				want = append(want, w)
+			}
+		}
+		if got := g.BackendsOf(svc); !slices.Equal(got, want) {
+			t.Errorf("BackendsOf(%s) = %d, a scan finds %d", svc.Name, len(got), len(want))
+		}
+	}
+	for _, pa := range g.PeerAuths {
+		var want []*Workload
+		if pa.Scope == ScopeWorkload {
+			for _, w := range g.workloadsByNS[pa.Namespace] {
+				if subsetOf(pa.MatchLabels, w.Labels) {
+					want = append(want, w)
+				}
+			}
+		}
+		if got := g.SelectedWorkloads(pa); !slices.Equal(got, want) {
+			t.Errorf("SelectedWorkloads(%s) = %d, a scan finds %d", pa.Name, len(got), len(want))
+		}
+	}
+	for _, m := range g.Monitors {
+		var wantS []*Service
+		var wantP []*Workload
+		for _, ns := range g.namespacesWatched(m) {
+			for _, svc := range g.servicesByNS[ns] {
+				if m.Selector.Matches(svc.Labels) {
+					wantS = append(wantS, svc)
+				}
+			}
+			for _, w := range g.workloadsByNS[ns] {
+				if m.Selector.Matches(w.Labels) {
+					wantP = append(wantP, w)
+				}
+			}
+		}
+		if got := g.SelectedServices(m); !slices.Equal(got, wantS) {
+			t.Errorf("SelectedServices(%s) = %d, a scan finds %d", m.Name, len(got), len(wantS))
+		}
+		if got := g.SelectedPods(m); !slices.Equal(got, wantP) {
+			t.Errorf("SelectedPods(%s) = %d, a scan finds %d", m.Name, len(got), len(wantP))
+		}
+	}
+	if found == 0 {
+		t.Error("no workload is behind a Service: the labels never overlap")
+	}
+}
+
+func TestLooselyMatchesLiteralsAndPatterns(t *testing.T) {
+	for _, c := range []struct {
+		sel, got string
+		want     bool
+	}{
+		{"web", "web", true}, {"web", "web2", false}, {"", "", true}, {"", "x", false},
+		{"web|api", "api", true}, {"web.*", "webshop", true}, {"a.c", "abc", true}, {"a.c", "a.c", true},
+		{"(", "(", true}, {"(", "x", false}, {"[a-", "b", false},
+	} {
+		s := &LabelSelector{MatchLabels: map[string]string{"app": c.sel}}
+		for i := 0; i < 2; i++ { // the second time from the cache
+			if got := looselyMatches(s, map[string]string{"app": c.got}); got != c.want {
+				t.Errorf("looselyMatches(app=%q, app=%q) = %v, want %v", c.sel, c.got, got, c.want)
+			}
+		}
+	}
+}

@@ -1,0 +1,48 @@
+package graph_test
+
+// Selection in a crowded namespace (issue 16): the graph and its facts for
+// N apps in one namespace against the same apps in their own namespaces.
+// The budget is at most 2× (docs/performance.md):
+//
+//	go test -run '^$' -bench Selection -benchmem ./internal/graph/
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/meshlint/meshlint/internal/benchgen/corpus"
+	"github.com/meshlint/meshlint/internal/graph"
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+func BenchmarkSelection(b *testing.B) {
+	for _, n := range []int{2000, 10000} {
+		for _, profile := range []corpus.Profile{corpus.ProfileCrowdedSpread, corpus.ProfileCrowded} {
+			b.Run(fmt.Sprintf("%s/apps=%d", profile, n), func(b *testing.B) {
+				dir := filepath.Join(os.TempDir(), fmt.Sprintf("meshlint-graphbench-%s-%d", profile, n))
+				if _, err := os.Stat(dir + ".done"); err != nil {
+					os.RemoveAll(dir)
+					if _, err := corpus.Generate(dir, corpus.Options{Apps: n, Profile: profile}); err != nil {
+						b.Fatal(err)
+					}
+					if err := os.WriteFile(dir+".done", nil, 0o644); err != nil {
+						b.Fatal(err)
+					}
+				}
+				s := graph.DefaultSettings()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					b.StopTimer()
+					res, err := loader.Load([]string{dir}, loader.Options{Extract: graph.Extractor(s), ReleaseTexts: true})
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					graph.Build(res.Documents, s).Facts()
+				}
+			})
+		}
+	}
+}

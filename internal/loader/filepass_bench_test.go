@@ -1,0 +1,89 @@
+package loader_test
+
+// Placing findings (issue 16): the cost per location of a first adoption's
+// findings, placed in one pass per file, against asking each document.
+//
+//	go test -run '^$' -bench PlaceFindings -benchmem ./internal/loader/
+
+import (
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/meshlint/meshlint/internal/benchgen/corpus"
+	"github.com/meshlint/meshlint/internal/loader"
+)
+
+// adoptionLookups loads a first-adoption corpus as a lint does (texts
+// released) and asks, in one document of four, where three fields are:
+// about what that corpus's findings and related locations ask.
+func adoptionLookups(b *testing.B, dir string) []loader.Lookup {
+	b.Helper()
+	res, err := loader.Load([]string{dir}, loader.Options{WorkDir: dir, ReleaseTexts: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lookups []loader.Lookup
+	for i, d := range res.Documents {
+		if i%4 == 0 {
+			for _, p := range []string{"/metadata/name", "/spec", "/spec/ports/1/port"} {
+				lookups = append(lookups, loader.Lookup{Doc: d, Pointer: p})
+			}
+		}
+	}
+	return lookups
+}
+
+// cpuTime is the process's user and system time so far: with the machine
+// shared, the CPU a benchmark spends says more than its wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func BenchmarkPlaceFindings(b *testing.B) {
+	dir := b.TempDir()
+	if _, err := corpus.Generate(dir, corpus.Options{Apps: 1000, Profile: corpus.ProfileAdoption}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("per-file", func(b *testing.B) {
+		n, cpu := 0, time.Duration(0)
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			lookups := adoptionLookups(b, dir)
+			b.StartTimer()
+			n += len(lookups)
+			start := cpuTime()
+			loader.EachFile(lookups, func(p *loader.FilePass) {
+				for _, j := range p.Lookups {
+					l := lookups[j]
+					_, r := p.Locate(l.Doc, l.Pointer)
+					p.Snippet(l.Doc, r)
+				}
+			})
+			cpu += cpuTime() - start
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/1000, "µs/location")
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(n)/1000, "cpu-µs/location")
+	})
+	b.Run("per-document", func(b *testing.B) {
+		n, cpu := 0, time.Duration(0)
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			lookups := adoptionLookups(b, dir) // fresh documents: their positions are kept once asked
+			b.StartTimer()
+			n += len(lookups)
+			start := cpuTime()
+			for _, l := range lookups {
+				_, r := l.Doc.Locate(l.Pointer)
+				l.Doc.Snippet(r)
+			}
+			cpu += cpuTime() - start
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/1000, "µs/location")
+		b.ReportMetric(float64(cpu.Nanoseconds())/float64(n)/1000, "cpu-µs/location")
+	})
+}

@@ -71,18 +71,12 @@ func (g *Graph) AmbientAnnotationScrapes() []AmbientAnnotationScrapeFact {
 			f.Assumptions = append(f.Assumptions, w.Injection.Assumed)
 		}
 		for _, p := range annotationScrapePorts(w) {
-			d := g.EffectiveMode(w, p)
-			if d.Mode != ModeStrict {
-				continue
+			if sp, assumed, ok := g.strictPort(w, p); ok {
+				f.StrictPorts = append(f.StrictPorts, sp)
+				if assumed != "" {
+					f.Assumptions = append(f.Assumptions, assumed)
+				}
 			}
-			sp := StrictPortFact{Port: p, ModeExplain: d.Explain()}
-			if d.Source != nil {
-				sp.Source = &Loc{Resource: d.Source.Resource, Pointer: d.Source.Pointer, Message: "STRICT set here"}
-			}
-			if d.Assumed != "" {
-				f.Assumptions = append(f.Assumptions, d.Assumed)
-			}
-			f.StrictPorts = append(f.StrictPorts, sp)
 		}
 		if len(f.StrictPorts) > 0 {
 			f.Assumptions = uniqueSorted(f.Assumptions)

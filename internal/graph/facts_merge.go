@@ -263,18 +263,12 @@ func (g *Graph) addStrictPorts(w *Workload, mf *MergeFact, hasPort bool) {
 		if captured, _ := w.Captured(p); !captured {
 			continue
 		}
-		d := g.EffectiveMode(w, p)
-		if d.Mode != ModeStrict {
-			continue
+		if sp, assumed, ok := g.strictPort(w, p); ok {
+			mf.StrictPorts = append(mf.StrictPorts, sp)
+			if assumed != "" {
+				mf.Assumptions = append(mf.Assumptions, assumed)
+			}
 		}
-		sp := StrictPortFact{Port: p, ModeExplain: d.Explain()}
-		if d.Source != nil {
-			sp.Source = &Loc{Resource: d.Source.Resource, Pointer: d.Source.Pointer, Message: "STRICT set here"}
-		}
-		if d.Assumed != "" {
-			mf.Assumptions = append(mf.Assumptions, d.Assumed)
-		}
-		mf.StrictPorts = append(mf.StrictPorts, sp)
 	}
 }
 
@@ -418,4 +412,18 @@ func findMarker(v any, ptr string, secret bool) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// strictPort is port p of w as a StrictPortFact, with the assumption its
+// mode rests on; ok is false when the port is not STRICT.
+func (g *Graph) strictPort(w *Workload, p int) (sp StrictPortFact, assumed string, ok bool) {
+	d := g.EffectiveMode(w, p)
+	if d.Mode != ModeStrict {
+		return sp, "", false
+	}
+	sp = StrictPortFact{Port: p, ModeExplain: d.Explain()}
+	if d.Source != nil {
+		sp.Source = &Loc{Resource: d.Source.Resource, Pointer: d.Source.Pointer, Message: "STRICT set here"}
+	}
+	return sp, d.Assumed, true
 }

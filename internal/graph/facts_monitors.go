@@ -967,15 +967,7 @@ func containerPortProblem(e *Endpoint, field string, pods []*Workload) *PortProb
 				p.Suggestion = cp.Name
 			}
 		}
-		var list []string
-		for _, cp := range w.Ports {
-			list = append(list, containerPortLabel(cp))
-		}
-		text := "no container ports"
-		if len(list) > 0 {
-			text = "container ports " + strings.Join(list, ", ")
-		}
-		described = append(described, fmt.Sprintf("%s declares %s", w.Display(), text))
+		described = append(described, declaredPorts(w))
 		p.Related = append(p.Related, Loc{Resource: w.Resource, Pointer: w.Spec + "/containers", Message: "containers of " + w.Display()})
 	}
 	p.Declared = strings.Join(described, "; ")
@@ -983,6 +975,19 @@ func containerPortProblem(e *Endpoint, field string, pods []*Workload) *PortProb
 		p.Declared += fmt.Sprintf("; %d is %s: the sidecar serves it, but the injected istio-proxy container declares only http-envoy-prom (15090), and pod discovery lists declared ports only", num, what)
 	}
 	return p
+}
+
+// declaredPorts says which container ports a workload declares, for a
+// port problem's message.
+func declaredPorts(w *Workload) string {
+	var list []string
+	for _, cp := range w.Ports {
+		list = append(list, containerPortLabel(cp))
+	}
+	if len(list) == 0 {
+		return w.Display() + " declares no container ports"
+	}
+	return w.Display() + " declares container ports " + strings.Join(list, ", ")
 }
 
 func containerPortLabel(cp ContainerPort) string {
@@ -1018,15 +1023,7 @@ func (g *Graph) targetPortProblem(e *Endpoint, svc *Service, sp *ServicePort) *P
 			continue
 		}
 		seen[w.Resource] = true
-		var list []string
-		for _, cp := range w.Ports {
-			list = append(list, containerPortLabel(cp))
-		}
-		text := "no container ports"
-		if len(list) > 0 {
-			text = "container ports " + strings.Join(list, ", ")
-		}
-		described = append(described, fmt.Sprintf("%s declares %s", w.Display(), text))
+		described = append(described, declaredPorts(w))
 		p.Related = append(p.Related, Loc{Resource: w.Resource, Pointer: w.Spec + "/containers", Message: "containers of " + w.Display()})
 	}
 	p.Declared = fmt.Sprintf("Service %s/%s port %s targets %q; %s", svc.Namespace, svc.Name, servicePortLabel(sp), sp.TargetPort.Name, strings.Join(described, "; "))

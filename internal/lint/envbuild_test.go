@@ -79,12 +79,9 @@ func strictFinding(t *testing.T, res *lint.Result) (report.Finding, string) {
 	return report.Finding{}, ""
 }
 
-// TestFluxPatchesAreApplied: a Flux Kustomization whose patch turns the
-// PERMISSIVE base STRICT makes its environment's plaintext scrape an
-// error, placed where the patch sets STRICT, whether its path has a
-// kustomization file or Flux makes one, and whatever the patch's kind.
-func TestFluxPatchesAreApplied(t *testing.T) {
-	strategic := `  patches:
+// strictPatch is Flux Kustomization spec lines whose strategic-merge patch
+// makes the PeerAuthentication named default STRICT.
+const strictPatch = `  patches:
     - patch: |
         apiVersion: security.istio.io/v1
         kind: PeerAuthentication
@@ -96,6 +93,13 @@ func TestFluxPatchesAreApplied(t *testing.T) {
       target:
         kind: PeerAuthentication
 `
+
+// TestFluxPatchesAreApplied: a Flux Kustomization whose patch turns the
+// PERMISSIVE base STRICT makes its environment's plaintext scrape an
+// error, placed where the patch sets STRICT, whether its path has a
+// kustomization file or Flux makes one, and whatever the patch's kind.
+func TestFluxPatchesAreApplied(t *testing.T) {
+	strategic := strictPatch
 	json6902 := `  patches:
     - target:
         kind: PeerAuthentication

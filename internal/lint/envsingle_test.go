@@ -8,19 +8,7 @@ import (
 // Kustomization (one cluster) is one mesh, but that mesh is what Flux
 // builds: its patches are applied, as they are when there are several.
 func TestSingleFluxEntryPointIsBuilt(t *testing.T) {
-	strict := `  patches:
-    - patch: |
-        apiVersion: security.istio.io/v1
-        kind: PeerAuthentication
-        metadata:
-          name: default
-        spec:
-          mtls:
-            mode: STRICT
-      target:
-        kind: PeerAuthentication
-`
-	files := fluxFleet(strict)
+	files := fluxFleet(strictPatch)
 	delete(files, "clusters/staging/apps.yaml")
 	dir := writeTree(t, files)
 	t.Chdir(dir)

@@ -427,3 +427,88 @@ func TestFixRefusedFileFailsTheRun(t *testing.T) {
 		t.Error("the other files were not fixed")
 	}
 }
+
+// TestFixHelmTemplateLiteralLine: a plaintext scrape rendered from a Helm
+// template whose scheme line is literal text gets the edit of the template
+// offered (never default: a values override may set it again); the same
+// field written by a template expression gets the description only.
+func TestFixHelmTemplateLiteralLine(t *testing.T) {
+	for _, c := range []struct{ scheme, edit string }{{"http", "https"}, {"{{ .Values.scheme }}", ""}} {
+		dir := t.TempDir()
+		writeFile(t, dir, "ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {istio-injection: enabled}\n---\n"+
+			"apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n")
+		writeFile(t, dir, "prometheus.yaml", platformPrometheus)
+		writeFile(t, dir, "cart/Chart.yaml", "apiVersion: v2\nname: cart\nversion: 0.1.0\n")
+		writeFile(t, dir, "cart/values.yaml", "scheme: http\n")
+		writeFile(t, dir, "cart/templates/cart.yaml", `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: {{ .Release.Name }}, namespace: shop}
+spec:
+  selector:
+    matchLabels: {app: cart}
+  template:
+    metadata:
+      labels: {app: cart}
+    spec:
+      containers:
+        - name: cart
+          image: ghcr.io/example/cart:1.4.2
+          ports:
+            - {name: metrics, containerPort: 9090}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cart, namespace: shop, labels: {app: cart}}
+spec:
+  selector: {app: cart}
+  ports:
+    - {name: http-metrics, port: 9090, targetPort: metrics}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: cart, namespace: shop}
+spec:
+  selector:
+    matchLabels: {app: cart}
+  endpoints:
+  {{- if true }}
+    - port: http-metrics
+      scheme: `+c.scheme+`
+  {{- end }}
+`)
+		var got *fixFinding
+		for _, f := range lintFindings(t, []string{"-c", os.DevNull}, dir) {
+			if f.Rule == "plaintext-scrape-of-strict-port" {
+				got = &f
+			}
+		}
+		if got == nil || len(got.Fixes) != 1 || got.File != "cart/templates/cart.yaml" {
+			t.Fatalf("scheme %s: no plaintext finding in the template with one fix: %+v", c.scheme, got)
+		}
+		fx := got.Fixes[0]
+		if fx.Default || fx.NotDefault == "" {
+			t.Errorf("scheme %s: a template fix must be offered with why, not default: %+v", c.scheme, fx)
+		}
+		if c.edit == "" {
+			if len(fx.Edits) != 0 {
+				t.Errorf("scheme %s: a template expression was edited: %+v", c.scheme, fx.Edits)
+			}
+			continue
+		}
+		if len(fx.Edits) != 2 || !strings.Contains(fx.NotDefault, "values override") {
+			t.Fatalf("scheme %s: want the scheme and tlsConfig edits offered: %+v", c.scheme, fx)
+		}
+		text, err := os.ReadFile(filepath.Join(dir, "cart", "templates", "cart.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := fix.Apply(text, fx.Edits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "    - port: http-metrics\n      scheme: https\n      tlsConfig:\n        caFile: /etc/prom-certs/root-cert.pem\n"
+		if !strings.Contains(string(out), want) || !strings.HasSuffix(string(out), "        insecureSkipVerify: true\n  {{- end }}\n") {
+			t.Errorf("scheme %s: the template after the edits:\n%s", c.scheme, out)
+		}
+	}
+}

@@ -63,6 +63,9 @@ type Target struct {
 	// and name can be edited (never a file holding template actions).
 	Kind, Name string
 	Hint       Hint
+	// Template is set for an object a Helm template rendered, with a line
+	// map: edits of literal template lines are then offered.
+	Template *Template
 }
 
 // Hint are the facts of the resolved model a fix needs beyond its own file.

@@ -60,10 +60,14 @@ func ForFile(src *Source, targets []Target) [][]Fix {
 // renderedFixes are the fixes of an object that a Kustomize or Flux build
 // made from a plain YAML file: edits of the file's document of that kind and
 // name, never applied by default (a patch elsewhere may set the field
-// again). A file with template actions, or without that document, gets the
-// description only.
+// again). A Helm template gets the edits that touch only its literal lines
+// (templateFixes); another file with template actions, or without that
+// document, gets the description only.
 func renderedFixes(src *Source, t Target, f func(*Source, *yaml.Node, Target) []Fix) []Fix {
 	const why = "the field comes from a Helm template, Kustomize build or values file: edit its source"
+	if src != nil && t.Template != nil && strings.Contains(string(src.Text), "{{") {
+		return templateFixes(src, t, f)
+	}
 	if src == nil || t.Kind == "" || strings.Contains(string(src.Text), "{{") {
 		return describeOnly(f(nil, nil, t), why)
 	}

@@ -104,6 +104,16 @@ func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f report.Find
 		t.SpecPointer = r.Doc.FilePointer("/spec")
 		t.Rendered = t.Rendered || len(r.Doc.SourceFiles()) != 1 || t.SpecPointer == ""
 	}
+	if d := r.Doc; t.Rendered && !d.IsDerived() {
+		if _, ok := d.TemplateLine(d.StartLine); ok {
+			// the line map counts lines of the whole rendered output, the
+			// document's text starts at its StartLine
+			t.Template = &fix.Template{Text: []byte(d.Text()), Line: func(l int) int {
+				tl, _ := d.TemplateLine(d.StartLine - 1 + l)
+				return tl
+			}}
+		}
+	}
 	if tok := strings.Split(rf.Pointer, "/"); len(tok) > 3 && (tok[2] == "endpoints" || tok[2] == "podMetricsEndpoints") {
 		if ep, err := strconv.Atoi(tok[3]); err == nil {
 			seen := map[int]bool{} // one fact per target: a Prometheus comes once per port

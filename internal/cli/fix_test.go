@@ -512,3 +512,55 @@ spec:
 		}
 	}
 }
+
+// TestFixLayeredPrometheusValues: a fix of a Prometheus layered from
+// several values files edits the last file that sets the field (as helm -f
+// keeps its value), not a later file that leaves it alone, or the last file
+// when none sets it; it is offered with why, never applied.
+func TestFixLayeredPrometheusValues(t *testing.T) {
+	dir := t.TempDir()
+	base := writeFile(t, dir, "base.yaml", kpsRecipe)
+	disk := writeFile(t, dir, "disk.yaml", "prometheus:\n  prometheusSpec:\n    volumes:\n      - name: istio-certs\n        emptyDir:\n          sizeLimit: 10Mi\n")
+	small := writeFile(t, dir, "small.yaml", "prometheus:\n  prometheusSpec:\n    retention: 30d\n")
+	for _, c := range []struct {
+		files           []string
+		rule, want, why string
+		added           string
+	}{
+		{[]string{base, disk, small}, "istio-certs-volume-not-memory", disk, "the last that sets the field", "          sizeLimit: 10Mi\n          medium: Memory\n"},
+		{[]string{disk, small}, "istio-certs-not-exported", small, "none sets the field", "    retention: 30d\n    podMetadata:\n"},
+	} {
+		var args []string
+		for _, f := range c.files {
+			args = append(args, "--prometheus-values", f)
+		}
+		r := lintValues(t, args...)
+		var doc struct {
+			Findings []fixFinding `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var got *fixFinding
+		for i, f := range doc.Findings {
+			if f.Rule == c.rule {
+				got = &doc.Findings[i]
+			}
+		}
+		if got == nil || len(got.Fixes) != 1 {
+			t.Fatalf("%s: no finding with one fix: %+v\n%s", c.rule, doc.Findings, r.stderr)
+		}
+		fx := got.Fixes[0]
+		if fx.Default || !strings.Contains(fx.NotDefault, c.why) || len(fx.Edits) != 1 || !strings.HasSuffix(fx.Edits[0].File, "/"+filepath.Base(c.want)) {
+			t.Fatalf("%s: want one offered edit of %s (%s): %+v", c.rule, c.want, c.why, fx)
+		}
+		text, err := os.ReadFile(c.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := fix.Apply(text, fx.Edits)
+		if err != nil || !strings.Contains(string(out), c.added) {
+			t.Errorf("%s: %s after the edit: %v\n%s", c.rule, c.want, err, out)
+		}
+	}
+}

@@ -427,3 +427,140 @@ func TestFixRefusedFileFailsTheRun(t *testing.T) {
 		t.Error("the other files were not fixed")
 	}
 }
+
+// TestFixHelmTemplateLiteralLine: a plaintext scrape rendered from a Helm
+// template whose scheme line is literal text gets the edit of the template
+// offered (never default: a values override may set it again); the same
+// field written by a template expression gets the description only.
+func TestFixHelmTemplateLiteralLine(t *testing.T) {
+	for _, c := range []struct{ scheme, edit string }{{"http", "https"}, {"{{ .Values.scheme }}", ""}} {
+		dir := t.TempDir()
+		writeFile(t, dir, "ns.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels: {istio-injection: enabled}\n---\n"+
+			"apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default, namespace: shop}\nspec:\n  mtls: {mode: STRICT}\n")
+		writeFile(t, dir, "prometheus.yaml", platformPrometheus)
+		writeFile(t, dir, "cart/Chart.yaml", "apiVersion: v2\nname: cart\nversion: 0.1.0\n")
+		writeFile(t, dir, "cart/values.yaml", "scheme: http\n")
+		writeFile(t, dir, "cart/templates/cart.yaml", `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: {{ .Release.Name }}, namespace: shop}
+spec:
+  selector:
+    matchLabels: {app: cart}
+  template:
+    metadata:
+      labels: {app: cart}
+    spec:
+      containers:
+        - name: cart
+          image: ghcr.io/example/cart:1.4.2
+          ports:
+            - {name: metrics, containerPort: 9090}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: cart, namespace: shop, labels: {app: cart}}
+spec:
+  selector: {app: cart}
+  ports:
+    - {name: http-metrics, port: 9090, targetPort: metrics}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: cart, namespace: shop}
+spec:
+  selector:
+    matchLabels: {app: cart}
+  endpoints:
+  {{- if true }}
+    - port: http-metrics
+      scheme: `+c.scheme+`
+  {{- end }}
+`)
+		var got *fixFinding
+		for _, f := range lintFindings(t, []string{"-c", os.DevNull}, dir) {
+			if f.Rule == "plaintext-scrape-of-strict-port" {
+				got = &f
+			}
+		}
+		if got == nil || len(got.Fixes) != 1 || got.File != "cart/templates/cart.yaml" {
+			t.Fatalf("scheme %s: no plaintext finding in the template with one fix: %+v", c.scheme, got)
+		}
+		fx := got.Fixes[0]
+		if fx.Default || fx.NotDefault == "" {
+			t.Errorf("scheme %s: a template fix must be offered with why, not default: %+v", c.scheme, fx)
+		}
+		if c.edit == "" {
+			if len(fx.Edits) != 0 {
+				t.Errorf("scheme %s: a template expression was edited: %+v", c.scheme, fx.Edits)
+			}
+			continue
+		}
+		if len(fx.Edits) != 2 || !strings.Contains(fx.NotDefault, "values override") {
+			t.Fatalf("scheme %s: want the scheme and tlsConfig edits offered: %+v", c.scheme, fx)
+		}
+		text, err := os.ReadFile(filepath.Join(dir, "cart", "templates", "cart.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := fix.Apply(text, fx.Edits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "    - port: http-metrics\n      scheme: https\n      tlsConfig:\n        caFile: /etc/prom-certs/root-cert.pem\n"
+		if !strings.Contains(string(out), want) || !strings.HasSuffix(string(out), "        insecureSkipVerify: true\n  {{- end }}\n") {
+			t.Errorf("scheme %s: the template after the edits:\n%s", c.scheme, out)
+		}
+	}
+}
+
+// TestFixLayeredPrometheusValues: a fix of a Prometheus layered from
+// several values files edits the last file that sets the field (as helm -f
+// keeps its value), not a later file that leaves it alone, or the last file
+// when none sets it; it is offered with why, never applied.
+func TestFixLayeredPrometheusValues(t *testing.T) {
+	dir := t.TempDir()
+	base := writeFile(t, dir, "base.yaml", kpsRecipe)
+	disk := writeFile(t, dir, "disk.yaml", "prometheus:\n  prometheusSpec:\n    volumes:\n      - name: istio-certs\n        emptyDir:\n          sizeLimit: 10Mi\n")
+	small := writeFile(t, dir, "small.yaml", "prometheus:\n  prometheusSpec:\n    retention: 30d\n")
+	for _, c := range []struct {
+		files           []string
+		rule, want, why string
+		added           string
+	}{
+		{[]string{base, disk, small}, "istio-certs-volume-not-memory", disk, "the last that sets the field", "          sizeLimit: 10Mi\n          medium: Memory\n"},
+		{[]string{disk, small}, "istio-certs-not-exported", small, "none sets the field", "    retention: 30d\n    podMetadata:\n"},
+	} {
+		var args []string
+		for _, f := range c.files {
+			args = append(args, "--prometheus-values", f)
+		}
+		r := lintValues(t, args...)
+		var doc struct {
+			Findings []fixFinding `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var got *fixFinding
+		for i, f := range doc.Findings {
+			if f.Rule == c.rule {
+				got = &doc.Findings[i]
+			}
+		}
+		if got == nil || len(got.Fixes) != 1 {
+			t.Fatalf("%s: no finding with one fix: %+v\n%s", c.rule, doc.Findings, r.stderr)
+		}
+		fx := got.Fixes[0]
+		if fx.Default || !strings.Contains(fx.NotDefault, c.why) || len(fx.Edits) != 1 || !strings.HasSuffix(fx.Edits[0].File, "/"+filepath.Base(c.want)) {
+			t.Fatalf("%s: want one offered edit of %s (%s): %+v", c.rule, c.want, c.why, fx)
+		}
+		text, err := os.ReadFile(c.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := fix.Apply(text, fx.Edits)
+		if err != nil || !strings.Contains(string(out), c.added) {
+			t.Errorf("%s: %s after the edit: %v\n%s", c.rule, c.want, err, out)
+		}
+	}
+}

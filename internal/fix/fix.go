@@ -63,6 +63,15 @@ type Target struct {
 	// and name can be edited (never a file holding template actions).
 	Kind, Name string
 	Hint       Hint
+	// Layers are the values files a Prometheus is layered from, in helm -f
+	// order, when there are several; FieldPointer is the finding's field as
+	// a pointer of those files. The fix edits one of them (LayerFor) and is
+	// only offered: the others may set what it adds.
+	Layers       []string
+	FieldPointer string
+	// Template is set for an object a Helm template rendered, with a line
+	// map: edits of literal template lines are then offered.
+	Template *Template
 }
 
 // Hint are the facts of the resolved model a fix needs beyond its own file.

@@ -52,18 +52,54 @@ func ForFile(src *Source, targets []Target) [][]Fix {
 			out[i] = describeOnly(f(nil, nil, t), "the object's text could not be read back for an edit")
 			continue
 		}
-		out[i] = environmentRule(f(src, obj, t), t.Hint)
+		out[i] = layeredRule(environmentRule(f(src, obj, t), t.Hint), t, src)
 	}
 	return out
+}
+
+// layeredRule offers, never applies, a fix of one values file among several
+// layered ones: a file after it may set again what the fix adds or changes.
+func layeredRule(fs []Fix, t Target, src *Source) []Fix {
+	if len(t.Layers) < 2 {
+		return fs
+	}
+	why := fmt.Sprintf("the Prometheus is configured by the values files %s, layered in this order as helm -f lays them; the edit goes to %s, the last that sets the field, so check that no other file sets what it adds",
+		strings.Join(t.Layers, ", "), src.File)
+	if !src.Has(t.FieldPointer) {
+		why = fmt.Sprintf("the Prometheus is configured by the values files %s, layered in this order as helm -f lays them; none sets the field, so the edit goes to the last, %s",
+			strings.Join(t.Layers, ", "), src.File)
+	}
+	for i := range fs {
+		if fs[i].Default {
+			fs[i].Default, fs[i].NotDefault = false, why
+		}
+	}
+	return fs
+}
+
+// LayerFor is the values file a fix of a layered Prometheus edits: the last
+// that sets the field (its value is the one helm -f keeps), or the last file
+// when none sets it. has reports whether a file sets a pointer.
+func LayerFor(t Target, has func(file, pointer string) bool) string {
+	for i := len(t.Layers) - 1; i >= 0; i-- {
+		if has(t.Layers[i], t.FieldPointer) {
+			return t.Layers[i]
+		}
+	}
+	return t.Layers[len(t.Layers)-1]
 }
 
 // renderedFixes are the fixes of an object that a Kustomize or Flux build
 // made from a plain YAML file: edits of the file's document of that kind and
 // name, never applied by default (a patch elsewhere may set the field
-// again). A file with template actions, or without that document, gets the
-// description only.
+// again). A Helm template gets the edits that touch only its literal lines
+// (templateFixes); another file with template actions, or without that
+// document, gets the description only.
 func renderedFixes(src *Source, t Target, f func(*Source, *yaml.Node, Target) []Fix) []Fix {
 	const why = "the field comes from a Helm template, Kustomize build or values file: edit its source"
+	if src != nil && t.Template != nil && strings.Contains(string(src.Text), "{{") {
+		return templateFixes(src, t, f)
+	}
 	if src == nil || t.Kind == "" || strings.Contains(string(src.Text), "{{") {
 		return describeOnly(f(nil, nil, t), why)
 	}

@@ -105,6 +105,16 @@ func (s *Source) valuesObject(spec string) (*yaml.Node, error) {
 		Content: []*yaml.Node{{Kind: yaml.ScalarNode, Tag: "!!str", Value: "spec"}, n}}, nil
 }
 
+// Has reports whether the first document of the file (all Helm reads of a
+// values file) has the key at pointer.
+func (s *Source) Has(pointer string) bool {
+	if len(s.docs) == 0 {
+		return false
+	}
+	_, err := lookup(s.docs[0].Content[0], pointer)
+	return err == nil
+}
+
 // splitPointer splits a JSON pointer into its unescaped tokens.
 func splitPointer(p string) []string {
 	if p == "" {

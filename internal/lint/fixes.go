@@ -100,9 +100,24 @@ func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f report.Find
 		Rendered: f.File != r.Doc.File || r.Doc.Origin != "", Kind: r.Kind, Name: r.Name}
 	if r.Doc.IsDerived() {
 		// A Prometheus a values file configures: its spec is a mapping of
-		// that one file (layered files are described only).
+		// the file. Of layered files, attachFixes picks the one to edit.
 		t.SpecPointer = r.Doc.FilePointer("/spec")
-		t.Rendered = t.Rendered || len(r.Doc.SourceFiles()) != 1 || t.SpecPointer == ""
+		if files := r.Doc.SourceFiles(); len(files) > 1 {
+			t.Layers, t.FieldPointer = files, r.Doc.FilePointer(rf.Pointer)
+			t.Rendered = r.Doc.Origin != "" || t.SpecPointer == ""
+		} else {
+			t.Rendered = t.Rendered || t.SpecPointer == ""
+		}
+	}
+	if d := r.Doc; t.Rendered && !d.IsDerived() {
+		if _, ok := d.TemplateLine(d.StartLine); ok {
+			// the line map counts lines of the whole rendered output, the
+			// document's text starts at its StartLine
+			t.Template = &fix.Template{Text: []byte(d.Text()), Line: func(l int) int {
+				tl, _ := d.TemplateLine(d.StartLine - 1 + l)
+				return tl
+			}}
+		}
 	}
 	if tok := strings.Split(rf.Pointer, "/"); len(tok) > 3 && (tok[2] == "endpoints" || tok[2] == "podMetricsEndpoints") {
 		if ep, err := strconv.Atoi(tok[3]); err == nil {
@@ -131,29 +146,35 @@ func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f report.Find
 // file is read once (through the run's confinement) and every fixable
 // finding in it gets its fixes from its node tree.
 func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
-	byFile := map[string][]int{}
-	var files []string
-	for i := range findings {
-		if findings[i].FixTarget == nil {
-			continue
-		}
-		if byFile[findings[i].File] == nil {
-			files = append(files, findings[i].File)
-		}
-		byFile[findings[i].File] = append(byFile[findings[i].File], i)
-	}
-	holders := map[string][]string{}
-	for _, e := range envs {
-		for _, f := range e.Files {
-			holders[f] = append(holders[f], e.Name)
-		}
-	}
 	sources := map[string]*fix.Source{}
 	source := func(file string) *fix.Source {
 		if sources[file] == nil {
 			sources[file] = fix.Parse(file, readForFix(file, opts))
 		}
 		return sources[file]
+	}
+	byFile := map[string][]int{}
+	var files []string
+	for i := range findings {
+		t := findings[i].FixTarget
+		if t == nil {
+			continue
+		}
+		file := findings[i].File
+		if len(t.Layers) > 1 && !t.Rendered {
+			// the file helm -f takes the field from
+			file = fix.LayerFor(*t, func(f, p string) bool { return source(f).Has(p) })
+		}
+		if byFile[file] == nil {
+			files = append(files, file)
+		}
+		byFile[file] = append(byFile[file], i)
+	}
+	holders := map[string][]string{}
+	for _, e := range envs {
+		for _, f := range e.Files {
+			holders[f] = append(holders[f], e.Name)
+		}
 	}
 	for _, file := range files {
 		// not kept in sources: a large run holds one file's nodes at a time

@@ -55,6 +55,8 @@ type Document struct {
 	// silent about such namespaces.
 	Incomplete string
 	locate     func(d *Document, pointer string, r Range) (string, Range) // rendered.go
+
+	templateLine func(line int) int // rendered.go
 }
 
 // Position maps a JSON pointer within the object to its span in the file,

@@ -89,6 +89,10 @@ type Rendered struct {
 	// Line maps a line of Text to a line of File, for problems found while
 	// parsing the text. Nil means the identity.
 	Line func(line int) int
+	// TemplateLine, for a Helm template's output, maps a line of Text to
+	// the template line that wrote it (the line map Locate uses); nil for
+	// other renderings. Fixes use it to reach a literal template line.
+	TemplateLine func(line int) int
 }
 
 // ParseRendered parses rendered text. Problems (the rendered text is not
@@ -117,6 +121,7 @@ func ParseRendered(r Rendered, limits Limits) ([]*Document, []Problem) {
 	for _, d := range pf.docs {
 		d.Origin = r.Origin
 		d.locate = r.Locate
+		d.templateLine = r.TemplateLine
 		if d.Namespace == "" && r.Namespace != "" && !k8s.ClusterScoped(d.Kind) {
 			d.Namespace = r.Namespace
 		}
@@ -133,6 +138,16 @@ func (d *Document) Locate(pointer string) (string, Range) {
 		return d.File, r
 	}
 	return d.locate(d, pointer, r)
+}
+
+// TemplateLine is the line of the Helm template that wrote line n of the
+// rendered text (the text the document's StartLine counts in); false when
+// the document is not a Helm template's output with a line map.
+func (d *Document) TemplateLine(n int) (int, bool) {
+	if d.templateLine == nil {
+		return 0, false
+	}
+	return d.templateLine(n), true
 }
 
 // ReleaseObject drops the decoded object of a document read from a file,

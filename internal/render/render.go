@@ -356,7 +356,11 @@ func (x *expander) templateRendered(o templateOutput, origin, namespace string) 
 		}
 		return o.lines[l-1]
 	}
-	return loader.Rendered{File: o.file, Text: o.text, Origin: origin, Namespace: namespace, Line: line,
+	var templateLine func(int) int
+	if o.lines != nil {
+		templateLine = line
+	}
+	return loader.Rendered{File: o.file, Text: o.text, Origin: origin, Namespace: namespace, Line: line, TemplateLine: templateLine,
 		Locate: func(d *loader.Document, pointer string, r loader.Range) (string, loader.Range) {
 			if o.lines == nil {
 				return o.file, loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}

@@ -441,7 +441,7 @@ func (x *expander) originOf(rootDir string, o *resource.Origin, obj map[string]a
 		return "", nil
 	}
 	file := filepath.Join(rootDir, filepath.FromSlash(rel))
-	docs, err := loader.ReadSource(x.opts.Root, file, x.opts.Limits)
+	docs, err := x.originFile(file)
 	if err != nil || len(docs) == 0 {
 		return file, nil
 	}
@@ -471,6 +471,24 @@ func (x *expander) originOf(rootDir string, o *resource.Origin, obj map[string]a
 		return file, lookup(byKind)
 	}
 	return file, lookup(docs[0])
+}
+
+// originFile is a source file of built resources, read once per run.
+// Its documents are only read: the lookups of many rendered documents
+// share them.
+type originFile struct {
+	once sync.Once
+	docs []*loader.SourceDocument
+	err  error
+}
+
+// originFile reads and indexes the source file at path, or returns what an
+// earlier call for the same path read.
+func (x *expander) originFile(path string) ([]*loader.SourceDocument, error) {
+	v, _ := x.origins.LoadOrStore(path, &originFile{})
+	o := v.(*originFile)
+	o.once.Do(func() { o.docs, o.err = loader.ReadSource(x.opts.Root, path, x.opts.Limits) })
+	return o.docs, o.err
 }
 
 // chainPatches collects the patches of the root's kustomization and of the

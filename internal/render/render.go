@@ -108,6 +108,12 @@ type expander struct {
 	texts  map[string]string // display path -> file text, for inline patches
 
 	known []*loader.Document // every document so far, where valuesFrom objects are looked up
+
+	// origins are the source files built resources came from, each read
+	// and indexed once (originOf): a base shared by many overlays would
+	// otherwise be parsed again for every resource of every root built on
+	// it, and each copy kept by the resources placed on it.
+	origins sync.Map // absolute path -> *originFile
 }
 
 // UserValues reads --values and --set, so that a mistake in them is a usage

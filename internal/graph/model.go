@@ -395,4 +395,7 @@ type Graph struct {
 	podsByLabel   map[string][]*Workload // index.go
 	selIndex      *selectionIndex        // index.go
 	endpointedNS  map[string]bool        // namespaces with a selector-less Service that has endpoints (endpoints.go)
+	// selectedServices caches SelectedServices per monitor (targets.go); a
+	// Graph is read from one goroutine once built.
+	selectedServices map[*Monitor][]*Service
 }

@@ -204,8 +204,14 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 }
 
 // SelectedServices lists the Services a ServiceMonitor's selector matches
-// in the namespaces it watches, before any relabeling.
+// in the namespaces it watches, before any relabeling. The answer depends
+// on the monitor only, not on its endpoint, so it is worked out once per
+// monitor: a monitor of 300,000 aliased endpoints asks it 300,000 times
+// while the fact budget is counted.
 func (g *Graph) SelectedServices(m *Monitor) []*Service {
+	if svcs, ok := g.selectedServices[m]; ok {
+		return svcs
+	}
 	var out []*Service
 	for _, ns := range g.namespacesWatched(m) {
 		svcs := g.servicesByNS[ns]
@@ -215,6 +221,11 @@ func (g *Graph) SelectedServices(m *Monitor) []*Service {
 			}
 		}
 	}
+	if g.selectedServices == nil {
+		g.selectedServices = map[*Monitor][]*Service{}
+	}
+	out = out[:len(out):len(out)] // shared: a caller's append copies
+	g.selectedServices[m] = out
 	return out
 }
 

@@ -559,23 +559,14 @@ func (g *Graph) appliedTogether(pas []*PeerAuthentication) [][]*PeerAuthenticati
 	return out
 }
 
-// peerAuthConflict builds a ConflictFact from the policies at one level, counting
-// objects with the same namespace and name once (one object in a cluster).
+// peerAuthConflict builds a ConflictFact from the policies at one level,
+// ordered by precedence (the winner first).
 func (g *Graph) peerAuthConflict(level, where string, pas []*PeerAuthentication) (ConflictFact, bool) {
-	seen := map[string]bool{}
-	var uniq []*PeerAuthentication
-	for _, pa := range pas {
-		id := pa.Namespace + "/" + pa.Name
-		if !seen[id] {
-			seen[id] = true
-			uniq = append(uniq, pa)
-		}
-	}
+	uniq, known := precedence(pas)
 	if len(uniq) < 2 {
 		return ConflictFact{}, false
 	}
-	c := ConflictFact{Level: level, Where: where, Workloads: []string{}}
-	c.FromCluster = orderOldestFirst(uniq)
+	c := ConflictFact{Level: level, Where: where, Workloads: []string{}, FromCluster: known}
 	for _, pa := range uniq {
 		c.TimestampWritten = c.TimestampWritten || pa.CreatedWritten
 	}

@@ -38,3 +38,50 @@ func TestOnePrecedenceForModeAndConflict(t *testing.T) {
 		t.Error("precedence reordered its argument")
 	}
 }
+
+// TestOneSelectionVerdict: the scrape facts (through Selects) and the
+// monitor facts read one verdict per Prometheus and monitor. A selected
+// monitor is scraped by that Prometheus and a rejected one is not; only a
+// monitor without metadata.namespace, whose assumed namespace matches, is
+// scraped while its monitor fact stays undecided.
+func TestOneSelectionVerdict(t *testing.T) {
+	g := build(t, mfPrometheus("monitoring", "k8s", "serviceMonitorSelector: {matchLabels: {release: kps}}\nserviceMonitorNamespaceSelector: {matchLabels: {team: shop}}")+
+		namespace("shop", "{team: shop}")+namespace("default", "{team: shop}")+namespace("other", "{team: other}")+
+		mfServiceMonitor("shop", "labelled", "{release: kps}", "selector: {}\nendpoints: [{port: m}]")+
+		mfServiceMonitor("shop", "unlabelled", "{}", "selector: {}\nendpoints: [{port: m}]")+
+		mfServiceMonitor("other", "wrong-namespace", "{release: kps}", "selector: {}\nendpoints: [{port: m}]")+
+		mfServiceMonitor("elsewhere", "no-namespace-manifest", "{release: kps}", "selector: {}\nendpoints: [{port: m}]")+
+		"---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: floating, labels: {release: kps}}\nspec: {selector: {}, endpoints: [{port: m}]}\n")
+	f := g.Facts()
+	scraped := map[string]bool{}
+	for _, s := range f.Scrapes {
+		if s.Prometheus != nil {
+			scraped[s.Name] = true
+		}
+	}
+	want := map[string]string{
+		"ServiceMonitor shop/labelled": "selected", "ServiceMonitor shop/unlabelled": "rejected",
+		"ServiceMonitor other/wrong-namespace": "rejected", "ServiceMonitor elsewhere/no-namespace-manifest": "undecided",
+		"ServiceMonitor default/floating": "undecided, selected as written",
+	}
+	for _, mf := range f.Monitors {
+		got := "rejected"
+		switch {
+		case len(mf.SelectedBy) == 1:
+			got = "selected"
+		case len(mf.Undecided) == 1 && scraped[mf.Name]:
+			got = "undecided, selected as written"
+		case len(mf.Undecided) == 1:
+			got = "undecided"
+		}
+		if got == "selected" && !scraped[mf.Name] || got == "rejected" && scraped[mf.Name] {
+			t.Errorf("%s: monitor fact %s, scraped by the Prometheus: %v", mf.Name, got, scraped[mf.Name])
+		}
+		if got != want[mf.Name] {
+			t.Errorf("%s: %s, want %s", mf.Name, got, want[mf.Name])
+		}
+	}
+	if len(f.Monitors) != len(want) {
+		t.Errorf("%d monitor facts, want %d", len(f.Monitors), len(want))
+	}
+}

@@ -541,89 +541,27 @@ func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
 		DeniedFiles: []DeniedFilesFact{}, Hints: []HintFact{}, PortProblems: []PortProblemFact{}}
 	families := []string{m.Source.Family}
 	for _, s := range c.selectors {
-		if _, _, ok := m.Source.selectorFields(s.family); !ok {
+		sel := g.selectionOf(s.prometheus, m)
+		if sel.verdict == unrelated {
 			continue
 		}
 		mf.PrometheusCount++
 		families = append(families, s.family)
-		verdict, reason, pointer := g.selectsMonitor(s, m)
-		if verdict == notSelected && c.incomplete[m.Namespace] {
-			verdict = undecided // the labels or selectors that decide may be in what the build left out
-		}
-		loc := Loc{Resource: s.loc.Resource, Pointer: pointer, Message: s.loc.Message}
-		switch verdict {
+		loc := Loc{Resource: s.loc.Resource, Pointer: sel.pointer(), Message: s.loc.Message}
+		switch sel.verdict {
 		case selected:
 			mf.SelectedBy = append(mf.SelectedBy, loc)
-			if p := s.prometheus; p != nil {
-				g.checkSelectedBy(&mf, m, p)
-			}
+			g.checkSelectedBy(&mf, m, s.prometheus)
 		case undecided:
 			mf.Undecided = append(mf.Undecided, loc)
 		default:
-			mf.NotSelectedBy = append(mf.NotSelectedBy, RejectionFact{Prometheus: loc, Reason: reason})
+			mf.NotSelectedBy = append(mf.NotSelectedBy, RejectionFact{Prometheus: loc, Reason: sel.reason(g, s.prometheus, m)})
 		}
 	}
 	mf.Scrapers = scraperNames(families)
 	g.resolveSelector(&mf, m, c)
 	mf.PortProblems = append(mf.PortProblems, g.portProblems(m, c)...)
 	return mf
-}
-
-type verdict int
-
-const (
-	notSelected verdict = iota
-	selected
-	undecided
-)
-
-// selectsMonitor decides whether a Prometheus-like CR picks up a monitor,
-// with the reason when it does not and the selector field that decides.
-func (g *Graph) selectsMonitor(s *selectorCR, m *Monitor) (verdict, string, string) {
-	sel, nsSel, field, nsField := s.prometheus.selection(m.Source)
-	if sel == nil {
-		return notSelected, fmt.Sprintf("%s has no %s (null selects no %ss)", s.loc.Message, field, m.Kind), "/spec"
-	}
-	if !sel.Matches(m.Labels) {
-		return notSelected, fmt.Sprintf("%s %s %s does not match the monitor's labels (%s)", s.loc.Message, field, sel.String(), renderLabels(m.Labels)), "/spec/" + field
-	}
-	explicit := g.explicitNamespace(m.Resource) && g.explicitNamespace(s.loc.Resource)
-	if nsSel == nil {
-		if m.Namespace == s.namespace {
-			return selected, "", "/spec/" + field
-		}
-		if !explicit {
-			return undecided, "", "/spec"
-		}
-		return notSelected, fmt.Sprintf("%s has no %s, so it only watches its own namespace %s, not %s", s.loc.Message, nsField, s.namespace, m.Namespace), "/spec"
-	}
-	labels := g.namespaceLabels(m.Namespace)
-	if nsSel.IsEmpty() || (nsSel.Matches(labels) && g.explicitNamespace(m.Resource)) {
-		return selected, "", "/spec/" + field
-	}
-	if !g.explicitNamespace(m.Resource) {
-		return undecided, "", "/spec/" + nsField
-	}
-	if ns, ok := g.Namespaces[m.Namespace]; (!ok || ns.Resource < 0) && !onlyNameKey(nsSel) {
-		return undecided, "", "/spec/" + nsField
-	}
-	return notSelected, fmt.Sprintf("%s %s %s does not match namespace %s (labels %s)", s.loc.Message, nsField, nsSel.String(), m.Namespace, renderLabels(labels)), "/spec/" + nsField
-}
-
-// onlyNameKey reports whether a namespace selector tests nothing but the
-// kubernetes.io/metadata.name label, which every namespace carries.
-func onlyNameKey(s *LabelSelector) bool {
-	for k := range s.MatchLabels {
-		if k != "kubernetes.io/metadata.name" {
-			return false
-		}
-	}
-	for _, r := range s.MatchExpressions {
-		if r.Key != "kubernetes.io/metadata.name" {
-			return false
-		}
-	}
-	return true
 }
 
 func renderLabels(labels map[string]string) string {

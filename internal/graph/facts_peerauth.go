@@ -414,9 +414,14 @@ func (g *Graph) opaqueNamespaces() map[string]bool {
 
 // incompleteNamespaces are the namespaces that objects of an incomplete
 // build (a Kustomize root built without its remote base) touch: what was
-// left out may hold more of them, workloads and Services included.
+// left out may hold more of them, workloads and Services included. The set
+// is worked out once per graph; callers do not change it.
 func (g *Graph) incompleteNamespaces() map[string]bool {
+	if g.incomplete != nil {
+		return g.incomplete
+	}
 	out := map[string]bool{}
+	g.incomplete = out
 	for _, r := range g.Resources {
 		if r.Doc == nil || r.Doc.Incomplete == "" {
 			continue

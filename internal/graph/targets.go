@@ -350,23 +350,6 @@ func dedupeTargets(ts []Target) []Target {
 	return out
 }
 
-// Selects reports whether a Prometheus picks up a monitor
-// (docs/model.md#monitor-selection): a null selector selects nothing, an empty one everything; a null
-// namespace selector means the Prometheus's own namespace.
-func (g *Graph) Selects(p *Prometheus, m *Monitor) bool {
-	if _, _, ok := m.Source.selectorFields(p.Scraper.Family); !ok {
-		return false
-	}
-	sel, nsSel, _, _ := p.selection(m.Source)
-	if !sel.Matches(m.Labels) {
-		return false
-	}
-	if nsSel == nil {
-		return m.Namespace == p.Namespace
-	}
-	return nsSel.Matches(g.namespaceLabels(m.Namespace))
-}
-
 // namespaceLabels are a namespace's labels, with the kubernetes.io/metadata.name
 // label the API server adds to every namespace.
 func (g *Graph) namespaceLabels(name string) map[string]string {

@@ -85,3 +85,24 @@ func TestOneSelectionVerdict(t *testing.T) {
 		t.Errorf("%d monitor facts, want %d", len(f.Monitors), len(want))
 	}
 }
+
+// TestScrapedPortsByIdentity: who scrapes a port is asked of the workload
+// itself. Two Deployments of one name (rendered by two overlays) are two
+// workloads: a PodMonitor scraping the first does not scrape the port of
+// the second that a policy exempts.
+func TestScrapedPortsByIdentity(t *testing.T) {
+	g := buildFiles(t, map[string]string{
+		"a.yaml": deploy("shop", "cart", "{app: cart, overlay: a}", "", "") +
+			mfPodMonitor("shop", "cart", "selector: {matchLabels: {overlay: a}}\npodMetricsEndpoints: [{port: metrics}]"),
+		"b.yaml": deploy("shop", "cart", "{app: cart, overlay: b}", "", "") +
+			pa("shop", "cart-b", "selector: {matchLabels: {overlay: b}}\nportLevelMtls: {9090: {mode: PERMISSIVE}}") +
+			pa("shop", "cart-a", "selector: {matchLabels: {overlay: a}}\nportLevelMtls: {9090: {mode: PERMISSIVE}}"),
+	})
+	f := g.Facts()
+	if got := policyFactNamed(t, f, "shop/cart-b").Ports[0].ScrapedBy; len(got) != 0 {
+		t.Errorf("port 9090 of the second cart is scraped by %v, want nobody", got)
+	}
+	if got := policyFactNamed(t, f, "shop/cart-a").Ports[0].ScrapedBy; len(got) != 1 || got[0] != "PodMonitor shop/cart" {
+		t.Errorf("port 9090 of the first cart is scraped by %v, want the PodMonitor", got)
+	}
+}

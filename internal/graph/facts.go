@@ -218,8 +218,8 @@ type SharedFact struct {
 // Facts computes the rule input.
 func (g *Graph) Facts() *Facts {
 	f := &Facts{Scrapes: []ScrapeFact{}, Prometheuses: []PrometheusFact{}, PeerAuthentications: []PeerAuthFact{}}
-	scraped := map[string][]string{} // "workload/port" -> monitors scraping it
-	certUsers := map[int][]Loc{}     // Prometheus -> monitor fields with Istio cert files
+	scraped := scrapedPorts{}
+	certUsers := map[int][]Loc{} // Prometheus -> monitor fields with Istio cert files
 	certDirUsers := map[int]map[string][]Loc{}
 	for _, m := range g.Monitors {
 		var selecting []*Prometheus
@@ -234,14 +234,8 @@ func (g *Graph) Facts() *Facts {
 			tf := make([]TargetFact, 0, len(targets))
 			for _, t := range targets {
 				tf = append(tf, g.targetFact(t))
-				// A PERMISSIVE exception exists to let plaintext scrapes
-				// through; an https scrape with the app's own TLS is no sign
-				// that the port is exempted for metrics.
-				if e.Scheme != "https" {
-					key := fmt.Sprintf("%d/%d", t.Workload.Resource, t.Port)
-					scraped[key] = append(scraped[key], m.Display())
-				}
 			}
+			scraped.addTargets(m, e, targets, len(f.Scrapes))
 			variants := selecting
 			if len(variants) == 0 {
 				variants = []*Prometheus{nil}
@@ -283,8 +277,9 @@ func (g *Graph) Facts() *Facts {
 		f.PeerAuthentications = append(f.PeerAuthentications, g.peerAuthFact(pa, scraped))
 	}
 	g.addWiringFacts(f)
-	f.PeerAuthReview = g.PeerAuthReview(g.ScrapedPorts(f.Scrapes))
-	f.Merge = g.MergeFacts(f.Scrapes)
+	scraped.addRelabeled(g)
+	f.PeerAuthReview = g.peerAuthReview(scraped)
+	f.Merge = g.mergeFacts(f.Scrapes, scraped)
 	f.AmbientAnnotationScrapes = g.AmbientAnnotationScrapes()
 	return f
 }
@@ -489,7 +484,7 @@ func (g *Graph) prometheusFact(p *Prometheus, users []Loc, dirUsers map[string][
 	return pf
 }
 
-func (g *Graph) peerAuthFact(pa *PeerAuthentication, scraped map[string][]string) PeerAuthFact {
+func (g *Graph) peerAuthFact(pa *PeerAuthentication, scraped scrapedPorts) PeerAuthFact {
 	pf := PeerAuthFact{Resource: pa.Resource, Name: pa.Namespace + "/" + pa.Name, Scope: string(pa.Scope), HasSelector: pa.HasSelector,
 		SelectorPointer: "/spec/selector", HasPortLevel: pa.PortLevelPointer != "", PortLevelPointer: pa.PortLevelPointer, PortLevel: []PortEntryFact{}}
 	if pf.PortLevelPointer == "" {
@@ -556,7 +551,7 @@ func isMetricsName(name string) bool {
 // other traffic. Both need evidence: without a sign that the port serves
 // metrics the exception is not a metrics exception (a webhook port, say),
 // and this rule has nothing to say.
-func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped map[string][]string) (SharedFact, bool) {
+func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped scrapedPorts) (SharedFact, bool) {
 	sf := SharedFact{Workload: w.Display(), Related: []Loc{}}
 	cp := w.declared(port)
 	var svcPorts []struct {
@@ -573,7 +568,7 @@ func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped map[string][]st
 			}
 		}
 	}
-	if monitors := scraped[fmt.Sprintf("%d/%d", w.Resource, port)]; len(monitors) > 0 {
+	if monitors := scraped.plaintextScrapers(w, port); len(monitors) > 0 {
 		sf.Metrics = "it is scraped by " + strings.Join(uniqueSorted(monitors), ", ")
 	} else if cp != nil && isMetricsName(cp.Name) {
 		sf.Metrics = fmt.Sprintf("its container port is named %q", cp.Name)

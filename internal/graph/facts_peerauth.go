@@ -178,9 +178,9 @@ type PeerAuthReview struct {
 // uncapturedIstioPorts are never intercepted by the sidecar (docs/model.md#uncaptured-ports).
 var uncapturedIstioPorts = map[int]bool{15020: true, 15021: true, 15090: true}
 
-// PeerAuthReview computes the facts of the full-tier peerauthentication
-// rules. scrapedPorts comes from ScrapedPorts.
-func (g *Graph) PeerAuthReview(scrapedPorts map[string][]string) PeerAuthReview {
+// peerAuthReview computes the facts of the full-tier peerauthentication
+// rules, given who scrapes which port.
+func (g *Graph) peerAuthReview(scrapedPorts scrapedPorts) PeerAuthReview {
 	rv := PeerAuthReview{Policies: []PolicyFact{}, Conflicts: []ConflictFact{}, ProxylessStrict: []ProxylessStrictFact{},
 		ProxylessNamespaces: []ProxylessNamespaceFact{}, RemovedPolicies: []RemovedPolicyFact{}}
 	opaque := g.opaqueNamespaces()
@@ -213,7 +213,7 @@ func matchLabelsText(m map[string]string) string {
 	return strings.Join(parts, ", ")
 }
 
-func (g *Graph) policyFact(pa *PeerAuthentication, scraped map[string][]string, opaque map[string]bool) PolicyFact {
+func (g *Graph) policyFact(pa *PeerAuthentication, scraped scrapedPorts, opaque map[string]bool) PolicyFact {
 	pf := PolicyFact{Resource: pa.Resource, Name: pa.Namespace + "/" + pa.Name, Namespace: pa.Namespace, Scope: string(pa.Scope),
 		RootNamespace: g.Settings.RootNamespace, Mode: string(pa.Mode), Ports: []PortCheckFact{},
 		Workloads: SelectionFact{Selected: []Loc{}, Elsewhere: []Loc{}}}
@@ -252,7 +252,7 @@ func (g *Graph) workloadsAndPrometheusPods() []*Workload {
 	return out
 }
 
-func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string][]string) PortCheckFact {
+func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped scrapedPorts) PortCheckFact {
 	pc := PortCheckFact{Port: pm.Port, Mode: string(pm.Mode), Pointer: pm.Pointer, IstioPort: uncapturedIstioPorts[pm.Port],
 		DeclaredOn: []string{}, Undeclared: []string{}, NoPorts: []string{}, TargetedBy: []Loc{}, Uncaptured: []string{}, ScrapedBy: []string{}, Assumptions: []string{}}
 	for _, w := range workloads {
@@ -290,7 +290,7 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string
 				pc.Uncaptured = append(pc.Uncaptured, w.Display()+": "+why)
 			}
 		}
-		pc.ScrapedBy = append(pc.ScrapedBy, scraped[fmt.Sprintf("%s/%d", w.Display(), pm.Port)]...)
+		pc.ScrapedBy = append(pc.ScrapedBy, scraped.scrapers(w, pm.Port)...)
 		if v, ok := w.Annotations["prometheus.io/port"]; ok && strings.TrimSpace(v) == strconv.Itoa(pm.Port) {
 			pc.ScrapedBy = append(pc.ScrapedBy, "the prometheus.io/port annotation of "+w.Display())
 		} else if !ok && w.Annotations["prometheus.io/scrape"] == "true" {
@@ -315,34 +315,6 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string
 		pc.TargetedBy = []Loc{}
 	}
 	return pc
-}
-
-// ScrapedPorts maps "workload display/container port" to the monitors
-// that scrape it, whatever the scheme, from the scrapes Facts resolved. A
-// monitor whose targets relabelings decide counts as scraping every port of
-// the workloads its selector reaches.
-func (g *Graph) ScrapedPorts(scrapes []ScrapeFact) map[string][]string {
-	out := map[string][]string{}
-	for _, s := range scrapes {
-		for _, t := range s.Targets {
-			key := fmt.Sprintf("%s/%d", t.Workload, t.Port)
-			out[key] = append(out[key], s.Name)
-		}
-	}
-	for _, m := range g.Monitors {
-		for i := range m.Endpoints {
-			if !m.Endpoints[i].Relabeled {
-				continue
-			}
-			for _, w := range g.mayBeSelectedBy(m) {
-				for _, cp := range w.Ports {
-					key := fmt.Sprintf("%s/%d", w.Display(), cp.Port)
-					out[key] = append(out[key], m.Display()+" (through relabelings)")
-				}
-			}
-		}
-	}
-	return out
 }
 
 // mayBeSelectedBy lists the workloads a monitor's selector reaches, before

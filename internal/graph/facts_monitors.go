@@ -620,6 +620,51 @@ func (g *Graph) checkSelectedBy(mf *MonitorFact, m *Monitor, p *Prometheus) {
 // resolveSelector decides whether the monitor's selector finds anything in
 // the namespaces it watches, and collects near misses for the message.
 func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
+	watched := g.watchedNamespaces(mf, m, c)
+	if m.Role == RoleStatic {
+		// Static targets are named, not selected.
+		mf.SelectsSomething = true
+		return
+	}
+	if m.AnyNamespace {
+		// Every namespace of the cluster is never in the input; still, a
+		// match anywhere is a match.
+		watched = g.namespacesWatched(m)
+	}
+	watch := map[string]bool{}
+	for _, ns := range watched {
+		watch[ns] = true
+	}
+	cands := selectorCandidates{g: g, m: m, c: c}
+	want, other, floating := cands.services, cands.pods, c.floatingServices
+	if m.Role == RolePod {
+		want, other, floating = cands.pods, cands.services, c.floatingPods
+	}
+	for _, o := range floating {
+		if looselyMatches(m.Selector, o.labels) {
+			mf.SelectsSomething = true
+			return
+		}
+	}
+	for ns := range watch {
+		for _, o := range want(ns) {
+			if looselyMatches(m.Selector, o.labels) {
+				mf.SelectsSomething = true
+				return
+			}
+		}
+	}
+	if h, ok := g.wrongKindHint(m, watch, other); ok {
+		mf.Hints = append(mf.Hints, h)
+	}
+	if h, ok := g.otherNamespaceHint(m, watch, want); ok {
+		mf.Hints = append(mf.Hints, h)
+	}
+}
+
+// watchedNamespaces fills Watched and WatchedInInput, and returns the
+// namespaces a monitor names (none for namespaceSelector.any).
+func (g *Graph) watchedNamespaces(mf *MonitorFact, m *Monitor, c *wiring) []string {
 	var watched []string
 	switch {
 	case m.AnyNamespace:
@@ -638,92 +683,79 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 	// watches wherever it is applied, which the input does not say.
 	mf.WatchedInInput = len(watched) > 0 && (len(m.MatchNamespaces) > 0 || g.explicitNamespace(m.Resource))
 	if m.Role == RoleStatic {
-		// Static targets are named, not selected.
-		mf.SelectsSomething = true
-		return
+		return watched
 	}
 	for _, ns := range watched {
 		if !g.namespaceInInput(ns, c) || (m.Role == RolePod && c.unknownPods[ns]) {
 			mf.WatchedInInput = false
 		}
 	}
-	if m.AnyNamespace {
-		// Every namespace of the cluster is never in the input; still, a
-		// match anywhere is a match.
-		watched = g.namespacesWatched(m)
+	return watched
+}
+
+// selectorCandidates lists, per namespace, the objects a monitor's selector
+// may match: only those the selection index cannot rule out, since every
+// use filters them with looselyMatches, and the operator's and the
+// cluster's own objects.
+type selectorCandidates struct {
+	g *Graph
+	m *Monitor
+	c *wiring
+}
+
+func (s selectorCandidates) services(ns string) []synthetic {
+	var out []synthetic
+	svcs := s.g.servicesByNS[ns]
+	for _, i := range candidates(s.g.selection().serviceLabels[ns], s.m.Selector, len(svcs), isLiteral) {
+		svc := svcs[i]
+		out = append(out, synthetic{display: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name), labels: svc.Labels,
+			at: Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name)}})
 	}
-	watch := map[string]bool{}
-	for _, ns := range watched {
-		watch[ns] = true
+	return append(out, s.c.services[ns]...)
+}
+
+func (s selectorCandidates) pods(ns string) []synthetic {
+	var out []synthetic
+	ws := s.g.workloadsByNS[ns]
+	for _, i := range candidates(s.g.selection().workloadLabels[ns], s.m.Selector, len(ws), isLiteral) {
+		w := ws[i]
+		out = append(out, synthetic{display: w.Display(), labels: w.Labels, workload: w,
+			at: Loc{Resource: w.Resource, Pointer: w.Meta + "/labels", Message: "pod labels of " + w.Display()}})
 	}
-	// Only the objects the selector can match are made into candidates:
-	// every use below filters them with looselyMatches.
-	sel := g.selection()
-	services := func(ns string) []synthetic {
-		var out []synthetic
-		svcs := g.servicesByNS[ns]
-		for _, i := range candidates(sel.serviceLabels[ns], m.Selector, len(svcs), isLiteral) {
-			svc := svcs[i]
-			out = append(out, synthetic{display: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name), labels: svc.Labels,
-				at: Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name)}})
-		}
-		return append(out, c.services[ns]...)
-	}
-	pods := func(ns string) []synthetic {
-		var out []synthetic
-		ws := g.workloadsByNS[ns]
-		for _, i := range candidates(sel.workloadLabels[ns], m.Selector, len(ws), isLiteral) {
-			w := ws[i]
-			out = append(out, synthetic{display: w.Display(), labels: w.Labels, workload: w,
-				at: Loc{Resource: w.Resource, Pointer: w.Meta + "/labels", Message: "pod labels of " + w.Display()}})
-		}
-		return append(out, c.pods[ns]...)
-	}
-	want, other, floating := services, pods, c.floatingServices
-	if m.Role == RolePod {
-		want, other, floating = pods, services, c.floatingPods
-	}
-	for _, o := range floating {
-		if looselyMatches(m.Selector, o.labels) {
-			mf.SelectsSomething = true
-			return
-		}
-	}
-	for ns := range watch {
-		for _, o := range want(ns) {
-			if looselyMatches(m.Selector, o.labels) {
-				mf.SelectsSomething = true
-				return
-			}
-		}
-	}
-	// Near misses: the other kind of object in the watched namespaces, the
-	// right kind in namespaces the monitor does not watch.
+	return append(out, s.c.pods[ns]...)
+}
+
+// wrongKindHint is the first near miss of the other kind of object in the
+// watched namespaces: pod labels a ServiceMonitor matches, Service labels
+// a PodMonitor matches.
+func (g *Graph) wrongKindHint(m *Monitor, watch map[string]bool, other func(string) []synthetic) (HintFact, bool) {
 	for _, ns := range sortedKeys(watch) {
 		for _, o := range other(ns) {
-			if o.at.Resource >= 0 && looselyMatches(m.Selector, o.labels) {
-				kind := "pod-labels"
-				msg := fmt.Sprintf("it matches the %s, but a %s selects Services by the Service's own metadata.labels", o.at.Message, m.Kind)
-				related := []Loc{o.at}
-				if o.workload != nil {
-					if svcs := g.ServicesOf(o.workload); len(svcs) > 0 {
-						svc := svcs[0]
-						msg += fmt.Sprintf(" (Service %s/%s selects those pods: give it matching labels)", svc.Namespace, svc.Name)
-						related = append(related, Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("labels of Service %s/%s", svc.Namespace, svc.Name)})
-					}
-				}
-				if m.Role == RolePod {
-					kind, related = "service-labels", []Loc{o.at}
-					msg = fmt.Sprintf("it matches the labels of %s, but a %s selects pods by their pod template labels", o.display, m.Kind)
-				}
-				mf.Hints = append(mf.Hints, HintFact{Kind: kind, Message: msg, Related: related})
-				break
+			if o.at.Resource < 0 || !looselyMatches(m.Selector, o.labels) {
+				continue
 			}
+			if m.Role == RolePod {
+				return HintFact{Kind: "service-labels", Related: []Loc{o.at},
+					Message: fmt.Sprintf("it matches the labels of %s, but a %s selects pods by their pod template labels", o.display, m.Kind)}, true
+			}
+			msg := fmt.Sprintf("it matches the %s, but a %s selects Services by the Service's own metadata.labels", o.at.Message, m.Kind)
+			related := []Loc{o.at}
+			if o.workload != nil {
+				if svcs := g.ServicesOf(o.workload); len(svcs) > 0 {
+					svc := svcs[0]
+					msg += fmt.Sprintf(" (Service %s/%s selects those pods: give it matching labels)", svc.Namespace, svc.Name)
+					related = append(related, Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("labels of Service %s/%s", svc.Namespace, svc.Name)})
+				}
+			}
+			return HintFact{Kind: "pod-labels", Message: msg, Related: related}, true
 		}
 	}
-	if len(mf.Hints) > 0 {
-		mf.Hints = mf.Hints[:1]
-	}
+	return HintFact{}, false
+}
+
+// otherNamespaceHint is the first object of the right kind, in a namespace
+// the monitor does not watch, that its selector matches.
+func (g *Graph) otherNamespaceHint(m *Monitor, watch map[string]bool, want func(string) []synthetic) (HintFact, bool) {
 	nsList := make([]string, 0, len(g.servicesByNS)+len(g.workloadsByNS))
 	seen := map[string]bool{}
 	for ns := range g.servicesByNS {
@@ -747,13 +779,13 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 				if len(m.MatchNamespaces) > 0 {
 					how = fmt.Sprintf("add %s to namespaceSelector.matchNames", ns)
 				}
-				mf.Hints = append(mf.Hints, HintFact{Kind: "other-namespace",
+				return HintFact{Kind: "other-namespace",
 					Message: fmt.Sprintf("%s matches, but it is in namespace %s, which the monitor does not watch; %s", o.display, ns, how),
-					Related: []Loc{o.at}})
-				return
+					Related: []Loc{o.at}}, true
 			}
 		}
 	}
+	return HintFact{}, false
 }
 
 // portProblems checks each endpoint's port against what the selected

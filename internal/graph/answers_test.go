@@ -106,3 +106,29 @@ func TestScrapedPortsByIdentity(t *testing.T) {
 		t.Errorf("port 9090 of the first cart is scraped by %v, want the PodMonitor", got)
 	}
 }
+
+// TestOneMonitorMatcher: a selector value that matches only as the
+// operator's relabeling regex gives no target (findings rest on exact
+// matches) and no "selects nothing" either; a value that matches nothing
+// at all gives neither.
+func TestOneMonitorMatcher(t *testing.T) {
+	g := build(t, mfSvc("shop", "web", "{app: webshop}", "{app: web}", "- {name: m, port: 9090}")+
+		deploy("shop", "web", "{app: webshop}", "", "")+
+		mfServiceMonitor("shop", "regex", "{}", "selector: {matchLabels: {app: web.*}}\nendpoints: [{port: m}]")+
+		mfPodMonitor("shop", "regex-pods", "selector: {matchLabels: {app: web.*}}\npodMetricsEndpoints: [{port: metrics}]")+
+		mfServiceMonitor("shop", "none", "{}", "selector: {matchLabels: {app: api.*}}\nendpoints: [{port: m}]"))
+	mf := monitorFacts(t, g)
+	for _, m := range g.Monitors {
+		targets := len(g.SelectedServices(m)) + len(g.SelectedPods(m))
+		selects := mf[m.Display()].SelectsSomething
+		if m.Name == "none" {
+			if targets != 0 || selects {
+				t.Errorf("%s: %d targets, selects something %v; want none", m.Display(), targets, selects)
+			}
+			continue
+		}
+		if targets != 0 || !selects {
+			t.Errorf("%s: %d exact matches, selects something %v; want no targets but no selects-nothing", m.Display(), targets, selects)
+		}
+	}
+}

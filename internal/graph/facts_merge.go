@@ -183,7 +183,7 @@ func (g *Graph) mergeFact(w *Workload, jobs []annotationJob) MergeFact {
 	// An annotation-driven job scrapes prometheus.io/port, or every declared
 	// port when it is absent.
 	for _, j := range jobs {
-		if j.monitor == nil || (j.monitor.watches(w.Namespace) && j.monitor.Selector.Matches(w.Labels)) {
+		if j.monitor == nil || (j.monitor.watches(w.Namespace) && monitorSelectorMatch(j.monitor.Selector, w.Labels) == exactMatch) {
 			mf.AnnotationJobs = append(mf.AnnotationJobs, j.loc)
 			mf.AnnotationJobNames = append(mf.AnnotationJobNames, j.name)
 		}

@@ -2,11 +2,9 @@ package graph
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/meshlint/meshlint/internal/k8s"
 )
@@ -480,60 +478,6 @@ func (g *Graph) namespaceInInput(ns string, c *wiring) bool {
 	return g.hasDeclaredWorkloads(ns) || len(g.servicesByNS[ns]) > 0
 }
 
-// looselyMatches applies a selector the way the operator's relabelings do:
-// matchLabels values are regular expressions (docs/model.md#servicemonitor-selector), so a
-// value with metacharacters matches more than its literal text.
-func looselyMatches(s *LabelSelector, labels map[string]string) bool {
-	if s == nil {
-		return false
-	}
-	for k, v := range s.MatchLabels {
-		got, ok := labels[k]
-		if !ok {
-			return false
-		}
-		if got == v || isLiteral(v) {
-			if got != v {
-				return false
-			}
-			continue
-		}
-		re := anchoredRegexp(v)
-		if re == nil || !re.MatchString(got) {
-			return false
-		}
-	}
-	for _, r := range s.MatchExpressions {
-		if !r.matches(labels) {
-			return false
-		}
-	}
-	return true
-}
-
-// isLiteral reports whether a matchLabels value, read as a regular
-// expression, matches its own text and nothing else.
-func isLiteral(v string) bool { return regexp.QuoteMeta(v) == v }
-
-// compiledSelectorValues caches anchoredRegexp: a crowded namespace compares
-// every monitor's values with every object's labels, and compiling each
-// time was most of the cost.
-var compiledSelectorValues sync.Map // value → *regexp.Regexp, or nil when it does not compile
-
-// anchoredRegexp is v as the operator's relabeling uses it, anchored at
-// both ends; nil when v is not a valid regular expression.
-func anchoredRegexp(v string) *regexp.Regexp {
-	if re, ok := compiledSelectorValues.Load(v); ok {
-		return re.(*regexp.Regexp)
-	}
-	re, err := regexp.Compile("^(?:" + v + ")$")
-	if err != nil {
-		re = nil
-	}
-	compiledSelectorValues.Store(v, re)
-	return re
-}
-
 func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
 	mf := MonitorFact{Resource: m.Resource, Kind: m.Kind, Name: m.Display(), Role: string(m.Role), Object: roleObject(m.Role), LabelsPointer: "/metadata/labels",
 		SelectorPointer: m.SelectorPointer, Selector: m.Selector.String(), ScrapeClass: m.ScrapeClass, ScrapeClassPointer: m.ScrapeClassPointer,
@@ -641,14 +585,14 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 		want, other, floating = cands.pods, cands.services, c.floatingPods
 	}
 	for _, o := range floating {
-		if looselyMatches(m.Selector, o.labels) {
+		if monitorSelectorMatch(m.Selector, o.labels) != noMatch {
 			mf.SelectsSomething = true
 			return
 		}
 	}
 	for ns := range watch {
 		for _, o := range want(ns) {
-			if looselyMatches(m.Selector, o.labels) {
+			if monitorSelectorMatch(m.Selector, o.labels) != noMatch {
 				mf.SelectsSomething = true
 				return
 			}
@@ -731,7 +675,7 @@ func (s selectorCandidates) pods(ns string) []synthetic {
 func (g *Graph) wrongKindHint(m *Monitor, watch map[string]bool, other func(string) []synthetic) (HintFact, bool) {
 	for _, ns := range sortedKeys(watch) {
 		for _, o := range other(ns) {
-			if o.at.Resource < 0 || !looselyMatches(m.Selector, o.labels) {
+			if o.at.Resource < 0 || monitorSelectorMatch(m.Selector, o.labels) == noMatch {
 				continue
 			}
 			if m.Role == RolePod {
@@ -774,7 +718,7 @@ func (g *Graph) otherNamespaceHint(m *Monitor, watch map[string]bool, want func(
 			continue
 		}
 		for _, o := range want(ns) {
-			if o.at.Resource >= 0 && looselyMatches(m.Selector, o.labels) {
+			if o.at.Resource >= 0 && monitorSelectorMatch(m.Selector, o.labels) != noMatch {
 				how := fmt.Sprintf("add namespaceSelector: {matchNames: [%s]}", ns)
 				if len(m.MatchNamespaces) > 0 {
 					how = fmt.Sprintf("add %s to namespaceSelector.matchNames", ns)
@@ -808,7 +752,7 @@ func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 			continue
 		}
 		for _, s := range c.pods[ns] {
-			if m.Selector.Matches(s.labels) {
+			if monitorSelectorMatch(m.Selector, s.labels) == exactMatch {
 				operatorPods = true
 			}
 		}

@@ -204,7 +204,8 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 }
 
 // SelectedServices lists the Services a ServiceMonitor's selector matches
-// in the namespaces it watches, before any relabeling. The answer depends
+// exactly (see monitorSelectorMatch) in the namespaces it watches, before
+// any relabeling. The answer depends
 // on the monitor only, not on its endpoint, so it is worked out once per
 // monitor: a monitor of 300,000 aliased endpoints asks it 300,000 times
 // while the fact budget is counted.
@@ -216,7 +217,7 @@ func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	for _, ns := range g.namespacesWatched(m) {
 		svcs := g.servicesByNS[ns]
 		for _, i := range candidates(g.selection().serviceLabels[ns], m.Selector, len(svcs), nil) {
-			if svc := svcs[i]; m.Selector.Matches(svc.Labels) {
+			if svc := svcs[i]; monitorSelectorMatch(m.Selector, svc.Labels) == exactMatch {
 				out = append(out, svc)
 			}
 		}
@@ -229,14 +230,15 @@ func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	return out
 }
 
-// SelectedPods lists the pod templates a PodMonitor's selector matches in
-// the namespaces it watches, before any relabeling.
+// SelectedPods lists the pod templates a PodMonitor's selector matches
+// exactly (see monitorSelectorMatch) in the namespaces it watches, before
+// any relabeling.
 func (g *Graph) SelectedPods(m *Monitor) []*Workload {
 	var out []*Workload
 	for _, ns := range g.namespacesWatched(m) {
 		ws := g.workloadsByNS[ns]
 		for _, i := range candidates(g.selection().workloadLabels[ns], m.Selector, len(ws), nil) {
-			if w := ws[i]; m.Selector.Matches(w.Labels) {
+			if w := ws[i]; monitorSelectorMatch(m.Selector, w.Labels) == exactMatch {
 				out = append(out, w)
 			}
 		}

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/meshlint/meshlint/internal/k8s"
 )
 
 // This file resolves the monitor wiring (which Prometheus picks up a
@@ -370,17 +368,10 @@ type wiring struct {
 	// land in whatever namespace they are applied to (Helm output often
 	// leaves it to the release), so they may be in any watched namespace.
 	floatingServices, floatingPods []synthetic
-	// deployed: namespaces into which a HelmRelease, Flux Kustomization or
-	// Argo Application of the input installs things the input does not show,
-	// or that hold custom resources of other operators, which may create
-	// Services and pods of their own (an Elasticsearch, a Kafka cluster).
-	deployed map[string]bool
-	// incomplete: namespaces an incomplete build touches, whose Namespace
-	// object and monitors' selectors may be in what it left out.
-	incomplete map[string]bool
 }
 
-// passiveGroups are API groups whose objects create no Services or pods.
+// passiveGroups are API groups whose objects create no Services or pods,
+// but for the kinds that run pods of their own (see createsUnmodeled).
 // Objects of any other group that is not built into Kubernetes may come
 // from an operator that does.
 var passiveGroups = map[string]bool{
@@ -396,7 +387,7 @@ var passiveGroups = map[string]bool{
 const operatorGroup = "monitoring.coreos.com/"
 
 func (g *Graph) wiringContext() *wiring {
-	c := &wiring{unknownPods: map[string]bool{}, services: map[string][]synthetic{}, pods: map[string][]synthetic{}, deployed: map[string]bool{}}
+	c := &wiring{unknownPods: map[string]bool{}, services: map[string][]synthetic{}, pods: map[string][]synthetic{}}
 	// The API server's own Service, which kube-prometheus style apiserver
 	// monitors select in the default namespace.
 	c.services["default"] = append(c.services["default"], synthetic{display: "Service default/kubernetes",
@@ -411,10 +402,6 @@ func (g *Graph) wiringContext() *wiring {
 		c.pods[p.Namespace] = append(c.pods[p.Namespace], synthetic{display: "the pods of " + p.Display(), labels: p.Pod.Labels, at: at})
 	}
 	for _, r := range g.Resources {
-		if ns, ok := deployTarget(r); ok {
-			c.deployed[ns] = true
-			continue
-		}
 		var obj map[string]any
 		if strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "Alertmanager" {
 			obj, _ = r.Doc.Decode() // the loader keeps no object for kinds the graph does not model
@@ -434,13 +421,7 @@ func (g *Graph) wiringContext() *wiring {
 				labels[k] = scalarString(v)
 			}
 			c.pods[r.Namespace] = append(c.pods[r.Namespace], synthetic{display: "the pods of Alertmanager " + r.Namespace + "/" + r.Name, labels: labels, at: at})
-		case !passiveGroups[k8s.APIGroup(r.Doc.APIVersion)] && !modeledKind(r.Doc.APIVersion, r.Kind) && r.Namespace != "":
-			c.deployed[r.Namespace] = true
 		}
-	}
-	c.incomplete = g.incompleteNamespaces()
-	for ns := range c.incomplete {
-		c.deployed[ns] = true
 	}
 	for _, svc := range g.Services {
 		if g.Resources[svc.Resource].Doc.Namespace == "" {
@@ -465,14 +446,12 @@ func (g *Graph) explicitNamespace(id int) bool { return g.Resources[id].Doc.Name
 var clusterNamespaces = map[string]bool{"kube-system": true, "kube-public": true, "kube-node-lease": true}
 
 // namespaceInInput reports whether the input evidently holds a namespace's
-// objects: at least one workload or Service of it is present, it is not a
-// namespace the cluster fills itself, no HelmRelease, Flux Kustomization or
-// Argo Application of the input installs more into it, and it holds no
-// custom resource of an operator that may create Services or pods. A
-// Namespace manifest alone is no such evidence: platform repositories
-// declare namespaces apart from the apps that run in them.
-func (g *Graph) namespaceInInput(ns string, c *wiring) bool {
-	if clusterNamespaces[ns] || c.deployed[ns] {
+// objects: at least one workload or Service of it is present, and it is not
+// hidden (see hiddenNamespaces). A Namespace manifest alone is no such
+// evidence: platform repositories declare namespaces apart from the apps
+// that run in them.
+func (g *Graph) namespaceInInput(ns string) bool {
+	if g.hiddenNamespaces()[ns] {
 		return false
 	}
 	return g.hasDeclaredWorkloads(ns) || len(g.servicesByNS[ns]) > 0
@@ -630,7 +609,7 @@ func (g *Graph) watchedNamespaces(mf *MonitorFact, m *Monitor, c *wiring) []stri
 		return watched
 	}
 	for _, ns := range watched {
-		if !g.namespaceInInput(ns, c) || (m.Role == RolePod && c.unknownPods[ns]) {
+		if !g.namespaceInInput(ns) || (m.Role == RolePod && c.unknownPods[ns]) {
 			mf.WatchedInInput = false
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/meshlint/meshlint/internal/k8s"
 )
 
 // This file computes the facts of the full-tier peerauthentication rules
@@ -183,9 +185,8 @@ var uncapturedIstioPorts = map[int]bool{15020: true, 15021: true, 15090: true}
 func (g *Graph) peerAuthReview(scrapedPorts scrapedPorts) PeerAuthReview {
 	rv := PeerAuthReview{Policies: []PolicyFact{}, Conflicts: []ConflictFact{}, ProxylessStrict: []ProxylessStrictFact{},
 		ProxylessNamespaces: []ProxylessNamespaceFact{}, RemovedPolicies: []RemovedPolicyFact{}}
-	opaque := g.opaqueNamespaces()
 	for _, pa := range g.PeerAuths {
-		rv.Policies = append(rv.Policies, g.policyFact(pa, scrapedPorts, opaque))
+		rv.Policies = append(rv.Policies, g.policyFact(pa, scrapedPorts))
 	}
 	rv.Conflicts = g.peerAuthConflicts()
 	rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict()
@@ -213,7 +214,7 @@ func matchLabelsText(m map[string]string) string {
 	return strings.Join(parts, ", ")
 }
 
-func (g *Graph) policyFact(pa *PeerAuthentication, scraped scrapedPorts, opaque map[string]bool) PolicyFact {
+func (g *Graph) policyFact(pa *PeerAuthentication, scraped scrapedPorts) PolicyFact {
 	pf := PolicyFact{Resource: pa.Resource, Name: pa.Namespace + "/" + pa.Name, Namespace: pa.Namespace, Scope: string(pa.Scope),
 		RootNamespace: g.Settings.RootNamespace, Mode: string(pa.Mode), Ports: []PortCheckFact{},
 		Workloads: SelectionFact{Selected: []Loc{}, Elsewhere: []Loc{}}}
@@ -233,7 +234,7 @@ func (g *Graph) policyFact(pa *PeerAuthentication, scraped scrapedPorts, opaque 
 		}
 	}
 	if pa.Scope == ScopeWorkload {
-		pf.Workloads.Evident = g.namespaceWorkloadsEvident(pa, opaque)
+		pf.Workloads.Evident = g.namespaceWorkloadsEvident(pa)
 	}
 	workloads := g.SelectedWorkloads(pa)
 	for _, pm := range pa.PortLevel {
@@ -364,24 +365,57 @@ var modeledWorkloadKinds = map[string]bool{
 	"ReplicationController": true, "Job": true, "CronJob": true, "Rollout": true, "Prometheus": true,
 }
 
-// opaqueNamespaces lists the namespaces whose pods the input may not show
-// in full: they hold a kind that may run pods meshlint does not model, or a
-// Flux or Argo CD object deploys more into them.
-func (g *Graph) opaqueNamespaces() map[string]bool {
+// hiddenNamespaces is the one answer to "may this namespace hold
+// workloads or Services that the input does not show", for the monitor
+// facts (does a selector that matches nothing mean it) and the
+// PeerAuthentication facts (does a policy that selects nothing mean it).
+// A namespace is hidden when the cluster fills it itself, a Flux or Argo
+// CD object of the input deploys more into it, an incomplete build touches
+// it, or it holds an object that may create pods or Services the graph
+// does not model (see createsUnmodeled). Worked out once per graph.
+func (g *Graph) hiddenNamespaces() map[string]bool {
+	if g.hidden != nil {
+		return g.hidden
+	}
 	out := map[string]bool{}
+	for ns := range clusterNamespaces {
+		out[ns] = true
+	}
 	for _, r := range g.Resources {
-		if r.Namespace != "" && !podlessKinds[r.Kind] && !modeledWorkloadKinds[r.Kind] && !modeledKind(r.Doc.APIVersion, r.Kind) &&
-			!(r.Kind == "Gateway" && strings.HasPrefix(r.Doc.APIVersion, "networking.istio.io/")) { // an Istio Gateway configures existing pods
-			out[r.Namespace] = true
-		}
 		if ns, ok := deployTarget(r); ok {
 			out[ns] = true
+		}
+		if r.Namespace != "" && createsUnmodeled(r) {
+			out[r.Namespace] = true
 		}
 	}
 	for ns := range g.incompleteNamespaces() {
 		out[ns] = true
 	}
+	g.hidden = out
 	return out
+}
+
+// createsUnmodeled reports whether an object may create pods or Services
+// that the graph does not model. Only what is known to create neither is
+// ruled out: the kinds the graph models (workloads, monitors, scrapers),
+// and, from the API groups of Kubernetes and of projects that create
+// neither (passiveGroups), the kinds that never do (podlessKinds) and an
+// Istio Gateway, which configures pods that exist. An operator's object of
+// any other group may, whatever its kind, and so may a kind of a quiet
+// group that runs pods of its own (an Alertmanager, a ThanosRuler).
+func createsUnmodeled(r *Resource) bool {
+	switch {
+	case modeledKind(r.Doc.APIVersion, r.Kind):
+		return false
+	case !passiveGroups[k8s.APIGroup(r.Doc.APIVersion)]:
+		return true
+	case modeledWorkloadKinds[r.Kind] || podlessKinds[r.Kind]:
+		return false
+	case r.Kind == "Gateway" && strings.HasPrefix(r.Doc.APIVersion, "networking.istio.io/"):
+		return false
+	}
+	return true
 }
 
 // incompleteNamespaces are the namespaces that objects of an incomplete
@@ -410,12 +444,12 @@ func (g *Graph) incompleteNamespaces() map[string]bool {
 // workloads of a policy's namespace, so that a selector matching none of
 // them matches nothing: the input creates the namespace (its Namespace
 // manifest is there) and some of its workloads, and the namespace is not
-// opaque. A policy shipped next to some workloads of a namespace that
+// hidden. A policy shipped next to some workloads of a namespace that
 // something else creates (an add-on's release manifest, say) proves
 // nothing: the workload it selects may come with the rest of that namespace.
-func (g *Graph) namespaceWorkloadsEvident(pa *PeerAuthentication, opaque map[string]bool) bool {
+func (g *Graph) namespaceWorkloadsEvident(pa *PeerAuthentication) bool {
 	n, ok := g.Namespaces[pa.Namespace]
-	return ok && n.Resource >= 0 && g.hasDeclaredWorkloads(pa.Namespace) && !opaque[pa.Namespace]
+	return ok && n.Resource >= 0 && g.hasDeclaredWorkloads(pa.Namespace) && !g.hiddenNamespaces()[pa.Namespace]
 }
 
 // deployTarget returns the namespace a GitOps object (Flux HelmRelease or

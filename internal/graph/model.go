@@ -399,4 +399,5 @@ type Graph struct {
 	// Graph is read from one goroutine once built.
 	selectedServices map[*Monitor][]*Service
 	incomplete       map[string]bool // incompleteNamespaces, once worked out
+	hidden           map[string]bool // hiddenNamespaces, once worked out
 }

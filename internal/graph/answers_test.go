@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -162,5 +163,41 @@ func TestOneNamespaceAnswer(t *testing.T) {
 				t.Errorf("policy's namespace evident %v, monitor's watched namespace in the input %v; want both %v", evident, inInput, !c.hidden)
 			}
 		})
+	}
+}
+
+// TestOnePeerAuthFactPerPort: input.peerAuthentications shows the policy
+// facts of input.peerAuthReview, port by port, rather than facts of its
+// own: the Service-port misuse and the shared metrics port of an entry are
+// the ones its port check found, and the flag agrees with the list.
+func TestOnePeerAuthFactPerPort(t *testing.T) {
+	g := buildFiles(t, map[string]string{"in.yaml": namespaceDoc("shop", "{istio-injection: enabled}") +
+		deploy("shop", "cart", "{app: cart}", "", "") +
+		paService("shop", "cart", "{app: cart}", "{name: http, port: 7070, targetPort: 9090}, {name: metrics, port: 9090}") +
+		mfPodMonitor("shop", "cart", "selector: {matchLabels: {app: cart}}\npodMetricsEndpoints: [{port: metrics}]") +
+		pa("shop", "cart", "selector: {matchLabels: {app: cart}}\nportLevelMtls:\n  7070: {mode: PERMISSIVE}\n  9090: {mode: PERMISSIVE}\n  8080: {mode: STRICT}") +
+		pa("shop", "default", "mtls: {mode: STRICT}")})
+	f := g.Facts()
+	if len(f.PeerAuthentications) != len(f.PeerAuthReview.Policies) {
+		t.Fatalf("%d views of %d policies", len(f.PeerAuthentications), len(f.PeerAuthReview.Policies))
+	}
+	misuses, shared := 0, 0
+	for i, view := range f.PeerAuthentications {
+		pf := f.PeerAuthReview.Policies[i]
+		if view.Resource != pf.Resource || len(view.PortLevel) != len(pf.Ports) || view.HasPortLevel != pf.PortLevel.Present {
+			t.Fatalf("view %+v of policy %+v", view, pf)
+		}
+		for j, e := range view.PortLevel {
+			pc := pf.Ports[j]
+			if e.Port != pc.Port || !reflect.DeepEqual(e.ServicePortMisuse, pc.Misuses) || !reflect.DeepEqual(e.Shared, pc.Shared) ||
+				pc.ServicePortMisuse != (len(pc.Misuses) > 0) {
+				t.Errorf("%s port %d: view %+v, port check %+v", pf.Name, e.Port, e, pc)
+			}
+			misuses += len(e.ServicePortMisuse)
+			shared += len(e.Shared)
+		}
+	}
+	if misuses != 1 || shared != 1 {
+		t.Errorf("%d misuses and %d shared ports, want the Service port key 7070 and the scraped port 9090", misuses, shared)
 	}
 }

@@ -173,7 +173,11 @@ type InjectionFact struct {
 	Assumed   string `json:"assumed"`
 }
 
-// PeerAuthFact is a PeerAuthentication with its port entries resolved.
+// PeerAuthFact is input.peerAuthentications: a view of a PolicyFact, in the
+// shape the rules port-level-mtls-on-service-port,
+// permissive-exception-shared-port and port-level-mtls-without-selector and
+// custom policies read. It is built from the policy fact (see
+// peerAuthView), never worked out on its own.
 type PeerAuthFact struct {
 	Resource         int             `json:"resource"`
 	Name             string          `json:"name"` // "shop/default"
@@ -186,7 +190,7 @@ type PeerAuthFact struct {
 }
 
 // PortEntryFact is a portLevelMtls entry and what it meets on the
-// workloads the policy selects.
+// workloads the policy selects: a view of a PortCheckFact.
 type PortEntryFact struct {
 	Port    int    `json:"port"`
 	Mode    string `json:"mode"`
@@ -273,12 +277,12 @@ func (g *Graph) Facts() *Facts {
 	for _, p := range g.Prometheus {
 		f.Prometheuses = append(f.Prometheuses, g.prometheusFact(p, certUsers[p.Resource], certDirUsers[p.Resource]))
 	}
-	for _, pa := range g.PeerAuths {
-		f.PeerAuthentications = append(f.PeerAuthentications, g.peerAuthFact(pa, scraped))
-	}
 	g.addWiringFacts(f)
 	scraped.addRelabeled(g)
 	f.PeerAuthReview = g.peerAuthReview(scraped)
+	for i, pa := range g.PeerAuths {
+		f.PeerAuthentications = append(f.PeerAuthentications, peerAuthView(pa, &f.PeerAuthReview.Policies[i]))
+	}
 	f.Merge = g.mergeFacts(f.Scrapes, scraped)
 	f.AmbientAnnotationScrapes = g.AmbientAnnotationScrapes()
 	return f
@@ -484,26 +488,17 @@ func (g *Graph) prometheusFact(p *Prometheus, users []Loc, dirUsers map[string][
 	return pf
 }
 
-func (g *Graph) peerAuthFact(pa *PeerAuthentication, scraped scrapedPorts) PeerAuthFact {
-	pf := PeerAuthFact{Resource: pa.Resource, Name: pa.Namespace + "/" + pa.Name, Scope: string(pa.Scope), HasSelector: pa.HasSelector,
-		SelectorPointer: "/spec/selector", HasPortLevel: pa.PortLevelPointer != "", PortLevelPointer: pa.PortLevelPointer, PortLevel: []PortEntryFact{}}
-	if pf.PortLevelPointer == "" {
-		pf.PortLevelPointer = "/spec"
+// peerAuthView shows a policy fact as input.peerAuthentications does.
+func peerAuthView(pa *PeerAuthentication, pf *PolicyFact) PeerAuthFact {
+	v := PeerAuthFact{Resource: pf.Resource, Name: pf.Name, Scope: pf.Scope, HasSelector: pa.HasSelector,
+		SelectorPointer: "/spec/selector", HasPortLevel: pf.PortLevel.Present, PortLevelPointer: pf.PortLevel.Pointer, PortLevel: []PortEntryFact{}}
+	if v.PortLevelPointer == "" {
+		v.PortLevelPointer = "/spec"
 	}
-	workloads := g.SelectedWorkloads(pa)
-	for _, pm := range pa.PortLevel {
-		ef := PortEntryFact{Port: pm.Port, Mode: string(pm.Mode), Pointer: pm.Pointer, ServicePortMisuse: []MisuseFact{}, Shared: []SharedFact{}}
-		for _, w := range workloads {
-			ef.ServicePortMisuse = append(ef.ServicePortMisuse, g.servicePortMisuse(pm.Port, w)...)
-			if pm.Mode == ModePermissive || pm.Mode == ModeDisable {
-				if sf, ok := g.sharedMetricsPort(pm.Port, w, scraped); ok {
-					ef.Shared = append(ef.Shared, sf)
-				}
-			}
-		}
-		pf.PortLevel = append(pf.PortLevel, ef)
+	for _, pc := range pf.Ports {
+		v.PortLevel = append(v.PortLevel, PortEntryFact{Port: pc.Port, Mode: pc.Mode, Pointer: pc.Pointer, ServicePortMisuse: pc.Misuses, Shared: pc.Shared})
 	}
-	return pf
+	return v
 }
 
 // servicePortMisuse finds Service ports equal to a portLevelMtls key that

@@ -15,7 +15,8 @@ import (
 // input; the policies that compete at one level; and the workloads where a
 // STRICT mode has no proxy to enforce it.
 
-// PolicyFact is one PeerAuthentication as the full-tier rules see it.
+// PolicyFact is one PeerAuthentication as the rules see it, with one
+// PortCheckFact per portLevelMtls entry.
 type PolicyFact struct {
 	Resource      int             `json:"resource"`
 	Name          string          `json:"name"` // "shop/default"
@@ -72,8 +73,13 @@ type PortCheckFact struct {
 	// nothing can be said about the ports they listen on.
 	NoPorts []string `json:"noPorts"`
 	// ServicePortMisuse: the key is a Service port targeting another
-	// container port (port-level-mtls-on-service-port reports it).
+	// container port (port-level-mtls-on-service-port reports it):
+	// Misuses is not empty.
 	ServicePortMisuse bool `json:"servicePortMisuse"`
+	// Misuses and Shared are the entry's servicePortMisuse and shared in
+	// input.peerAuthentications (see PeerAuthFact), which shows them.
+	Misuses []MisuseFact `json:"-"`
+	Shared  []SharedFact `json:"-"`
 	// TargetedBy: Service ports that reach this container port.
 	TargetedBy []Loc `json:"targetedBy"`
 	// Uncaptured: sidecar workloads whose sidecar does not intercept the
@@ -255,7 +261,8 @@ func (g *Graph) workloadsAndPrometheusPods() []*Workload {
 
 func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped scrapedPorts) PortCheckFact {
 	pc := PortCheckFact{Port: pm.Port, Mode: string(pm.Mode), Pointer: pm.Pointer, IstioPort: uncapturedIstioPorts[pm.Port],
-		DeclaredOn: []string{}, Undeclared: []string{}, NoPorts: []string{}, TargetedBy: []Loc{}, Uncaptured: []string{}, ScrapedBy: []string{}, Assumptions: []string{}}
+		DeclaredOn: []string{}, Undeclared: []string{}, NoPorts: []string{}, Misuses: []MisuseFact{}, Shared: []SharedFact{},
+		TargetedBy: []Loc{}, Uncaptured: []string{}, ScrapedBy: []string{}, Assumptions: []string{}}
 	for _, w := range workloads {
 		if status, ok := w.Annotations["status.sidecar.istio.io/port"]; ok && strings.TrimSpace(status) == strconv.Itoa(pm.Port) {
 			pc.IstioPort = true
@@ -272,8 +279,11 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped scrapedPor
 			}
 			pc.Undeclared = append(pc.Undeclared, fmt.Sprintf("%s (declares %s)", w.Display(), strings.Join(uniqueSorted(nums), ", ")))
 		}
-		if len(g.servicePortMisuse(pm.Port, w)) > 0 {
-			pc.ServicePortMisuse = true
+		pc.Misuses = append(pc.Misuses, g.servicePortMisuse(pm.Port, w)...)
+		if pm.Mode == ModePermissive || pm.Mode == ModeDisable {
+			if sf, ok := g.sharedMetricsPort(pm.Port, w, scraped); ok {
+				pc.Shared = append(pc.Shared, sf)
+			}
 		}
 		for _, svc := range g.ServicesOf(w) {
 			for i := range svc.Ports {
@@ -304,6 +314,7 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped scrapedPor
 			}
 		}
 	}
+	pc.ServicePortMisuse = len(pc.Misuses) > 0
 	pc.DeclaredOn, pc.ScrapedBy = uniqueSorted(pc.DeclaredOn), uniqueSorted(pc.ScrapedBy)
 	if pc.DeclaredOn == nil {
 		pc.DeclaredOn = []string{}

@@ -618,7 +618,7 @@ func (g *Graph) watchedNamespaces(mf *MonitorFact, m *Monitor, c *wiring) []stri
 
 // selectorCandidates lists, per namespace, the objects a monitor's selector
 // may match: only those the selection index cannot rule out, since every
-// use filters them with looselyMatches, and the operator's and the
+// use filters them with monitorSelectorMatch, and the operator's and the
 // cluster's own objects.
 type selectorCandidates struct {
 	g *Graph

@@ -60,7 +60,7 @@ func (g *Graph) addMonitor(r *Resource, k *SourceKind) *fieldError {
 		return err
 	}
 	// Sized once: a monitor can hold hundreds of thousands of aliased
-	// endpoints, and growing the slice by appending cost five times its size.
+	// endpoints, and growing the slice by appending copies it over and over.
 	m.Endpoints = make([]Endpoint, 0, len(eps))
 	for i, e := range eps {
 		ep, err := parseEndpoint(e, fmt.Sprintf("/spec/%s/%d", listKey, i), k)

@@ -107,8 +107,8 @@ func monitorSelectorMatch(s *LabelSelector, labels map[string]string) selectorMa
 func isLiteral(v string) bool { return regexp.QuoteMeta(v) == v }
 
 // compiledSelectorValues caches anchoredRegexp: a crowded namespace compares
-// every monitor's values with every object's labels, and compiling each
-// time was most of the cost.
+// every monitor's values with every object's labels, so each value is
+// compiled once.
 var compiledSelectorValues sync.Map // value → *regexp.Regexp, or nil when it does not compile
 
 // anchoredRegexp is v as the operator's relabeling uses it, anchored at

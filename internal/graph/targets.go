@@ -205,10 +205,10 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 
 // SelectedServices lists the Services a ServiceMonitor's selector matches
 // exactly (see monitorSelectorMatch) in the namespaces it watches, before
-// any relabeling. The answer depends
-// on the monitor only, not on its endpoint, so it is worked out once per
-// monitor: a monitor of 300,000 aliased endpoints asks it 300,000 times
-// while the fact budget is counted.
+// any relabeling. The answer depends on the monitor only, not on its
+// endpoint, so it is worked out once per monitor and kept: every endpoint
+// asks it, and a monitor may hold hundreds of thousands of aliased
+// endpoints.
 func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	if svcs, ok := g.selectedServices[m]; ok {
 		return svcs

@@ -137,30 +137,35 @@ func TestOneMonitorMatcher(t *testing.T) {
 // TestOneNamespaceAnswer: "may this namespace hold workloads or Services
 // the input does not show" has one answer, which the monitor facts
 // (watchedInInput) and the PeerAuthentication facts (evident) share,
-// whatever else the namespace holds.
+// whatever else the namespace holds. Only the operator's pods of an
+// Alertmanager, which the monitor wiring knows by their labels but which
+// are no workloads, keep a policy's selection from being evident.
 func TestOneNamespaceAnswer(t *testing.T) {
 	base := namespaceDoc("shop", "{}") + deploy("shop", "cart", "{app: cart}", "", "") +
 		pa("shop", "kart", "selector: {matchLabels: {app: kart}}\nmtls: {mode: STRICT}") +
 		mfServiceMonitor("shop", "kart", "{}", "selector: {matchLabels: {app: kart}}\nendpoints: [{port: m}]")
 	for name, c := range map[string]struct {
-		extra  string
-		hidden bool
+		extra                string
+		hidden, operatorPods bool
 	}{
-		"nothing else":         {"", false},
-		"a ConfigMap":          {"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n", false},
-		"an operator's CR":     {"---\napiVersion: kafka.strimzi.io/v1beta2\nkind: Kafka\nmetadata: {name: k, namespace: shop}\n", true},
-		"an HTTPRoute":         {"---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: shop}\n", true},
-		"an Alertmanager":      {"---\napiVersion: monitoring.coreos.com/v1\nkind: Alertmanager\nmetadata: {name: a, namespace: shop}\n", true},
-		"a Flux GitRepository": {"---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: g, namespace: shop}\n", true},
-		"an Istio Gateway":     {"---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: shop}\n", false},
+		"nothing else":         {"", false, false},
+		"a ConfigMap":          {"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: shop}\n", false, false},
+		"an operator's CR":     {"---\napiVersion: kafka.strimzi.io/v1beta2\nkind: Kafka\nmetadata: {name: k, namespace: shop}\n", true, false},
+		"an HTTPRoute":         {"---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r, namespace: shop}\n", true, false},
+		"a Flux GitRepository": {"---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: g, namespace: shop}\n", true, false},
+		"an Istio Gateway":     {"---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: gw, namespace: shop}\n", false, false},
+		"an Alertmanager":      {"---\napiVersion: monitoring.coreos.com/v1\nkind: Alertmanager\nmetadata: {name: a, namespace: shop}\n", false, true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			g := buildFiles(t, map[string]string{"in.yaml": base + c.extra})
 			f := g.Facts()
 			evident := policyFactNamed(t, f, "shop/kart").Workloads.Evident
 			inInput := monitorFacts(t, g)["ServiceMonitor shop/kart"].WatchedInInput
-			if evident != inInput || evident == c.hidden {
-				t.Errorf("policy's namespace evident %v, monitor's watched namespace in the input %v; want both %v", evident, inInput, !c.hidden)
+			if inInput != !c.hidden || g.namespaceInInput("shop") != !c.hidden {
+				t.Errorf("monitor's watched namespace in the input %v, want %v", inInput, !c.hidden)
+			}
+			if evident != (!c.hidden && !c.operatorPods) {
+				t.Errorf("policy's namespace evident %v, want %v", evident, !c.hidden && !c.operatorPods)
 			}
 		})
 	}

@@ -367,7 +367,7 @@ var podlessKinds = map[string]bool{
 	"ServiceMonitor": true, "PodMonitor": true, "PrometheusRule": true, "Probe": true, "ScrapeConfig": true,
 	"AlertmanagerConfig": true, "Certificate": true, "Issuer": true, "CertificateRequest": true,
 	"HTTPRoute": true, "GRPCRoute": true, "TCPRoute": true, "TLSRoute": true, "ReferenceGrant": true,
-	"ExternalSecret": true, "SealedSecret": true, "PodMonitorList": true,
+	"ExternalSecret": true, "SealedSecret": true, "PodMonitorList": true, "PodSecurityPolicy": true,
 }
 
 // modeledWorkloadKinds are the kinds whose pods the graph models.
@@ -410,14 +410,15 @@ func (g *Graph) hiddenNamespaces() map[string]bool {
 // createsUnmodeled reports whether an object may create pods or Services
 // that the graph does not model. Only what is known to create neither is
 // ruled out: the kinds the graph models (workloads, monitors, scrapers),
-// and, from the API groups of Kubernetes and of projects that create
-// neither (passiveGroups), the kinds that never do (podlessKinds) and an
-// Istio Gateway, which configures pods that exist. An operator's object of
-// any other group may, whatever its kind, and so may a kind of a quiet
-// group that runs pods of its own (an Alertmanager, a ThanosRuler).
+// the Alertmanagers and ThanosRulers whose Services and pods the monitor
+// wiring derives (see operatorPods), and, from the API groups of
+// Kubernetes and of projects that create neither (passiveGroups), the
+// kinds that never do (podlessKinds) and an Istio Gateway, which
+// configures pods that exist. An operator's object of any other group
+// may, whatever its kind, and so may another kind of a quiet group.
 func createsUnmodeled(r *Resource) bool {
 	switch {
-	case modeledKind(r.Doc.APIVersion, r.Kind):
+	case modeledKind(r.Doc.APIVersion, r.Kind) || operatorRunsPods(r):
 		return false
 	case !passiveGroups[k8s.APIGroup(r.Doc.APIVersion)]:
 		return true
@@ -427,6 +428,30 @@ func createsUnmodeled(r *Resource) bool {
 		return false
 	}
 	return true
+}
+
+// operatorRunsPods reports an Alertmanager or ThanosRuler: the operator
+// runs pods and creates Services for it, which the monitor wiring knows
+// by their labels but which are no workloads of the graph.
+func operatorRunsPods(r *Resource) bool {
+	return strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && (r.Kind == "Alertmanager" || r.Kind == "ThanosRuler")
+}
+
+// operatorPods lists the namespaces holding pods that the operator runs
+// for an Alertmanager or ThanosRuler. They are no workloads of the graph,
+// so a policy there that selects no workload may select them.
+func (g *Graph) operatorPods() map[string]bool {
+	if g.operatorPodNS != nil {
+		return g.operatorPodNS
+	}
+	out := map[string]bool{}
+	for _, r := range g.Resources {
+		if r.Namespace != "" && operatorRunsPods(r) {
+			out[r.Namespace] = true
+		}
+	}
+	g.operatorPodNS = out
+	return out
 }
 
 // incompleteNamespaces are the namespaces that objects of an incomplete
@@ -457,10 +482,13 @@ func (g *Graph) incompleteNamespaces() map[string]bool {
 // manifest is there) and some of its workloads, and the namespace is not
 // hidden. A policy shipped next to some workloads of a namespace that
 // something else creates (an add-on's release manifest, say) proves
-// nothing: the workload it selects may come with the rest of that namespace.
+// nothing: the workload it selects may come with the rest of that
+// namespace. Nor does a namespace whose pods are partly the operator's
+// (operatorPods).
 func (g *Graph) namespaceWorkloadsEvident(pa *PeerAuthentication) bool {
 	n, ok := g.Namespaces[pa.Namespace]
-	return ok && n.Resource >= 0 && g.hasDeclaredWorkloads(pa.Namespace) && !g.hiddenNamespaces()[pa.Namespace]
+	return ok && n.Resource >= 0 && g.hasDeclaredWorkloads(pa.Namespace) && !g.hiddenNamespaces()[pa.Namespace] &&
+		!g.operatorPods()[pa.Namespace]
 }
 
 // deployTarget returns the namespace a GitOps object (Flux HelmRelease or

@@ -400,4 +400,5 @@ type Graph struct {
 	selectedServices map[*Monitor][]*Service
 	incomplete       map[string]bool // incompleteNamespaces, once worked out
 	hidden           map[string]bool // hiddenNamespaces, once worked out
+	operatorPodNS    map[string]bool // operatorPods, once worked out
 }

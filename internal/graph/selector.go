@@ -59,13 +59,15 @@ const (
 // monitorSelectorMatch is the one matcher of a ServiceMonitor's or
 // PodMonitor's spec.selector against an object's labels
 // (docs/model.md#servicemonitor-selector). How the operator applies it
-// depends on the Prometheus: by default it turns matchLabels into keep
-// relabelings whose regex is the value, anchored at both ends
-// (prometheus-operator pkg/prometheus/promcfg.go), so a value with
-// metacharacters matches more than its literal text; with
-// selectorMechanism RoleSelector it hands the selector to Kubernetes
-// service discovery, which compares exactly. The answer says which: an
-// exact match holds either way, a regex match only under relabeling.
+// depends on the monitor's spec.selectorMechanism (prometheus-operator
+// pkg/apis/monitoring/v1 servicemonitor_types.go, podmonitor_types.go): by
+// default (RelabelConfig) it turns matchLabels into keep relabelings whose
+// regex is the value, anchored at both ends (pkg/prometheus/promcfg.go),
+// so a value with metacharacters matches more than its literal text; with
+// RoleSelector it hands the selector to Kubernetes service discovery, which
+// compares exactly. The graph does not read that field, so the answer says
+// which: an exact match holds either way, a regex match only under
+// relabeling.
 // Each reader takes the side that keeps it from false alarms: the targets a
 // finding is about are the exact matches, and a monitor "selects nothing"
 // only when not even the regex reading matches. matchExpressions keep their

@@ -173,7 +173,11 @@ type InjectionFact struct {
 	Assumed   string `json:"assumed"`
 }
 
-// PeerAuthFact is a PeerAuthentication with its port entries resolved.
+// PeerAuthFact is input.peerAuthentications: a view of a PolicyFact, in the
+// shape the rules port-level-mtls-on-service-port,
+// permissive-exception-shared-port and port-level-mtls-without-selector and
+// custom policies read. It is built from the policy fact (see
+// peerAuthView), never worked out on its own.
 type PeerAuthFact struct {
 	Resource         int             `json:"resource"`
 	Name             string          `json:"name"` // "shop/default"
@@ -186,7 +190,7 @@ type PeerAuthFact struct {
 }
 
 // PortEntryFact is a portLevelMtls entry and what it meets on the
-// workloads the policy selects.
+// workloads the policy selects: a view of a PortCheckFact.
 type PortEntryFact struct {
 	Port    int    `json:"port"`
 	Mode    string `json:"mode"`
@@ -218,8 +222,8 @@ type SharedFact struct {
 // Facts computes the rule input.
 func (g *Graph) Facts() *Facts {
 	f := &Facts{Scrapes: []ScrapeFact{}, Prometheuses: []PrometheusFact{}, PeerAuthentications: []PeerAuthFact{}}
-	scraped := map[string][]string{} // "workload/port" -> monitors scraping it
-	certUsers := map[int][]Loc{}     // Prometheus -> monitor fields with Istio cert files
+	scraped := scrapedPorts{}
+	certUsers := map[int][]Loc{} // Prometheus -> monitor fields with Istio cert files
 	certDirUsers := map[int]map[string][]Loc{}
 	for _, m := range g.Monitors {
 		var selecting []*Prometheus
@@ -234,14 +238,8 @@ func (g *Graph) Facts() *Facts {
 			tf := make([]TargetFact, 0, len(targets))
 			for _, t := range targets {
 				tf = append(tf, g.targetFact(t))
-				// A PERMISSIVE exception exists to let plaintext scrapes
-				// through; an https scrape with the app's own TLS is no sign
-				// that the port is exempted for metrics.
-				if e.Scheme != "https" {
-					key := fmt.Sprintf("%d/%d", t.Workload.Resource, t.Port)
-					scraped[key] = append(scraped[key], m.Display())
-				}
 			}
+			scraped.addTargets(m, e, targets, len(f.Scrapes))
 			variants := selecting
 			if len(variants) == 0 {
 				variants = []*Prometheus{nil}
@@ -279,12 +277,13 @@ func (g *Graph) Facts() *Facts {
 	for _, p := range g.Prometheus {
 		f.Prometheuses = append(f.Prometheuses, g.prometheusFact(p, certUsers[p.Resource], certDirUsers[p.Resource]))
 	}
-	for _, pa := range g.PeerAuths {
-		f.PeerAuthentications = append(f.PeerAuthentications, g.peerAuthFact(pa, scraped))
-	}
 	g.addWiringFacts(f)
-	f.PeerAuthReview = g.PeerAuthReview(g.ScrapedPorts(f.Scrapes))
-	f.Merge = g.MergeFacts(f.Scrapes)
+	scraped.addRelabeled(g)
+	f.PeerAuthReview = g.peerAuthReview(scraped)
+	for i, pa := range g.PeerAuths {
+		f.PeerAuthentications = append(f.PeerAuthentications, peerAuthView(pa, &f.PeerAuthReview.Policies[i]))
+	}
+	f.Merge = g.mergeFacts(f.Scrapes, scraped)
 	f.AmbientAnnotationScrapes = g.AmbientAnnotationScrapes()
 	return f
 }
@@ -489,26 +488,17 @@ func (g *Graph) prometheusFact(p *Prometheus, users []Loc, dirUsers map[string][
 	return pf
 }
 
-func (g *Graph) peerAuthFact(pa *PeerAuthentication, scraped map[string][]string) PeerAuthFact {
-	pf := PeerAuthFact{Resource: pa.Resource, Name: pa.Namespace + "/" + pa.Name, Scope: string(pa.Scope), HasSelector: pa.HasSelector,
-		SelectorPointer: "/spec/selector", HasPortLevel: pa.PortLevelPointer != "", PortLevelPointer: pa.PortLevelPointer, PortLevel: []PortEntryFact{}}
-	if pf.PortLevelPointer == "" {
-		pf.PortLevelPointer = "/spec"
+// peerAuthView shows a policy fact as input.peerAuthentications does.
+func peerAuthView(pa *PeerAuthentication, pf *PolicyFact) PeerAuthFact {
+	v := PeerAuthFact{Resource: pf.Resource, Name: pf.Name, Scope: pf.Scope, HasSelector: pa.HasSelector,
+		SelectorPointer: "/spec/selector", HasPortLevel: pf.PortLevel.Present, PortLevelPointer: pf.PortLevel.Pointer, PortLevel: []PortEntryFact{}}
+	if v.PortLevelPointer == "" {
+		v.PortLevelPointer = "/spec"
 	}
-	workloads := g.SelectedWorkloads(pa)
-	for _, pm := range pa.PortLevel {
-		ef := PortEntryFact{Port: pm.Port, Mode: string(pm.Mode), Pointer: pm.Pointer, ServicePortMisuse: []MisuseFact{}, Shared: []SharedFact{}}
-		for _, w := range workloads {
-			ef.ServicePortMisuse = append(ef.ServicePortMisuse, g.servicePortMisuse(pm.Port, w)...)
-			if pm.Mode == ModePermissive || pm.Mode == ModeDisable {
-				if sf, ok := g.sharedMetricsPort(pm.Port, w, scraped); ok {
-					ef.Shared = append(ef.Shared, sf)
-				}
-			}
-		}
-		pf.PortLevel = append(pf.PortLevel, ef)
+	for _, pc := range pf.Ports {
+		v.PortLevel = append(v.PortLevel, PortEntryFact{Port: pc.Port, Mode: pc.Mode, Pointer: pc.Pointer, ServicePortMisuse: pc.Misuses, Shared: pc.Shared})
 	}
-	return pf
+	return v
 }
 
 // servicePortMisuse finds Service ports equal to a portLevelMtls key that
@@ -556,7 +546,7 @@ func isMetricsName(name string) bool {
 // other traffic. Both need evidence: without a sign that the port serves
 // metrics the exception is not a metrics exception (a webhook port, say),
 // and this rule has nothing to say.
-func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped map[string][]string) (SharedFact, bool) {
+func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped scrapedPorts) (SharedFact, bool) {
 	sf := SharedFact{Workload: w.Display(), Related: []Loc{}}
 	cp := w.declared(port)
 	var svcPorts []struct {
@@ -573,7 +563,7 @@ func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped map[string][]st
 			}
 		}
 	}
-	if monitors := scraped[fmt.Sprintf("%d/%d", w.Resource, port)]; len(monitors) > 0 {
+	if monitors := scraped.plaintextScrapers(w, port); len(monitors) > 0 {
 		sf.Metrics = "it is scraped by " + strings.Join(uniqueSorted(monitors), ", ")
 	} else if cp != nil && isMetricsName(cp.Name) {
 		sf.Metrics = fmt.Sprintf("its container port is named %q", cp.Name)

@@ -59,7 +59,7 @@ func (g *Graph) AmbientAnnotationScrapes() []AmbientAnnotationScrapeFact {
 			Jobs: []AmbientJobFact{}, Assumptions: []string{}}
 		f.AnnotationsText = annotationsText(w)
 		for _, j := range jobs {
-			if j.monitor != nil && !(j.monitor.watches(w.Namespace) && j.monitor.Selector.Matches(w.Labels)) {
+			if j.monitor != nil && !(j.monitor.watches(w.Namespace) && monitorSelectorMatch(j.monitor.Selector, w.Labels) == exactMatch) {
 				continue
 			}
 			f.Jobs = append(f.Jobs, g.jobsOutsideAmbient(j)...)

@@ -98,29 +98,10 @@ var istioReservedPorts = map[int]string{
 	15090: "Envoy's Prometheus telemetry port",
 }
 
-// MergeFacts computes the merging facts of every sidecar workload, given
-// the scrapes Facts resolved.
-func (g *Graph) MergeFacts(scrapes []ScrapeFact) []MergeFact {
+// mergeFacts computes the merging facts of every sidecar workload, given
+// the scrapes Facts resolved and who scrapes which port.
+func (g *Graph) mergeFacts(scrapes []ScrapeFact, scraped scrapedPorts) []MergeFact {
 	out := []MergeFact{}
-	type hit struct {
-		scrape *ScrapeFact
-		target *TargetFact
-	}
-	hits := map[string][]hit{} // "Deployment shop/cart/9090" -> scrapes
-	seen := map[string]bool{}
-	for i := range scrapes {
-		s := &scrapes[i]
-		for j := range s.Targets {
-			t := &s.Targets[j]
-			key := fmt.Sprintf("%s/%d", t.Workload, t.Port)
-			dup := fmt.Sprintf("%s\x00%d\x00%d", key, s.Monitor, s.Endpoint)
-			if seen[dup] {
-				continue // the same endpoint under another Prometheus
-			}
-			seen[dup] = true
-			hits[key] = append(hits[key], hit{s, t})
-		}
-	}
 	jobs := g.annotationScrapeJobs()
 	for _, w := range g.Workloads {
 		if w.Injection.Dataplane != DataplaneSidecar {
@@ -128,14 +109,15 @@ func (g *Graph) MergeFacts(scrapes []ScrapeFact) []MergeFact {
 		}
 		mf := g.mergeFact(w, jobs)
 		if mf.AppPort != 0 {
-			for _, h := range hits[fmt.Sprintf("%s/%d", w.Display(), mf.AppPort)] {
-				ptr := h.scrape.SchemePointer
+			for _, h := range scraped.resolved(w, mf.AppPort) {
+				s := &scrapes[h.scrape]
+				t := &s.Targets[h.target]
 				mf.Monitors = append(mf.Monitors, MergeScrapeFact{
-					Monitor: fmt.Sprintf("%s endpoint %d", h.scrape.Name, h.scrape.Endpoint), Scheme: h.scrape.Scheme,
-					Loc:      Loc{Resource: h.scrape.Monitor, Pointer: ptr, Message: "scrapes port " + strconv.Itoa(mf.AppPort) + " directly"},
-					IstioTLS: h.scrape.Scheme == "https" && h.scrape.TLS.Istio, Captured: h.target.Captured,
-					AppTLS: h.scrape.Scheme == "https" && (!h.scrape.TLS.Istio || !h.target.Captured),
-					Down:   h.target.Requirement == "mtls" && (h.scrape.Scheme != "https" || h.scrape.TLS.ClientCert != "istio")})
+					Monitor: fmt.Sprintf("%s endpoint %d", s.Name, s.Endpoint), Scheme: s.Scheme,
+					Loc:      Loc{Resource: s.Monitor, Pointer: s.SchemePointer, Message: "scrapes port " + strconv.Itoa(mf.AppPort) + " directly"},
+					IstioTLS: s.Scheme == "https" && s.TLS.Istio, Captured: t.Captured,
+					AppTLS: s.Scheme == "https" && (!s.TLS.Istio || !t.Captured),
+					Down:   t.Requirement == "mtls" && (s.Scheme != "https" || s.TLS.ClientCert != "istio")})
 			}
 		}
 		out = append(out, mf)
@@ -201,7 +183,7 @@ func (g *Graph) mergeFact(w *Workload, jobs []annotationJob) MergeFact {
 	// An annotation-driven job scrapes prometheus.io/port, or every declared
 	// port when it is absent.
 	for _, j := range jobs {
-		if j.monitor == nil || (j.monitor.watches(w.Namespace) && j.monitor.Selector.Matches(w.Labels)) {
+		if j.monitor == nil || (j.monitor.watches(w.Namespace) && monitorSelectorMatch(j.monitor.Selector, w.Labels) == exactMatch) {
 			mf.AnnotationJobs = append(mf.AnnotationJobs, j.loc)
 			mf.AnnotationJobNames = append(mf.AnnotationJobNames, j.name)
 		}

@@ -2,13 +2,9 @@ package graph
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
-
-	"github.com/meshlint/meshlint/internal/k8s"
 )
 
 // This file resolves the monitor wiring (which Prometheus picks up a
@@ -372,17 +368,10 @@ type wiring struct {
 	// land in whatever namespace they are applied to (Helm output often
 	// leaves it to the release), so they may be in any watched namespace.
 	floatingServices, floatingPods []synthetic
-	// deployed: namespaces into which a HelmRelease, Flux Kustomization or
-	// Argo Application of the input installs things the input does not show,
-	// or that hold custom resources of other operators, which may create
-	// Services and pods of their own (an Elasticsearch, a Kafka cluster).
-	deployed map[string]bool
-	// incomplete: namespaces an incomplete build touches, whose Namespace
-	// object and monitors' selectors may be in what it left out.
-	incomplete map[string]bool
 }
 
-// passiveGroups are API groups whose objects create no Services or pods.
+// passiveGroups are API groups whose objects create no Services or pods,
+// but for the kinds that run pods of their own (see createsUnmodeled).
 // Objects of any other group that is not built into Kubernetes may come
 // from an operator that does.
 var passiveGroups = map[string]bool{
@@ -398,7 +387,7 @@ var passiveGroups = map[string]bool{
 const operatorGroup = "monitoring.coreos.com/"
 
 func (g *Graph) wiringContext() *wiring {
-	c := &wiring{unknownPods: map[string]bool{}, services: map[string][]synthetic{}, pods: map[string][]synthetic{}, deployed: map[string]bool{}}
+	c := &wiring{unknownPods: map[string]bool{}, services: map[string][]synthetic{}, pods: map[string][]synthetic{}}
 	// The API server's own Service, which kube-prometheus style apiserver
 	// monitors select in the default namespace.
 	c.services["default"] = append(c.services["default"], synthetic{display: "Service default/kubernetes",
@@ -413,10 +402,6 @@ func (g *Graph) wiringContext() *wiring {
 		c.pods[p.Namespace] = append(c.pods[p.Namespace], synthetic{display: "the pods of " + p.Display(), labels: p.Pod.Labels, at: at})
 	}
 	for _, r := range g.Resources {
-		if ns, ok := deployTarget(r); ok {
-			c.deployed[ns] = true
-			continue
-		}
 		var obj map[string]any
 		if strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && r.Kind == "Alertmanager" {
 			obj, _ = r.Doc.Decode() // the loader keeps no object for kinds the graph does not model
@@ -436,13 +421,7 @@ func (g *Graph) wiringContext() *wiring {
 				labels[k] = scalarString(v)
 			}
 			c.pods[r.Namespace] = append(c.pods[r.Namespace], synthetic{display: "the pods of Alertmanager " + r.Namespace + "/" + r.Name, labels: labels, at: at})
-		case !passiveGroups[k8s.APIGroup(r.Doc.APIVersion)] && !modeledKind(r.Doc.APIVersion, r.Kind) && r.Namespace != "":
-			c.deployed[r.Namespace] = true
 		}
-	}
-	c.incomplete = g.incompleteNamespaces()
-	for ns := range c.incomplete {
-		c.deployed[ns] = true
 	}
 	for _, svc := range g.Services {
 		if g.Resources[svc.Resource].Doc.Namespace == "" {
@@ -467,71 +446,15 @@ func (g *Graph) explicitNamespace(id int) bool { return g.Resources[id].Doc.Name
 var clusterNamespaces = map[string]bool{"kube-system": true, "kube-public": true, "kube-node-lease": true}
 
 // namespaceInInput reports whether the input evidently holds a namespace's
-// objects: at least one workload or Service of it is present, it is not a
-// namespace the cluster fills itself, no HelmRelease, Flux Kustomization or
-// Argo Application of the input installs more into it, and it holds no
-// custom resource of an operator that may create Services or pods. A
-// Namespace manifest alone is no such evidence: platform repositories
-// declare namespaces apart from the apps that run in them.
-func (g *Graph) namespaceInInput(ns string, c *wiring) bool {
-	if clusterNamespaces[ns] || c.deployed[ns] {
+// objects: at least one workload or Service of it is present, and it is not
+// hidden (see hiddenNamespaces). A Namespace manifest alone is no such
+// evidence: platform repositories declare namespaces apart from the apps
+// that run in them.
+func (g *Graph) namespaceInInput(ns string) bool {
+	if g.hiddenNamespaces()[ns] {
 		return false
 	}
 	return g.hasDeclaredWorkloads(ns) || len(g.servicesByNS[ns]) > 0
-}
-
-// looselyMatches applies a selector the way the operator's relabelings do:
-// matchLabels values are regular expressions (docs/model.md#servicemonitor-selector), so a
-// value with metacharacters matches more than its literal text.
-func looselyMatches(s *LabelSelector, labels map[string]string) bool {
-	if s == nil {
-		return false
-	}
-	for k, v := range s.MatchLabels {
-		got, ok := labels[k]
-		if !ok {
-			return false
-		}
-		if got == v || isLiteral(v) {
-			if got != v {
-				return false
-			}
-			continue
-		}
-		re := anchoredRegexp(v)
-		if re == nil || !re.MatchString(got) {
-			return false
-		}
-	}
-	for _, r := range s.MatchExpressions {
-		if !r.matches(labels) {
-			return false
-		}
-	}
-	return true
-}
-
-// isLiteral reports whether a matchLabels value, read as a regular
-// expression, matches its own text and nothing else.
-func isLiteral(v string) bool { return regexp.QuoteMeta(v) == v }
-
-// compiledSelectorValues caches anchoredRegexp: a crowded namespace compares
-// every monitor's values with every object's labels, and compiling each
-// time was most of the cost.
-var compiledSelectorValues sync.Map // value → *regexp.Regexp, or nil when it does not compile
-
-// anchoredRegexp is v as the operator's relabeling uses it, anchored at
-// both ends; nil when v is not a valid regular expression.
-func anchoredRegexp(v string) *regexp.Regexp {
-	if re, ok := compiledSelectorValues.Load(v); ok {
-		return re.(*regexp.Regexp)
-	}
-	re, err := regexp.Compile("^(?:" + v + ")$")
-	if err != nil {
-		re = nil
-	}
-	compiledSelectorValues.Store(v, re)
-	return re
 }
 
 func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
@@ -541,89 +464,27 @@ func (g *Graph) monitorFact(m *Monitor, c *wiring) MonitorFact {
 		DeniedFiles: []DeniedFilesFact{}, Hints: []HintFact{}, PortProblems: []PortProblemFact{}}
 	families := []string{m.Source.Family}
 	for _, s := range c.selectors {
-		if _, _, ok := m.Source.selectorFields(s.family); !ok {
+		sel := g.selectionOf(s.prometheus, m)
+		if sel.verdict == unrelated {
 			continue
 		}
 		mf.PrometheusCount++
 		families = append(families, s.family)
-		verdict, reason, pointer := g.selectsMonitor(s, m)
-		if verdict == notSelected && c.incomplete[m.Namespace] {
-			verdict = undecided // the labels or selectors that decide may be in what the build left out
-		}
-		loc := Loc{Resource: s.loc.Resource, Pointer: pointer, Message: s.loc.Message}
-		switch verdict {
+		loc := Loc{Resource: s.loc.Resource, Pointer: sel.pointer(), Message: s.loc.Message}
+		switch sel.verdict {
 		case selected:
 			mf.SelectedBy = append(mf.SelectedBy, loc)
-			if p := s.prometheus; p != nil {
-				g.checkSelectedBy(&mf, m, p)
-			}
+			g.checkSelectedBy(&mf, m, s.prometheus)
 		case undecided:
 			mf.Undecided = append(mf.Undecided, loc)
 		default:
-			mf.NotSelectedBy = append(mf.NotSelectedBy, RejectionFact{Prometheus: loc, Reason: reason})
+			mf.NotSelectedBy = append(mf.NotSelectedBy, RejectionFact{Prometheus: loc, Reason: sel.reason(g, s.prometheus, m)})
 		}
 	}
 	mf.Scrapers = scraperNames(families)
 	g.resolveSelector(&mf, m, c)
 	mf.PortProblems = append(mf.PortProblems, g.portProblems(m, c)...)
 	return mf
-}
-
-type verdict int
-
-const (
-	notSelected verdict = iota
-	selected
-	undecided
-)
-
-// selectsMonitor decides whether a Prometheus-like CR picks up a monitor,
-// with the reason when it does not and the selector field that decides.
-func (g *Graph) selectsMonitor(s *selectorCR, m *Monitor) (verdict, string, string) {
-	sel, nsSel, field, nsField := s.prometheus.selection(m.Source)
-	if sel == nil {
-		return notSelected, fmt.Sprintf("%s has no %s (null selects no %ss)", s.loc.Message, field, m.Kind), "/spec"
-	}
-	if !sel.Matches(m.Labels) {
-		return notSelected, fmt.Sprintf("%s %s %s does not match the monitor's labels (%s)", s.loc.Message, field, sel.String(), renderLabels(m.Labels)), "/spec/" + field
-	}
-	explicit := g.explicitNamespace(m.Resource) && g.explicitNamespace(s.loc.Resource)
-	if nsSel == nil {
-		if m.Namespace == s.namespace {
-			return selected, "", "/spec/" + field
-		}
-		if !explicit {
-			return undecided, "", "/spec"
-		}
-		return notSelected, fmt.Sprintf("%s has no %s, so it only watches its own namespace %s, not %s", s.loc.Message, nsField, s.namespace, m.Namespace), "/spec"
-	}
-	labels := g.namespaceLabels(m.Namespace)
-	if nsSel.IsEmpty() || (nsSel.Matches(labels) && g.explicitNamespace(m.Resource)) {
-		return selected, "", "/spec/" + field
-	}
-	if !g.explicitNamespace(m.Resource) {
-		return undecided, "", "/spec/" + nsField
-	}
-	if ns, ok := g.Namespaces[m.Namespace]; (!ok || ns.Resource < 0) && !onlyNameKey(nsSel) {
-		return undecided, "", "/spec/" + nsField
-	}
-	return notSelected, fmt.Sprintf("%s %s %s does not match namespace %s (labels %s)", s.loc.Message, nsField, nsSel.String(), m.Namespace, renderLabels(labels)), "/spec/" + nsField
-}
-
-// onlyNameKey reports whether a namespace selector tests nothing but the
-// kubernetes.io/metadata.name label, which every namespace carries.
-func onlyNameKey(s *LabelSelector) bool {
-	for k := range s.MatchLabels {
-		if k != "kubernetes.io/metadata.name" {
-			return false
-		}
-	}
-	for _, r := range s.MatchExpressions {
-		if r.Key != "kubernetes.io/metadata.name" {
-			return false
-		}
-	}
-	return true
 }
 
 func renderLabels(labels map[string]string) string {
@@ -682,6 +543,51 @@ func (g *Graph) checkSelectedBy(mf *MonitorFact, m *Monitor, p *Prometheus) {
 // resolveSelector decides whether the monitor's selector finds anything in
 // the namespaces it watches, and collects near misses for the message.
 func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
+	watched := g.watchedNamespaces(mf, m, c)
+	if m.Role == RoleStatic {
+		// Static targets are named, not selected.
+		mf.SelectsSomething = true
+		return
+	}
+	if m.AnyNamespace {
+		// Every namespace of the cluster is never in the input; still, a
+		// match anywhere is a match.
+		watched = g.namespacesWatched(m)
+	}
+	watch := map[string]bool{}
+	for _, ns := range watched {
+		watch[ns] = true
+	}
+	cands := selectorCandidates{g: g, m: m, c: c}
+	want, other, floating := cands.services, cands.pods, c.floatingServices
+	if m.Role == RolePod {
+		want, other, floating = cands.pods, cands.services, c.floatingPods
+	}
+	for _, o := range floating {
+		if monitorSelectorMatch(m.Selector, o.labels) != noMatch {
+			mf.SelectsSomething = true
+			return
+		}
+	}
+	for ns := range watch {
+		for _, o := range want(ns) {
+			if monitorSelectorMatch(m.Selector, o.labels) != noMatch {
+				mf.SelectsSomething = true
+				return
+			}
+		}
+	}
+	if h, ok := g.wrongKindHint(m, watch, other); ok {
+		mf.Hints = append(mf.Hints, h)
+	}
+	if h, ok := g.otherNamespaceHint(m, watch, want); ok {
+		mf.Hints = append(mf.Hints, h)
+	}
+}
+
+// watchedNamespaces fills Watched and WatchedInInput, and returns the
+// namespaces a monitor names (none for namespaceSelector.any).
+func (g *Graph) watchedNamespaces(mf *MonitorFact, m *Monitor, c *wiring) []string {
 	var watched []string
 	switch {
 	case m.AnyNamespace:
@@ -700,92 +606,79 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 	// watches wherever it is applied, which the input does not say.
 	mf.WatchedInInput = len(watched) > 0 && (len(m.MatchNamespaces) > 0 || g.explicitNamespace(m.Resource))
 	if m.Role == RoleStatic {
-		// Static targets are named, not selected.
-		mf.SelectsSomething = true
-		return
+		return watched
 	}
 	for _, ns := range watched {
-		if !g.namespaceInInput(ns, c) || (m.Role == RolePod && c.unknownPods[ns]) {
+		if !g.namespaceInInput(ns) || (m.Role == RolePod && c.unknownPods[ns]) {
 			mf.WatchedInInput = false
 		}
 	}
-	if m.AnyNamespace {
-		// Every namespace of the cluster is never in the input; still, a
-		// match anywhere is a match.
-		watched = g.namespacesWatched(m)
+	return watched
+}
+
+// selectorCandidates lists, per namespace, the objects a monitor's selector
+// may match: only those the selection index cannot rule out, since every
+// use filters them with monitorSelectorMatch, and the operator's and the
+// cluster's own objects.
+type selectorCandidates struct {
+	g *Graph
+	m *Monitor
+	c *wiring
+}
+
+func (s selectorCandidates) services(ns string) []synthetic {
+	var out []synthetic
+	svcs := s.g.servicesByNS[ns]
+	for _, i := range candidates(s.g.selection().serviceLabels[ns], s.m.Selector, len(svcs), isLiteral) {
+		svc := svcs[i]
+		out = append(out, synthetic{display: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name), labels: svc.Labels,
+			at: Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name)}})
 	}
-	watch := map[string]bool{}
-	for _, ns := range watched {
-		watch[ns] = true
+	return append(out, s.c.services[ns]...)
+}
+
+func (s selectorCandidates) pods(ns string) []synthetic {
+	var out []synthetic
+	ws := s.g.workloadsByNS[ns]
+	for _, i := range candidates(s.g.selection().workloadLabels[ns], s.m.Selector, len(ws), isLiteral) {
+		w := ws[i]
+		out = append(out, synthetic{display: w.Display(), labels: w.Labels, workload: w,
+			at: Loc{Resource: w.Resource, Pointer: w.Meta + "/labels", Message: "pod labels of " + w.Display()}})
 	}
-	// Only the objects the selector can match are made into candidates:
-	// every use below filters them with looselyMatches.
-	sel := g.selection()
-	services := func(ns string) []synthetic {
-		var out []synthetic
-		svcs := g.servicesByNS[ns]
-		for _, i := range candidates(sel.serviceLabels[ns], m.Selector, len(svcs), isLiteral) {
-			svc := svcs[i]
-			out = append(out, synthetic{display: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name), labels: svc.Labels,
-				at: Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name)}})
-		}
-		return append(out, c.services[ns]...)
-	}
-	pods := func(ns string) []synthetic {
-		var out []synthetic
-		ws := g.workloadsByNS[ns]
-		for _, i := range candidates(sel.workloadLabels[ns], m.Selector, len(ws), isLiteral) {
-			w := ws[i]
-			out = append(out, synthetic{display: w.Display(), labels: w.Labels, workload: w,
-				at: Loc{Resource: w.Resource, Pointer: w.Meta + "/labels", Message: "pod labels of " + w.Display()}})
-		}
-		return append(out, c.pods[ns]...)
-	}
-	want, other, floating := services, pods, c.floatingServices
-	if m.Role == RolePod {
-		want, other, floating = pods, services, c.floatingPods
-	}
-	for _, o := range floating {
-		if looselyMatches(m.Selector, o.labels) {
-			mf.SelectsSomething = true
-			return
-		}
-	}
-	for ns := range watch {
-		for _, o := range want(ns) {
-			if looselyMatches(m.Selector, o.labels) {
-				mf.SelectsSomething = true
-				return
-			}
-		}
-	}
-	// Near misses: the other kind of object in the watched namespaces, the
-	// right kind in namespaces the monitor does not watch.
+	return append(out, s.c.pods[ns]...)
+}
+
+// wrongKindHint is the first near miss of the other kind of object in the
+// watched namespaces: pod labels a ServiceMonitor matches, Service labels
+// a PodMonitor matches.
+func (g *Graph) wrongKindHint(m *Monitor, watch map[string]bool, other func(string) []synthetic) (HintFact, bool) {
 	for _, ns := range sortedKeys(watch) {
 		for _, o := range other(ns) {
-			if o.at.Resource >= 0 && looselyMatches(m.Selector, o.labels) {
-				kind := "pod-labels"
-				msg := fmt.Sprintf("it matches the %s, but a %s selects Services by the Service's own metadata.labels", o.at.Message, m.Kind)
-				related := []Loc{o.at}
-				if o.workload != nil {
-					if svcs := g.ServicesOf(o.workload); len(svcs) > 0 {
-						svc := svcs[0]
-						msg += fmt.Sprintf(" (Service %s/%s selects those pods: give it matching labels)", svc.Namespace, svc.Name)
-						related = append(related, Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("labels of Service %s/%s", svc.Namespace, svc.Name)})
-					}
-				}
-				if m.Role == RolePod {
-					kind, related = "service-labels", []Loc{o.at}
-					msg = fmt.Sprintf("it matches the labels of %s, but a %s selects pods by their pod template labels", o.display, m.Kind)
-				}
-				mf.Hints = append(mf.Hints, HintFact{Kind: kind, Message: msg, Related: related})
-				break
+			if o.at.Resource < 0 || monitorSelectorMatch(m.Selector, o.labels) == noMatch {
+				continue
 			}
+			if m.Role == RolePod {
+				return HintFact{Kind: "service-labels", Related: []Loc{o.at},
+					Message: fmt.Sprintf("it matches the labels of %s, but a %s selects pods by their pod template labels", o.display, m.Kind)}, true
+			}
+			msg := fmt.Sprintf("it matches the %s, but a %s selects Services by the Service's own metadata.labels", o.at.Message, m.Kind)
+			related := []Loc{o.at}
+			if o.workload != nil {
+				if svcs := g.ServicesOf(o.workload); len(svcs) > 0 {
+					svc := svcs[0]
+					msg += fmt.Sprintf(" (Service %s/%s selects those pods: give it matching labels)", svc.Namespace, svc.Name)
+					related = append(related, Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("labels of Service %s/%s", svc.Namespace, svc.Name)})
+				}
+			}
+			return HintFact{Kind: "pod-labels", Message: msg, Related: related}, true
 		}
 	}
-	if len(mf.Hints) > 0 {
-		mf.Hints = mf.Hints[:1]
-	}
+	return HintFact{}, false
+}
+
+// otherNamespaceHint is the first object of the right kind, in a namespace
+// the monitor does not watch, that its selector matches.
+func (g *Graph) otherNamespaceHint(m *Monitor, watch map[string]bool, want func(string) []synthetic) (HintFact, bool) {
 	nsList := make([]string, 0, len(g.servicesByNS)+len(g.workloadsByNS))
 	seen := map[string]bool{}
 	for ns := range g.servicesByNS {
@@ -804,18 +697,18 @@ func (g *Graph) resolveSelector(mf *MonitorFact, m *Monitor, c *wiring) {
 			continue
 		}
 		for _, o := range want(ns) {
-			if o.at.Resource >= 0 && looselyMatches(m.Selector, o.labels) {
+			if o.at.Resource >= 0 && monitorSelectorMatch(m.Selector, o.labels) != noMatch {
 				how := fmt.Sprintf("add namespaceSelector: {matchNames: [%s]}", ns)
 				if len(m.MatchNamespaces) > 0 {
 					how = fmt.Sprintf("add %s to namespaceSelector.matchNames", ns)
 				}
-				mf.Hints = append(mf.Hints, HintFact{Kind: "other-namespace",
+				return HintFact{Kind: "other-namespace",
 					Message: fmt.Sprintf("%s matches, but it is in namespace %s, which the monitor does not watch; %s", o.display, ns, how),
-					Related: []Loc{o.at}})
-				return
+					Related: []Loc{o.at}}, true
 			}
 		}
 	}
+	return HintFact{}, false
 }
 
 // portProblems checks each endpoint's port against what the selected
@@ -838,7 +731,7 @@ func (g *Graph) portProblems(m *Monitor, c *wiring) []PortProblemFact {
 			continue
 		}
 		for _, s := range c.pods[ns] {
-			if m.Selector.Matches(s.labels) {
+			if monitorSelectorMatch(m.Selector, s.labels) == exactMatch {
 				operatorPods = true
 			}
 		}

@@ -101,9 +101,8 @@ func TestNamespaceInInput(t *testing.T) {
 		mfSvc("gitops", "x", "{app: x}", "{app: x}", "- {name: http, port: 80}")+
 		"---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: x, namespace: argocd}\nspec: {destination: {namespace: gitops}}\n"+
 		mfSvc("kube-system", "dns", "{app: dns}", "{app: dns}", "- {name: dns, port: 53}"))
-	c := g.wiringContext()
 	for ns, want := range map[string]bool{"only-manifest": false, "apps": true, "es": false, "gitops": false, "kube-system": false, "absent": false} {
-		if got := g.namespaceInInput(ns, c); got != want {
+		if got := g.namespaceInInput(ns); got != want {
 			t.Errorf("namespace %s: in input %v, want %v", ns, got, want)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/meshlint/meshlint/internal/k8s"
 )
 
 // This file computes the facts of the full-tier peerauthentication rules
@@ -13,7 +15,8 @@ import (
 // input; the policies that compete at one level; and the workloads where a
 // STRICT mode has no proxy to enforce it.
 
-// PolicyFact is one PeerAuthentication as the full-tier rules see it.
+// PolicyFact is one PeerAuthentication as the rules see it, with one
+// PortCheckFact per portLevelMtls entry.
 type PolicyFact struct {
 	Resource      int             `json:"resource"`
 	Name          string          `json:"name"` // "shop/default"
@@ -70,8 +73,13 @@ type PortCheckFact struct {
 	// nothing can be said about the ports they listen on.
 	NoPorts []string `json:"noPorts"`
 	// ServicePortMisuse: the key is a Service port targeting another
-	// container port (port-level-mtls-on-service-port reports it).
+	// container port (port-level-mtls-on-service-port reports it):
+	// Misuses is not empty.
 	ServicePortMisuse bool `json:"servicePortMisuse"`
+	// Misuses and Shared are the entry's servicePortMisuse and shared in
+	// input.peerAuthentications (see PeerAuthFact), which shows them.
+	Misuses []MisuseFact `json:"-"`
+	Shared  []SharedFact `json:"-"`
 	// TargetedBy: Service ports that reach this container port.
 	TargetedBy []Loc `json:"targetedBy"`
 	// Uncaptured: sidecar workloads whose sidecar does not intercept the
@@ -178,14 +186,13 @@ type PeerAuthReview struct {
 // uncapturedIstioPorts are never intercepted by the sidecar (docs/model.md#uncaptured-ports).
 var uncapturedIstioPorts = map[int]bool{15020: true, 15021: true, 15090: true}
 
-// PeerAuthReview computes the facts of the full-tier peerauthentication
-// rules. scrapedPorts comes from ScrapedPorts.
-func (g *Graph) PeerAuthReview(scrapedPorts map[string][]string) PeerAuthReview {
+// peerAuthReview computes the facts of the full-tier peerauthentication
+// rules, given who scrapes which port.
+func (g *Graph) peerAuthReview(scrapedPorts scrapedPorts) PeerAuthReview {
 	rv := PeerAuthReview{Policies: []PolicyFact{}, Conflicts: []ConflictFact{}, ProxylessStrict: []ProxylessStrictFact{},
 		ProxylessNamespaces: []ProxylessNamespaceFact{}, RemovedPolicies: []RemovedPolicyFact{}}
-	opaque := g.opaqueNamespaces()
 	for _, pa := range g.PeerAuths {
-		rv.Policies = append(rv.Policies, g.policyFact(pa, scrapedPorts, opaque))
+		rv.Policies = append(rv.Policies, g.policyFact(pa, scrapedPorts))
 	}
 	rv.Conflicts = g.peerAuthConflicts()
 	rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict()
@@ -213,7 +220,7 @@ func matchLabelsText(m map[string]string) string {
 	return strings.Join(parts, ", ")
 }
 
-func (g *Graph) policyFact(pa *PeerAuthentication, scraped map[string][]string, opaque map[string]bool) PolicyFact {
+func (g *Graph) policyFact(pa *PeerAuthentication, scraped scrapedPorts) PolicyFact {
 	pf := PolicyFact{Resource: pa.Resource, Name: pa.Namespace + "/" + pa.Name, Namespace: pa.Namespace, Scope: string(pa.Scope),
 		RootNamespace: g.Settings.RootNamespace, Mode: string(pa.Mode), Ports: []PortCheckFact{},
 		Workloads: SelectionFact{Selected: []Loc{}, Elsewhere: []Loc{}}}
@@ -233,7 +240,7 @@ func (g *Graph) policyFact(pa *PeerAuthentication, scraped map[string][]string, 
 		}
 	}
 	if pa.Scope == ScopeWorkload {
-		pf.Workloads.Evident = g.namespaceWorkloadsEvident(pa, opaque)
+		pf.Workloads.Evident = g.namespaceWorkloadsEvident(pa)
 	}
 	workloads := g.SelectedWorkloads(pa)
 	for _, pm := range pa.PortLevel {
@@ -252,9 +259,10 @@ func (g *Graph) workloadsAndPrometheusPods() []*Workload {
 	return out
 }
 
-func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string][]string) PortCheckFact {
+func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped scrapedPorts) PortCheckFact {
 	pc := PortCheckFact{Port: pm.Port, Mode: string(pm.Mode), Pointer: pm.Pointer, IstioPort: uncapturedIstioPorts[pm.Port],
-		DeclaredOn: []string{}, Undeclared: []string{}, NoPorts: []string{}, TargetedBy: []Loc{}, Uncaptured: []string{}, ScrapedBy: []string{}, Assumptions: []string{}}
+		DeclaredOn: []string{}, Undeclared: []string{}, NoPorts: []string{}, Misuses: []MisuseFact{}, Shared: []SharedFact{},
+		TargetedBy: []Loc{}, Uncaptured: []string{}, ScrapedBy: []string{}, Assumptions: []string{}}
 	for _, w := range workloads {
 		if status, ok := w.Annotations["status.sidecar.istio.io/port"]; ok && strings.TrimSpace(status) == strconv.Itoa(pm.Port) {
 			pc.IstioPort = true
@@ -271,8 +279,11 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string
 			}
 			pc.Undeclared = append(pc.Undeclared, fmt.Sprintf("%s (declares %s)", w.Display(), strings.Join(uniqueSorted(nums), ", ")))
 		}
-		if len(g.servicePortMisuse(pm.Port, w)) > 0 {
-			pc.ServicePortMisuse = true
+		pc.Misuses = append(pc.Misuses, g.servicePortMisuse(pm.Port, w)...)
+		if pm.Mode == ModePermissive || pm.Mode == ModeDisable {
+			if sf, ok := g.sharedMetricsPort(pm.Port, w, scraped); ok {
+				pc.Shared = append(pc.Shared, sf)
+			}
 		}
 		for _, svc := range g.ServicesOf(w) {
 			for i := range svc.Ports {
@@ -290,7 +301,7 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string
 				pc.Uncaptured = append(pc.Uncaptured, w.Display()+": "+why)
 			}
 		}
-		pc.ScrapedBy = append(pc.ScrapedBy, scraped[fmt.Sprintf("%s/%d", w.Display(), pm.Port)]...)
+		pc.ScrapedBy = append(pc.ScrapedBy, scraped.scrapers(w, pm.Port)...)
 		if v, ok := w.Annotations["prometheus.io/port"]; ok && strings.TrimSpace(v) == strconv.Itoa(pm.Port) {
 			pc.ScrapedBy = append(pc.ScrapedBy, "the prometheus.io/port annotation of "+w.Display())
 		} else if !ok && w.Annotations["prometheus.io/scrape"] == "true" {
@@ -303,6 +314,7 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string
 			}
 		}
 	}
+	pc.ServicePortMisuse = len(pc.Misuses) > 0
 	pc.DeclaredOn, pc.ScrapedBy = uniqueSorted(pc.DeclaredOn), uniqueSorted(pc.ScrapedBy)
 	if pc.DeclaredOn == nil {
 		pc.DeclaredOn = []string{}
@@ -315,34 +327,6 @@ func (g *Graph) portCheck(pm PortMode, workloads []*Workload, scraped map[string
 		pc.TargetedBy = []Loc{}
 	}
 	return pc
-}
-
-// ScrapedPorts maps "workload display/container port" to the monitors
-// that scrape it, whatever the scheme, from the scrapes Facts resolved. A
-// monitor whose targets relabelings decide counts as scraping every port of
-// the workloads its selector reaches.
-func (g *Graph) ScrapedPorts(scrapes []ScrapeFact) map[string][]string {
-	out := map[string][]string{}
-	for _, s := range scrapes {
-		for _, t := range s.Targets {
-			key := fmt.Sprintf("%s/%d", t.Workload, t.Port)
-			out[key] = append(out[key], s.Name)
-		}
-	}
-	for _, m := range g.Monitors {
-		for i := range m.Endpoints {
-			if !m.Endpoints[i].Relabeled {
-				continue
-			}
-			for _, w := range g.mayBeSelectedBy(m) {
-				for _, cp := range w.Ports {
-					key := fmt.Sprintf("%s/%d", w.Display(), cp.Port)
-					out[key] = append(out[key], m.Display()+" (through relabelings)")
-				}
-			}
-		}
-	}
-	return out
 }
 
 // mayBeSelectedBy lists the workloads a monitor's selector reaches, before
@@ -383,7 +367,7 @@ var podlessKinds = map[string]bool{
 	"ServiceMonitor": true, "PodMonitor": true, "PrometheusRule": true, "Probe": true, "ScrapeConfig": true,
 	"AlertmanagerConfig": true, "Certificate": true, "Issuer": true, "CertificateRequest": true,
 	"HTTPRoute": true, "GRPCRoute": true, "TCPRoute": true, "TLSRoute": true, "ReferenceGrant": true,
-	"ExternalSecret": true, "SealedSecret": true, "PodMonitorList": true,
+	"ExternalSecret": true, "SealedSecret": true, "PodMonitorList": true, "PodSecurityPolicy": true,
 }
 
 // modeledWorkloadKinds are the kinds whose pods the graph models.
@@ -392,31 +376,94 @@ var modeledWorkloadKinds = map[string]bool{
 	"ReplicationController": true, "Job": true, "CronJob": true, "Rollout": true, "Prometheus": true,
 }
 
-// opaqueNamespaces lists the namespaces whose pods the input may not show
-// in full: they hold a kind that may run pods meshlint does not model, or a
-// Flux or Argo CD object deploys more into them.
-func (g *Graph) opaqueNamespaces() map[string]bool {
+// hiddenNamespaces is the one answer to "may this namespace hold
+// workloads or Services that the input does not show", for the monitor
+// facts (does a selector that matches nothing mean it) and the
+// PeerAuthentication facts (does a policy that selects nothing mean it).
+// A namespace is hidden when the cluster fills it itself, a Flux or Argo
+// CD object of the input deploys more into it, an incomplete build touches
+// it, or it holds an object that may create pods or Services the graph
+// does not model (see createsUnmodeled). Worked out once per graph.
+func (g *Graph) hiddenNamespaces() map[string]bool {
+	if g.hidden != nil {
+		return g.hidden
+	}
 	out := map[string]bool{}
+	for ns := range clusterNamespaces {
+		out[ns] = true
+	}
 	for _, r := range g.Resources {
-		if r.Namespace != "" && !podlessKinds[r.Kind] && !modeledWorkloadKinds[r.Kind] && !modeledKind(r.Doc.APIVersion, r.Kind) &&
-			!(r.Kind == "Gateway" && strings.HasPrefix(r.Doc.APIVersion, "networking.istio.io/")) { // an Istio Gateway configures existing pods
-			out[r.Namespace] = true
-		}
 		if ns, ok := deployTarget(r); ok {
 			out[ns] = true
+		}
+		if r.Namespace != "" && createsUnmodeled(r) {
+			out[r.Namespace] = true
 		}
 	}
 	for ns := range g.incompleteNamespaces() {
 		out[ns] = true
 	}
+	g.hidden = out
+	return out
+}
+
+// createsUnmodeled reports whether an object may create pods or Services
+// that the graph does not model. Only what is known to create neither is
+// ruled out: the kinds the graph models (workloads, monitors, scrapers),
+// the Alertmanagers and ThanosRulers whose Services and pods the monitor
+// wiring derives (see operatorPods), and, from the API groups of
+// Kubernetes and of projects that create neither (passiveGroups), the
+// kinds that never do (podlessKinds) and an Istio Gateway, which
+// configures pods that exist. An operator's object of any other group
+// may, whatever its kind, and so may another kind of a quiet group.
+func createsUnmodeled(r *Resource) bool {
+	switch {
+	case modeledKind(r.Doc.APIVersion, r.Kind) || operatorRunsPods(r):
+		return false
+	case !passiveGroups[k8s.APIGroup(r.Doc.APIVersion)]:
+		return true
+	case modeledWorkloadKinds[r.Kind] || podlessKinds[r.Kind]:
+		return false
+	case r.Kind == "Gateway" && strings.HasPrefix(r.Doc.APIVersion, "networking.istio.io/"):
+		return false
+	}
+	return true
+}
+
+// operatorRunsPods reports an Alertmanager or ThanosRuler: the operator
+// runs pods and creates Services for it, which the monitor wiring knows
+// by their labels but which are no workloads of the graph.
+func operatorRunsPods(r *Resource) bool {
+	return strings.HasPrefix(r.Doc.APIVersion, operatorGroup) && (r.Kind == "Alertmanager" || r.Kind == "ThanosRuler")
+}
+
+// operatorPods lists the namespaces holding pods that the operator runs
+// for an Alertmanager or ThanosRuler. They are no workloads of the graph,
+// so a policy there that selects no workload may select them.
+func (g *Graph) operatorPods() map[string]bool {
+	if g.operatorPodNS != nil {
+		return g.operatorPodNS
+	}
+	out := map[string]bool{}
+	for _, r := range g.Resources {
+		if r.Namespace != "" && operatorRunsPods(r) {
+			out[r.Namespace] = true
+		}
+	}
+	g.operatorPodNS = out
 	return out
 }
 
 // incompleteNamespaces are the namespaces that objects of an incomplete
 // build (a Kustomize root built without its remote base) touch: what was
-// left out may hold more of them, workloads and Services included.
+// left out may hold more of them, workloads and Services included. The set
+// is worked out once per graph; callers do not change it.
 func (g *Graph) incompleteNamespaces() map[string]bool {
+	if g.incomplete != nil {
+		return g.incomplete
+	}
 	out := map[string]bool{}
+	g.incomplete = out
 	for _, r := range g.Resources {
 		if r.Doc == nil || r.Doc.Incomplete == "" {
 			continue
@@ -433,12 +480,15 @@ func (g *Graph) incompleteNamespaces() map[string]bool {
 // workloads of a policy's namespace, so that a selector matching none of
 // them matches nothing: the input creates the namespace (its Namespace
 // manifest is there) and some of its workloads, and the namespace is not
-// opaque. A policy shipped next to some workloads of a namespace that
+// hidden. A policy shipped next to some workloads of a namespace that
 // something else creates (an add-on's release manifest, say) proves
-// nothing: the workload it selects may come with the rest of that namespace.
-func (g *Graph) namespaceWorkloadsEvident(pa *PeerAuthentication, opaque map[string]bool) bool {
+// nothing: the workload it selects may come with the rest of that
+// namespace. Nor does a namespace whose pods are partly the operator's
+// (operatorPods).
+func (g *Graph) namespaceWorkloadsEvident(pa *PeerAuthentication) bool {
 	n, ok := g.Namespaces[pa.Namespace]
-	return ok && n.Resource >= 0 && g.hasDeclaredWorkloads(pa.Namespace) && !opaque[pa.Namespace]
+	return ok && n.Resource >= 0 && g.hasDeclaredWorkloads(pa.Namespace) && !g.hiddenNamespaces()[pa.Namespace] &&
+		!g.operatorPods()[pa.Namespace]
 }
 
 // deployTarget returns the namespace a GitOps object (Flux HelmRelease or
@@ -559,23 +609,14 @@ func (g *Graph) appliedTogether(pas []*PeerAuthentication) [][]*PeerAuthenticati
 	return out
 }
 
-// peerAuthConflict builds a ConflictFact from the policies at one level, counting
-// objects with the same namespace and name once (one object in a cluster).
+// peerAuthConflict builds a ConflictFact from the policies at one level,
+// ordered by precedence (the winner first).
 func (g *Graph) peerAuthConflict(level, where string, pas []*PeerAuthentication) (ConflictFact, bool) {
-	seen := map[string]bool{}
-	var uniq []*PeerAuthentication
-	for _, pa := range pas {
-		id := pa.Namespace + "/" + pa.Name
-		if !seen[id] {
-			seen[id] = true
-			uniq = append(uniq, pa)
-		}
-	}
+	uniq, known := precedence(pas)
 	if len(uniq) < 2 {
 		return ConflictFact{}, false
 	}
-	c := ConflictFact{Level: level, Where: where, Workloads: []string{}}
-	c.FromCluster = orderOldestFirst(uniq)
+	c := ConflictFact{Level: level, Where: where, Workloads: []string{}, FromCluster: known}
 	for _, pa := range uniq {
 		c.TimestampWritten = c.TimestampWritten || pa.CreatedWritten
 	}

@@ -41,12 +41,11 @@ func (g *Graph) podsMatching(sel map[string]string) []*Workload {
 func labelPair(k, v string) string { return k + "\x00" + v }
 
 // Selection within one namespace: a monitor's selector, a Service's
-// selector, the Services a workload sits behind. Scanning the namespace for
-// each of them made a namespace of N apps cost N² label comparisons (and,
-// for monitors, N² formatted candidates); through per-namespace indexes of
-// label pairs, each costs the objects that carry its rarest pair. Every
-// index lists positions in the namespace's own order, so what is found,
-// and in which order, is what the scan found.
+// selector, the Services a workload sits behind. Through per-namespace
+// indexes of label pairs, each costs the objects that carry its rarest
+// pair rather than the whole namespace, which would make a namespace of N
+// apps cost N². Every index lists positions in the namespace's own order,
+// so what is found, and in which order, is what a scan finds.
 
 // nsLabelIndex maps a label pair ("key\x00value") to the positions, in
 // order, of the objects of one namespace that carry it.

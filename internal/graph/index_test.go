@@ -122,20 +122,39 @@ func TestSelectionIndexAgreesWithScans(t *testing.T) {
 	}
 }
 
-func TestLooselyMatchesLiteralsAndPatterns(t *testing.T) {
+// TestMonitorSelectorMatchLiteralsAndPatterns pins the one matcher of
+// monitor selectors: an exact match, a match only as the operator's
+// relabeling regex, or none.
+func TestMonitorSelectorMatchLiteralsAndPatterns(t *testing.T) {
 	for _, c := range []struct {
 		sel, got string
-		want     bool
+		want     selectorMatch
 	}{
-		{"web", "web", true}, {"web", "web2", false}, {"", "", true}, {"", "x", false},
-		{"web|api", "api", true}, {"web.*", "webshop", true}, {"a.c", "abc", true}, {"a.c", "a.c", true},
-		{"(", "(", true}, {"(", "x", false}, {"[a-", "b", false},
+		{"web", "web", exactMatch}, {"web", "web2", noMatch}, {"", "", exactMatch}, {"", "x", noMatch},
+		{"web|api", "api", regexMatch}, {"web.*", "webshop", regexMatch}, {"a.c", "abc", regexMatch}, {"a.c", "a.c", exactMatch},
+		{"(", "(", exactMatch}, {"(", "x", noMatch}, {"[a-", "b", noMatch}, {"web.*", "shop", noMatch},
 	} {
 		s := &LabelSelector{MatchLabels: map[string]string{"app": c.sel}}
 		for i := 0; i < 2; i++ { // the second time from the cache
-			if got := looselyMatches(s, map[string]string{"app": c.got}); got != c.want {
-				t.Errorf("looselyMatches(app=%q, app=%q) = %v, want %v", c.sel, c.got, got, c.want)
+			if got := monitorSelectorMatch(s, map[string]string{"app": c.got}); got != c.want {
+				t.Errorf("monitorSelectorMatch(app=%q, app=%q) = %v, want %v", c.sel, c.got, got, c.want)
 			}
+		}
+	}
+	s := &LabelSelector{MatchLabels: map[string]string{"app": "web.*", "tier": "front"}, MatchExpressions: []Requirement{{Key: "team", Operator: "Exists"}}}
+	for labels, want := range map[[3]string]selectorMatch{
+		{"webshop", "front", "a"}: regexMatch, {"web.*", "front", "a"}: exactMatch,
+		{"webshop", "back", "a"}: noMatch, {"web.*", "front", ""}: noMatch,
+	} {
+		l := map[string]string{"app": labels[0], "tier": labels[1]}
+		if labels[2] != "" {
+			l["team"] = labels[2]
+		}
+		if got := monitorSelectorMatch(s, l); got != want {
+			t.Errorf("monitorSelectorMatch(%v) = %v, want %v", l, got, want)
+		}
+		if exact := s.Matches(l); exact != (want == exactMatch) {
+			t.Errorf("Matches(%v) = %v, but the monitor matcher says %v", l, exact, want)
 		}
 	}
 }

@@ -398,4 +398,7 @@ type Graph struct {
 	// selectedServices caches SelectedServices per monitor (targets.go); a
 	// Graph is read from one goroutine once built.
 	selectedServices map[*Monitor][]*Service
+	incomplete       map[string]bool // incompleteNamespaces, once worked out
+	hidden           map[string]bool // hiddenNamespaces, once worked out
+	operatorPodNS    map[string]bool // operatorPods, once worked out
 }

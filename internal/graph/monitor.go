@@ -60,7 +60,7 @@ func (g *Graph) addMonitor(r *Resource, k *SourceKind) *fieldError {
 		return err
 	}
 	// Sized once: a monitor can hold hundreds of thousands of aliased
-	// endpoints, and growing the slice by appending cost five times its size.
+	// endpoints, and growing the slice by appending copies it over and over.
 	m.Endpoints = make([]Endpoint, 0, len(eps))
 	for i, e := range eps {
 		ep, err := parseEndpoint(e, fmt.Sprintf("/spec/%s/%d", listKey, i), k)
@@ -206,7 +206,8 @@ func parseTLSConfig(v any, pointer string) (TLSConfig, *fieldError) {
 	return t, nil
 }
 
-// addPrometheus reads a scraper of kind k.
+// addPrometheus reads a scraper of kind k. The parts are read in the order
+// of the spec below, so that the first wrong field is the one reported.
 func (g *Graph) addPrometheus(r *Resource, k *ScraperKind) *fieldError {
 	obj := r.Doc.Object
 	p := &Prometheus{Resource: r.ID, Kind: r.Kind, Scraper: k, Namespace: r.Namespace, Name: r.Name, Selectors: map[string]*LabelSelector{}}
@@ -217,21 +218,8 @@ func (g *Graph) addPrometheus(r *Resource, k *ScraperKind) *fieldError {
 	if spec == nil {
 		spec = map[string]any{}
 	}
-	for _, sk := range sourceKinds {
-		sel, nsSel, ok := sk.selectorFields(k.Family)
-		if !ok {
-			continue
-		}
-		for _, key := range []string{sel, nsSel} {
-			if p.Selectors[key], err = parseLabelSelector(spec[key], "/spec/"+key); err != nil {
-				return err
-			}
-		}
-		if k.Selection != nil {
-			if err := k.Selection(spec, p.Selectors, sel, nsSel); err != nil {
-				return err
-			}
-		}
+	if err := p.readSelectors(spec); err != nil {
+		return err
 	}
 	p.PodMetadataPointer = "/spec/podMetadata"
 	if p.PodLabels, err = labelMap(dig(spec, "podMetadata", "labels"), "/spec/podMetadata/labels"); err != nil {
@@ -240,66 +228,14 @@ func (g *Graph) addPrometheus(r *Resource, k *ScraperKind) *fieldError {
 	if p.PodAnnotations, err = annotationMap(dig(spec, "podMetadata", "annotations"), "/spec/podMetadata/annotations"); err != nil {
 		return err
 	}
-	volumes, err := listAt(spec, "volumes", "/spec")
-	if err != nil {
+	if p.Volumes, err = prometheusVolumes(spec); err != nil {
 		return err
 	}
-	for i, v := range volumes {
-		vp := fmt.Sprintf("/spec/volumes/%d", i)
-		vm, ok := v.(map[string]any)
-		if !ok {
-			return &fieldError{vp, "volume is not a mapping"}
-		}
-		vol := Volume{Name: asString(vm["name"]), Pointer: vp}
-		if ed, exists := vm["emptyDir"]; exists {
-			vol.EmptyDir = true
-			edm, ok := ed.(map[string]any)
-			if !ok && ed != nil {
-				return &fieldError{vp + "/emptyDir", "emptyDir is not a mapping"}
-			}
-			vol.Medium = asString(edm["medium"])
-			vol.MediumPointer = vp + "/emptyDir"
-			if _, set := edm["medium"]; set {
-				vol.MediumPointer = vp + "/emptyDir/medium"
-			}
-		}
-		p.Volumes = append(p.Volumes, vol)
-	}
-	mounts, err := listAt(spec, "volumeMounts", "/spec")
-	if err != nil {
+	if p.VolumeMounts, err = prometheusVolumeMounts(spec); err != nil {
 		return err
 	}
-	for i, v := range mounts {
-		mp := fmt.Sprintf("/spec/volumeMounts/%d", i)
-		mm, ok := v.(map[string]any)
-		if !ok {
-			return &fieldError{mp, "volumeMount is not a mapping"}
-		}
-		p.VolumeMounts = append(p.VolumeMounts, VolumeMount{Name: asString(mm["name"]), MountPath: asString(mm["mountPath"]), Pointer: mp})
-	}
-	patched, err := prometheusContainerMounts(spec)
-	if err != nil {
+	if p.ScrapeClasses, err = prometheusScrapeClasses(spec); err != nil {
 		return err
-	}
-	p.VolumeMounts = append(p.VolumeMounts, patched...)
-	classes, err := listAt(spec, "scrapeClasses", "/spec")
-	if err != nil {
-		return err
-	}
-	for i, c := range classes {
-		cp := fmt.Sprintf("/spec/scrapeClasses/%d", i)
-		cm, ok := c.(map[string]any)
-		if !ok {
-			return &fieldError{cp, "scrape class is not a mapping"}
-		}
-		sc := ScrapeClass{Name: asString(cm["name"]), Pointer: cp}
-		if sc.Default, _, err = boolAt(cm, "default", cp); err != nil {
-			return err
-		}
-		if sc.TLS, err = parseTLSConfig(cm["tlsConfig"], cp+"/tlsConfig"); err != nil {
-			return err
-		}
-		p.ScrapeClasses = append(p.ScrapeClasses, sc)
 	}
 	hostNetwork, _, err := boolAt(spec, "hostNetwork", "/spec")
 	if err != nil {
@@ -325,6 +261,110 @@ func (g *Graph) addPrometheus(r *Resource, k *ScraperKind) *fieldError {
 	p.Misplaced = misplacedKeys(obj, p.PodLabels, p.PodAnnotations)
 	g.Prometheus = append(g.Prometheus, p)
 	return nil
+}
+
+// readSelectors reads the selector and namespace selector of every kind of
+// monitor that the scraper's family selects.
+func (p *Prometheus) readSelectors(spec map[string]any) *fieldError {
+	k := p.Scraper
+	for _, sk := range sourceKinds {
+		sel, nsSel, ok := sk.selectorFields(k.Family)
+		if !ok {
+			continue
+		}
+		for _, key := range []string{sel, nsSel} {
+			var err *fieldError
+			if p.Selectors[key], err = parseLabelSelector(spec[key], "/spec/"+key); err != nil {
+				return err
+			}
+		}
+		if k.Selection != nil {
+			if err := k.Selection(spec, p.Selectors, sel, nsSel); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// prometheusVolumes reads spec.volumes, with the emptyDir medium that
+// decides where exported certs live.
+func prometheusVolumes(spec map[string]any) ([]Volume, *fieldError) {
+	volumes, err := listAt(spec, "volumes", "/spec")
+	if err != nil {
+		return nil, err
+	}
+	var out []Volume
+	for i, v := range volumes {
+		vp := fmt.Sprintf("/spec/volumes/%d", i)
+		vm, ok := v.(map[string]any)
+		if !ok {
+			return nil, &fieldError{vp, "volume is not a mapping"}
+		}
+		vol := Volume{Name: asString(vm["name"]), Pointer: vp}
+		if ed, exists := vm["emptyDir"]; exists {
+			vol.EmptyDir = true
+			edm, ok := ed.(map[string]any)
+			if !ok && ed != nil {
+				return nil, &fieldError{vp + "/emptyDir", "emptyDir is not a mapping"}
+			}
+			vol.Medium = asString(edm["medium"])
+			vol.MediumPointer = vp + "/emptyDir"
+			if _, set := edm["medium"]; set {
+				vol.MediumPointer = vp + "/emptyDir/medium"
+			}
+		}
+		out = append(out, vol)
+	}
+	return out, nil
+}
+
+// prometheusVolumeMounts reads spec.volumeMounts, then the mounts that
+// spec.containers patches into the Prometheus container.
+func prometheusVolumeMounts(spec map[string]any) ([]VolumeMount, *fieldError) {
+	mounts, err := listAt(spec, "volumeMounts", "/spec")
+	if err != nil {
+		return nil, err
+	}
+	var out []VolumeMount
+	for i, v := range mounts {
+		mp := fmt.Sprintf("/spec/volumeMounts/%d", i)
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return nil, &fieldError{mp, "volumeMount is not a mapping"}
+		}
+		out = append(out, VolumeMount{Name: asString(mm["name"]), MountPath: asString(mm["mountPath"]), Pointer: mp})
+	}
+	patched, err := prometheusContainerMounts(spec)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, patched...), nil
+}
+
+// prometheusScrapeClasses reads spec.scrapeClasses.
+func prometheusScrapeClasses(spec map[string]any) ([]ScrapeClass, *fieldError) {
+	classes, err := listAt(spec, "scrapeClasses", "/spec")
+	if err != nil {
+		return nil, err
+	}
+	var out []ScrapeClass
+	for i, c := range classes {
+		cp := fmt.Sprintf("/spec/scrapeClasses/%d", i)
+		cm, ok := c.(map[string]any)
+		if !ok {
+			return nil, &fieldError{cp, "scrape class is not a mapping"}
+		}
+		sc := ScrapeClass{Name: asString(cm["name"]), Pointer: cp}
+		if sc.Default, _, err = boolAt(cm, "default", cp); err != nil {
+			return nil, err
+		}
+		if sc.TLS, err = parseTLSConfig(cm["tlsConfig"], cp+"/tlsConfig"); err != nil {
+			return nil, err
+		}
+		out = append(out, sc)
+	}
+	return out, nil
 }
 
 // prometheusContainerMounts are the volumeMounts that spec.containers adds

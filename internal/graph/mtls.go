@@ -64,30 +64,20 @@ func (d ModeDecision) Explain() string {
 }
 
 // policiesFor returns the mesh, namespace and workload policy that apply to
-// a workload. With several at one level, Istio uses the oldest; when they
-// all come from a cluster export that one is known, otherwise the one whose
-// name sorts first is used (Istio's tie-break when creation times are
-// equal) and the others are returned as ambiguous.
+// a workload, each the winner of its level by precedence; when the order
+// of a level is not known, the other policies there are returned as
+// ambiguous.
 func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambiguous map[string][]*PeerAuthentication) {
 	ambiguous = map[string][]*PeerAuthentication{}
 	pick := func(level string, cands []*PeerAuthentication) *PeerAuthentication {
 		if len(cands) == 0 {
 			return nil
 		}
-		decided := orderOldestFirst(cands)
-		// The same object rendered twice is one object in the cluster.
-		var others []*PeerAuthentication
-		seen := map[string]bool{cands[0].Namespace + "/" + cands[0].Name: true}
-		for _, c := range cands[1:] {
-			if id := c.Namespace + "/" + c.Name; !seen[id] {
-				seen[id] = true
-				others = append(others, c)
-			}
+		ordered, known := precedence(cands)
+		if len(ordered) > 1 && !known {
+			ambiguous[level] = ordered[1:]
 		}
-		if len(others) > 0 && !decided {
-			ambiguous[level] = others
-		}
-		return cands[0]
+		return ordered[0]
 	}
 	var meshC, nsC, wlC []*PeerAuthentication
 	for _, pa := range g.peerAuthsByNS[g.Settings.RootNamespace] {
@@ -272,26 +262,42 @@ func ambientIgnoresDisable(wl *PeerAuthentication, pm PortMode, inherited Mode) 
 	return true
 }
 
-// orderOldestFirst sorts competing policies the way istiod does
-// (pilot/pkg/model/config.go configCompareByCreationTime: creation time,
-// then name, then namespace) and reports whether that order is known. It
-// is known only when every policy comes from a cluster export; otherwise
+// precedence is the one tie-break between PeerAuthentications that apply at
+// the same level: of several, Istio uses only the oldest. It returns the
+// distinct policies oldest first, the same object rendered twice (one
+// namespace and name) counted once at its first appearance, and reports
+// whether that order is known.
+//
+// The order is istiod's (pilot/pkg/model/config.go
+// configCompareByCreationTime: creation time, then name, then namespace).
+// It is known only when every policy comes from a cluster export; otherwise
 // the creation times are the apply order, which the input does not show,
 // and the name order is only the best guess for policies created in the
-// same second.
-func orderOldestFirst(pas []*PeerAuthentication) (known bool) {
-	known = true
+// same second. pas is not changed.
+func precedence(pas []*PeerAuthentication) (ordered []*PeerAuthentication, known bool) {
+	if len(pas) == 1 {
+		return pas, pas[0].FromCluster
+	}
+	seen := make(map[string]bool, len(pas))
+	ordered = make([]*PeerAuthentication, 0, len(pas))
 	for _, pa := range pas {
+		if id := pa.Namespace + "/" + pa.Name; !seen[id] {
+			seen[id] = true
+			ordered = append(ordered, pa)
+		}
+	}
+	known = true
+	for _, pa := range ordered {
 		known = known && pa.FromCluster
 	}
-	sort.SliceStable(pas, func(i, j int) bool {
-		if known && !pas[i].Created.Equal(pas[j].Created) {
-			return pas[i].Created.Before(pas[j].Created)
+	sort.SliceStable(ordered, func(i, j int) bool {
+		if known && !ordered[i].Created.Equal(ordered[j].Created) {
+			return ordered[i].Created.Before(ordered[j].Created)
 		}
-		if pas[i].Name != pas[j].Name {
-			return pas[i].Name < pas[j].Name
+		if ordered[i].Name != ordered[j].Name {
+			return ordered[i].Name < ordered[j].Name
 		}
-		return pas[i].Namespace < pas[j].Namespace
+		return ordered[i].Namespace < ordered[j].Namespace
 	})
-	return known
+	return ordered, known
 }

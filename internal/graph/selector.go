@@ -2,9 +2,11 @@ package graph
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // LabelSelector is a Kubernetes metav1.LabelSelector. A nil *LabelSelector is
@@ -40,6 +42,89 @@ func (s *LabelSelector) Matches(labels map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// selectorMatch is how a monitor's spec.selector matches an object.
+type selectorMatch int
+
+const (
+	noMatch selectorMatch = iota
+	// regexMatch: the object matches only when matchLabels values are read
+	// as regular expressions, as the operator's relabeling does.
+	regexMatch
+	// exactMatch: the object matches whichever way the operator selects.
+	exactMatch
+)
+
+// monitorSelectorMatch is the one matcher of a ServiceMonitor's or
+// PodMonitor's spec.selector against an object's labels
+// (docs/model.md#servicemonitor-selector). How the operator applies it
+// depends on the monitor's spec.selectorMechanism (prometheus-operator
+// pkg/apis/monitoring/v1 servicemonitor_types.go, podmonitor_types.go): by
+// default (RelabelConfig) it turns matchLabels into keep relabelings whose
+// regex is the value, anchored at both ends (pkg/prometheus/promcfg.go),
+// so a value with metacharacters matches more than its literal text; with
+// RoleSelector it hands the selector to Kubernetes service discovery, which
+// compares exactly. The graph does not read that field, so the answer says
+// which: an exact match holds either way, a regex match only under
+// relabeling.
+// Each reader takes the side that keeps it from false alarms: the targets a
+// finding is about are the exact matches, and a monitor "selects nothing"
+// only when not even the regex reading matches. matchExpressions keep their
+// Kubernetes meaning.
+//
+// LabelSelector.Matches is the Kubernetes semantics alone, for the
+// selectors the API machinery applies: a Prometheus's monitor and
+// namespace selectors.
+func monitorSelectorMatch(s *LabelSelector, labels map[string]string) selectorMatch {
+	if s == nil {
+		return noMatch
+	}
+	for _, r := range s.MatchExpressions {
+		if !r.matches(labels) {
+			return noMatch
+		}
+	}
+	m := exactMatch
+	for k, v := range s.MatchLabels {
+		got, ok := labels[k]
+		switch {
+		case !ok:
+			return noMatch
+		case got == v:
+		case isLiteral(v):
+			return noMatch
+		default:
+			if re := anchoredRegexp(v); re == nil || !re.MatchString(got) {
+				return noMatch
+			}
+			m = regexMatch
+		}
+	}
+	return m
+}
+
+// isLiteral reports whether a matchLabels value, read as a regular
+// expression, matches its own text and nothing else.
+func isLiteral(v string) bool { return regexp.QuoteMeta(v) == v }
+
+// compiledSelectorValues caches anchoredRegexp: a crowded namespace compares
+// every monitor's values with every object's labels, so each value is
+// compiled once.
+var compiledSelectorValues sync.Map // value → *regexp.Regexp, or nil when it does not compile
+
+// anchoredRegexp is v as the operator's relabeling uses it, anchored at
+// both ends; nil when v is not a valid regular expression.
+func anchoredRegexp(v string) *regexp.Regexp {
+	if re, ok := compiledSelectorValues.Load(v); ok {
+		return re.(*regexp.Regexp)
+	}
+	re, err := regexp.Compile("^(?:" + v + ")$")
+	if err != nil {
+		re = nil
+	}
+	compiledSelectorValues.Store(v, re)
+	return re
 }
 
 func (r Requirement) matches(labels map[string]string) bool {

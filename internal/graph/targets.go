@@ -204,10 +204,11 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 }
 
 // SelectedServices lists the Services a ServiceMonitor's selector matches
-// in the namespaces it watches, before any relabeling. The answer depends
-// on the monitor only, not on its endpoint, so it is worked out once per
-// monitor: a monitor of 300,000 aliased endpoints asks it 300,000 times
-// while the fact budget is counted.
+// exactly (see monitorSelectorMatch) in the namespaces it watches, before
+// any relabeling. The answer depends on the monitor only, not on its
+// endpoint, so it is worked out once per monitor and kept: every endpoint
+// asks it, and a monitor may hold hundreds of thousands of aliased
+// endpoints.
 func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	if svcs, ok := g.selectedServices[m]; ok {
 		return svcs
@@ -216,7 +217,7 @@ func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	for _, ns := range g.namespacesWatched(m) {
 		svcs := g.servicesByNS[ns]
 		for _, i := range candidates(g.selection().serviceLabels[ns], m.Selector, len(svcs), nil) {
-			if svc := svcs[i]; m.Selector.Matches(svc.Labels) {
+			if svc := svcs[i]; monitorSelectorMatch(m.Selector, svc.Labels) == exactMatch {
 				out = append(out, svc)
 			}
 		}
@@ -229,14 +230,15 @@ func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	return out
 }
 
-// SelectedPods lists the pod templates a PodMonitor's selector matches in
-// the namespaces it watches, before any relabeling.
+// SelectedPods lists the pod templates a PodMonitor's selector matches
+// exactly (see monitorSelectorMatch) in the namespaces it watches, before
+// any relabeling.
 func (g *Graph) SelectedPods(m *Monitor) []*Workload {
 	var out []*Workload
 	for _, ns := range g.namespacesWatched(m) {
 		ws := g.workloadsByNS[ns]
 		for _, i := range candidates(g.selection().workloadLabels[ns], m.Selector, len(ws), nil) {
-			if w := ws[i]; m.Selector.Matches(w.Labels) {
+			if w := ws[i]; monitorSelectorMatch(m.Selector, w.Labels) == exactMatch {
 				out = append(out, w)
 			}
 		}
@@ -348,23 +350,6 @@ func dedupeTargets(ts []Target) []Target {
 		out = append(out, t)
 	}
 	return out
-}
-
-// Selects reports whether a Prometheus picks up a monitor
-// (docs/model.md#monitor-selection): a null selector selects nothing, an empty one everything; a null
-// namespace selector means the Prometheus's own namespace.
-func (g *Graph) Selects(p *Prometheus, m *Monitor) bool {
-	if _, _, ok := m.Source.selectorFields(p.Scraper.Family); !ok {
-		return false
-	}
-	sel, nsSel, _, _ := p.selection(m.Source)
-	if !sel.Matches(m.Labels) {
-		return false
-	}
-	if nsSel == nil {
-		return m.Namespace == p.Namespace
-	}
-	return nsSel.Matches(g.namespaceLabels(m.Namespace))
 }
 
 // namespaceLabels are a namespace's labels, with the kubernetes.io/metadata.name

@@ -18,6 +18,7 @@ import (
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/exclude"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
@@ -76,7 +77,7 @@ type Options struct {
 
 // Result is a finished lint.
 type Result struct {
-	Findings []report.Finding // sorted, suppressed ones included
+	Findings []finding.Finding // sorted, suppressed ones included
 	Summary  report.Summary
 	Skipped  []loader.Skip
 	// Internal are recovered panics, bugs in meshlint, as "file:line:
@@ -179,7 +180,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 		Findings: len(b.findings), Phases: clock.phases}
 	for _, r := range resources {
 		res.Resources = append(res.Resources, report.LintedResource{File: r.Doc.File, Line: r.Doc.StartLine,
-			Resource: report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}})
+			Resource: finding.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}})
 	}
 	res.Summary = report.Summary{Files: loaded.Files + derivedFiles(opts.Derived), Resources: len(loaded.Documents) + len(opts.Derived)}
 	for _, f := range res.Findings {
@@ -418,13 +419,13 @@ type builder struct {
 	suppressions []map[string]any // model.suppressions
 	eng          *engine.Engine
 	enabled      map[string]bool
-	findings     []report.Finding
+	findings     []finding.Finding
 	seen         map[string]bool
 	stopped      string // why the rules did not run (lintStopped), "" when they did
 	fixes        *fixHints
 }
 
-func (b *builder) add(f report.Finding) {
+func (b *builder) add(f finding.Finding) {
 	if !b.enabled[f.Rule] {
 		return
 	}
@@ -447,8 +448,8 @@ func (b *builder) severity(id string) string {
 }
 
 func (b *builder) addProblem(p loader.Problem) {
-	b.add(report.Finding{Rule: invalidManifest, Severity: b.severity(invalidManifest), Message: p.Message, File: p.File,
-		Line: p.Line, Column: p.Column, EndLine: p.EndLine, EndColumn: p.EndColumn, Related: []report.Related{}})
+	b.add(finding.Finding{Rule: invalidManifest, Severity: b.severity(invalidManifest), Message: p.Message, File: p.File,
+		Line: p.Line, Column: p.Column, EndLine: p.EndLine, EndColumn: p.EndColumn, Related: []finding.Related{}})
 }
 
 func (b *builder) addGraphProblem(p graph.Problem) {
@@ -462,7 +463,7 @@ func (b *builder) addGraphProblem(p graph.Problem) {
 		f.Message = fmt.Sprintf("%s %s: %s; Istio's validation rejects it, so the policy is not applied (meshlint leaves it out of mode resolution)", r.Kind, qualified(r), p.Message)
 		if reason, ok := b.annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
 			f.Suppressed = true
-			f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
+			f.Suppression = &finding.Suppression{Kind: "inSource", Justification: reason}
 		}
 	}
 	describeDerived(r, p.Pointer, &f, true)
@@ -549,7 +550,7 @@ func (b *builder) addRaw(rf engine.RawFinding, placed []placement) {
 		rr := b.resources[rel.Resource]
 		loc := b.findingAt(rr, rel.Pointer, placed[0].file, placed[0].rng)
 		placed = placed[1:]
-		f.Related = append(f.Related, report.Related{Message: relatedMessage(rr, rel.Pointer, rel.Message), File: loc.File, Line: loc.Line, Column: loc.Column,
+		f.Related = append(f.Related, finding.Related{Message: relatedMessage(rr, rel.Pointer, rel.Message), File: loc.File, Line: loc.Line, Column: loc.Column,
 			EndLine: loc.EndLine, EndColumn: loc.EndColumn, Path: rel.Pointer, Resource: loc.Resource})
 	}
 	sort.SliceStable(f.Related, func(i, j int) bool {
@@ -561,14 +562,14 @@ func (b *builder) addRaw(rf engine.RawFinding, placed []placement) {
 	})
 	if reason, ok := b.annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
 		f.Suppressed = true
-		f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
+		f.Suppression = &finding.Suppression{Kind: "inSource", Justification: reason}
 	}
 	f.FixTarget = b.fixes.target(r, rf, f) // fixes.go
 	b.add(f)
 }
 
 // locate places a pointer of a resource in its file.
-func (b *builder) locate(r *graph.Resource, pointer string) report.Finding {
+func (b *builder) locate(r *graph.Resource, pointer string) finding.Finding {
 	if b.stage != nil {
 		*b.stage = "placing a finding in " + r.Doc.File
 	}
@@ -577,10 +578,10 @@ func (b *builder) locate(r *graph.Resource, pointer string) report.Finding {
 }
 
 // findingAt is a finding about pointer of r, placed at rng in file.
-func (b *builder) findingAt(r *graph.Resource, pointer, file string, rng loader.Range) report.Finding {
-	return report.Finding{File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn,
-		Path: pointer, Related: []report.Related{},
-		Resource: &report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}}
+func (b *builder) findingAt(r *graph.Resource, pointer, file string, rng loader.Range) finding.Finding {
+	return finding.Finding{File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn,
+		Path: pointer, Related: []finding.Related{},
+		Resource: &finding.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}}
 }
 
 // checkSuppressionReasons reports suppression annotations without a reason:

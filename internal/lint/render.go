@@ -3,10 +3,10 @@ package lint
 import (
 	"context"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // expand renders the Helm charts, Kustomize roots and Flux HelmReleases the
@@ -23,14 +23,14 @@ func expand(ctx context.Context, loaded *loader.Result, opts Options) ([]render.
 // addRendered reports the findings of rendering itself.
 func (b *builder) addRendered(findings []render.Finding) {
 	for _, rf := range findings {
-		f := report.Finding{Rule: rf.Rule, Severity: b.severity(rf.Rule), Message: rf.Message, File: rf.File,
+		f := finding.Finding{Rule: rf.Rule, Severity: b.severity(rf.Rule), Message: rf.Message, File: rf.File,
 			Line: rf.Line, Column: rf.Column, EndLine: rf.EndLine, EndColumn: rf.EndColumn, Path: rf.Path,
-			Related: []report.Related{}}
+			Related: []finding.Related{}}
 		if f.EndLine < f.Line || (f.EndLine == f.Line && f.EndColumn < f.Column) {
 			f.EndLine, f.EndColumn = f.Line, f.Column
 		}
 		if rf.Resource != nil {
-			f.Resource = &report.Resource{APIVersion: rf.Resource.APIVersion, Kind: rf.Resource.Kind,
+			f.Resource = &finding.Resource{APIVersion: rf.Resource.APIVersion, Kind: rf.Resource.Kind,
 				Namespace: rf.Resource.Namespace, Name: rf.Resource.Name}
 		}
 		b.add(f)

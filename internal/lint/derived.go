@@ -9,24 +9,12 @@ import (
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
-// DerivedProblem is something in an input that is not a manifest (a
-// --prometheus-values file) that meshlint could not read (an error) or
-// could not interpret without rendering the chart (Warning). Both are
-// invalid-manifest findings.
-type DerivedProblem struct {
-	Problem loader.Problem
-	Warning bool
-}
-
-func (b *builder) addDerivedProblems(ps []DerivedProblem) {
+// addDerivedProblems adds what could not be read from inputs that are not
+// manifests (a --prometheus-values file): a file that is not YAML, or a
+// value that cannot be interpreted without rendering the chart.
+func (b *builder) addDerivedProblems(ps []finding.Problem) {
 	for _, p := range ps {
-		f := finding.Finding{Rule: invalidManifest, Severity: b.severity(invalidManifest), Message: p.Problem.Message,
-			File: p.Problem.File, Line: p.Problem.Line, Column: p.Problem.Column, EndLine: p.Problem.EndLine,
-			EndColumn: p.Problem.EndColumn, Related: []finding.Related{}}
-		if p.Warning {
-			f.Severity = "warning"
-		}
-		b.add(f)
+		b.addProblem(p)
 	}
 }
 

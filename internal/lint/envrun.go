@@ -33,7 +33,7 @@ type envFindings struct {
 // included. What reading and rendering reported is not about one mesh and
 // is reported once; the config's ignores, the baseline and severities are
 // applied once, to the merged findings.
-func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []render.Finding,
+func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []finding.Problem,
 	envs []*environment, opts Options, stage *string) (*builder, []string, []*graph.Resource, error) {
 	docs, err := reloadExtracted(loaded.Documents, opts)
 	if err != nil {
@@ -48,12 +48,12 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 
 	made, buildNotes := fluxBuilds(ctx, envs, opts)
 	g.addRendered(buildNotes)
-	var substNotes []render.Finding
+	var substNotes []finding.Problem
 	for _, e := range envs {
 		if e.skip {
 			continue
 		}
-		var notes []render.Finding
+		var notes []finding.Problem
 		e.docs = rebuilt(e.docs, e.builds, made)
 		e.docs, notes = substituted(e.docs, e.subs, opts.Limits)
 		substNotes = append(substNotes, notes...)

@@ -23,6 +23,7 @@ import (
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/policies"
 )
 
 // Options configure a lint run.
@@ -50,7 +51,7 @@ type Options struct {
 	// manifests; DerivedProblems is what could not be read from those
 	// inputs (derived.go).
 	Derived         []*loader.Document
-	DerivedProblems []DerivedProblem
+	DerivedProblems []finding.Problem
 	// Exclude leaves out the paths it matches (loader.Options.Exclude).
 	Exclude *exclude.Matcher
 	// Render configures the rendering of Helm charts, Kustomize roots and
@@ -200,7 +201,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 
 // lintOneMesh builds one graph over every document and evaluates the rules
 // over it: a run without environments.
-func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []render.Finding, opts Options,
+func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []finding.Problem, opts Options,
 	sup *suppressionIndex, clock *phaseClock, stage *string) (*builder, []string, []*graph.Resource, error) {
 	*stage = "building the mesh model of " + strings.Join(opts.Paths, ", ")
 	clock.next("graph")
@@ -242,7 +243,7 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 // reading, rendering and building the model, and no rule's. stopped says
 // why, and Run puts it in Result.Stopped. Suppressions are not applied:
 // with no rule run, every one would look unused.
-func lintStopped(eng *engine.Engine, loaded *loader.Result, rendered []render.Finding, opts Options, m model, stopped string, stage *string) (*builder, []string) {
+func lintStopped(eng *engine.Engine, loaded *loader.Result, rendered []finding.Problem, opts Options, m model, stopped string, stage *string) (*builder, []string) {
 	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: stage, stopped: stopped}
 	internal := b.addLoadProblems(loaded)
 	internal = append(internal, b.addGraphProblems(m.problems)...)
@@ -447,19 +448,32 @@ func (b *builder) severity(id string) string {
 	return "error"
 }
 
-func (b *builder) addProblem(p loader.Problem) {
-	b.add(finding.Finding{Rule: invalidManifest, Severity: b.severity(invalidManifest), Message: p.Message, File: p.File,
-		Line: p.Line, Column: p.Column, EndLine: p.EndLine, EndColumn: p.EndColumn, Related: []finding.Related{}})
+// addProblem reports what a producer (the loader, rendering, a values file)
+// found wrong, under the Go-implemented rule of its kind. A value that
+// cannot be interpreted without rendering its chart is a warning: the
+// object is left unchecked, nothing is known to be broken.
+func (b *builder) addProblem(p finding.Problem) {
+	rule := policies.ProblemRule(p.Kind)
+	f := finding.Finding{Rule: rule, Severity: b.severity(rule), Message: p.Message, File: p.File, Line: p.Line,
+		Column: p.Column, EndLine: p.EndLine, EndColumn: p.EndColumn, Path: p.Path, Resource: p.Resource,
+		Related: []finding.Related{}}
+	if p.Kind == finding.Uninterpreted {
+		f.Severity = "warning"
+	}
+	if f.EndLine < f.Line || (f.EndLine == f.Line && f.EndColumn < f.Column) {
+		f.EndLine, f.EndColumn = f.Line, f.Column
+	}
+	b.add(f)
 }
 
 func (b *builder) addGraphProblem(p graph.Problem) {
 	r := b.resources[p.Resource]
 	f := b.locate(r, p.Pointer)
-	f.Rule, f.Severity = invalidManifest, b.severity(invalidManifest)
+	f.Rule = policies.ProblemRule(p.Kind)
+	f.Severity = b.severity(f.Rule)
 	f.Message = fmt.Sprintf("%s %s: %s; meshlint cannot check it until this is fixed", r.Kind, qualified(r), p.Message) + renderedFrom(r)
-	if p.Rule != "" {
+	if p.Kind == finding.InvalidPeerAuthentication {
 		// A value the API server rejects: the object is not applied at all.
-		f.Rule, f.Severity = p.Rule, b.severity(p.Rule)
 		f.Message = fmt.Sprintf("%s %s: %s; Istio's validation rejects it, so the policy is not applied (meshlint leaves it out of mode resolution)", r.Kind, qualified(r), p.Message)
 		if reason, ok := b.annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
 			f.Suppressed = true

@@ -113,7 +113,11 @@ func Compile(ctx context.Context, opts Options) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compile policies: %w", explainForbidden(compiler.Errors))
 	}
-	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}, timeout: opts.Timeout, memory: opts.MemoryBudget}
+	all, err := withGoRules(rules)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{Rules: all, byPkg: map[string]*Rule{}, timeout: opts.Timeout, memory: opts.MemoryBudget}
 	if e.memory == 0 {
 		e.memory = DefaultMemoryBudget
 	}

@@ -29,10 +29,21 @@ type GoRule struct {
 	InRego bool
 }
 
+// The ids of the Go-implemented rules, for the lint, which reports some of
+// their findings itself.
+const (
+	DuplicateResource         = "duplicate-resource"
+	InvalidManifest           = "invalid-manifest"
+	InvalidPeerAuthentication = "invalid-peer-authentication"
+	RenderError               = "render-error"
+	RenderSkipped             = "render-skipped"
+	UnusedSuppression         = "unused-suppression"
+)
+
 // GoRules are the Go-implemented rules, by id.
 var GoRules = []GoRule{
 	{
-		ID: "duplicate-resource", Title: "Duplicate resource", Severity: "warning", Category: "input", Tier: "full",
+		ID: DuplicateResource, Title: "Duplicate resource", Severity: "warning", Category: "input", Tier: "full",
 		Tags: []string{"correctness"}, Semantics: "README.md#environments",
 		Description: "Two documents in one mesh define the same object (API group, kind, namespace and name) " +
 			"with different content. A cluster holds only the copy applied last, and which one that is " +
@@ -48,7 +59,7 @@ var GoRules = []GoRule{
 			"(test data, samples kept in several variants) belong under `exclude:`.",
 	},
 	{
-		ID: "invalid-manifest", Title: "Invalid manifest", Severity: "error", Category: "input", Tier: "core",
+		ID: InvalidManifest, Title: "Invalid manifest", Severity: "error", Category: "input", Tier: "core",
 		Tags: []string{"correctness"}, Semantics: "README.md#usage",
 		Description: "A document that is not valid YAML or JSON, is not an object with apiVersion, kind and " +
 			"metadata.name, or is a kind meshlint reads with a wrongly typed field its rules need (for " +
@@ -60,11 +71,11 @@ var GoRules = []GoRule{
 	{
 		// A hybrid: its Rego module holds its METADATA and the checks of what
 		// the graph can read; the values the graph rejects come from Go.
-		ID: "invalid-peer-authentication", InRego: true,
+		ID: InvalidPeerAuthentication, InRego: true,
 		Kinds: []finding.Kind{finding.InvalidPeerAuthentication},
 	},
 	{
-		ID: "render-error", Title: "Render error", Severity: "error", Category: "input", Tier: "helm",
+		ID: RenderError, Title: "Render error", Severity: "error", Category: "input", Tier: "helm",
 		Tags: []string{"correctness"}, Semantics: "README.md#helm-charts-kustomize-roots-and-flux-helmreleases",
 		Description: "A Helm chart or Kustomize root in the input that cannot be rendered: a template that " +
 			"fails (a syntax error, a nil value, `required` or `fail`), values that break the chart's " +
@@ -84,7 +95,7 @@ var GoRules = []GoRule{
 		Kinds: []finding.Kind{finding.RenderFailed},
 	},
 	{
-		ID: "render-skipped", Title: "Render skipped", Severity: "note", Category: "input", Tier: "helm",
+		ID: RenderSkipped, Title: "Render skipped", Severity: "note", Category: "input", Tier: "helm",
 		Tags: []string{"correctness"}, Semantics: "README.md#helm-charts-kustomize-roots-and-flux-helmreleases",
 		Description: "Something meshlint does not render, because it cannot be resolved offline and in process, " +
 			"so the resources it would produce are not linted: a Flux HelmRelease whose chart comes " +
@@ -109,7 +120,7 @@ var GoRules = []GoRule{
 		Kinds: []finding.Kind{finding.RenderSkipped},
 	},
 	{
-		ID: "unused-suppression", Title: "Unused suppression", Severity: "note", Category: "input", Tier: "full",
+		ID: UnusedSuppression, Title: "Unused suppression", Severity: "note", Category: "input", Tier: "full",
 		Tags: []string{"maintainability"}, Semantics: "README.md#suppressing-a-finding",
 		Description: "A suppression that accepts nothing: an `ignore.meshlint.io/<rule-id>` annotation on a " +
 			"resource where that rule reports nothing (or that names no rule at all), a config file " +

@@ -19,6 +19,7 @@ import (
 	"github.com/meshlint/meshlint/internal/lint"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/policies"
 )
 
 // lintConfig is what the config file and the baseline add to a lint. Flags
@@ -300,7 +301,7 @@ func (lc *lintConfig) describe() string {
 func writeBaseline(out *output, res *lint.Result, env Env, quiet bool) error {
 	var keep []finding.Finding
 	for _, f := range res.Findings {
-		if f.Rule == "unused-suppression" {
+		if f.Rule == policies.UnusedSuppression {
 			continue
 		}
 		if !f.Suppressed || (f.Suppression != nil && f.Suppression.Kind == "external" && f.Suppression.Justification == baseline.Justification) {

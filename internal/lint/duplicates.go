@@ -7,11 +7,12 @@ import (
 	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
+	"github.com/meshlint/meshlint/policies"
 )
 
 // duplicateResource is the rule that reports two different definitions of
 // one object in one mesh. Its findings are produced here, in Go.
-const duplicateResource = "duplicate-resource"
+const duplicateResource = policies.DuplicateResource
 
 // duplicate is a document that defines an object an earlier one of the
 // same mesh defines differently.

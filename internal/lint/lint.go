@@ -103,7 +103,7 @@ type Result struct {
 // ErrNoManifests means the inputs held nothing to lint: never a silent pass.
 var ErrNoManifests = errors.New("no Kubernetes manifests found")
 
-const invalidManifest = "invalid-manifest"
+const invalidManifest = policies.InvalidManifest
 
 // suppressionPrefix is the annotation that accepts a finding on a resource.
 const suppressionPrefix = "ignore.meshlint.io/"

@@ -11,11 +11,12 @@ import (
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
+	"github.com/meshlint/meshlint/policies"
 )
 
 // unusedSuppression is the rule that reports suppressions that accepted
 // nothing (docs/rules/unused-suppression.md). Its findings are produced here, in Go.
-const unusedSuppression = "unused-suppression"
+const unusedSuppression = policies.UnusedSuppression
 
 // Suppressions are applied in a fixed order, and each finding is accepted by
 // the first that matches: the resource's own annotation (in source), then

@@ -1,7 +1,7 @@
 // Package baseline reads and writes baseline files: the findings a team
 // accepted when it adopted meshlint, so that CI fails only on new ones.
 //
-// A finding is identified by report.Fingerprint, which does not depend on
+// A finding is identified by finding.Fingerprint, which does not depend on
 // where it is in a file (the rule, the resource's API group, kind,
 // namespace and name, and the JSON pointer of the field). SARIF and GitLab
 // reports publish the same value, so a baseline entry and the code-scanning
@@ -21,7 +21,7 @@ import (
 
 	"github.com/meshlint/meshlint/internal/atomicfile"
 	"github.com/meshlint/meshlint/internal/confine"
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // Version is the format version written to and required of baseline files.
@@ -33,12 +33,12 @@ const Justification = "baseline"
 // Entry is one accepted finding. Only Fingerprint is used for matching; the
 // other fields are there for people reading the file.
 type Entry struct {
-	Fingerprint string           `json:"fingerprint"`
-	Rule        string           `json:"rule"`
-	Resource    *report.Resource `json:"resource,omitempty"`
-	Path        string           `json:"path,omitempty"`
-	File        string           `json:"file,omitempty"`
-	Message     string           `json:"message,omitempty"`
+	Fingerprint string            `json:"fingerprint"`
+	Rule        string            `json:"rule"`
+	Resource    *finding.Resource `json:"resource,omitempty"`
+	Path        string            `json:"path,omitempty"`
+	File        string            `json:"file,omitempty"`
+	Message     string            `json:"message,omitempty"`
 	// Line and Column are where the entry starts in the baseline file (1-based).
 	Line   int `json:"-"`
 	Column int `json:"-"`
@@ -76,10 +76,10 @@ type fileFormat struct {
 
 // Write writes findings as a baseline, sorted so that the file does not
 // change when nothing but lines moved.
-func Write(w io.Writer, findings []report.Finding) error {
+func Write(w io.Writer, findings []finding.Finding) error {
 	entries := make([]Entry, 0, len(findings))
 	for _, f := range findings {
-		entries = append(entries, Entry{Fingerprint: report.Fingerprint(f), Rule: f.Rule, Resource: f.Resource, Path: f.Path,
+		entries = append(entries, Entry{Fingerprint: finding.Fingerprint(f), Rule: f.Rule, Resource: f.Resource, Path: f.Path,
 			File: f.File, Message: f.Message})
 	}
 	sort.SliceStable(entries, func(i, j int) bool { return entryKey(entries[i]) < entryKey(entries[j]) })
@@ -107,7 +107,7 @@ func Write(w io.Writer, findings []report.Finding) error {
 }
 
 func entryKey(e Entry) string {
-	var r report.Resource
+	var r finding.Resource
 	if e.Resource != nil {
 		r = *e.Resource
 	}
@@ -117,7 +117,7 @@ func entryKey(e Entry) string {
 // WriteFile writes a baseline file atomically (internal/atomicfile): a
 // failed write leaves the previous baseline as it was, so writing a baseline
 // over the one being read (--baseline b --write-baseline b) is safe.
-func WriteFile(path string, findings []report.Finding) error {
+func WriteFile(path string, findings []finding.Finding) error {
 	var b bytes.Buffer
 	if err := Write(&b, findings); err != nil {
 		return fmt.Errorf("write baseline %s: %w", path, err)
@@ -273,8 +273,8 @@ func (b *Baseline) Matcher() *Matcher {
 }
 
 // Match reports whether f is accepted by an entry not used yet, and uses it.
-func (m *Matcher) Match(f report.Finding) bool {
-	fp := report.Fingerprint(f)
+func (m *Matcher) Match(f finding.Finding) bool {
+	fp := finding.Fingerprint(f)
 	idx := m.remaining[fp]
 	if len(idx) == 0 {
 		return false

@@ -5,19 +5,19 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
-func finding(rule, apiVersion, kind, ns, name, path, file string, line int, msg string) report.Finding {
-	return report.Finding{Rule: rule, Severity: "error", Message: msg, File: file, Line: line, Column: 3, Path: path,
-		Resource: &report.Resource{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}}
+func newFinding(rule, apiVersion, kind, ns, name, path, file string, line int, msg string) finding.Finding {
+	return finding.Finding{Rule: rule, Severity: "error", Message: msg, File: file, Line: line, Column: 3, Path: path,
+		Resource: &finding.Resource{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}}
 }
 
 func TestRoundTrip(t *testing.T) {
-	findings := []report.Finding{
-		finding("r2", "monitoring.coreos.com/v1", "ServiceMonitor", "shop", "cart", "/spec/endpoints/0", "m.yaml", 14, "port 80 -> 9090"),
-		finding("r1", "security.istio.io/v1", "PeerAuthentication", "shop", "default", "/spec/portLevelMtls", "p.yaml", 9, "a"),
-		finding("r1", "security.istio.io/v1", "PeerAuthentication", "shop", "default", "/spec/portLevelMtls", "p.yaml", 9, "a"),
+	findings := []finding.Finding{
+		newFinding("r2", "monitoring.coreos.com/v1", "ServiceMonitor", "shop", "cart", "/spec/endpoints/0", "m.yaml", 14, "port 80 -> 9090"),
+		newFinding("r1", "security.istio.io/v1", "PeerAuthentication", "shop", "default", "/spec/portLevelMtls", "p.yaml", 9, "a"),
+		newFinding("r1", "security.istio.io/v1", "PeerAuthentication", "shop", "default", "/spec/portLevelMtls", "p.yaml", 9, "a"),
 	}
 	var buf bytes.Buffer
 	if err := Write(&buf, findings); err != nil {
@@ -32,7 +32,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("entries are not sorted by rule:\n%s", text)
 	}
 	var again bytes.Buffer
-	if err := Write(&again, []report.Finding{findings[2], findings[0], findings[1]}); err != nil {
+	if err := Write(&again, []finding.Finding{findings[2], findings[0], findings[1]}); err != nil {
 		t.Fatal(err)
 	}
 	if again.String() != text {

@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // baselineOf writes a baseline of n distinct findings.
 func baselineOf(tb testing.TB, n int) []byte {
 	tb.Helper()
-	findings := make([]report.Finding, 0, n)
+	findings := make([]finding.Finding, 0, n)
 	for i := range n {
-		findings = append(findings, finding("plaintext-scrape-of-strict-port", "monitoring.coreos.com/v1", "ServiceMonitor",
+		findings = append(findings, newFinding("plaintext-scrape-of-strict-port", "monitoring.coreos.com/v1", "ServiceMonitor",
 			fmt.Sprintf("ns%d", i%100), fmt.Sprintf("app-%d", i), "/spec/endpoints/0/scheme", "deploy/monitors.yaml", i, "endpoint 0 scrapes over http"))
 	}
 	var b bytes.Buffer

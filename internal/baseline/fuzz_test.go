@@ -3,7 +3,7 @@ package baseline
 import (
 	"testing"
 
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // FuzzParse feeds arbitrary bytes to the baseline parser: it must return a
@@ -25,7 +25,7 @@ func FuzzParse(f *testing.F) {
 			}
 			_ = e.Describe()
 		}
-		m.Match(report.Finding{Rule: "r"})
+		m.Match(finding.Finding{Rule: "r"})
 		if len(m.Unused()) > len(b.Entries) {
 			t.Fatal("more unused entries than entries")
 		}

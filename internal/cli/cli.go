@@ -17,6 +17,7 @@ import (
 
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/lint"
 	"github.com/meshlint/meshlint/internal/loader"
@@ -480,7 +481,7 @@ func ruleInfos(rules []*engine.Rule, severity map[string]string) []report.RuleIn
 }
 
 // exitCode is 1 when an unsuppressed finding reaches --fail-on.
-func exitCode(findings []report.Finding, failOn string) int {
+func exitCode(findings []finding.Finding, failOn string) int {
 	if failOn == "none" {
 		return ExitOK
 	}

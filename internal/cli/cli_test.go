@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/report"
 )
 
@@ -91,9 +92,9 @@ func appWith(annotations string) string {
 }
 
 func decode(t *testing.T, out string) (doc struct {
-	Tool     report.Tool      `json:"tool"`
-	Findings []report.Finding `json:"findings"`
-	Summary  report.Summary   `json:"summary"`
+	Tool     report.Tool       `json:"tool"`
+	Findings []finding.Finding `json:"findings"`
+	Summary  report.Summary    `json:"summary"`
 }) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {

@@ -14,10 +14,12 @@ import (
 	"github.com/meshlint/meshlint/internal/config"
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/lint"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/policies"
 )
 
 // lintConfig is what the config file and the baseline add to a lint. Flags
@@ -297,9 +299,9 @@ func (lc *lintConfig) describe() string {
 // ones a new baseline must accept. unused-suppression findings are left
 // out; the fix for a stale suppression is to delete it.
 func writeBaseline(out *output, res *lint.Result, env Env, quiet bool) error {
-	var keep []report.Finding
+	var keep []finding.Finding
 	for _, f := range res.Findings {
-		if f.Rule == "unused-suppression" {
+		if f.Rule == policies.UnusedSuppression {
 			continue
 		}
 		if !f.Suppressed || (f.Suppression != nil && f.Suppression.Kind == "external" && f.Suppression.Justification == baseline.Justification) {

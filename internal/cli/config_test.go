@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // runAt runs meshlint with a fixed clock.
@@ -31,7 +31,7 @@ func day(t *testing.T, s string) time.Time {
 	return d.Add(12 * time.Hour)
 }
 
-func findingsOf(t *testing.T, r result) []report.Finding {
+func findingsOf(t *testing.T, r result) []finding.Finding {
 	t.Helper()
 	return decode(t, r.stdout).Findings
 }
@@ -182,7 +182,7 @@ func TestConfigIgnoreAndExpiry(t *testing.T) {
 	}
 	fs := findingsOf(t, before)
 	if len(fs) != 1 || !fs[0].Suppressed || fs[0].Suppression == nil ||
-		*fs[0].Suppression != (report.Suppression{Kind: "external", Justification: "scraped through merged metrics"}) {
+		*fs[0].Suppression != (finding.Suppression{Kind: "external", Justification: "scraped through merged metrics"}) {
 		t.Fatalf("findings %+v, want one suppressed externally with the reason", fs)
 	}
 
@@ -249,7 +249,7 @@ func TestBaselineRoundTrip(t *testing.T) {
 		t.Fatalf("baselined finding after moving lines: exit %d\n%s", r.code, r.stdout)
 	}
 	fs := findingsOf(t, r)
-	if len(fs) != 1 || !fs[0].Suppressed || *fs[0].Suppression != (report.Suppression{Kind: "external", Justification: "baseline"}) {
+	if len(fs) != 1 || !fs[0].Suppressed || *fs[0].Suppression != (finding.Suppression{Kind: "external", Justification: "baseline"}) {
 		t.Fatalf("findings %+v, want the one finding suppressed by the baseline", fs)
 	}
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // determinismDocs are YAML documents that, together, make many rules speak
@@ -157,7 +157,7 @@ func TestFindingsDoNotDependOnDocumentOrder(t *testing.T) {
 }
 
 // whatWasFound renders findings without their places in files, sorted.
-func whatWasFound(fs []report.Finding) []string {
+func whatWasFound(fs []finding.Finding) []string {
 	var out []string
 	for _, f := range fs {
 		var related []string

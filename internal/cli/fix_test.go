@@ -12,9 +12,9 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/fix"
 	"github.com/meshlint/meshlint/internal/fixtures"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // defaultFixRules are the rules whose bad fixtures have at least one
@@ -26,10 +26,10 @@ var defaultFixRules = []string{
 }
 
 type fixFinding struct {
-	Rule     string           `json:"rule"`
-	File     string           `json:"file"`
-	Resource *report.Resource `json:"resource"`
-	Fixes    []fix.Fix        `json:"fixes"`
+	Rule     string            `json:"rule"`
+	File     string            `json:"file"`
+	Resource *finding.Resource `json:"resource"`
+	Fixes    []fix.Fix         `json:"fixes"`
 }
 
 // lintFindings lints dir (with the case's args) as JSON.

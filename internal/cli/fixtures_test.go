@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/fixtures"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // fixtureRoot holds testdata/rules/<rule-id>/{bad,good}/<case>/ directories.
@@ -102,7 +102,7 @@ func runFixture(t *testing.T, rule, kind, dir string) {
 		t.Fatalf("meshlint exited %d: %s", code, stderr.String())
 	}
 	var doc struct {
-		Findings []report.Finding `json:"findings"`
+		Findings []finding.Finding `json:"findings"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		t.Fatalf("decode json: %v\n%s", err, stdout.String())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/lint"
 	"github.com/meshlint/meshlint/internal/report"
 	"github.com/meshlint/meshlint/internal/scrapegraph"
@@ -108,7 +109,7 @@ func observePaths(f *lintFlags, targets []outputTarget, opts *lint.Options) *scr
 }
 
 // judged gives the picture's paths their verdicts, in a fixed order.
-func judged(pic *scrapegraph.Picture, findings []report.Finding) []scrapegraph.Path {
+func judged(pic *scrapegraph.Picture, findings []finding.Finding) []scrapegraph.Path {
 	pic.Sort()
 	pic.Judge(findings)
 	return pic.Paths
@@ -116,7 +117,7 @@ func judged(pic *scrapegraph.Picture, findings []report.Finding) []scrapegraph.P
 
 // attachBrokenPaths gives -f markdown its picture of the broken paths,
 // capped at maxMarkdownPaths, and the links of the CI it runs in.
-func attachBrokenPaths(rep *report.Report, pic *scrapegraph.Picture, findings []report.Finding, getenv func(string) string) {
+func attachBrokenPaths(rep *report.Report, pic *scrapegraph.Picture, findings []finding.Finding, getenv func(string) string) {
 	if pic == nil {
 		return
 	}

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // The malformed-input suite. Each case is one broken or hostile input (a
@@ -346,7 +346,7 @@ func runMalformed(t *testing.T, wd string, c malformedCase) {
 		t.Errorf("good.yaml's finding is lost: %s", summarize(doc.Findings))
 	}
 
-	var mine []report.Finding
+	var mine []finding.Finding
 	for _, f := range doc.Findings {
 		if f.File == display {
 			mine = append(mine, f)
@@ -403,7 +403,7 @@ func runMalformed(t *testing.T, wd string, c malformedCase) {
 	}
 }
 
-func summarize(fs []report.Finding) string {
+func summarize(fs []finding.Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
 		msg := f.Message

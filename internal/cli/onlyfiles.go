@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/lint"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
@@ -133,7 +134,7 @@ func (ff fileFilter) apply(res *lint.Result) {
 	}
 }
 
-func (ff fileFilter) touches(f report.Finding) bool {
+func (ff fileFilter) touches(f finding.Finding) bool {
 	if ff[f.File] {
 		return true
 	}

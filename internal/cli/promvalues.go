@@ -63,9 +63,7 @@ func (p *promValuesFlags) load(opts *lint.Options, lc *lintConfig, env Env, quie
 		return err
 	}
 	opts.Derived = res.Documents()
-	for _, pr := range res.Problems {
-		opts.DerivedProblems = append(opts.DerivedProblems, lint.DerivedProblem{Problem: pr.Problem, Warning: pr.Warning})
-	}
+	opts.DerivedProblems = append(opts.DerivedProblems, res.Problems...)
 	if !quiet {
 		for _, f := range res.Files {
 			fmt.Fprintf(env.Stderr, "meshlint: %s\n", report.Sanitize(f.Summary))

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // The example platform's Big Bang values configure a Prometheus with the
@@ -86,9 +86,9 @@ func TestPrometheusValuesFlags(t *testing.T) {
 }
 
 // findingsIn are the findings of a JSON run in the file named name.
-func findingsIn(t *testing.T, r result, name string) []report.Finding {
+func findingsIn(t *testing.T, r result, name string) []finding.Finding {
 	t.Helper()
-	var out []report.Finding
+	var out []finding.Finding
 	for _, f := range decode(t, r.stdout).Findings {
 		if strings.HasSuffix(f.File, "/"+name) {
 			out = append(out, f)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -113,7 +114,11 @@ func Compile(ctx context.Context, opts Options) (*Engine, error) {
 	if compiler.Failed() {
 		return nil, fmt.Errorf("compile policies: %w", explainForbidden(compiler.Errors))
 	}
-	e := &Engine{Rules: rules, byPkg: map[string]*Rule{}, timeout: opts.Timeout, memory: opts.MemoryBudget}
+	all, err := withGoRules(rules)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{Rules: all, byPkg: map[string]*Rule{}, timeout: opts.Timeout, memory: opts.MemoryBudget}
 	if e.memory == 0 {
 		e.memory = DefaultMemoryBudget
 	}
@@ -282,7 +287,10 @@ func toValue(facts any) (ast.Value, error) {
 	return valueOf(facts)
 }
 
-// decodeReport reads a rule's report set.
+// decodeReport reads a rule's report set as the query gave it (OPA's
+// values: []any for a set, map[string]any for an object, json.Number,
+// string), field by field, as conftest reads its rules' results: no JSON
+// encoding and decoding of every finding.
 func decodeReport(rule *Rule, v any) ([]RawFinding, error) {
 	if v == nil {
 		return nil, nil
@@ -291,28 +299,119 @@ func decodeReport(rule *Rule, v any) ([]RawFinding, error) {
 	if !ok {
 		return nil, fmt.Errorf("rule %s (%s): report is not a set", rule.ID, rule.File)
 	}
-	var out []RawFinding
+	out := make([]RawFinding, 0, len(items))
 	for _, it := range items {
-		b, err := json.Marshal(it)
-		if err != nil {
-			return nil, fmt.Errorf("rule %s: encode finding: %w", rule.ID, err)
-		}
-		var f struct {
-			Resource    *int      `json:"resource"`
-			Pointer     string    `json:"pointer"`
-			Message     string    `json:"message"`
-			Related     []Related `json:"related"`
-			Assumptions []string  `json:"assumptions"`
-			Severity    string    `json:"severity"`
-		}
-		if err := json.Unmarshal(b, &f); err != nil || f.Resource == nil || f.Message == "" {
+		f, ok := decodeFinding(it)
+		if !ok {
+			b, _ := json.Marshal(it)
 			return nil, fmt.Errorf("rule %s (%s): a finding must be an object with resource, pointer and message (use data.meshlint.lib.finding); got %s", rule.ID, rule.File, b)
 		}
 		if f.Severity != "" && !ValidSeverity(f.Severity) {
 			return nil, fmt.Errorf("rule %s (%s): finding severity %q is not error, warning or note", rule.ID, rule.File, f.Severity)
 		}
-		out = append(out, RawFinding{Rule: rule, Resource: *f.Resource, Pointer: f.Pointer, Message: f.Message, Related: f.Related,
-			Assumptions: f.Assumptions, Severity: f.Severity})
+		f.Rule = rule
+		out = append(out, f)
 	}
 	return out, nil
+}
+
+// decodeFinding reads one finding of a report; ok is false when it is not
+// an object with an integer resource and a message, or a field it has is
+// of the wrong type. A null field counts as absent.
+func decodeFinding(v any) (f RawFinding, ok bool) {
+	m, isObject := v.(map[string]any)
+	if !isObject {
+		return RawFinding{}, false
+	}
+	resource, hasResource := m["resource"]
+	f.Resource, ok = resultInt(resource)
+	if !hasResource || resource == nil || !ok {
+		return RawFinding{}, false
+	}
+	f.Pointer, ok = resultString(m["pointer"])
+	if !ok {
+		return RawFinding{}, false
+	}
+	if f.Message, ok = resultString(m["message"]); !ok || f.Message == "" {
+		return RawFinding{}, false
+	}
+	if f.Severity, ok = resultString(m["severity"]); !ok {
+		return RawFinding{}, false
+	}
+	if f.Related, ok = resultRelated(m["related"]); !ok {
+		return RawFinding{}, false
+	}
+	if f.Assumptions, ok = resultStrings(m["assumptions"]); !ok {
+		return RawFinding{}, false
+	}
+	return f, true
+}
+
+// resultInt reads an integer of a query result; null is 0.
+func resultInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case nil:
+		return 0, true
+	case json.Number:
+		i, err := strconv.Atoi(string(n))
+		return i, err == nil
+	}
+	return 0, false
+}
+
+// resultString reads a string of a query result; null is "".
+func resultString(v any) (string, bool) {
+	if v == nil {
+		return "", true
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
+// resultStrings reads a list of strings of a query result; null is none.
+func resultStrings(v any) ([]string, bool) {
+	if v == nil {
+		return nil, true
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(list))
+	for i, it := range list {
+		if out[i], ok = resultString(it); !ok {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// resultRelated reads the related locations of a finding; null is none.
+func resultRelated(v any) ([]Related, bool) {
+	if v == nil {
+		return nil, true
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make([]Related, len(list))
+	for i, it := range list {
+		if it == nil {
+			continue
+		}
+		m, isObject := it.(map[string]any)
+		if !isObject {
+			return nil, false
+		}
+		r := &out[i]
+		var okR, okP, okM bool
+		r.Resource, okR = resultInt(m["resource"])
+		r.Pointer, okP = resultString(m["pointer"])
+		r.Message, okM = resultString(m["message"])
+		if !okR || !okP || !okM {
+			return nil, false
+		}
+	}
+	return out, true
 }

@@ -36,12 +36,13 @@ type Rule struct {
 	// tagged security carry one, as GitHub applies it only to those.
 	Tags             []string `json:"-"`
 	SecuritySeverity string   `json:"-"`
-	// Source is set (custom.source: go or loader) for rules whose findings
-	// meshlint computes in Go; their Rego module only documents them.
+	// Source is "go" for the rules meshlint implements in Go
+	// (policies.GoRules), which have no Rego module.
 	Source string `json:"-"`
 	// Package is the Rego package path, e.g. "meshlint.rules.scrape.podmonitor_under_strict".
 	Package string `json:"-"`
-	// File is where the rule is defined ("policies/rules/..." for built-ins).
+	// File is where the rule is defined ("policies/rules/..." for built-in
+	// Rego rules, GoRulesFile for Go rules).
 	File string `json:"-"`
 	// Builtin is false for rules loaded with --policy.
 	Builtin bool `json:"-"`
@@ -71,6 +72,12 @@ func readTags(r *Rule, custom map[string]any) error {
 		}
 		r.SecuritySeverity = s
 	}
+	return checkSecurityTag(r)
+}
+
+// checkSecurityTag holds a rule's tags and security severity to agree: a
+// security severity belongs to a rule tagged security and to no other.
+func checkSecurityTag(r *Rule) error {
 	if security := slices.Contains(r.Tags, "security"); security != (r.SecuritySeverity != "") {
 		return fmt.Errorf("a rule tagged security needs custom.security-severity, and only such a rule may have one (tags %v, security-severity %q)", r.Tags, r.SecuritySeverity)
 	}
@@ -232,7 +239,6 @@ func rulesFromModules(modules map[string]*ast.Module, sources []source) ([]*Rule
 		r.Fix, _ = custom["fix"].(string)
 		r.Fix = strings.TrimSpace(r.Fix)
 		r.Semantics, _ = custom["semantics"].(string)
-		r.Source, _ = custom["source"].(string)
 		if err := readTags(r, custom); err != nil {
 			return nil, fmt.Errorf("%s:%d: rule %s: %w", name, ann.Location.Row, r.ID, err)
 		}
@@ -262,4 +268,58 @@ func rulesFromModules(modules map[string]*ast.Module, sources []source) ([]*Rule
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules, nil
+}
+
+// GoRulesFile is where the Go-implemented rules are documented.
+const GoRulesFile = "policies/builtin.go"
+
+// withGoRules adds to the Rego rules the rules meshlint implements in Go
+// (policies.GoRules), held to the contract of a Rego rule's METADATA, and
+// sorts all of them by id. A Rego rule may not take the id of a Go rule.
+func withGoRules(rules []*Rule) ([]*Rule, error) {
+	seen := map[string]*Rule{}
+	for _, r := range rules {
+		seen[r.ID] = r
+	}
+	all := slices.Clone(rules)
+	for _, g := range policies.GoRules {
+		if g.InRego {
+			if r := seen[g.ID]; r == nil || !r.Builtin {
+				return nil, fmt.Errorf("%s: rule %s is documented in Rego, but no built-in Rego module defines it", GoRulesFile, g.ID)
+			}
+			continue
+		}
+		r := &Rule{ID: g.ID, Title: g.Title, Description: g.Description, Severity: g.Severity, Category: g.Category,
+			Tier: g.Tier, Fix: g.Fix, Semantics: g.Semantics, Tags: slices.Clone(g.Tags), SecuritySeverity: g.SecuritySeverity,
+			Source: "go", File: GoRulesFile, Builtin: true}
+		if err := checkGoRule(r); err != nil {
+			return nil, fmt.Errorf("%s: rule %s: %w", GoRulesFile, g.ID, err)
+		}
+		if prev := seen[r.ID]; prev != nil {
+			return nil, fmt.Errorf("%s: rule id %s is already defined in %s", prev.File, r.ID, r.File)
+		}
+		seen[r.ID] = r
+		all = append(all, r)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	return all, nil
+}
+
+// checkGoRule holds a Go rule to what rulesFromModules asks of METADATA.
+func checkGoRule(r *Rule) error {
+	var missing []string
+	for field, v := range map[string]string{"Title": r.Title, "Description": r.Description, "Severity": r.Severity,
+		"Category": r.Category, "Tier": r.Tier, "Fix": r.Fix} {
+		if v == "" {
+			missing = append(missing, field)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		return fmt.Errorf("lacks %s", strings.Join(missing, ", "))
+	}
+	if !ValidSeverity(r.Severity) {
+		return fmt.Errorf("severity %q is not note, warning or error", r.Severity)
+	}
+	return checkSecurityTag(r)
 }

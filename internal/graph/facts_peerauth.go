@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/k8s"
 )
 
@@ -761,18 +762,15 @@ func (g *Graph) proxylessStrict() ([]ProxylessStrictFact, []ProxylessNamespaceFa
 	return out, nsOut
 }
 
-// RuleInvalidPeerAuthentication reports PeerAuthentication values that
-// Istio's validation rejects (docs/model.md#peer-authentication-validation).
-const RuleInvalidPeerAuthentication = "invalid-peer-authentication"
-
 // rejectPeerAuth turns a PeerAuthentication field error into a problem. A
 // string value Istio rejects (an unknown mode, a port key that is no port
-// number) is invalid-peer-authentication and leaves the policy out of the
-// graph; a wrongly typed value stays an invalid-manifest error.
+// number) is finding.InvalidPeerAuthentication (docs/model.md#peer-authentication-validation)
+// and leaves the policy out of the graph; a wrongly typed value stays
+// finding.Unreadable.
 func (g *Graph) rejectPeerAuth(r *Resource, value any, err *fieldError) *fieldError {
 	if _, isString := value.(string); !isString {
 		return err
 	}
-	g.Problems = append(g.Problems, Problem{Resource: r.ID, Pointer: err.Pointer, Message: err.Message, Rule: RuleInvalidPeerAuthentication})
+	g.Problems = append(g.Problems, Problem{Resource: r.ID, Pointer: err.Pointer, Message: err.Message, Kind: finding.InvalidPeerAuthentication})
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -55,14 +56,14 @@ func TestInvalidPeerAuthenticationValuesAreTheirOwnRule(t *testing.T) {
 		pa("shop", "key", "selector: {matchLabels: {app: a}}\nportLevelMtls: {metrics: {mode: PERMISSIVE}}") +
 		pa("shop", "typed", "mtls: {mode: [STRICT]}") +
 		pa("shop", "ok", "mtls: {mode: STRICT}")})
-	rules := map[string]string{}
+	kinds := map[string]finding.Kind{}
 	for _, p := range g.Problems {
-		rules[g.Resources[p.Resource].Name] = p.Rule
+		kinds[g.Resources[p.Resource].Name] = p.Kind
 	}
-	want := map[string]string{"typo": RuleInvalidPeerAuthentication, "key": RuleInvalidPeerAuthentication, "typed": ""}
-	for name, rule := range want {
-		if got, ok := rules[name]; !ok || got != rule {
-			t.Errorf("problem of %s: rule %q (reported %v), want %q", name, got, ok, rule)
+	want := map[string]finding.Kind{"typo": finding.InvalidPeerAuthentication, "key": finding.InvalidPeerAuthentication, "typed": finding.Unreadable}
+	for name, kind := range want {
+		if got, ok := kinds[name]; !ok || got != kind {
+			t.Errorf("problem of %s: kind %d (reported %v), want %d", name, got, ok, kind)
 		}
 	}
 	if len(g.PeerAuths) != 1 || g.PeerAuths[0].Name != "ok" {

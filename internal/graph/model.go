@@ -5,6 +5,7 @@
 package graph
 
 import (
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 	"time"
 )
@@ -84,9 +85,10 @@ type Problem struct {
 	Pointer  string
 	Message  string
 	Internal bool // a recovered panic: a bug in meshlint, not in the manifest
-	// Rule reports the problem; "" means invalid-manifest. A value Istio's
-	// validation rejects in a PeerAuthentication is invalid-peer-authentication.
-	Rule string
+	// Kind is finding.Unreadable (the zero value) for a field the graph
+	// cannot read, finding.InvalidPeerAuthentication for a value Istio's
+	// validation rejects in a PeerAuthentication.
+	Kind finding.Kind
 }
 
 // Namespace is what the input says about a namespace.

@@ -4,29 +4,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
-// DerivedProblem is something in an input that is not a manifest (a
-// --prometheus-values file) that meshlint could not read (an error) or
-// could not interpret without rendering the chart (Warning). Both are
-// invalid-manifest findings.
-type DerivedProblem struct {
-	Problem loader.Problem
-	Warning bool
-}
-
-func (b *builder) addDerivedProblems(ps []DerivedProblem) {
+// addDerivedProblems adds what could not be read from inputs that are not
+// manifests (a --prometheus-values file): a file that is not YAML, or a
+// value that cannot be interpreted without rendering the chart.
+func (b *builder) addDerivedProblems(ps []finding.Problem) {
 	for _, p := range ps {
-		f := report.Finding{Rule: invalidManifest, Severity: b.severity(invalidManifest), Message: p.Problem.Message,
-			File: p.Problem.File, Line: p.Problem.Line, Column: p.Problem.Column, EndLine: p.Problem.EndLine,
-			EndColumn: p.Problem.EndColumn, Related: []report.Related{}}
-		if p.Warning {
-			f.Severity = "warning"
-		}
-		b.add(f)
+		b.addProblem(p)
 	}
 }
 
@@ -35,7 +23,7 @@ func (b *builder) addDerivedProblems(ps []DerivedProblem) {
 // the file. A field of a derived object that the graph cannot read is a
 // value meshlint cannot interpret without rendering the chart: a warning,
 // and the object is left unchecked.
-func describeDerived(r *graph.Resource, pointer string, f *report.Finding, problem bool) {
+func describeDerived(r *graph.Resource, pointer string, f *finding.Finding, problem bool) {
 	if !r.Doc.IsDerived() {
 		return
 	}
@@ -107,7 +95,7 @@ func (b *builder) addDuplicatePrometheus() {
 
 // duplicatePrometheus is the finding on the values-derived Prometheus at
 // that another one, other, shares its namespace and name with.
-func (b *builder) duplicatePrometheus(at, other *graph.Resource) report.Finding {
+func (b *builder) duplicatePrometheus(at, other *graph.Resource) finding.Finding {
 	f := b.locate(at, "")
 	f.Rule, f.Severity = invalidManifest, b.severity(invalidManifest)
 	what := "Prometheus " + at.Namespace + "/" + at.Name
@@ -124,7 +112,7 @@ func (b *builder) duplicatePrometheus(at, other *graph.Resource) report.Finding 
 			what, strings.Join(at.Doc.SourceFiles(), ", "), loc.File, loc.Line)
 	}
 	describeDerived(at, "", &f, false)
-	f.Related = append(f.Related, report.Related{Message: relatedMessage(other, "", "the other "+what), File: loc.File, Line: loc.Line,
+	f.Related = append(f.Related, finding.Related{Message: relatedMessage(other, "", "the other "+what), File: loc.File, Line: loc.Line,
 		Column: loc.Column, EndLine: loc.EndLine, EndColumn: loc.EndColumn, Resource: loc.Resource})
 	return f
 }

@@ -4,14 +4,15 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/policies"
 )
 
 // duplicateResource is the rule that reports two different definitions of
 // one object in one mesh. Its findings are produced here, in Go.
-const duplicateResource = "duplicate-resource"
+const duplicateResource = policies.DuplicateResource
 
 // duplicate is a document that defines an object an earlier one of the
 // same mesh defines differently.
@@ -65,13 +66,13 @@ func (b *builder) addDuplicates(dups []duplicate) {
 		if d.Namespace != "" {
 			name = d.Namespace + "/" + name
 		}
-		f := report.Finding{Rule: duplicateResource, Severity: b.severity(duplicateResource),
+		f := finding.Finding{Rule: duplicateResource, Severity: b.severity(duplicateResource),
 			Message: fmt.Sprintf("%s %s is also defined in %s:%d with different content; a cluster holds only the copy applied last, and meshlint lints both. "+
 				"Keep one definition, declare the folders as separate environments under environments: in .meshlint.yaml, "+
 				"or leave out files no cluster gets (test data, samples) with exclude:", d.Kind, name, keptFile, keptRng.Line),
 			File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn, Path: "/metadata/name",
-			Resource: &report.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name},
-			Related: []report.Related{{Message: "the other definition", File: keptFile, Line: keptRng.Line, Column: keptRng.Column,
+			Resource: &finding.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name},
+			Related: []finding.Related{{Message: "the other definition", File: keptFile, Line: keptRng.Line, Column: keptRng.Column,
 				EndLine: keptRng.EndLine, EndColumn: keptRng.EndColumn, Path: "/metadata/name"}}}
 		b.add(f)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 )
@@ -17,9 +18,9 @@ type fluxBuilt struct {
 // fluxBuilds builds the path of each Flux Kustomization whose spec changes
 // it (patches, components, a name prefix or suffix) that an environment
 // applies, as kustomize-controller builds it, once each.
-func fluxBuilds(ctx context.Context, envs []*environment, opts Options) (map[*fluxKustomization]*fluxBuilt, []render.Finding) {
+func fluxBuilds(ctx context.Context, envs []*environment, opts Options) (map[*fluxKustomization]*fluxBuilt, []finding.Problem) {
 	out := map[*fluxKustomization]*fluxBuilt{}
-	var notes []render.Finding
+	var notes []finding.Problem
 	ro := opts.Render
 	ro.Paths, ro.WorkDir, ro.Limits, ro.Root = opts.Paths, opts.WorkDir, opts.Limits, opts.Root
 	ro.DefaultNamespace = opts.Settings.DefaultNamespace
@@ -34,7 +35,7 @@ func fluxBuilds(ctx context.Context, envs []*environment, opts Options) (map[*fl
 			d := k.doc
 			b := render.FluxBuild{Name: d.Namespace + "/" + d.Name, Path: k.path, Spec: k.spec,
 				Locate:   func(pointer string) (string, loader.Range) { return d.Locate(pointer) },
-				Resource: &render.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name}}
+				Resource: &finding.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name}}
 			docs, found := render.BuildFlux(ctx, b, ro)
 			out[k] = &fluxBuilt{docs: docs}
 			notes = append(notes, found...)

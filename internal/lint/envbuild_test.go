@@ -10,10 +10,10 @@ import (
 
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/lint"
 	"github.com/meshlint/meshlint/internal/loader"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // fluxKustomization is a Flux Kustomization of apps/shop with extra spec
@@ -62,7 +62,7 @@ func lintConfined(t *testing.T, dir string) (*lint.Result, *confine.Root) {
 
 // strictFinding is the plaintext-scrape-of-strict-port finding of res, and
 // where it says STRICT was set.
-func strictFinding(t *testing.T, res *lint.Result) (report.Finding, string) {
+func strictFinding(t *testing.T, res *lint.Result) (finding.Finding, string) {
 	t.Helper()
 	for _, f := range res.Findings {
 		if f.Rule != "plaintext-scrape-of-strict-port" {
@@ -76,7 +76,7 @@ func strictFinding(t *testing.T, res *lint.Result) (report.Finding, string) {
 		return f, ""
 	}
 	t.Fatalf("no plaintext-scrape-of-strict-port: %v", rulesOf(res))
-	return report.Finding{}, ""
+	return finding.Finding{}, ""
 }
 
 // strictPatch is Flux Kustomization spec lines whose strategic-merge patch

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 )
@@ -100,7 +101,7 @@ func under(p, dir string) bool {
 // found is linted as one mesh, as it always was (nil), unless one is
 // asked for by name. Stdin cannot be read twice, so a run reading it is
 // one mesh.
-func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*environment, []render.Finding, error) {
+func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*environment, []finding.Problem, error) {
 	for _, p := range opts.Paths {
 		if p == "-" {
 			if opts.Environment != "" {
@@ -110,7 +111,7 @@ func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*env
 		}
 	}
 	var envs []*environment
-	var notes []render.Finding
+	var notes []finding.Problem
 	wd := opts.WorkDir
 	if wd == "" {
 		var err error
@@ -169,10 +170,10 @@ func planEnvironments(loaded *loader.Result, opts Options, tooMany *int) ([]*env
 // are paths below the deepest folder that holds them all (overlays/dev,
 // overlays/prod: dev, prod). It also returns render-skipped notes for the
 // substituteFrom objects of Flux Kustomizations that are not in the input.
-func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, []render.Finding) {
+func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, []finding.Problem) {
 	ks := fluxKustomizations(loaded.Documents, bases)
 	envs := fluxEnvironments(ks)
-	var notes []render.Finding
+	var notes []finding.Problem
 	subs, subNotes := substitutions(ks, loaded.Documents)
 	for _, e := range envs {
 		for _, sub := range subs {

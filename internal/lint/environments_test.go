@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
 )
@@ -48,12 +49,12 @@ func TestNameBelowCommonFolder(t *testing.T) {
 // TestMergeEnvironmentFindings: the same finding in two environments is
 // one finding naming both; another message is another finding.
 func TestMergeEnvironmentFindings(t *testing.T) {
-	f := func(msg string) report.Finding {
-		return report.Finding{Rule: "r", File: "a.yaml", Line: 3, Column: 1, Message: msg}
+	f := func(msg string) finding.Finding {
+		return finding.Finding{Rule: "r", File: "a.yaml", Line: 3, Column: 1, Message: msg}
 	}
 	got := mergeEnvironmentFindings([]envFindings{
-		{name: "dev", findings: []report.Finding{f("same"), f("dev's chain")}},
-		{name: "prod", findings: []report.Finding{f("same"), f("prod's chain")}},
+		{name: "dev", findings: []finding.Finding{f("same"), f("dev's chain")}},
+		{name: "prod", findings: []finding.Finding{f("same"), f("prod's chain")}},
 	})
 	var lines []string
 	for _, g := range got {

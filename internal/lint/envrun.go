@@ -10,10 +10,10 @@ import (
 	"strings"
 
 	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // envFindings are the findings of one environment's mesh, and the objects
@@ -21,11 +21,11 @@ import (
 // environment only).
 type envFindings struct {
 	name     string
-	findings []report.Finding
-	problems []report.Finding // what its model could not read: all it reports in a stopped run
-	internal []string         // the problems that are bugs in meshlint
-	holds    map[string]bool  // resourceKey of every object linted in it
-	whole    bool             // the environment is the whole input (environment.whole)
+	findings []finding.Finding
+	problems []finding.Finding // what its model could not read: all it reports in a stopped run
+	internal []string          // the problems that are bugs in meshlint
+	holds    map[string]bool   // resourceKey of every object linted in it
+	whole    bool              // the environment is the whole input (environment.whole)
 }
 
 // lintEnvironments lints each environment as its own mesh: its own graph
@@ -33,7 +33,7 @@ type envFindings struct {
 // included. What reading and rendering reported is not about one mesh and
 // is reported once; the config's ignores, the baseline and severities are
 // applied once, to the merged findings.
-func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []render.Finding,
+func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []finding.Problem,
 	envs []*environment, opts Options, stage *string) (*builder, []string, []*graph.Resource, error) {
 	docs, err := reloadExtracted(loaded.Documents, opts)
 	if err != nil {
@@ -48,12 +48,12 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 
 	made, buildNotes := fluxBuilds(ctx, envs, opts)
 	g.addRendered(buildNotes)
-	var substNotes []render.Finding
+	var substNotes []finding.Problem
 	for _, e := range envs {
 		if e.skip {
 			continue
 		}
-		var notes []render.Finding
+		var notes []finding.Problem
 		e.docs = rebuilt(e.docs, e.builds, made)
 		e.docs, notes = substituted(e.docs, e.subs, opts.Limits)
 		substNotes = append(substNotes, notes...)
@@ -126,7 +126,7 @@ func lintEnvironment(ctx context.Context, eng *engine.Engine, e *environment, op
 	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabled, stage: stage, fixes: m.fixes}
 	ef = envFindings{name: e.Name, whole: e.whole, holds: map[string]bool{}}
 	ef.internal = b.addGraphProblems(m.problems)
-	ef.problems = append([]report.Finding(nil), b.findings...)
+	ef.problems = append([]finding.Finding(nil), b.findings...)
 	if stopped || stop != "" {
 		ef.findings = ef.problems
 		return ef, m, stop, nil
@@ -264,9 +264,9 @@ func reloadExtracted(docs []*loader.Document, opts Options) ([]*loader.Document,
 // message differs per environment stays one finding per message. An
 // annotation is unused only when every environment holding its object
 // found it unused.
-func mergeEnvironmentFindings(per []envFindings) []report.Finding {
+func mergeEnvironmentFindings(per []envFindings) []finding.Finding {
 	type merged struct {
-		f    report.Finding
+		f    finding.Finding
 		envs []string
 	}
 	var order []string
@@ -283,7 +283,7 @@ func mergeEnvironmentFindings(per []envFindings) []report.Finding {
 			m.envs = append(m.envs, ef.name)
 		}
 	}
-	var out []report.Finding
+	var out []finding.Finding
 	for _, key := range order {
 		m := byKey[key]
 		if m.f.Rule == unusedSuppression && m.f.Resource != nil && !everyHolder(per, m.f.Resource, m.envs) {
@@ -304,7 +304,7 @@ func wholeInput(per []envFindings) bool {
 }
 
 // everyHolder reports whether envs names every environment holding r.
-func everyHolder(per []envFindings, r *report.Resource, envs []string) bool {
+func everyHolder(per []envFindings, r *finding.Resource, envs []string) bool {
 	key := objectKey(r.Kind, r.Namespace, r.Name)
 	for _, ef := range per {
 		if ef.holds[key] && !slices.Contains(envs, ef.name) {

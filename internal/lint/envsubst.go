@@ -9,6 +9,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/k8s"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
@@ -33,9 +34,9 @@ type substitution struct {
 // substituteFrom object that is not in the input, and not optional, is a
 // render-skipped note, and the Kustomization's objects are substituted
 // with what was found.
-func substitutions(ks []*fluxKustomization, docs []*loader.Document) ([]*substitution, []render.Finding) {
+func substitutions(ks []*fluxKustomization, docs []*loader.Document) ([]*substitution, []finding.Problem) {
 	var out []*substitution
-	var notes []render.Finding
+	var notes []finding.Problem
 	for _, k := range ks {
 		obj, _ := k.doc.Decode()
 		post, _ := dig(obj, "spec", "postBuild").(map[string]any)
@@ -111,11 +112,11 @@ func objectData(docs []*loader.Document, kind, ns, name string) (map[string]stri
 	return nil, false
 }
 
-func noteAt(d *loader.Document, pointer, msg string) render.Finding {
+func noteAt(d *loader.Document, pointer, msg string) finding.Problem {
 	file, rng := d.Locate(pointer)
-	return render.Finding{Rule: render.RuleRenderSkipped, File: file, Line: rng.Line, Column: rng.Column,
+	return finding.Problem{Kind: finding.RenderSkipped, File: file, Line: rng.Line, Column: rng.Column,
 		EndLine: rng.EndLine, EndColumn: rng.EndColumn, Path: pointer, Message: msg,
-		Resource: &render.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name}}
+		Resource: &finding.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name}}
 }
 
 // substituted gives an environment's documents as Flux applies them: the
@@ -123,12 +124,12 @@ func noteAt(d *loader.Document, pointer, msg string) render.Finding {
 // variables substituted (the innermost such path decides). An object left
 // with an unresolved ${var} is not linted, with a render-skipped note: a
 // guessed value would be linted as if it were real.
-func substituted(docs []*loader.Document, subs []*substitution, limits loader.Limits) ([]*loader.Document, []render.Finding) {
+func substituted(docs []*loader.Document, subs []*substitution, limits loader.Limits) ([]*loader.Document, []finding.Problem) {
 	if len(subs) == 0 {
 		return docs, nil
 	}
 	var out []*loader.Document
-	var notes []render.Finding
+	var notes []finding.Problem
 	for _, d := range docs {
 		s := substitutionOf(d, subs)
 		if s == nil {

@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/fix"
 	"github.com/meshlint/meshlint/internal/graph"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // fixHints are the facts of one mesh model that fixes need beyond the
@@ -92,7 +92,7 @@ func promHint(p *graph.Prometheus) fix.Prom {
 
 // target is a finding as the fix computation sees it, or nil for a rule
 // without fixes.
-func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f report.Finding) *fix.Target {
+func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f finding.Finding) *fix.Target {
 	if h == nil || !fix.Fixable(rf.Rule.ID) {
 		return nil
 	}
@@ -145,7 +145,7 @@ func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f report.Find
 // attachFixes computes the fixes of the findings, one pass per file: the
 // file is read once (through the run's confinement) and every fixable
 // finding in it gets its fixes from its node tree.
-func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
+func attachFixes(findings []finding.Finding, opts Options, envs []Environment) {
 	sources := map[string]*fix.Source{}
 	source := func(file string) *fix.Source {
 		if sources[file] == nil {
@@ -204,7 +204,7 @@ func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
 
 // addExports gives a plaintext scrape whose Prometheus exports no Istio
 // certs the fix that adds the export too, across the two files.
-func addExports(findings []report.Finding, source func(string) *fix.Source, holders map[string][]string) {
+func addExports(findings []finding.Finding, source func(string) *fix.Source, holders map[string][]string) {
 	for i := range findings {
 		f := &findings[i]
 		t := f.FixTarget

@@ -18,10 +18,12 @@ import (
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/exclude"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/policies"
 )
 
 // Options configure a lint run.
@@ -49,7 +51,7 @@ type Options struct {
 	// manifests; DerivedProblems is what could not be read from those
 	// inputs (derived.go).
 	Derived         []*loader.Document
-	DerivedProblems []DerivedProblem
+	DerivedProblems []finding.Problem
 	// Exclude leaves out the paths it matches (loader.Options.Exclude).
 	Exclude *exclude.Matcher
 	// Render configures the rendering of Helm charts, Kustomize roots and
@@ -76,7 +78,7 @@ type Options struct {
 
 // Result is a finished lint.
 type Result struct {
-	Findings []report.Finding // sorted, suppressed ones included
+	Findings []finding.Finding // sorted, suppressed ones included
 	Summary  report.Summary
 	Skipped  []loader.Skip
 	// Internal are recovered panics, bugs in meshlint, as "file:line:
@@ -101,7 +103,7 @@ type Result struct {
 // ErrNoManifests means the inputs held nothing to lint: never a silent pass.
 var ErrNoManifests = errors.New("no Kubernetes manifests found")
 
-const invalidManifest = "invalid-manifest"
+const invalidManifest = policies.InvalidManifest
 
 // suppressionPrefix is the annotation that accepts a finding on a resource.
 const suppressionPrefix = "ignore.meshlint.io/"
@@ -179,7 +181,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 		Findings: len(b.findings), Phases: clock.phases}
 	for _, r := range resources {
 		res.Resources = append(res.Resources, report.LintedResource{File: r.Doc.File, Line: r.Doc.StartLine,
-			Resource: report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}})
+			Resource: finding.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}})
 	}
 	res.Summary = report.Summary{Files: loaded.Files + derivedFiles(opts.Derived), Resources: len(loaded.Documents) + len(opts.Derived)}
 	for _, f := range res.Findings {
@@ -199,7 +201,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 
 // lintOneMesh builds one graph over every document and evaluates the rules
 // over it: a run without environments.
-func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []render.Finding, opts Options,
+func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []finding.Problem, opts Options,
 	sup *suppressionIndex, clock *phaseClock, stage *string) (*builder, []string, []*graph.Resource, error) {
 	*stage = "building the mesh model of " + strings.Join(opts.Paths, ", ")
 	clock.next("graph")
@@ -241,7 +243,7 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 // reading, rendering and building the model, and no rule's. stopped says
 // why, and Run puts it in Result.Stopped. Suppressions are not applied:
 // with no rule run, every one would look unused.
-func lintStopped(eng *engine.Engine, loaded *loader.Result, rendered []render.Finding, opts Options, m model, stopped string, stage *string) (*builder, []string) {
+func lintStopped(eng *engine.Engine, loaded *loader.Result, rendered []finding.Problem, opts Options, m model, stopped string, stage *string) (*builder, []string) {
 	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: stage, stopped: stopped}
 	internal := b.addLoadProblems(loaded)
 	internal = append(internal, b.addGraphProblems(m.problems)...)
@@ -418,13 +420,13 @@ type builder struct {
 	suppressions []map[string]any // model.suppressions
 	eng          *engine.Engine
 	enabled      map[string]bool
-	findings     []report.Finding
+	findings     []finding.Finding
 	seen         map[string]bool
 	stopped      string // why the rules did not run (lintStopped), "" when they did
 	fixes        *fixHints
 }
 
-func (b *builder) add(f report.Finding) {
+func (b *builder) add(f finding.Finding) {
 	if !b.enabled[f.Rule] {
 		return
 	}
@@ -446,23 +448,36 @@ func (b *builder) severity(id string) string {
 	return "error"
 }
 
-func (b *builder) addProblem(p loader.Problem) {
-	b.add(report.Finding{Rule: invalidManifest, Severity: b.severity(invalidManifest), Message: p.Message, File: p.File,
-		Line: p.Line, Column: p.Column, EndLine: p.EndLine, EndColumn: p.EndColumn, Related: []report.Related{}})
+// addProblem reports what a producer (the loader, rendering, a values file)
+// found wrong, under the Go-implemented rule of its kind. A value that
+// cannot be interpreted without rendering its chart is a warning: the
+// object is left unchecked, nothing is known to be broken.
+func (b *builder) addProblem(p finding.Problem) {
+	rule := policies.ProblemRule(p.Kind)
+	f := finding.Finding{Rule: rule, Severity: b.severity(rule), Message: p.Message, File: p.File, Line: p.Line,
+		Column: p.Column, EndLine: p.EndLine, EndColumn: p.EndColumn, Path: p.Path, Resource: p.Resource,
+		Related: []finding.Related{}}
+	if p.Kind == finding.Uninterpreted {
+		f.Severity = "warning"
+	}
+	if f.EndLine < f.Line || (f.EndLine == f.Line && f.EndColumn < f.Column) {
+		f.EndLine, f.EndColumn = f.Line, f.Column
+	}
+	b.add(f)
 }
 
 func (b *builder) addGraphProblem(p graph.Problem) {
 	r := b.resources[p.Resource]
 	f := b.locate(r, p.Pointer)
-	f.Rule, f.Severity = invalidManifest, b.severity(invalidManifest)
+	f.Rule = policies.ProblemRule(p.Kind)
+	f.Severity = b.severity(f.Rule)
 	f.Message = fmt.Sprintf("%s %s: %s; meshlint cannot check it until this is fixed", r.Kind, qualified(r), p.Message) + renderedFrom(r)
-	if p.Rule != "" {
+	if p.Kind == finding.InvalidPeerAuthentication {
 		// A value the API server rejects: the object is not applied at all.
-		f.Rule, f.Severity = p.Rule, b.severity(p.Rule)
 		f.Message = fmt.Sprintf("%s %s: %s; Istio's validation rejects it, so the policy is not applied (meshlint leaves it out of mode resolution)", r.Kind, qualified(r), p.Message)
 		if reason, ok := b.annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
 			f.Suppressed = true
-			f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
+			f.Suppression = &finding.Suppression{Kind: "inSource", Justification: reason}
 		}
 	}
 	describeDerived(r, p.Pointer, &f, true)
@@ -549,7 +564,7 @@ func (b *builder) addRaw(rf engine.RawFinding, placed []placement) {
 		rr := b.resources[rel.Resource]
 		loc := b.findingAt(rr, rel.Pointer, placed[0].file, placed[0].rng)
 		placed = placed[1:]
-		f.Related = append(f.Related, report.Related{Message: relatedMessage(rr, rel.Pointer, rel.Message), File: loc.File, Line: loc.Line, Column: loc.Column,
+		f.Related = append(f.Related, finding.Related{Message: relatedMessage(rr, rel.Pointer, rel.Message), File: loc.File, Line: loc.Line, Column: loc.Column,
 			EndLine: loc.EndLine, EndColumn: loc.EndColumn, Path: rel.Pointer, Resource: loc.Resource})
 	}
 	sort.SliceStable(f.Related, func(i, j int) bool {
@@ -561,14 +576,14 @@ func (b *builder) addRaw(rf engine.RawFinding, placed []placement) {
 	})
 	if reason, ok := b.annotation(r, suppressionPrefix+f.Rule); ok && strings.TrimSpace(reason) != "" {
 		f.Suppressed = true
-		f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
+		f.Suppression = &finding.Suppression{Kind: "inSource", Justification: reason}
 	}
 	f.FixTarget = b.fixes.target(r, rf, f) // fixes.go
 	b.add(f)
 }
 
 // locate places a pointer of a resource in its file.
-func (b *builder) locate(r *graph.Resource, pointer string) report.Finding {
+func (b *builder) locate(r *graph.Resource, pointer string) finding.Finding {
 	if b.stage != nil {
 		*b.stage = "placing a finding in " + r.Doc.File
 	}
@@ -577,10 +592,10 @@ func (b *builder) locate(r *graph.Resource, pointer string) report.Finding {
 }
 
 // findingAt is a finding about pointer of r, placed at rng in file.
-func (b *builder) findingAt(r *graph.Resource, pointer, file string, rng loader.Range) report.Finding {
-	return report.Finding{File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn,
-		Path: pointer, Related: []report.Related{},
-		Resource: &report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}}
+func (b *builder) findingAt(r *graph.Resource, pointer, file string, rng loader.Range) finding.Finding {
+	return finding.Finding{File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn,
+		Path: pointer, Related: []finding.Related{},
+		Resource: &finding.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}}
 }
 
 // checkSuppressionReasons reports suppression annotations without a reason:

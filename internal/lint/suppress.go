@@ -9,13 +9,14 @@ import (
 	"github.com/meshlint/meshlint/internal/baseline"
 	"github.com/meshlint/meshlint/internal/config"
 	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/policies"
 )
 
 // unusedSuppression is the rule that reports suppressions that accepted
 // nothing (docs/rules/unused-suppression.md). Its findings are produced here, in Go.
-const unusedSuppression = "unused-suppression"
+const unusedSuppression = policies.UnusedSuppression
 
 // Suppressions are applied in a fixed order, and each finding is accepted by
 // the first that matches: the resource's own annotation (in source), then
@@ -61,7 +62,7 @@ func (b *builder) reportUnusedAnnotations(raw []engine.RawFinding) {
 	for _, rf := range raw {
 		reported[key{rf.Rule.ID, rf.Resource}] = true
 	}
-	var unused []report.Finding
+	var unused []finding.Finding
 	for i, r := range b.resources {
 		anns := b.suppressions[r.ID]
 		keys := make([]string, 0, len(anns))
@@ -88,7 +89,7 @@ func (b *builder) reportUnusedAnnotations(raw []engine.RawFinding) {
 			f.Rule, f.Severity = unusedSuppression, b.severity(unusedSuppression)
 			if reason, ok := b.annotation(r, suppressionPrefix+unusedSuppression); ok && strings.TrimSpace(reason) != "" {
 				f.Suppressed = true
-				f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
+				f.Suppression = &finding.Suppression{Kind: "inSource", Justification: reason}
 			}
 			unused = append(unused, f)
 		}
@@ -108,7 +109,7 @@ func (b *builder) applyIgnores(ignores []config.Ignore, now time.Time) {
 	used := make([]bool, len(ignores))
 	for i := range b.findings {
 		f := &b.findings[i]
-		var r report.Resource
+		var r finding.Resource
 		if f.Resource != nil {
 			r = *f.Resource
 		}
@@ -125,7 +126,7 @@ func (b *builder) applyIgnores(ignores []config.Ignore, now time.Time) {
 			}
 			if !f.Suppressed {
 				f.Suppressed = true
-				f.Suppression = &report.Suppression{Kind: "external", Justification: ig.Reason}
+				f.Suppression = &finding.Suppression{Kind: "external", Justification: ig.Reason}
 			}
 		}
 		if len(expired) > 0 && !f.Suppressed {
@@ -141,8 +142,8 @@ func (b *builder) applyIgnores(ignores []config.Ignore, now time.Time) {
 		if ig.Expired(now) {
 			msg = fmt.Sprintf("config ignore entry for %s on %s expired on %s and matches no finding; remove it", ig.Rule, ig.Scope(), ig.Expires)
 		}
-		b.add(report.Finding{Rule: unusedSuppression, Severity: b.severity(unusedSuppression), Message: msg,
-			File: ig.File, Line: ig.Line, Column: ig.Column, EndLine: ig.Line, EndColumn: ig.Column, Related: []report.Related{}})
+		b.add(finding.Finding{Rule: unusedSuppression, Severity: b.severity(unusedSuppression), Message: msg,
+			File: ig.File, Line: ig.Line, Column: ig.Column, EndLine: ig.Line, EndColumn: ig.Column, Related: []finding.Related{}})
 	}
 }
 
@@ -158,15 +159,15 @@ func (b *builder) applyBaseline(bl *baseline.Baseline) {
 		}
 		if m.Match(*f) {
 			f.Suppressed = true
-			f.Suppression = &report.Suppression{Kind: "external", Justification: baseline.Justification}
+			f.Suppression = &finding.Suppression{Kind: "external", Justification: baseline.Justification}
 		}
 	}
 	for _, e := range m.Unused() {
 		if b.eng.Rule(e.Rule) != nil && !b.enabled[e.Rule] {
 			continue // the rule did not run, so its entries could not match
 		}
-		b.add(report.Finding{Rule: unusedSuppression, Severity: b.severity(unusedSuppression),
+		b.add(finding.Finding{Rule: unusedSuppression, Severity: b.severity(unusedSuppression),
 			Message: fmt.Sprintf("baseline entry for %s matches no finding any more; remove it (or write the baseline again with --write-baseline)", e.Describe()),
-			File:    bl.File, Line: e.Line, Column: e.Column, EndLine: e.Line, EndColumn: e.Column, Related: []report.Related{}})
+			File:    bl.File, Line: e.Line, Column: e.Column, EndLine: e.Line, EndColumn: e.Column, Related: []finding.Related{}})
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // Document is one Kubernetes object read from a file. Objects inside a List
@@ -76,15 +78,8 @@ func (d *Document) Position(pointer string) (Range, bool) {
 }
 
 // Problem is a document that cannot be linted: broken YAML, or not a
-// Kubernetes object. It becomes an invalid-manifest finding.
-type Problem struct {
-	File                             string
-	Line, Column, EndLine, EndColumn int
-	Message                          string
-	// Internal marks a bug in meshlint (a recovered panic), not a problem
-	// of the file: the run still reports everything else, then exits 2.
-	Internal bool
-}
+// Kubernetes object. The loader leaves Kind at finding.Unreadable.
+type Problem = finding.Problem
 
 // chunk is one YAML document's text and where it starts in the file.
 type chunk struct {

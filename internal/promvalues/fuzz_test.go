@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -51,8 +52,8 @@ func FuzzLayers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b []byte) {
 		la, pa := readLayer("a.yaml", a, opts)
 		lb, pb := readLayer("b.yaml", b, opts)
-		var problems []Problem
-		for _, p := range []*Problem{pa, pb} {
+		var problems []finding.Problem
+		for _, p := range []*finding.Problem{pa, pb} {
 			if p != nil {
 				problems = append(problems, *p)
 			}

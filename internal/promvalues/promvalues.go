@@ -44,6 +44,7 @@ import (
 	"strings"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -69,14 +70,6 @@ type Options struct {
 // --prometheus-namespace or namespaceOverride says otherwise.
 const DefaultNamespace = "monitoring"
 
-// Problem is something in a values file meshlint cannot read (Warning
-// false: broken YAML, an error) or cannot interpret without rendering the
-// chart (Warning true: a template, a value of the wrong type).
-type Problem struct {
-	loader.Problem
-	Warning bool
-}
-
 // Server is one Prometheus configured by values files, layered in order
 // as `helm -f` layers them.
 type Server struct {
@@ -101,8 +94,11 @@ type File struct {
 
 // Result is what Load made of all values files.
 type Result struct {
-	Files    []File
-	Problems []Problem
+	Files []File
+	// Problems are what the files could not give: a file that is not YAML
+	// (finding.Unreadable) or a value that cannot be interpreted without
+	// rendering the chart, such as a template (finding.Uninterpreted).
+	Problems []finding.Problem
 }
 
 // Documents are the modelled Prometheus CRs, in the order of the servers.
@@ -158,9 +154,9 @@ func LoadServers(servers []Server, opts Options) (*Result, error) {
 }
 
 // readServer reads one server's files and models its Prometheus.
-func readServer(paths []string, opts Options) (File, []Problem, error) {
+func readServer(paths []string, opts Options) (File, []finding.Problem, error) {
 	var layers []*layer
-	var problems []Problem
+	var problems []finding.Problem
 	for _, p := range paths {
 		display := loader.DisplayPath(p, opts.WorkDir)
 		if info, err := os.Stat(p); err == nil && info.IsDir() {
@@ -180,9 +176,9 @@ func readServer(paths []string, opts Options) (File, []Problem, error) {
 }
 
 // read models the Prometheus of one values file's bytes.
-func read(display string, data []byte, opts Options) (File, []Problem, error) {
+func read(display string, data []byte, opts Options) (File, []finding.Problem, error) {
 	l, bad := readLayer(display, data, opts)
-	var problems []Problem
+	var problems []finding.Problem
 	if bad != nil {
 		problems = append(problems, *bad)
 	}
@@ -190,18 +186,18 @@ func read(display string, data []byte, opts Options) (File, []Problem, error) {
 }
 
 // readLayer decodes one values file; a file that is not YAML is a problem.
-func readLayer(display string, data []byte, opts Options) (*layer, *Problem) {
+func readLayer(display string, data []byte, opts Options) (*layer, *finding.Problem) {
 	root, text, bad := loader.ReadYAMLValues(display, data, opts.Limits)
 	l := &layer{display: display, text: text, root: root}
 	if bad != nil {
-		return l, &Problem{Problem: *bad}
+		return l, bad
 	}
 	return l, nil
 }
 
 // model merges a server's layers and models its Prometheus; problems are
 // those of reading the layers, and any of them leaves it unchecked.
-func model(layers []*layer, problems []Problem, opts Options) (File, []Problem, error) {
+func model(layers []*layer, problems []finding.Problem, opts Options) (File, []finding.Problem, error) {
 	display := layersDisplay(layers)
 	f := File{Display: display}
 	for _, l := range layers {
@@ -249,7 +245,7 @@ type builder struct {
 	shape    Shape
 	base     string // pointer of the chart values in the file
 	opts     Options
-	problems []Problem
+	problems []finding.Problem
 }
 
 // modelled are the prometheusSpec fields meshlint reads, besides the
@@ -478,8 +474,8 @@ func (b *builder) cannot(pointer, why string) {
 		configures = "these layered values files configure"
 	}
 	msg := fmt.Sprintf("%s %s, so the Prometheus %s is not checked", dotted(pointer), why, configures)
-	b.problems = append(b.problems, Problem{Warning: true, Problem: loader.Problem{File: l.display, Line: r.Line, Column: r.Column,
-		EndLine: r.EndLine, EndColumn: r.EndColumn, Message: msg}})
+	b.problems = append(b.problems, finding.Problem{Kind: finding.Uninterpreted, File: l.display, Line: r.Line, Column: r.Column,
+		EndLine: r.EndLine, EndColumn: r.EndColumn, Message: msg})
 }
 
 // identity is the SourceMap of the file itself.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 )
@@ -345,7 +346,7 @@ prometheus:
 		t.Fatalf("problems: %+v", res.Problems)
 	}
 	p := res.Problems[0]
-	if !p.Warning || p.Line != 7 || !strings.Contains(p.Message, `prometheus.prometheusSpec.podMetadata.annotations["proxy.istio.io/config"] is a Helm template`) {
+	if p.Kind != finding.Uninterpreted || p.Line != 7 || !strings.Contains(p.Message, `prometheus.prometheusSpec.podMetadata.annotations["proxy.istio.io/config"] is a Helm template`) {
 		t.Errorf("problem %+v", p)
 	}
 
@@ -363,7 +364,7 @@ prometheus:
 
 func TestBrokenYAMLIsAnError(t *testing.T) {
 	f, res := mustLoad(t, "prometheus:\n  prometheusSpec:\n   - a\n  b: [\n", Options{})
-	if f.Document != nil || len(res.Problems) != 1 || res.Problems[0].Warning {
+	if f.Document != nil || len(res.Problems) != 1 || res.Problems[0].Kind != finding.Unreadable {
 		t.Errorf("broken YAML: %+v", res.Problems)
 	}
 }

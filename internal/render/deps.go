@@ -14,6 +14,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -39,7 +40,7 @@ type wireChart struct {
 // depGather reads the file:// dependencies of one chart and of theirs.
 type depGather struct {
 	x        *expander
-	findings []Finding
+	findings []finding.Problem
 	total    int64 // bytes gathered, held to the chart budget with the chart's own
 	seen     map[string]bool
 }
@@ -50,7 +51,7 @@ type depGather struct {
 // it is refused, by entry, and the renderer reports it at its Chart.yaml
 // entry when it is enabled (only the renderer evaluates conditions and
 // tags), and renders the chart without it.
-func (x *expander) gatherFileDeps(dir string, files []wireFile) (wireChart, []Finding, error) {
+func (x *expander) gatherFileDeps(dir string, files []wireFile) (wireChart, []finding.Problem, error) {
 	g := &depGather{x: x, seen: map[string]bool{}}
 	for _, f := range files {
 		g.total += int64(len(f.Data))
@@ -159,7 +160,7 @@ func reason(err error) string {
 }
 
 // dependencyFinding is a finding at entry i of a chart's dependencies.
-func (x *expander) dependencyFinding(rule, dir string, chartYAML []byte, i int, msg string) Finding {
+func (x *expander) dependencyFinding(kind finding.Kind, dir string, chartYAML []byte, i int, msg string) finding.Problem {
 	pointer := "/dependencies/" + strconv.Itoa(i)
 	r := loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
 	if src := loader.ParseSource(string(chartYAML), 1, 0); len(src) > 0 {
@@ -167,7 +168,7 @@ func (x *expander) dependencyFinding(rule, dir string, chartYAML []byte, i int, 
 			r = got
 		}
 	}
-	return Finding{Rule: rule, File: x.display(filepath.Join(dir, "Chart.yaml")), Line: r.Line, Column: r.Column,
+	return finding.Problem{Kind: kind, File: x.display(filepath.Join(dir, "Chart.yaml")), Line: r.Line, Column: r.Column,
 		EndLine: r.EndLine, EndColumn: r.EndColumn, Path: pointer, Message: msg}
 }
 
@@ -269,8 +270,8 @@ func enabledRequirements(c *chart.Chart) map[*chart.Dependency]bool {
 // one without a repository, a render-error (Helm cannot find it either).
 // A file:// entry the parent checked was reported there.
 func (x *expander) dependencyNotes(missing []missingDependency, enabled map[*chart.Dependency]bool,
-	examined map[*chart.Chart]chartSource, top chartSource) []Finding {
-	var out []Finding
+	examined map[*chart.Chart]chartSource, top chartSource) []finding.Problem {
+	var out []finding.Problem
 	reported := map[*chart.Dependency]bool{}
 	for _, m := range missing {
 		if !enabled[m.req] || reported[m.req] {
@@ -286,10 +287,10 @@ func (x *expander) dependencyNotes(missing []missingDependency, enabled map[*cha
 		if m.owner.Metadata != nil && !ok {
 			owner = fmt.Sprintf("%s (subchart %s)", owner, m.owner.Name())
 		}
-		rule, msg := RuleRenderSkipped, ""
+		kind, msg := finding.RenderSkipped, ""
 		switch {
 		case repo == "":
-			rule = RuleRenderError
+			kind = finding.RenderFailed
 			msg = fmt.Sprintf("Helm chart %s depends on chart %s %s, which is not in its charts/ directory and names no repository; vendor the chart in charts/ or give its repository. The chart's own templates are still rendered",
 				owner, m.name, m.req.Version)
 		case strings.HasPrefix(repo, "file://"):
@@ -297,7 +298,7 @@ func (x *expander) dependencyNotes(missing []missingDependency, enabled map[*cha
 			if r, ok := src.refused[m.index]; ok {
 				why = r
 			}
-			rule = RuleRenderError
+			kind = finding.RenderFailed
 			msg = fmt.Sprintf("Helm chart %s depends on chart %s from %s, which %s; the chart is rendered without it",
 				owner, m.name, repo, why)
 		default:
@@ -305,10 +306,10 @@ func (x *expander) dependencyNotes(missing []missingDependency, enabled map[*cha
 				owner, m.name, m.req.Version, repo, m.name)
 		}
 		if !ok {
-			out = append(out, Finding{Rule: rule, File: x.display(filepath.Join(top.dir, "Chart.yaml")), Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: msg})
+			out = append(out, finding.Problem{Kind: kind, File: x.display(filepath.Join(top.dir, "Chart.yaml")), Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: msg})
 			continue
 		}
-		out = append(out, x.dependencyFinding(rule, src.dir, src.chartYAML, m.index, msg))
+		out = append(out, x.dependencyFinding(kind, src.dir, src.chartYAML, m.index, msg))
 	}
 	return out
 }

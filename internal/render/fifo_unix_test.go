@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -48,7 +49,7 @@ func TestGatherChartLeavesOutAFIFO(t *testing.T) {
 	x := &expander{workDir: dir, opts: Options{Root: confine.New([]string{dir}, nil), Limits: loader.DefaultLimits}}
 	done := make(chan struct{})
 	var files []wireFile
-	var left []Finding
+	var left []finding.Problem
 	var err error
 	go func() { files, left, err = x.gatherChart(dir); close(done) }()
 	select {

@@ -15,6 +15,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -42,9 +43,9 @@ const fluxGroup = "helm.toolkit.fluxcd.io/"
 // planReleases finds the HelmReleases among docs and works out how to
 // render each; the chart directories they render are added to claimed, so
 // they are not also rendered on their own with the chart's default values.
-func (x *expander) planReleases(docs []*loader.Document, claimed map[string]bool) ([]*releasePlan, []Finding) {
+func (x *expander) planReleases(docs []*loader.Document, claimed map[string]bool) ([]*releasePlan, []finding.Problem) {
 	var plans []*releasePlan
-	var findings []Finding
+	var findings []finding.Problem
 	var objects *objectIndex
 	for _, d := range docs {
 		if d.Kind != "HelmRelease" || !strings.HasPrefix(d.APIVersion, fluxGroup) {
@@ -92,30 +93,30 @@ func (idx *objectIndex) get(kind, ns, name string) *loader.Document {
 }
 
 // note is a render-skipped finding on a HelmRelease field.
-func (x *expander) note(d *loader.Document, pointer, msg string) Finding {
+func (x *expander) note(d *loader.Document, pointer, msg string) finding.Problem {
 	file, r := d.Locate(pointer)
-	return Finding{Rule: RuleRenderSkipped, File: file, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn,
+	return finding.Problem{Kind: finding.RenderSkipped, File: file, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn,
 		Path: pointer, Message: msg, Resource: resourceOf(d, x.opts.DefaultNamespace)}
 }
 
-func resourceOf(d *loader.Document, defaultNS string) *Resource {
+func resourceOf(d *loader.Document, defaultNS string) *finding.Resource {
 	ns := d.Namespace
 	if ns == "" {
 		ns = defaultNS
 	}
-	return &Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: ns, Name: d.Name}
+	return &finding.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: ns, Name: d.Name}
 }
 
-func (x *expander) planSafely(d *loader.Document, objects *objectIndex, claimed map[string]bool) (p *releasePlan, fs []Finding) {
+func (x *expander) planSafely(d *loader.Document, objects *objectIndex, claimed map[string]bool) (p *releasePlan, fs []finding.Problem) {
 	defer func() {
 		if r := recover(); r != nil {
-			p, fs = nil, []Finding{x.errorAt(d.File, 1, 1, fmt.Sprintf("internal error while reading HelmRelease %s (please report it): %v", d.Name, r))}
+			p, fs = nil, []finding.Problem{x.errorAt(d.File, 1, 1, fmt.Sprintf("internal error while reading HelmRelease %s (please report it): %v", d.Name, r))}
 		}
 	}()
 	return x.planRelease(d, objects, claimed)
 }
 
-func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed map[string]bool) (*releasePlan, []Finding) {
+func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed map[string]bool) (*releasePlan, []finding.Problem) {
 	obj, ok := d.Decode()
 	if !ok {
 		return nil, nil
@@ -125,13 +126,13 @@ func (x *expander) planRelease(d *loader.Document, objects *objectIndex, claimed
 		ns = x.opts.DefaultNamespace
 	}
 	label := ns + "/" + d.Name
-	var notes []Finding
-	skip := func(pointer, why string) (*releasePlan, []Finding) {
+	var notes []finding.Problem
+	skip := func(pointer, why string) (*releasePlan, []finding.Problem) {
 		return nil, append(notes, x.note(d, pointer, fmt.Sprintf("HelmRelease %s is not rendered: %s; its chart's resources are not linted", label, why)))
 	}
-	refuse := func(pointer, why string) (*releasePlan, []Finding) {
+	refuse := func(pointer, why string) (*releasePlan, []finding.Problem) {
 		f := x.note(d, pointer, fmt.Sprintf("HelmRelease %s is not rendered: %s; its chart's resources are not linted", label, why))
-		f.Rule = RuleRenderError
+		f.Kind = finding.RenderFailed
 		return nil, append(notes, f)
 	}
 	if ref, ok := dig(obj, "spec", "chartRef").(map[string]any); ok {
@@ -251,8 +252,8 @@ type unresolved struct{ pointer, why string }
 // valuesFrom ConfigMaps and Secrets found in the input, in order, then
 // spec.values. A missing optional source is a note; a missing required
 // one, or a value that does not parse, stops the rendering.
-func (x *expander) releaseValues(d *loader.Document, obj map[string]any, objects *objectIndex, ns, label string) (map[string]any, []Finding, *unresolved) {
-	var notes []Finding
+func (x *expander) releaseValues(d *loader.Document, obj map[string]any, objects *objectIndex, ns, label string) (map[string]any, []finding.Problem, *unresolved) {
+	var notes []finding.Problem
 	vals := map[string]any{}
 	inline, _ := dig(obj, "spec", "values").(map[string]any)
 	for i, e := range list(dig(obj, "spec", "valuesFrom")) {
@@ -388,7 +389,7 @@ func (x *expander) releaseBatch(p *releasePlan) batch {
 	post, err := x.postRender(p, docs, origin+", with its postRenderers")
 	if err != nil {
 		file, r := p.doc.Locate("/spec/postRenderers")
-		b.findings = append(b.findings, Finding{Rule: RuleRenderError, File: file, Line: r.Line, Column: r.Column,
+		b.findings = append(b.findings, finding.Problem{Kind: finding.RenderFailed, File: file, Line: r.Line, Column: r.Column,
 			EndLine: r.EndLine, EndColumn: r.EndColumn, Path: "/spec/postRenderers", Resource: resourceOf(p.doc, x.opts.DefaultNamespace),
 			Message: fmt.Sprintf("the postRenderers of HelmRelease %s do not apply: %s; the chart is linted without them", p.label, x.relative(oneLine(err.Error())))})
 		b.docs = docs

@@ -14,6 +14,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/provider"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -37,7 +38,7 @@ type FluxBuild struct {
 	// Locate places a JSON pointer of the Flux Kustomization document in
 	// the file users edit.
 	Locate   func(pointer string) (string, loader.Range)
-	Resource *Resource // the Flux Kustomization, for notes about it
+	Resource *finding.Resource // the Flux Kustomization, for notes about it
 }
 
 // fluxAdditions are the fields a Flux Kustomization adds to the
@@ -56,15 +57,15 @@ type fluxAdditions struct {
 // build. An entry that names something meshlint does not read (a patch
 // file, a remote, absolute or out-of-repository component) is left out
 // with a render-skipped note at the entry.
-func BuildFlux(ctx context.Context, b FluxBuild, opts Options) (docs []*loader.Document, findings []Finding) {
+func BuildFlux(ctx context.Context, b FluxBuild, opts Options) (docs []*loader.Document, findings []finding.Problem) {
 	goOffline()
 	x, err := newExpander(ctx, opts)
 	if err != nil {
-		return nil, []Finding{b.finding(RuleRenderError, "/spec", err.Error())}
+		return nil, []finding.Problem{b.finding(finding.RenderFailed, "/spec", err.Error())}
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			docs, findings = nil, append(findings, b.finding(RuleRenderError, "/spec/path",
+			docs, findings = nil, append(findings, b.finding(finding.RenderFailed, "/spec/path",
 				fmt.Sprintf("internal error while building the path %s of Flux Kustomization %s (please report it): %v", b.Path, b.Name, r)))
 		}
 	}()
@@ -74,10 +75,10 @@ func BuildFlux(ctx context.Context, b FluxBuild, opts Options) (docs []*loader.D
 	}
 	real, err := x.opts.Root.Resolve(dir)
 	if err != nil {
-		return nil, []Finding{b.finding(RuleRenderSkipped, "/spec/path", fmt.Sprintf("the path %s of Flux Kustomization %s is not read: %v", b.Path, b.Name, err))}
+		return nil, []finding.Problem{b.finding(finding.RenderSkipped, "/spec/path", fmt.Sprintf("the path %s of Flux Kustomization %s is not read: %v", b.Path, b.Name, err))}
 	}
 	if dir, err = filepath.Abs(dir); err != nil {
-		return nil, []Finding{b.finding(RuleRenderError, "/spec/path", err.Error())}
+		return nil, []finding.Problem{b.finding(finding.RenderFailed, "/spec/path", err.Error())}
 	}
 	// Paths stay as the input names them (findings show them so); the
 	// file served from memory is keyed by its real path.
@@ -88,7 +89,7 @@ func BuildFlux(ctx context.Context, b FluxBuild, opts Options) (docs []*loader.D
 	}
 	merged, err := mergeKustomization(data, add)
 	if err != nil {
-		return nil, append(findings, b.finding(RuleRenderError, "/spec/path",
+		return nil, append(findings, b.finding(finding.RenderFailed, "/spec/path",
 			fmt.Sprintf("Flux Kustomization %s does not build %s: its kustomization file cannot be read: %v", b.Name, b.Path, err)))
 	}
 	realFile := filepath.Join(real, filepath.Base(kfile))
@@ -99,7 +100,7 @@ func BuildFlux(ctx context.Context, b FluxBuild, opts Options) (docs []*loader.D
 		if fsys.refused != nil && strings.Contains(err.Error(), "unable to find one of") {
 			err = fsys.refused
 		}
-		return nil, append(findings, b.finding(RuleRenderError, "/spec/path",
+		return nil, append(findings, b.finding(finding.RenderFailed, "/spec/path",
 			fmt.Sprintf("Flux Kustomization %s does not build %s as kustomize-controller would, so Flux cannot apply it: %s", b.Name, b.Path, x.relative(oneLine(err.Error())))))
 	}
 	// The guard's notes on the path's own kustomization are the build of
@@ -137,15 +138,15 @@ func newExpander(ctx context.Context, opts Options) (*expander, error) {
 	return &expander{ctx: ctx, opts: opts, workDir: wd, texts: map[string]string{}}, nil
 }
 
-func (b FluxBuild) finding(rule, pointer, msg string) Finding {
+func (b FluxBuild) finding(kind finding.Kind, pointer, msg string) finding.Problem {
 	file, r := b.Locate(pointer)
-	return Finding{Rule: rule, File: file, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn,
+	return finding.Problem{Kind: kind, File: file, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn,
 		Path: pointer, Message: msg, Resource: b.Resource}
 }
 
 // fluxAdditions reads what the spec adds to the build, leaving out (with a
 // note) what meshlint does not read.
-func (x *expander) fluxAdditions(b FluxBuild, dir string, notes *[]Finding) fluxAdditions {
+func (x *expander) fluxAdditions(b FluxBuild, dir string, notes *[]finding.Problem) fluxAdditions {
 	add := fluxAdditions{fields: map[string]string{}}
 	for _, f := range [][2]string{{"targetNamespace", "namespace"}, {"namePrefix", "namePrefix"}, {"nameSuffix", "nameSuffix"}} {
 		if s, ok := b.Spec[f[0]].(string); ok && s != "" {
@@ -158,13 +159,13 @@ func (x *expander) fluxAdditions(b FluxBuild, dir string, notes *[]Finding) flux
 		pointer := "/spec/patches/" + strconv.Itoa(i)
 		m, _ := e.(map[string]any)
 		if p, set := m["path"]; set {
-			*notes = append(*notes, b.finding(RuleRenderSkipped, pointer+"/path", fmt.Sprintf(
+			*notes = append(*notes, b.finding(finding.RenderSkipped, pointer+"/path", fmt.Sprintf(
 				"patch path %v of Flux Kustomization %s is not read: Flux takes inline patches only (spec.patches[].patch), and meshlint reads no file a Flux Kustomization names; the rest of %s is linted", p, b.Name, b.Path)))
 			continue
 		}
 		text, _ := m["patch"].(string)
 		if strings.TrimSpace(text) == "" {
-			*notes = append(*notes, b.finding(RuleRenderSkipped, pointer, fmt.Sprintf(
+			*notes = append(*notes, b.finding(finding.RenderSkipped, pointer, fmt.Sprintf(
 				"patch %d of Flux Kustomization %s has no patch text, so it is not applied; write the patch under patch:", i, b.Name)))
 			continue
 		}
@@ -210,7 +211,7 @@ func (x *expander) fluxAdditions(b FluxBuild, dir string, notes *[]Finding) flux
 
 // fluxComponents are the components of the spec that are folders of the
 // repository, relative to the path as kustomize-controller reads them.
-func (x *expander) fluxComponents(b FluxBuild, dir string, partial *bool, notes *[]Finding) []string {
+func (x *expander) fluxComponents(b FluxBuild, dir string, partial *bool, notes *[]finding.Problem) []string {
 	ignoreMissing, _ := b.Spec["ignoreMissingComponents"].(bool)
 	var out []string
 	for i, e := range list(b.Spec["components"]) {
@@ -221,7 +222,7 @@ func (x *expander) fluxComponents(b FluxBuild, dir string, partial *bool, notes 
 				msg = fmt.Sprintf("component %d is not a path of a folder, so it is left out", i)
 			}
 			*partial = true
-			*notes = append(*notes, b.finding(RuleRenderSkipped, pointer, fmt.Sprintf("Flux Kustomization %s: %s", b.Name, msg)))
+			*notes = append(*notes, b.finding(finding.RenderSkipped, pointer, fmt.Sprintf("Flux Kustomization %s: %s", b.Name, msg)))
 			continue
 		}
 		if !x.opts.Root.IsDir(filepath.Join(dir, filepath.FromSlash(s))) {
@@ -229,7 +230,7 @@ func (x *expander) fluxComponents(b FluxBuild, dir string, partial *bool, notes 
 				continue // kustomize-controller leaves it out too
 			}
 			*partial = true
-			*notes = append(*notes, b.finding(RuleRenderSkipped, pointer, fmt.Sprintf(
+			*notes = append(*notes, b.finding(finding.RenderSkipped, pointer, fmt.Sprintf(
 				"component %s of Flux Kustomization %s is not a folder of the repository (components are relative to spec.path %s), so Flux cannot build it; the rest of %s is linted", s, b.Name, b.Path, b.Path)))
 			continue
 		}
@@ -256,11 +257,11 @@ func fluxTarget(v any) map[string]any {
 // fluxKustomization is the real path of the kustomization file the build
 // reads (the path's own, or the one kustomize-controller would make, then
 // generated is true) and its content.
-func (x *expander) fluxKustomization(b FluxBuild, dir string, notes *[]Finding) (kfile string, data []byte, generated bool) {
+func (x *expander) fluxKustomization(b FluxBuild, dir string, notes *[]finding.Problem) (kfile string, data []byte, generated bool) {
 	if f := x.kustomizationFile(dir); f != "" {
 		k, err := x.opts.Root.ReadFile(f, x.opts.Limits.MaxFileBytes, "--max-file-size")
 		if err != nil {
-			*notes = append(*notes, b.finding(RuleRenderError, "/spec/path", fmt.Sprintf("Flux Kustomization %s: %v", b.Name, err)))
+			*notes = append(*notes, b.finding(finding.RenderFailed, "/spec/path", fmt.Sprintf("Flux Kustomization %s: %v", b.Name, err)))
 			return "", nil, false
 		}
 		return f, k, false
@@ -281,7 +282,7 @@ func (x *expander) fluxKustomization(b FluxBuild, dir string, notes *[]Finding) 
 // hold one, not looked into, and the .yaml and .yml files that decode as
 // Kubernetes objects. A file that does not is a note: Flux fails on it.
 // Hidden files and folders are left out, as Flux's default ignore rules do.
-func (x *expander) fluxManifests(b FluxBuild, dir string, notes *[]Finding) []string {
+func (x *expander) fluxManifests(b FluxBuild, dir string, notes *[]finding.Problem) []string {
 	fsys := confinedFS{root: x.opts.Root, max: x.opts.Limits.MaxFileBytes}
 	rf := provider.NewDefaultDepProvider().GetResourceFactory()
 	var out []string
@@ -311,7 +312,7 @@ func (x *expander) fluxManifests(b FluxBuild, dir string, notes *[]Finding) []st
 			_, err = rf.SliceFromBytes(data)
 		}
 		if err != nil {
-			*notes = append(*notes, b.finding(RuleRenderSkipped, "/spec/path", fmt.Sprintf(
+			*notes = append(*notes, b.finding(finding.RenderSkipped, "/spec/path", fmt.Sprintf(
 				"%s is left out of the build of Flux Kustomization %s: it does not decode as Kubernetes objects (%s), and kustomize-controller fails on such a file", x.display(p), b.Name, x.relative(oneLine(err.Error())))))
 			return nil
 		}

@@ -12,6 +12,7 @@ import (
 	"helm.sh/helm/v3/pkg/ignore"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // maxChartDepth bounds the directory nesting of a chart walk, so that a
@@ -23,7 +24,7 @@ type chartGather struct {
 	x       *expander
 	rules   *ignore.Rules
 	files   []wireFile
-	left    []Finding // files left out, each a render-error at the file
+	left    []finding.Problem // files left out, each a render-error at the file
 	total   int64
 	budget  int64
 	visited map[string]bool // real directories walked, against link loops
@@ -36,7 +37,7 @@ type chartGather struct {
 // the file, and the chart renders without it. Each file is held to
 // --max-file-size and the whole chart to the chart budget; a chart over
 // its budget is an error.
-func (x *expander) gatherChart(dir string) ([]wireFile, []Finding, error) {
+func (x *expander) gatherChart(dir string) ([]wireFile, []finding.Problem, error) {
 	real, err := x.opts.Root.Resolve(dir)
 	if err != nil {
 		return nil, nil, err

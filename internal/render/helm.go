@@ -14,6 +14,8 @@ import (
 	"helm.sh/helm/v3/pkg/chartutil"
 	"helm.sh/helm/v3/pkg/engine"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // chartJob is one rendering of a Helm chart: a chart directory in the input,
@@ -42,7 +44,7 @@ type chartOutput struct {
 	name      string // the chart's name
 	release   string
 	outputs   []templateOutput
-	findings  []Finding
+	findings  []finding.Problem
 	chartFile string // display path of Chart.yaml
 }
 
@@ -167,7 +169,7 @@ func renderRequest(req childRequest, values map[string]any) (resp childResponse)
 	if coalesced, ok := renderValues["Values"].(chartutil.Values); ok && err == nil {
 		check := validateValues(ch, coalesced)
 		for _, note := range check.unverified {
-			resp.Findings = append(resp.Findings, Finding{Rule: RuleRenderSkipped, File: resp.ChartFile, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: note})
+			resp.Findings = append(resp.Findings, finding.Problem{Kind: finding.RenderSkipped, File: resp.ChartFile, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Message: note})
 		}
 		err = check.invalid
 	}
@@ -212,7 +214,7 @@ func (x *expander) renderTemplates(ch *chart.Chart, vals chartutil.Values, templ
 			}
 		}
 		if dep := needsAbsent(f.Message, absent); dep != "" {
-			f.Rule = RuleRenderSkipped
+			f.Kind = finding.RenderSkipped
 			f.Message = fmt.Sprintf("Helm template needs chart %s, a dependency that is not vendored (see Chart.yaml), so it is not rendered: %s",
 				dep, strings.TrimPrefix(f.Message, "Helm template does not render: "))
 		}
@@ -396,7 +398,7 @@ var executing = regexp.MustCompile(`executing "([^"]+)"`)
 // templateError turns a Helm rendering error into a finding at the failing
 // template line (the innermost one, for errors inside included templates)
 // and names the template to leave out on the next attempt.
-func (x *expander) templateError(err error, templates map[string]*templateRef, files map[*chart.File]fileLocation, chartFile string) (Finding, string) {
+func (x *expander) templateError(err error, templates map[string]*templateRef, files map[*chart.File]fileLocation, chartFile string) (finding.Problem, string) {
 	msg := oneLine(err.Error())
 	f := x.errorAt(chartFile, 1, 1, "Helm template does not render: "+msg)
 	locs := templateErrorAt.FindAllStringSubmatch(msg, -1)

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/meshlint/meshlint/internal/cli"
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // Hostile charts and HelmReleases, each built in t.TempDir(): what a pull
@@ -100,7 +100,7 @@ func lintAll(t *testing.T, dir string, args ...string) (result, string) {
 }
 
 // findingAt returns the finding of rule at file:line, failing when absent.
-func findingAt(t *testing.T, fs []report.Finding, want string) report.Finding {
+func findingAt(t *testing.T, fs []finding.Finding, want string) finding.Finding {
 	t.Helper()
 	for _, f := range fs {
 		if at(f) == want {
@@ -108,7 +108,7 @@ func findingAt(t *testing.T, fs []report.Finding, want string) report.Finding {
 		}
 	}
 	t.Errorf("no finding %s among:\n  %s", want, strings.Join(locations(fs), "\n  "))
-	return report.Finding{}
+	return finding.Finding{}
 }
 
 func expectSurvived(t *testing.T, r result) {

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/meshlint/meshlint/internal/cli"
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // Hostile kustomizations, each built in its own t.TempDir() and linted end
@@ -73,13 +73,13 @@ func (h *hostileTree) link(name, target string) {
 
 // lint runs meshlint on the tree's repo/ in every output format; it
 // returns the findings (from JSON) and all the outputs together.
-func (h *hostileTree) lint(t *testing.T) ([]report.Finding, string) {
+func (h *hostileTree) lint(t *testing.T) ([]finding.Finding, string) {
 	t.Helper()
 	return h.lintAt(t, h.repo)
 }
 
 // lintAt lints the tree through path, which leads to repo/.
-func (h *hostileTree) lintAt(t *testing.T, path string) ([]report.Finding, string) {
+func (h *hostileTree) lintAt(t *testing.T, path string) ([]finding.Finding, string) {
 	t.Helper()
 	out := t.TempDir()
 	args := []string{"--root", path, "--fail-on", "none", "-c", os.DevNull}
@@ -93,7 +93,7 @@ func (h *hostileTree) lintAt(t *testing.T, path string) ([]report.Finding, strin
 		t.Fatalf("meshlint exited %d: %s", code, stderr.String())
 	}
 	var doc struct {
-		Findings []report.Finding `json:"findings"`
+		Findings []finding.Finding `json:"findings"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		t.Fatalf("decode json: %v\n%s", err, stdout.String())
@@ -111,7 +111,7 @@ func (h *hostileTree) lintAt(t *testing.T, path string) ([]report.Finding, strin
 
 // find is the finding of rule in a file ending in file at line (0: any
 // line) whose message holds each of words, or nil.
-func find(fs []report.Finding, rule, file string, line int, words ...string) *report.Finding {
+func find(fs []finding.Finding, rule, file string, line int, words ...string) *finding.Finding {
 	for i, f := range fs {
 		if f.Rule != rule || !strings.HasSuffix(filepath.ToSlash(f.File), file) || (line != 0 && f.Line != line) {
 			continue
@@ -127,14 +127,14 @@ func find(fs []report.Finding, rule, file string, line int, words ...string) *re
 	return nil
 }
 
-func dump(t *testing.T, fs []report.Finding) {
+func dump(t *testing.T, fs []finding.Finding) {
 	for _, f := range fs {
 		t.Logf("%s %s:%d: %s", f.Rule, f.File, f.Line, f.Message)
 	}
 }
 
 // stillLinted fails unless the root's own resource was built and linted.
-func stillLinted(t *testing.T, fs []report.Finding) {
+func stillLinted(t *testing.T, fs []finding.Finding) {
 	t.Helper()
 	if find(fs, "port-level-mtls-without-selector", "app/pa.yaml", 7) == nil {
 		t.Errorf("the rest of the root was not built and linted")

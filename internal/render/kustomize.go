@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -143,7 +144,7 @@ type buildFS struct {
 	x        *expander
 	rootFile string // the root's kustomization file, in its real directory
 	rootPath string // the root's kustomization file, as the input names it
-	notes    []Finding
+	notes    []finding.Problem
 	noted    map[string]bool
 	// kustomizations maps the real path of each kustomization file
 	// Kustomize looked up (through CleanedAbs, which resolves links) to the
@@ -224,7 +225,7 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 			return
 		}
 		f.noted[key] = true
-		f.notes = append(f.notes, Finding{Rule: RuleRenderSkipped, File: display, Line: n.Line, Column: n.Column,
+		f.notes = append(f.notes, finding.Problem{Kind: finding.RenderSkipped, File: display, Line: n.Line, Column: n.Column,
 			EndLine: n.Line, EndColumn: n.Column + len(n.Value), Message: msg})
 	}
 	changed := false
@@ -301,7 +302,7 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 	kfile := x.kustomizationFile(dir)
 	defer func() {
 		if r := recover(); r != nil {
-			out = batch{findings: []Finding{x.errorAt(root.File, 1, 1,
+			out = batch{findings: []finding.Problem{x.errorAt(root.File, 1, 1,
 				fmt.Sprintf("internal error while building Kustomize root %s (please report it): %v", root.Display, r))}}
 		}
 	}()
@@ -532,7 +533,7 @@ func (x *expander) chainPatches(root string) ([]*patchSource, []string) {
 
 // kustomizeError is a render-error at the kustomization entry the error
 // names (a missing base or file), else at the kustomization file.
-func (x *expander) kustomizeError(root loader.Root, kfile string, err error) Finding {
+func (x *expander) kustomizeError(root loader.Root, kfile string, err error) finding.Problem {
 	msg := oneLine(err.Error())
 	f := x.errorAt(root.File, 1, 1, fmt.Sprintf("Kustomize root %s does not build: %s", root.Display, msg))
 	k, src := x.readKustomization(kfile)

@@ -11,6 +11,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/kyaml/resid"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -109,7 +110,7 @@ func (f *buildFS) dropPatchOf(k string, id resid.ResId) bool {
 			}
 			f.dropped[key] = true
 			display, r := f.entryPlace(k, src, field, i)
-			f.notes = append(f.notes, Finding{Rule: RuleRenderSkipped, File: display, Line: r.Line, Column: r.Column,
+			f.notes = append(f.notes, finding.Problem{Kind: finding.RenderSkipped, File: display, Line: r.Line, Column: r.Column,
 				EndLine: r.EndLine, EndColumn: r.EndColumn, Path: "/" + field + "/" + strconv.Itoa(i),
 				Message: fmt.Sprintf("%s of %s %s matches no object once the entries meshlint does not read are left out (the object presumably comes from a remote base); it is not applied, and the rest of the kustomization is linted",
 					patchLabel(name), id.Kind, id.Name)})
@@ -210,8 +211,8 @@ func (f *buildFS) dropPatches(file, field string, v *yaml.Node) bool {
 // version and name (a regular expression, as Kustomize reads it, or a part
 // of the name, which a prefix or suffix may have grown); a target with a
 // label or annotation selector is taken to match.
-func (f *buildFS) unmatchedTargets(built []map[string]any) []Finding {
-	var out []Finding
+func (f *buildFS) unmatchedTargets(built []map[string]any) []finding.Problem {
+	var out []finding.Problem
 	for _, k := range f.served {
 		obj, src := f.x.readKustomization(k)
 		if obj == nil {
@@ -230,7 +231,7 @@ func (f *buildFS) unmatchedTargets(built []map[string]any) []Finding {
 					label = p
 				}
 				display, r := f.entryPlace(k, src, field, i)
-				out = append(out, Finding{Rule: RuleRenderSkipped, File: display, Line: r.Line, Column: r.Column,
+				out = append(out, finding.Problem{Kind: finding.RenderSkipped, File: display, Line: r.Line, Column: r.Column,
 					EndLine: r.EndLine, EndColumn: r.EndColumn, Path: "/" + field + "/" + strconv.Itoa(i),
 					Message: fmt.Sprintf("%s targets %s %s, which no object matches once the entries meshlint does not read are left out (the object presumably comes from a remote base); it applies to nothing, and the rest of the kustomization is linted",
 						patchLabel(label), orAny(kind), orAny(name))})

@@ -25,13 +25,8 @@ import (
 	"helm.sh/helm/v3/pkg/strvals"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
-)
-
-// Rule ids of the findings rendering reports itself.
-const (
-	RuleRenderError   = "render-error"   // a chart or root that cannot be rendered (error)
-	RuleRenderSkipped = "render-skipped" // something meshlint does not render offline (note)
 )
 
 // Options are the rendering settings of a lint run.
@@ -82,21 +77,6 @@ func orDefault(v, d int64) int64 {
 	return d
 }
 
-// Resource names the object a finding is about.
-type Resource struct {
-	APIVersion, Kind, Namespace, Name string
-}
-
-// Finding is a render-error or render-skipped finding.
-type Finding struct {
-	Rule                             string
-	Message                          string
-	File                             string
-	Line, Column, EndLine, EndColumn int
-	Path                             string    // JSON pointer within Resource, when there is one
-	Resource                         *Resource // nil for findings about a chart or kustomization
-}
-
 // expander is one Expand call.
 type expander struct {
 	ctx     context.Context
@@ -139,7 +119,7 @@ func (o Options) UserValues() (map[string]any, error) {
 // HelmReleases among the documents, adds the rendered documents to res, and
 // returns the render-error and render-skipped findings. Rendering problems
 // never make it fail; an error means the options cannot be used.
-func Expand(ctx context.Context, res *loader.Result, opts Options) ([]Finding, error) {
+func Expand(ctx context.Context, res *loader.Result, opts Options) ([]finding.Problem, error) {
 	goOffline() // before anything renders: no library may reach the network
 	vals, err := opts.UserValues()
 	if err != nil {
@@ -171,7 +151,7 @@ func Expand(ctx context.Context, res *loader.Result, opts Options) ([]Finding, e
 type batch struct {
 	docs     []*loader.Document
 	problems []loader.Problem
-	findings []Finding
+	findings []finding.Problem
 	consumed []string // absolute paths of plain files a kustomization read
 }
 
@@ -182,7 +162,7 @@ func (b *batch) add(o batch) {
 	b.consumed = append(b.consumed, o.consumed...)
 }
 
-func (x *expander) expand(res *loader.Result) []Finding {
+func (x *expander) expand(res *loader.Result) []finding.Problem {
 	var kustomize, charts []loader.Root
 	for _, r := range res.Roots {
 		if r.Kind == loader.KustomizeRoot {
@@ -258,7 +238,7 @@ func (x *expander) expand(res *loader.Result) []Finding {
 func (x *expander) safely(file string, job func() batch) (b batch) {
 	defer func() {
 		if r := recover(); r != nil {
-			b = batch{findings: []Finding{x.errorAt(file, 1, 1, fmt.Sprintf("internal error while rendering (please report it): %v", r))}}
+			b = batch{findings: []finding.Problem{x.errorAt(file, 1, 1, fmt.Sprintf("internal error while rendering (please report it): %v", r))}}
 		}
 	}()
 	return job()
@@ -383,8 +363,8 @@ func (x *expander) templateRendered(o templateOutput, origin, namespace string) 
 func (x *expander) display(p string) string { return loader.DisplayPath(p, x.workDir) }
 
 // errorAt is a render-error finding at a file position.
-func (x *expander) errorAt(file string, line, col int, msg string) Finding {
-	return Finding{Rule: RuleRenderError, File: file, Line: line, Column: col, EndLine: line, EndColumn: col, Message: x.relative(msg)}
+func (x *expander) errorAt(file string, line, col int, msg string) finding.Problem {
+	return finding.Problem{Kind: finding.RenderFailed, File: file, Line: line, Column: col, EndLine: line, EndColumn: col, Message: x.relative(msg)}
 }
 
 // relative rewrites the absolute paths Helm and Kustomize put in their
@@ -461,7 +441,7 @@ func (x *expander) fileText(display string) string {
 	return t
 }
 
-func sortFindings(fs []Finding) {
+func sortFindings(fs []finding.Problem) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.File != b.File {

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/meshlint/meshlint/internal/cli"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // The cases under testdata/render are linted end to end through the CLI, so
@@ -23,7 +23,7 @@ const root = "../../testdata/render/"
 
 type result struct {
 	code     int
-	findings []report.Finding
+	findings []finding.Finding
 	stderr   string
 }
 
@@ -36,7 +36,7 @@ func lint(t *testing.T, args ...string) result {
 		t.Fatalf("meshlint %s exited 2: %s", strings.Join(args, " "), stderr.String())
 	}
 	var doc struct {
-		Findings []report.Finding `json:"findings"`
+		Findings []finding.Finding `json:"findings"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		t.Fatalf("decode json: %v\n%s", err, stdout.String())
@@ -45,7 +45,7 @@ func lint(t *testing.T, args ...string) result {
 }
 
 // at is "rule file:line" with the file relative to testdata/render.
-func at(f report.Finding) string {
+func at(f finding.Finding) string {
 	return fmt.Sprintf("%s %s:%d", f.Rule, strings.TrimPrefix(f.File, shownRoot), f.Line)
 }
 
@@ -59,7 +59,7 @@ var shownRoot = func() string {
 	return loader.DisplayPath(root, loader.DisplayBase("", []string{root}, wd)) + "/"
 }()
 
-func locations(fs []report.Finding) []string {
+func locations(fs []finding.Finding) []string {
 	out := make([]string, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, at(f))
@@ -68,7 +68,7 @@ func locations(fs []report.Finding) []string {
 	return out
 }
 
-func expect(t *testing.T, got []report.Finding, want ...string) {
+func expect(t *testing.T, got []finding.Finding, want ...string) {
 	t.Helper()
 	sort.Strings(want)
 	if g := locations(got); strings.Join(g, "\n") != strings.Join(want, "\n") {

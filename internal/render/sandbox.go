@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // The budgets a rendering can exceed, as the child reports them.
@@ -26,7 +28,7 @@ func (o Options) wallClock() time.Duration {
 func (x *expander) renderInChild(req childRequest, chartFile string) chartOutput {
 	out := chartOutput{chartFile: chartFile}
 	fail := func(msg string) chartOutput {
-		out.findings = []Finding{x.errorAt(chartFile, 1, 1, msg)}
+		out.findings = []finding.Problem{x.errorAt(chartFile, 1, 1, msg)}
 		return out
 	}
 	chart := x.display(req.Dir)

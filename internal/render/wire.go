@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"helm.sh/helm/v3/pkg/chartutil"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // The sandboxed renderer receives a chart and its values on stdin and
@@ -41,7 +43,7 @@ type childResponse struct {
 	Release   string
 	ChartFile string
 	Outputs   []wireOutput
-	Findings  []Finding
+	Findings  []finding.Problem
 	// Over names the budget the rendering exceeded ("output"), "" when none.
 	Over string
 }

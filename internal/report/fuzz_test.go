@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // The fuzz targets feed every formatter findings whose file names, resource
@@ -47,16 +49,16 @@ func addFuzzSeeds(f *testing.F) {
 // live one with a related location, a suppressed one, and one on a file
 // that holds no object.
 func fuzzReport(file, text, name, other, rule string, showSuppressed bool, line int) *Report {
-	res := &Resource{APIVersion: "v1/" + other, Kind: name, Namespace: other, Name: name}
-	related := []Related{{Message: other, File: other, Line: line, Column: 1, EndLine: line, EndColumn: 2, Path: "/" + name, Resource: res}}
+	res := &finding.Resource{APIVersion: "v1/" + other, Kind: name, Namespace: other, Name: name}
+	related := []finding.Related{{Message: other, File: other, Line: line, Column: 1, EndLine: line, EndColumn: 2, Path: "/" + name, Resource: res}}
 	r := &Report{
 		Tool: Tool{Name: "meshlint", Version: "v0.0.0-" + other},
-		Findings: []Finding{
+		Findings: []finding.Finding{
 			{Rule: rule, Severity: "error", Message: text, File: file, Line: line, Column: 2, EndLine: line + 1, EndColumn: 1,
 				Path: "/spec/" + name, Resource: res, Related: related},
-			{Rule: rule, Severity: "warning", Message: other, File: file, Line: 1, Column: 1, Resource: res, Related: []Related{},
-				Suppressed: true, Suppression: &Suppression{Kind: "inSource", Justification: text}},
-			{Rule: name, Severity: "note", Message: text + other, File: other, Line: 0, Column: -1, Related: []Related{}},
+			{Rule: rule, Severity: "warning", Message: other, File: file, Line: 1, Column: 1, Resource: res, Related: []finding.Related{},
+				Suppressed: true, Suppression: &finding.Suppression{Kind: "inSource", Justification: text}},
+			{Rule: name, Severity: "note", Message: text + other, File: other, Line: 0, Column: -1, Related: []finding.Related{}},
 		},
 		ShowSuppressed: showSuppressed,
 		Rules:          []RuleInfo{{ID: rule, Title: text, Description: other, Severity: "error", Category: name, Tier: other, Fix: text}},
@@ -151,7 +153,7 @@ func FuzzJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, file, text, name, other, rule string, showSuppressed bool, line int) {
 		out := formatFuzzed(t, "json", false, fuzzReport(file, text, name, other, rule, showSuppressed, line))
 		var doc struct {
-			Findings []Finding `json:"findings"`
+			Findings []finding.Finding `json:"findings"`
 		}
 		if err := json.Unmarshal([]byte(out), &doc); err != nil {
 			t.Fatalf("json output does not parse: %v\n%s", err, out)

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"slices"
 	"testing"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // checkGitLabIssue checks the fields GitLab's Code Quality documentation
@@ -53,7 +55,7 @@ func TestGitLabRequiredFieldsAndUniqueFingerprints(t *testing.T) {
 	dup := r.Findings[len(r.Findings)-1]
 	dup.Suppressed, dup.Suppression, dup.Message = false, nil, dup.Message+" (second server)"
 	r.Findings = append(r.Findings, dup,
-		Finding{Rule: "invalid-manifest", Severity: "error", Message: "no position", File: "-"})
+		finding.Finding{Rule: "invalid-manifest", Severity: "error", Message: "no position", File: "-"})
 	issues := decodeGitLab(t, r)
 	live := 0
 	for _, f := range r.Findings {

@@ -3,6 +3,8 @@ package report
 import (
 	"encoding/json"
 	"io"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // JSON writes the document described in README.md ("Usage"): tool, findings (sorted),
@@ -10,9 +12,9 @@ import (
 type JSON struct{}
 
 type jsonDocument struct {
-	Tool     Tool      `json:"tool"`
-	Findings []Finding `json:"findings"`
-	Summary  Summary   `json:"summary"`
+	Tool     Tool              `json:"tool"`
+	Findings []finding.Finding `json:"findings"`
+	Summary  Summary           `json:"summary"`
 }
 
 // Format implements Formatter.
@@ -20,7 +22,7 @@ func (JSON) Format(w io.Writer, r *Report) error {
 	doc := jsonDocument{Tool: r.Tool, Findings: r.Visible(), Summary: r.Summary}
 	for i := range doc.Findings {
 		if doc.Findings[i].Related == nil {
-			doc.Findings[i].Related = []Related{}
+			doc.Findings[i].Related = []finding.Related{}
 		}
 	}
 	enc := json.NewEncoder(w)

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // JUnit writes JUnit XML as Jenkins and GitLab read it (the jenkins-junit
@@ -94,7 +96,7 @@ var checkedKinds = map[string][]string{
 // Format implements Formatter.
 func (JUnit) Format(w io.Writer, r *Report) error {
 	doc := junitSuites{Name: r.Tool.Name}
-	byRule := map[string][]Finding{}
+	byRule := map[string][]finding.Finding{}
 	for _, f := range r.Findings {
 		byRule[f.Rule] = append(byRule[f.Rule], f)
 	}
@@ -228,7 +230,7 @@ func writeCDATA(w *bufio.Writer, s string) {
 // cases are the files read.
 var perFileRules = map[string]bool{"invalid-manifest": true}
 
-func junitSuiteFor(rule RuleInfo, r *Report, findings []Finding) junitSuite {
+func junitSuiteFor(rule RuleInfo, r *Report, findings []finding.Finding) junitSuite {
 	classname := "meshlint." + rule.ID
 	if rule.Category != "" {
 		classname = "meshlint." + rule.Category + "." + rule.ID
@@ -314,14 +316,14 @@ func (c *junitCase) systemOut(text string) {
 
 // resourceKey identifies an object across the findings and the resource
 // list; the apiVersion keeps same-named kinds of different groups apart.
-func resourceKey(r *Resource) string {
+func resourceKey(r *finding.Resource) string {
 	return strings.Join([]string{r.APIVersion, r.Kind, r.Namespace, r.Name}, "\x00")
 }
 
 // resourceName is a test case name: "Kind namespace/name", or "Kind name"
 // for cluster-scoped objects. It holds no line number, so CI test history
 // follows the object when lines move.
-func resourceName(r *Resource) string {
+func resourceName(r *finding.Resource) string {
 	if r.Namespace == "" {
 		return r.Kind + " " + r.Name
 	}
@@ -329,11 +331,11 @@ func resourceName(r *Resource) string {
 }
 
 // findingLine is "file:line:col: message", the form editors and CI logs link.
-func findingLine(f Finding) string {
+func findingLine(f finding.Finding) string {
 	return fmt.Sprintf("%s:%d:%d: %s", f.File, f.Line, f.Column, f.Message)
 }
 
-func failureText(f Finding) string {
+func failureText(f finding.Finding) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s:%d:%d: %s: %s [%s]%s\n", f.File, f.Line, f.Column, f.Severity, f.Message, f.Rule, EnvironmentSuffix(f))
 	for _, rel := range f.Related {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"math/rand"
 	"testing"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // encodeJUnitReference is what Format wrote before writeJUnit: the
@@ -79,12 +81,12 @@ func bigReport() *Report {
 	kinds := []string{"Namespace", "PeerAuthentication", "ConfigMap", "ServiceAccount", "Deployment", "Service", "ServiceMonitor", "PodMonitor"}
 	for i := 0; i < 75000; i++ {
 		ns := fmt.Sprintf("app-%05d", i/8)
-		res := Resource{APIVersion: "v1", Kind: kinds[i%len(kinds)], Namespace: ns, Name: ns}
+		res := finding.Resource{APIVersion: "v1", Kind: kinds[i%len(kinds)], Namespace: ns, Name: ns}
 		r.Resources = append(r.Resources, LintedResource{File: "apps/" + ns + "/f.yaml", Line: 1, Resource: res})
 		if i%37 == 0 {
 			rc := res
-			r.Findings = append(r.Findings, Finding{Rule: "plaintext-scrape-of-strict-port", Severity: "error", Message: "scraped in plaintext <under> STRICT",
-				File: "apps/" + ns + "/f.yaml", Line: 3, Column: 5, Resource: &rc, Related: []Related{{File: "p.yaml", Line: 1, Column: 1, Message: "the Prometheus"}}})
+			r.Findings = append(r.Findings, finding.Finding{Rule: "plaintext-scrape-of-strict-port", Severity: "error", Message: "scraped in plaintext <under> STRICT",
+				File: "apps/" + ns + "/f.yaml", Line: 3, Column: 5, Resource: &rc, Related: []finding.Related{{File: "p.yaml", Line: 1, Column: 1, Message: "the Prometheus"}}})
 		}
 	}
 	return r
@@ -109,7 +111,7 @@ func BenchmarkJUnit(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			doc := junitSuites{Name: r.Tool.Name}
 			for _, rule := range r.Rules {
-				var fs []Finding
+				var fs []finding.Finding
 				for _, f := range r.Findings {
 					if f.Rule == rule.ID {
 						fs = append(fs, f)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // Diagram is a Mermaid flowchart of some scrape paths, drawn by
@@ -112,7 +114,7 @@ func (Markdown) Format(w io.Writer, r *Report) error {
 }
 
 // writeRuleCounts writes a table of findings per rule and severity.
-func writeRuleCounts(b *strings.Builder, fs []Finding) {
+func writeRuleCounts(b *strings.Builder, fs []finding.Finding) {
 	type counts struct{ errors, warnings, notes, suppressed int }
 	byRule := map[string]*counts{}
 	for _, f := range fs {
@@ -144,7 +146,7 @@ func writeRuleCounts(b *strings.Builder, fs []Finding) {
 	}
 }
 
-func writeMarkdownFinding(b *strings.Builder, f Finding, links SourceLinks) {
+func writeMarkdownFinding(b *strings.Builder, f finding.Finding, links SourceLinks) {
 	sev := f.Severity
 	if f.Suppressed {
 		sev += ", suppressed"

@@ -7,70 +7,12 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/meshlint/meshlint/internal/fix"
+	"github.com/meshlint/meshlint/internal/finding"
 )
-
-// Resource identifies a Kubernetes object.
-type Resource struct {
-	APIVersion string `json:"apiVersion"`
-	Kind       string `json:"kind"`
-	Namespace  string `json:"namespace,omitempty"`
-	Name       string `json:"name"`
-}
-
-// Related is another place that makes a finding true.
-type Related struct {
-	Message   string    `json:"message"`
-	File      string    `json:"file"`
-	Line      int       `json:"line"`
-	Column    int       `json:"column"`
-	EndLine   int       `json:"endLine"`
-	EndColumn int       `json:"endColumn"`
-	Path      string    `json:"path"`
-	Resource  *Resource `json:"resource,omitempty"`
-}
-
-// Suppression says how a finding was accepted.
-type Suppression struct {
-	Kind          string `json:"kind"` // inSource (annotation) or external (config, baseline)
-	Justification string `json:"justification"`
-}
-
-// Finding is one problem at one place.
-type Finding struct {
-	Rule        string       `json:"rule"`
-	Severity    string       `json:"severity"`
-	Message     string       `json:"message"`
-	File        string       `json:"file"`
-	Line        int          `json:"line"`
-	Column      int          `json:"column"`
-	EndLine     int          `json:"endLine"`
-	EndColumn   int          `json:"endColumn"`
-	Path        string       `json:"path"`
-	Resource    *Resource    `json:"resource,omitempty"`
-	Related     []Related    `json:"related"`
-	Suppressed  bool         `json:"suppressed"`
-	Suppression *Suppression `json:"suppression,omitempty"`
-	// Snippet is the text of the lines Line to EndLine, when the lint had
-	// it at hand (plain files); SARIF shows it as the region's snippet.
-	// The JSON output leaves it out.
-	Snippet string `json:"-"`
-	// Environments are the environments whose mesh has this finding, when
-	// the input holds several (lint, environments.go); none otherwise. Never
-	// part of a fingerprint or baseline key: an alert stays put when the
-	// environments that have it change.
-	Environments []string `json:"environments,omitempty"`
-	// Fixes are the suggested fixes (internal/fix): at most one default,
-	// applied by `meshlint fix`, the others options.
-	Fixes []fix.Fix `json:"fixes,omitempty"`
-	// FixTarget is what the fix computation needs of the finding, set by
-	// the lint for fixable rules; never written.
-	FixTarget *fix.Target `json:"-"`
-}
 
 // EnvironmentSuffix is how text formats name a finding's environments:
 // " [env: dev, prod]", or "" when it has none.
-func EnvironmentSuffix(f Finding) string {
+func EnvironmentSuffix(f finding.Finding) string {
 	if len(f.Environments) == 0 {
 		return ""
 	}
@@ -113,7 +55,7 @@ type RuleInfo struct {
 // LintedResource is a Kubernetes object that was read, with where it starts,
 // so formats can list what was checked and not only what failed.
 type LintedResource struct {
-	Resource
+	finding.Resource
 	File string `json:"file"`
 	Line int    `json:"line"`
 }
@@ -121,7 +63,7 @@ type LintedResource struct {
 // Report is everything a formatter renders.
 type Report struct {
 	Tool           Tool
-	Findings       []Finding // sorted; suppressed ones included
+	Findings       []finding.Finding // sorted; suppressed ones included
 	Summary        Summary
 	ShowSuppressed bool
 	// Rules are the enabled rules, sorted by id.
@@ -180,7 +122,7 @@ type Options struct {
 
 // Sort orders findings by file, line, column, rule and message, so output
 // never depends on the order files were read in.
-func Sort(fs []Finding) {
+func Sort(fs []finding.Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		a, b := fs[i], fs[j]
 		if a.File != b.File {
@@ -200,11 +142,11 @@ func Sort(fs []Finding) {
 }
 
 // Visible returns the findings a human-facing format shows.
-func (r *Report) Visible() []Finding {
+func (r *Report) Visible() []finding.Finding {
 	if r.ShowSuppressed {
 		return r.Findings
 	}
-	out := make([]Finding, 0, len(r.Findings))
+	out := make([]finding.Finding, 0, len(r.Findings))
 	for _, f := range r.Findings {
 		if !f.Suppressed {
 			out = append(out, f)

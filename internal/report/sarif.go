@@ -14,6 +14,7 @@ import (
 
 	"github.com/owenrumney/go-sarif/v2/sarif"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/fix"
 )
 
@@ -225,7 +226,7 @@ func sarifRule(rule RuleInfo) *sarif.ReportingDescriptor {
 	return d
 }
 
-func sarifFinding(f Finding, ruleIndex int, fp string) sarifResult {
+func sarifFinding(f finding.Finding, ruleIndex int, fp string) sarifResult {
 	res := sarif.NewRuleResult(f.Rule).WithRuleIndex(ruleIndex).WithLevel(sarifLevel(f.Severity))
 	res.Message = *textMessage(sentence(f.Message))
 	loc := sarifLocation(f.File, f.Line, f.Column, f.EndLine, f.EndColumn, f.Resource)
@@ -296,7 +297,7 @@ func sarifFixes(fixes []fix.Fix) []*sarif.Fix {
 
 // sarifLocation is a file region plus, when known, the Kubernetes object it
 // belongs to, named namespace/Kind/name (Kind/name when cluster-scoped).
-func sarifLocation(file string, line, col, endLine, endCol int, res *Resource) *sarif.Location {
+func sarifLocation(file string, line, col, endLine, endCol int, res *finding.Resource) *sarif.Location {
 	uri, base := artifactURI(file), srcRoot
 	start, end := normalizeRegion(line, col, endLine, endCol)
 	loc := &sarif.Location{PhysicalLocation: &sarif.PhysicalLocation{
@@ -332,7 +333,7 @@ func artifactURI(file string) string {
 }
 
 // objectName is the logical location of a Kubernetes object.
-func objectName(r *Resource) string {
+func objectName(r *finding.Resource) string {
 	if r.Namespace == "" {
 		return r.Kind + "/" + r.Name
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -280,10 +281,10 @@ func TestSARIFArtifactURIs(t *testing.T) {
 }
 
 func TestSARIFFingerprints(t *testing.T) {
-	base := Finding{Rule: "plaintext-scrape-of-strict-port", Severity: "error", Message: "m", File: "a.yaml",
+	base := finding.Finding{Rule: "plaintext-scrape-of-strict-port", Severity: "error", Message: "m", File: "a.yaml",
 		Line: 10, Column: 7, EndLine: 11, EndColumn: 3, Path: "/spec/endpoints/0",
-		Resource: &Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "shop", Name: "cart"}}
-	fp := func(fs ...Finding) []string {
+		Resource: &finding.Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "shop", Name: "cart"}}
+	fp := func(fs ...finding.Finding) []string {
 		r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Findings: fs}
 		doc := decodeSARIF(t, render(t, "sarif", r))
 		var out []string
@@ -299,27 +300,27 @@ func TestSARIFFingerprints(t *testing.T) {
 		t.Errorf("fingerprint changed when the finding moved lines or files: %s vs %s", a, b)
 	}
 	newVersion := base
-	newVersion.Resource = &Resource{APIVersion: "monitoring.coreos.com/v2", Kind: "ServiceMonitor", Namespace: "shop", Name: "cart"}
+	newVersion.Resource = &finding.Resource{APIVersion: "monitoring.coreos.com/v2", Kind: "ServiceMonitor", Namespace: "shop", Name: "cart"}
 	if a, b := fp(base)[0], fp(newVersion)[0]; a != b {
 		t.Errorf("fingerprint changed with the API version: %s vs %s; a v1beta1 -> v1 move would reopen alerts", a, b)
 	}
-	if a, b := fp(base)[0], Fingerprint(base); a != b {
+	if a, b := fp(base)[0], finding.Fingerprint(base); a != b {
 		t.Errorf("SARIF fingerprint %s is not the baseline's %s", a, b)
 	}
-	for name, change := range map[string]func(*Finding){
-		"rule":    func(f *Finding) { f.Rule = "podmonitor-under-strict" },
-		"pointer": func(f *Finding) { f.Path = "/spec/endpoints/1" },
-		"name": func(f *Finding) {
-			f.Resource = &Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "shop", Name: "orders"}
+	for name, change := range map[string]func(*finding.Finding){
+		"rule":    func(f *finding.Finding) { f.Rule = "podmonitor-under-strict" },
+		"pointer": func(f *finding.Finding) { f.Path = "/spec/endpoints/1" },
+		"name": func(f *finding.Finding) {
+			f.Resource = &finding.Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "shop", Name: "orders"}
 		},
-		"namespace": func(f *Finding) {
-			f.Resource = &Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "web", Name: "cart"}
+		"namespace": func(f *finding.Finding) {
+			f.Resource = &finding.Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "web", Name: "cart"}
 		},
-		"API group": func(f *Finding) {
-			f.Resource = &Resource{APIVersion: "azmonitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "shop", Name: "cart"}
+		"API group": func(f *finding.Finding) {
+			f.Resource = &finding.Resource{APIVersion: "azmonitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "shop", Name: "cart"}
 		},
-		"kind": func(f *Finding) {
-			f.Resource = &Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "PodMonitor", Namespace: "shop", Name: "cart"}
+		"kind": func(f *finding.Finding) {
+			f.Resource = &finding.Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "PodMonitor", Namespace: "shop", Name: "cart"}
 		},
 	} {
 		other := base
@@ -337,7 +338,7 @@ func TestSARIFFingerprints(t *testing.T) {
 // A finding of a rule the report does not list still points at a rule.
 func TestSARIFDescribesUnlistedRules(t *testing.T) {
 	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Rules: []RuleInfo{{ID: "a", Title: "A", Severity: "error"}},
-		Findings: []Finding{{Rule: "render-error", Severity: "error", Message: "m", File: "Chart.yaml", Line: 1, Column: 1, EndLine: 1, EndColumn: 2}}}
+		Findings: []finding.Finding{{Rule: "render-error", Severity: "error", Message: "m", File: "Chart.yaml", Line: 1, Column: 1, EndLine: 1, EndColumn: 2}}}
 	doc := decodeSARIF(t, render(t, "sarif", r))
 	rules := doc.Runs[0].Tool.Driver.Rules
 	res := doc.Runs[0].Results[0]
@@ -421,7 +422,7 @@ func TestSARIFAutomationID(t *testing.T) {
 
 // A snippet is file text: control characters in it must not reach the log.
 func TestSARIFSnippetIsSanitized(t *testing.T) {
-	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Findings: []Finding{{Rule: "a", Severity: "error", Message: "m",
+	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Findings: []finding.Finding{{Rule: "a", Severity: "error", Message: "m",
 		File: "a.yaml", Line: 1, Column: 1, EndLine: 1, EndColumn: 9, Snippet: "x: \x1b[31mred\x00"}}}
 	out := string(render(t, "sarif", r))
 	if !strings.Contains(out, `"snippet": {`) || strings.Contains(out, `\u001b`) || strings.Contains(out, `\u0000`) {

@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // Judge gives each path the verdict of the unsuppressed findings on it,
@@ -21,7 +21,7 @@ import (
 //
 // In a run with environments a finding counts in the environments it was
 // found in.
-func (p *Picture) Judge(findings []report.Finding) {
+func (p *Picture) Judge(findings []finding.Finding) {
 	for i := range p.Paths {
 		path := &p.Paths[i]
 		rules := map[string]bool{}
@@ -64,14 +64,14 @@ type place struct {
 	pointer string
 }
 
-func placeOf(r *report.Resource, pointer string) place {
+func placeOf(r *finding.Resource, pointer string) place {
 	if r == nil {
 		return place{}
 	}
 	return place{Ref{r.Kind, r.Namespace, r.Name}, pointer}
 }
 
-func (p *Path) holds(f report.Finding) bool {
+func (p *Path) holds(f finding.Finding) bool {
 	primary := placeOf(f.Resource, f.Path)
 	related := make([]place, 0, len(f.Related))
 	for _, r := range f.Related {

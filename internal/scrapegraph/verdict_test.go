@@ -5,11 +5,11 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/meshlint/meshlint/internal/report"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
-func res(kind, ns, name string) *report.Resource {
-	return &report.Resource{Kind: kind, Namespace: ns, Name: name}
+func res(kind, ns, name string) *finding.Resource {
+	return &finding.Resource{Kind: kind, Namespace: ns, Name: name}
 }
 
 // A path of ServiceMonitor shop/cart endpoint 1, through Service shop/cart
@@ -25,30 +25,30 @@ func cartPath() Path {
 func TestJudge(t *testing.T) {
 	for _, c := range []struct {
 		name    string
-		finding report.Finding
+		finding finding.Finding
 		verdict Verdict
 	}{
-		{"at the endpoint", report.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1/scheme"}, Broken},
-		{"at another endpoint", report.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/10"}, Works},
-		{"on the whole monitor", report.Finding{Rule: "r", Severity: "warning", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/selector"}, AtRisk},
-		{"suppressed", report.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1", Suppressed: true}, Works},
-		{"another monitor reaching the same port", report.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "other"), Path: "/spec/endpoints/0",
-			Related: []report.Related{{Resource: res("Deployment", "shop", "cart"), Path: "/spec/template/spec/containers/0/ports/0"}}}, Works},
-		{"the Prometheus, naming the endpoint", report.Finding{Rule: "r", Severity: "error", Resource: res("Prometheus", "monitoring", "k8s"), Path: "/spec/volumeMounts",
-			Related: []report.Related{{Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1/tlsConfig/caFile"}}}, Broken},
-		{"another Prometheus, naming the endpoint", report.Finding{Rule: "r", Severity: "error", Resource: res("Prometheus", "monitoring", "other"),
-			Related: []report.Related{{Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1/tlsConfig/caFile"}}}, Works},
-		{"the Prometheus alone", report.Finding{Rule: "r", Severity: "warning", Resource: res("Prometheus", "monitoring", "k8s"), Path: "/spec/volumes/0"}, Works},
-		{"a policy naming the container port", report.Finding{Rule: "r", Severity: "warning", Resource: res("PeerAuthentication", "shop", "x"), Path: "/spec/portLevelMtls",
-			Related: []report.Related{{Resource: res("Deployment", "shop", "cart"), Path: "/spec/template/spec/containers/0/ports/0"}}}, AtRisk},
-		{"a policy naming another port", report.Finding{Rule: "r", Severity: "warning", Resource: res("PeerAuthentication", "shop", "x"), Path: "/spec/portLevelMtls",
-			Related: []report.Related{{Resource: res("Deployment", "shop", "cart"), Path: "/spec/template/spec/containers/0/ports/1"}}}, Works},
-		{"the Service port", report.Finding{Rule: "r", Severity: "error", Resource: res("Service", "shop", "cart"), Path: "/spec/ports/1/targetPort"}, Broken},
-		{"a finding without a resource", report.Finding{Rule: "r", Severity: "error", Path: "/spec/endpoints/1"}, Works},
+		{"at the endpoint", finding.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1/scheme"}, Broken},
+		{"at another endpoint", finding.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/10"}, Works},
+		{"on the whole monitor", finding.Finding{Rule: "r", Severity: "warning", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/selector"}, AtRisk},
+		{"suppressed", finding.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1", Suppressed: true}, Works},
+		{"another monitor reaching the same port", finding.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "other"), Path: "/spec/endpoints/0",
+			Related: []finding.Related{{Resource: res("Deployment", "shop", "cart"), Path: "/spec/template/spec/containers/0/ports/0"}}}, Works},
+		{"the Prometheus, naming the endpoint", finding.Finding{Rule: "r", Severity: "error", Resource: res("Prometheus", "monitoring", "k8s"), Path: "/spec/volumeMounts",
+			Related: []finding.Related{{Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1/tlsConfig/caFile"}}}, Broken},
+		{"another Prometheus, naming the endpoint", finding.Finding{Rule: "r", Severity: "error", Resource: res("Prometheus", "monitoring", "other"),
+			Related: []finding.Related{{Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1/tlsConfig/caFile"}}}, Works},
+		{"the Prometheus alone", finding.Finding{Rule: "r", Severity: "warning", Resource: res("Prometheus", "monitoring", "k8s"), Path: "/spec/volumes/0"}, Works},
+		{"a policy naming the container port", finding.Finding{Rule: "r", Severity: "warning", Resource: res("PeerAuthentication", "shop", "x"), Path: "/spec/portLevelMtls",
+			Related: []finding.Related{{Resource: res("Deployment", "shop", "cart"), Path: "/spec/template/spec/containers/0/ports/0"}}}, AtRisk},
+		{"a policy naming another port", finding.Finding{Rule: "r", Severity: "warning", Resource: res("PeerAuthentication", "shop", "x"), Path: "/spec/portLevelMtls",
+			Related: []finding.Related{{Resource: res("Deployment", "shop", "cart"), Path: "/spec/template/spec/containers/0/ports/1"}}}, Works},
+		{"the Service port", finding.Finding{Rule: "r", Severity: "error", Resource: res("Service", "shop", "cart"), Path: "/spec/ports/1/targetPort"}, Broken},
+		{"a finding without a resource", finding.Finding{Rule: "r", Severity: "error", Path: "/spec/endpoints/1"}, Works},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			pic := &Picture{Paths: []Path{cartPath()}}
-			pic.Judge([]report.Finding{c.finding})
+			pic.Judge([]finding.Finding{c.finding})
 			p := pic.Paths[0]
 			if p.Verdict != c.verdict {
 				t.Errorf("verdict %s, want %s", p.Verdict, c.verdict)
@@ -65,7 +65,7 @@ func TestJudgeEnvironments(t *testing.T) {
 	dev, prod := cartPath(), cartPath()
 	dev.Environment, prod.Environment = "dev", "prod"
 	pic := &Picture{Paths: []Path{dev, prod}}
-	pic.Judge([]report.Finding{{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"),
+	pic.Judge([]finding.Finding{{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"),
 		Path: "/spec/endpoints/1", Environments: []string{"prod"}}})
 	if pic.Paths[0].Verdict != Works || pic.Paths[1].Verdict != Broken {
 		t.Errorf("dev %s, prod %s; want works and broken", pic.Paths[0].Verdict, pic.Paths[1].Verdict)

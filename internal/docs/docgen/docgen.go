@@ -24,8 +24,8 @@ import (
 	"github.com/meshlint/meshlint/internal/cli"
 	"github.com/meshlint/meshlint/internal/docs"
 	"github.com/meshlint/meshlint/internal/engine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/fixtures"
-	"github.com/meshlint/meshlint/internal/report"
 )
 
 // Paths of the generated files, relative to the repository root.
@@ -229,7 +229,7 @@ func runCase(root, dir string) (ex *docs.Example, err error) {
 		return nil, fmt.Errorf("lint fixture %s: exit %d: %s", ex.Dir, code, stderr.String())
 	}
 	var doc struct {
-		Findings []report.Finding `json:"findings"`
+		Findings []finding.Finding `json:"findings"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &doc); err != nil {
 		return nil, fmt.Errorf("lint fixture %s: decode json: %w", ex.Dir, err)

@@ -1,4 +1,4 @@
-package report
+package finding
 
 import "testing"
 
@@ -43,8 +43,8 @@ func TestFingerprintIgnoresPlaceAndWording(t *testing.T) {
 
 // TestFingerprintRecipeIsFrozen pins the recipe: baseline files written by
 // earlier releases store these values, and SARIF alerts under
-// FingerprintKey are matched on them. A change here needs a new baseline
-// version and a new FingerprintKey.
+// report.FingerprintKey are matched on them. A change here needs a new
+// baseline version and a new report.FingerprintKey.
 func TestFingerprintRecipeIsFrozen(t *testing.T) {
 	for want, f := range map[string]Finding{
 		"dfd4e0d22e7e508b8a8c47e91d716836": fpFinding("plaintext-scrape-of-strict-port", "monitoring.coreos.com/v1", "ServiceMonitor", "shop", "cart", "/spec/endpoints/0", "app.yaml", 54, "m"),

@@ -217,7 +217,9 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 	}
 	*stage = "evaluating the rules over " + strings.Join(opts.Paths, ", ")
 	clock.next("evaluate")
-	raw, err := eng.Evaluate(ctx, engine.Consume(m.facts)) // uses the facts up
+	in := m.facts.Input()
+	m.facts = nil // the engine releases each section once no rule reads it
+	raw, err := eng.Evaluate(ctx, in)
 	if err != nil {
 		return nil, nil, nil, err
 	}

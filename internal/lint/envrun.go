@@ -40,7 +40,7 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 		return nil, nil, nil, err
 	}
 	assignDocuments(envs, docs, opts.Settings.DefaultNamespace)
-	enabled := enabledSet(eng, opts.Enable, opts.Disable)
+	enabled := opts.enabled
 	g := &builder{eng: eng, enabled: enabled, stage: stage}
 	internal := g.addLoadProblems(loaded)
 	g.addDerivedProblems(opts.DerivedProblems)

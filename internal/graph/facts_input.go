@@ -5,4 +5,4 @@ package graph
 // each fact type's OPA term are generated from the fact types, so a new or
 // renamed field reaches the rules as encoding/json would encode it; the
 // test in facts_input_test.go compares them with the JSON of the facts.
-//go:generate go run ../engine/input/inputgen -type Facts -out facts_input_gen.go
+//go:generate go run ../_dev/inputgen -type Facts -out facts_input_gen.go

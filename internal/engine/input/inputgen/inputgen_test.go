@@ -1,4 +1,4 @@
-package main
+package inputgen
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ func TestGraphInputIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := generate(dir, "Facts", out)
+	want, err := Generate(dir, "Facts", out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestUnknownFieldTypeIsAnError(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "p.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := generate(dir, "Facts", "out.go")
+	_, err := Generate(dir, "Facts", "out.go")
 	if err == nil || !strings.Contains(err.Error(), "Item.Ratio") || !strings.Contains(err.Error(), "float64") {
 		t.Fatalf("err = %v, want one naming Item.Ratio and float64", err)
 	}

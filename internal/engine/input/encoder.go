@@ -118,30 +118,36 @@ func Ptr[T any](e *Encoder, x *T, term func(*T, *Encoder) *ast.Term) *ast.Term {
 }
 
 // List is the term of a list, each item made by term; null for nil. A long
-// list is converted on several goroutines, each with its own Encoder,
-// converting its part in order.
+// list is converted on several goroutines (listParallel).
 func List[T any](e *Encoder, xs []T, term func(*T, *Encoder) *ast.Term) *ast.Term {
 	if xs == nil {
 		return ast.InternedNullTerm
 	}
 	terms := make([]*ast.Term, len(xs))
-	convert := func(e *Encoder, lo, hi int) {
-		for i := lo; i < hi; i++ {
+	if len(xs) >= parallelList && e.parallel > 1 {
+		listParallel(e.parallel, xs, terms, term)
+	} else {
+		for i := range xs {
 			terms[i] = term(&xs[i], e)
 		}
 	}
-	if n := len(xs); n >= parallelList && e.parallel > 1 {
-		var wg sync.WaitGroup
-		for w := range e.parallel {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				convert(newEncoder(), w*n/e.parallel, (w+1)*n/e.parallel)
-			}()
-		}
-		wg.Wait()
-	} else {
-		convert(e, 0, len(xs))
-	}
 	return ast.NewTerm(ast.NewArray(terms...))
+}
+
+// listParallel converts xs into terms on n goroutines, each with its own
+// Encoder, converting its part in order. It is apart from List so that a
+// short list, the usual one, allocates nothing for the goroutines.
+func listParallel[T any](n int, xs []T, terms []*ast.Term, term func(*T, *Encoder) *ast.Term) {
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := newEncoder()
+			for i := w * len(xs) / n; i < (w+1)*len(xs)/n; i++ {
+				terms[i] = term(&xs[i], e)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -140,27 +140,27 @@ type lintFlags struct {
 	policyMemory    uint64 // --max-policy-memory, MiB
 	rootNamespace   string
 	meshMTLS        string
-	// meshMTLSFromConfig: meshMTLS came from mesh.defaultMode, not the flag.
-	meshMTLSFromConfig bool
-	assumeInjection    string
-	namespace          string
-	noColor            bool
-	quiet              bool
-	verbose            bool
-	showSuppressed     bool
-	stats              bool
-	config             string
-	baseline           string
-	writeBaseline      string
-	limits             loader.Limits
-	root               string          // --root: the directory meshlint may read below (root.go)
-	prom               promValuesFlags // --prometheus-values (promvalues.go)
-	render             renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
-	report             reportFlags     // --sarif-category (reportflags.go)
-	version            bool            // --version
-	only               onlyFilesFlags  // --only-files, --only-files-from (onlyfiles.go)
-	environment        string          // --environment: lint one environment (environments.go)
-	graph              *graphFlags     // set for meshlint graph (graph.go)
+	// These and failOn, policies, enable, disable are what was typed; the
+	// run reads them, merged with the config file, from lintSettings.
+	assumeInjection string
+	namespace       string
+	noColor         bool
+	quiet           bool
+	verbose         bool
+	showSuppressed  bool
+	stats           bool
+	config          string
+	baseline        string
+	writeBaseline   string
+	limits          loader.Limits
+	root            string          // --root: the directory meshlint may read below (root.go)
+	prom            promValuesFlags // --prometheus-values (promvalues.go)
+	render          renderFlags     // --values, --set, --release-name, --release-namespace (render.go)
+	report          reportFlags     // --sarif-category (reportflags.go)
+	version         bool            // --version
+	only            onlyFilesFlags  // --only-files, --only-files-from (onlyfiles.go)
+	environment     string          // --environment: lint one environment (environments.go)
+	graph           *graphFlags     // set for meshlint graph (graph.go)
 }
 
 // newLintFlagSet defines the lint flags; helpOut is where --help prints.
@@ -241,35 +241,6 @@ func (f *lintFlags) targets() ([]outputTarget, error) {
 		return nil, usagef("%d formats write to stdout; give all but one an --output file", toStdout)
 	}
 	return out, nil
-}
-
-func (f *lintFlags) settings() (graph.Settings, error) {
-	s := graph.DefaultSettings()
-	s.RootNamespace = f.rootNamespace
-	s.DefaultNamespace = f.namespace
-	if f.meshMTLS != "" {
-		m := graph.Mode(strings.ToUpper(f.meshMTLS))
-		switch m {
-		case graph.ModeStrict, graph.ModePermissive, graph.ModeDisable:
-		default:
-			return s, usagef("--mesh-mtls %q: want STRICT, PERMISSIVE or DISABLE", f.meshMTLS)
-		}
-		s.MeshDefaultMode, s.MeshModeExplicit = m, true
-		s.MeshModeSource = "--mesh-mtls"
-		if f.meshMTLSFromConfig {
-			s.MeshModeSource = "mesh.defaultMode in the config file"
-		}
-	}
-	switch f.assumeInjection {
-	case "auto", "enabled", "disabled", "unknown":
-		s.AssumeInjection = f.assumeInjection
-	default:
-		return s, usagef("--assume-injection %q: want auto, enabled, disabled or unknown", f.assumeInjection)
-	}
-	if f.rootNamespace == "" || f.namespace == "" {
-		return s, usagef("--root-namespace and --namespace must not be empty")
-	}
-	return s, nil
 }
 
 func runLint(args []string, env Env) (int, error) {
@@ -369,10 +340,8 @@ func prepareLint(fs *pflag.FlagSet, f *lintFlags, env Env) (*preparedLint, error
 	if r.lc, err = loadLintConfig(fs, f, r.root); err != nil {
 		return nil, err
 	}
-	switch f.failOn {
-	case "error", "warning", "note", "none":
-	default:
-		return nil, usagef("--fail-on %q: want error, warning, note or none", f.failOn)
+	if err := r.lc.settings.checkFailOn(); err != nil {
+		return nil, err
 	}
 	if r.targets, err = f.targets(); err != nil {
 		return nil, err
@@ -386,11 +355,10 @@ func prepareLint(fs *pflag.FlagSet, f *lintFlags, env Env) (*preparedLint, error
 	if r.filter, err = f.only.load(named, paths, f.base, env, f.limits.MaxFileBytes); err != nil {
 		return nil, err
 	}
-	settings, err := f.settings()
+	settings, err := r.lc.settings.mesh.graph()
 	if err != nil {
 		return nil, err
 	}
-	r.lc.settings(&settings)
 	if f.limits.MaxFileBytes <= 0 || f.limits.MaxDocuments <= 0 || f.limits.MaxDepth <= 0 || f.limits.MaxNodes <= 0 || f.limits.MaxFacts <= 0 {
 		return nil, usagef("limits (--max-file-size, --max-documents, --max-depth, --max-nodes, --max-facts) must be positive")
 	}
@@ -401,7 +369,7 @@ func prepareLint(fs *pflag.FlagSet, f *lintFlags, env Env) (*preparedLint, error
 		return nil, usagef("--max-policy-memory must be positive")
 	}
 	compileStart := time.Now()
-	r.eng, err = engine.Compile(context.Background(), engine.Options{PolicyDirs: f.policies, Root: r.root, Timeout: f.policyTimeout, MemoryBudget: f.policyMemory << 20})
+	r.eng, err = engine.Compile(context.Background(), engine.Options{PolicyDirs: r.lc.settings.policies, Root: r.root, Timeout: f.policyTimeout, MemoryBudget: f.policyMemory << 20})
 	if err != nil {
 		return nil, err
 	}
@@ -414,7 +382,7 @@ func prepareLint(fs *pflag.FlagSet, f *lintFlags, env Env) (*preparedLint, error
 		return nil, err
 	}
 	r.opts = lint.Options{Paths: paths, Stdin: env.Stdin, WorkDir: f.base, Settings: settings, Limits: f.limits, Root: r.root,
-		Enable: f.enable, Disable: f.disable, Exclude: ex}
+		Enable: r.lc.settings.enable, Disable: r.lc.settings.disable, Exclude: ex}
 	if env.Getenv("GOGC") == "" {
 		r.opts.GCPercentAfterLoad = 50 // a lower peak for little CPU (docs/performance.md); GOGC overrides
 	}
@@ -433,13 +401,14 @@ func prepareLint(fs *pflag.FlagSet, f *lintFlags, env Env) (*preparedLint, error
 func writeLintReports(f *lintFlags, r *preparedLint, res *lint.Result, pic *scrapegraph.Picture, env Env) (int, error) {
 	// The exit code is decided before any report is written, because SARIF
 	// records it in its invocation.
-	code := exitCode(res.Findings, f.failOn)
+	failOn := r.lc.settings.failOn
+	code := exitCode(res.Findings, failOn)
 	if len(res.Internal) > 0 || res.Stopped != "" {
 		code = ExitError // a bug in meshlint, or a budget: the findings are written, but the run failed
 	}
 	rep := &report.Report{Tool: report.Tool{Name: "meshlint", Version: Version()}, Findings: res.Findings,
-		Summary: res.Summary, ShowSuppressed: f.showSuppressed, Resources: res.Resources, ExitCode: code, FailOn: f.failOn,
-		Rules: ruleInfos(lint.EnabledRules(r.eng, r.opts.Enable, r.opts.Disable), r.opts.Severity)}
+		Summary: res.Summary, ShowSuppressed: f.showSuppressed, Resources: res.Resources, ExitCode: code, FailOn: failOn,
+		Rules: ruleInfos(res.Rules, r.opts.Severity)}
 	f.report.apply(rep)
 	if f.graph != nil {
 		return f.graph.write(r.plan, r.targets, res, pic, env) // graph.go

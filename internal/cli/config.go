@@ -15,7 +15,6 @@ import (
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/finding"
-	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/lint"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
@@ -31,6 +30,8 @@ type lintConfig struct {
 	// compiled so that unknown rule ids are named in the same message;
 	// cfg is then what could be read of the file.
 	errs config.Errors
+	// settings are what the flags and the config file ask of the run.
+	settings lintSettings
 }
 
 func (e Env) now() time.Time {
@@ -167,8 +168,7 @@ func inDirs(p string, dirs []string) bool {
 }
 
 // loadLintConfig reads the config file and the baseline through root, and
-// copies the config file's values into f wherever the user did not type the
-// flag.
+// fills the run's settings from the flags and the config file.
 func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintConfig, error) {
 	lc := &lintConfig{}
 	if err := heldPolicyDirs(root, f.policies); err != nil {
@@ -182,37 +182,7 @@ func loadLintConfig(fs *pflag.FlagSet, f *lintFlags, root *confine.Root) (*lintC
 		return nil, err
 	}
 	lc.cfg = cfg
-	if cfg != nil {
-		str := func(flag string, dst *string, s config.Setting[string]) {
-			if s.Set && !fs.Changed(flag) {
-				*dst = s.Value
-			}
-		}
-		str("root-namespace", &f.rootNamespace, cfg.Mesh.RootNamespace)
-		str("mesh-mtls", &f.meshMTLS, cfg.Mesh.DefaultMode)
-		f.meshMTLSFromConfig = cfg.Mesh.DefaultMode.Set && !fs.Changed("mesh-mtls")
-		str("assume-injection", &f.assumeInjection, cfg.Mesh.AssumeInjection)
-		str(f.defaultNamespaceFlag(), &f.namespace, cfg.Namespace)
-		str("fail-on", &f.failOn, cfg.FailOn)
-		var policies []string
-		for _, p := range cfg.Policies {
-			policies = append(policies, p.Path)
-		}
-		f.policies = append(policies, f.policies...)
-		// A rule the config disables runs again when --enable names it;
-		// --disable adds to the config's list.
-		named := map[string]bool{}
-		for _, id := range f.enable {
-			named[id] = true
-		}
-		var disable []string
-		for _, r := range cfg.Rules {
-			if r.Enabled.Set && !r.Enabled.Value && !named[r.ID] {
-				disable = append(disable, r.ID)
-			}
-		}
-		f.disable = append(disable, f.disable...)
-	}
+	lc.settings = newLintSettings(fs, f, cfg)
 	if f.baseline != "" {
 		if lc.baseline, err = readBaseline(root, f.baseline, f.base, f.limits.MaxFileBytes); err != nil {
 			return nil, err
@@ -242,16 +212,6 @@ func readBaseline(root *confine.Root, p, base string, max int64) (*baseline.Base
 		max = loader.DefaultLimits.MaxFileBytes
 	}
 	return baseline.ReadFile(root, p, display, max)
-}
-
-// settings applies config values that have no flag.
-func (lc *lintConfig) settings(s *graph.Settings) {
-	if lc.cfg == nil {
-		return
-	}
-	if m := lc.cfg.Mesh.EnablePrometheusMerge; m.Set {
-		s.EnablePrometheusMerge = m.Value
-	}
 }
 
 // check validates what needs the compiled rules: the rule ids the file names.

@@ -97,11 +97,10 @@ func TestConfigSettingsWithoutFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := f.settings()
+	s, err := lc.settings.mesh.graph()
 	if err != nil {
 		t.Fatal(err)
 	}
-	lc.settings(&s)
 	want := graph.DefaultSettings()
 	want.RootNamespace, want.EnablePrometheusMerge, want.DefaultNamespace = "istio-config", false, "apps"
 	want.AssumeInjection = "enabled" // the flag wins

@@ -115,7 +115,7 @@ func planOutputs(f *lintFlags, lc *lintConfig, targets []outputTarget) (*outputP
 			return nil, err
 		}
 	}
-	return plan, plan.refusePolicies(f.policies)
+	return plan, plan.refusePolicies(lc.settings.policies)
 }
 
 // namedInput is a file the run reads that the command line or the config

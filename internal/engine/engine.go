@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/engine/input"
 )
 
 // Engine holds the compiled rules.
@@ -158,34 +159,32 @@ func (e *Engine) Rule(id string) *Rule {
 	return nil
 }
 
-// Evaluate runs every rule once over the facts: in stages, each over the
-// part of the facts its rules read (stages.go), or as one query over all of
-// them.
-func (e *Engine) Evaluate(ctx context.Context, facts any) ([]RawFinding, error) {
+// Input is the rules' input: named sections, each converted to its OPA
+// value only while the rules that read it run (internal/engine/input).
+type Input = input.Input
+
+// Evaluate runs every rule once over the input: in stages, each over the
+// sections its rules read (stages.go), or as one query over all of them.
+// It uses the input up: each section is released after the last stage that
+// reads it, so the caller must not reuse it.
+func (e *Engine) Evaluate(ctx context.Context, in *Input) ([]RawFinding, error) {
 	wctx, stop := watchMemory(ctx, e.memory)
 	defer stop()
-	out, err := e.evaluate(wctx, facts)
+	out, err := e.evaluate(wctx, in)
 	if err != nil && overBudget(wctx) {
 		return nil, &MemoryError{Rules: e.customRules(), Budget: e.memory}
 	}
 	return out, err
 }
 
-func (e *Engine) evaluate(ctx context.Context, facts any) ([]RawFinding, error) {
-	c, release := facts.(consumed)
-	if release {
-		facts = c.facts
-	}
+func (e *Engine) evaluate(ctx context.Context, in *Input) ([]RawFinding, error) {
 	if e.stages != nil {
-		return e.evalStages(ctx, facts, release)
+		return e.evalStages(ctx, in)
 	}
-	input, err := toValue(facts)
-	if err != nil {
-		return nil, err
-	}
+	whole := in.Object(input.NewEncoder())
 	qctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	rs, err := e.prepared.Eval(qctx, rego.EvalParsedInput(input))
+	rs, err := e.prepared.Eval(qctx, rego.EvalParsedInput(whole))
 	if err != nil {
 		if timedOut(ctx, qctx) {
 			return nil, &TimeoutError{Rules: e.customRules(), Timeout: e.timeout}
@@ -271,20 +270,6 @@ func (e *TimeoutError) Error() string {
 // not because the caller gave up.
 func timedOut(parent, query context.Context) bool {
 	return parent.Err() == nil && errors.Is(query.Err(), context.DeadlineExceeded)
-}
-
-// Consume hands the facts (a pointer to a struct) to Evaluate to use up:
-// it then drops each top-level field once no later stage reads it, so the
-// facts are not kept whole while the last rules run. The caller must not
-// use them afterwards.
-func Consume(facts any) any { return consumed{facts} }
-
-type consumed struct{ facts any }
-
-func toValue(facts any) (ast.Value, error) {
-	// Built directly with the JSON encoding's rules (value.go): the JSON
-	// round trip it replaces cost more than the evaluation at scale.
-	return valueOf(facts)
 }
 
 // decodeReport reads a rule's report set as the query gave it (OPA's

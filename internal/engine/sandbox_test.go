@@ -14,6 +14,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/engine/input"
 )
 
 // TestForbiddenBuiltinsExist keeps the list honest: a misspelt name would
@@ -108,7 +109,7 @@ func TestPrintAndTraceWriteNothing(t *testing.T) {
 	}
 	saved := os.Stderr
 	os.Stderr = w
-	findings, evalErr := eng.Evaluate(context.Background(), map[string]any{})
+	findings, evalErr := eng.Evaluate(context.Background(), input.New())
 	os.Stderr = saved
 	w.Close()
 	out, _ := io.ReadAll(r)
@@ -131,7 +132,7 @@ func TestDeadlineStopsAPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = eng.Evaluate(context.Background(), map[string]any{})
+	_, err = eng.Evaluate(context.Background(), input.New())
 	var te *TimeoutError
 	if !errors.As(err, &te) {
 		t.Fatalf("err = %v, want a *TimeoutError", err)
@@ -230,7 +231,7 @@ func TestDeadlineInTheSingleQuery(t *testing.T) {
 	if eng.stages != nil {
 		t.Fatal("the rules were staged; this test needs the single query")
 	}
-	_, err = eng.Evaluate(context.Background(), map[string]any{})
+	_, err = eng.Evaluate(context.Background(), input.New())
 	var te *TimeoutError
 	if !errors.As(err, &te) || !strings.Contains(err.Error(), "my-rule (package meshlint.rules.my_rule") {
 		t.Fatalf("err = %v, want a *TimeoutError naming my-rule", err)

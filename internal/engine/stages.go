@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"runtime"
 	"slices"
 	"sort"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/meshlint/meshlint/internal/engine/input"
 )
 
 // The rules are evaluated in stages, one per category (the packages under
@@ -181,18 +182,14 @@ func inputKeys(compiler *ast.Compiler) map[string][]string {
 }
 
 // evalStages runs the stages one after the other, converting for each only
-// the facts it reads; a part the next stage reads too is kept for it. With
-// release, each top-level field of the facts is dropped after the last stage
-// that reads it. The findings come out in the order of the rules' packages.
-func (e *Engine) evalStages(ctx context.Context, facts any, release bool) ([]RawFinding, error) {
+// the sections it reads; a section the next stage reads too is kept
+// converted for it. Each section is released after the last stage that
+// reads it. The findings come out in the order of the rules' packages.
+func (e *Engine) evalStages(ctx context.Context, in *Input) ([]RawFinding, error) {
 	var found []ruleFindings
-	converted := map[string]*ast.Term{} // parts of the facts, by key, kept for the next stage
+	converted := map[string]*ast.Term{} // sections, by key, kept for the next stage
 	for i, st := range e.stages {
-		input, err := stageInput(facts, st.keys, converted)
-		if err != nil {
-			return nil, err
-		}
-		fs, err := evalRules(ctx, st.rules, input, e.workers, e.timeout)
+		fs, err := evalRules(ctx, st.rules, stageInput(in, st.keys, converted), e.workers, e.timeout)
 		if err != nil {
 			return nil, err
 		}
@@ -202,8 +199,8 @@ func (e *Engine) evalStages(ctx context.Context, facts any, release bool) ([]Raw
 				delete(converted, k)
 			}
 		}
-		if release {
-			releaseKeys(facts, e.lastReadBy(i))
+		for _, k := range e.lastReadBy(i) {
+			in.Release(k)
 		}
 	}
 	sort.SliceStable(found, func(i, j int) bool { return packageLess(found[i].rule.Package, found[j].rule.Package) })
@@ -214,41 +211,27 @@ func (e *Engine) evalStages(ctx context.Context, facts any, release bool) ([]Raw
 	return out, nil
 }
 
-// stageInput is the input of a stage that reads these keys of the facts
-// (all of them when keys is nil), taking the parts already converted from
-// converted and adding the ones it converts.
-func stageInput(facts any, keys []string, converted map[string]*ast.Term) (ast.Value, error) {
+// stageInput is the input of a stage that reads these sections (all of
+// them when keys is nil), taking the ones already converted from converted
+// and adding the ones it converts. Keys the input has no section for are
+// left out.
+func stageInput(in *Input, keys []string, converted map[string]*ast.Term) ast.Value {
+	enc := input.NewEncoder()
 	if keys == nil {
-		return valueOf(facts)
-	}
-	var missing []string
-	for _, k := range keys {
-		if converted[k] == nil {
-			missing = append(missing, k)
-		}
-	}
-	if len(missing) > 0 {
-		v, err := valueOfKeys(facts, missing)
-		if err != nil {
-			return nil, err
-		}
-		obj, ok := v.(ast.Object)
-		if !ok {
-			return v, nil // not an object: nothing to take parts of
-		}
-		for _, k := range missing {
-			if t := obj.Get(ast.StringTerm(k)); t != nil {
-				converted[k] = t
-			}
-		}
+		return in.Object(enc)
 	}
 	pairs := make([][2]*ast.Term, 0, len(keys))
 	for _, k := range keys {
-		if t := converted[k]; t != nil {
-			pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), t})
+		t := converted[k]
+		if t == nil {
+			if t = in.Term(enc, k); t == nil {
+				continue
+			}
+			converted[k] = t
 		}
+		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), t})
 	}
-	return ast.NewObject(pairs...), nil
+	return ast.NewObject(pairs...)
 }
 
 // lastReadBy lists the keys that stage i is the last to read; nil when a
@@ -273,24 +256,6 @@ func (e *Engine) lastReadBy(i int) []string {
 		}
 	}
 	return out
-}
-
-// releaseKeys sets the fields of the struct facts points to that encode
-// under these keys to their zero value, for the garbage collector.
-func releaseKeys(facts any, keys []string) {
-	v := reflect.ValueOf(facts)
-	if len(keys) == 0 || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
-		return
-	}
-	v = v.Elem()
-	for _, f := range fieldsOf(v.Type()) {
-		if !slices.Contains(keys, f.name) {
-			continue
-		}
-		if fv, ok := fieldByIndex(v, f.index); ok && fv.CanSet() {
-			fv.SetZero()
-		}
-	}
 }
 
 // ruleFindings are what one rule reported.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -41,11 +42,11 @@ func TestParallelEvaluationMatchesSingleQuery(t *testing.T) {
 		t.Fatal("singleQuery still split the rules")
 	}
 
-	got, err := parallel.Evaluate(ctx, facts)
+	got, err := parallel.Evaluate(ctx, facts.Input())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := single.Evaluate(ctx, facts)
+	want, err := single.Evaluate(ctx, facts.Input())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,28 +128,43 @@ func TestBuiltinStagesReadTheirFacts(t *testing.T) {
 	}
 }
 
-// TestConsumedFactsAreReleased: facts handed over with Consume give the same
-// findings, and are empty afterwards.
-func TestConsumedFactsAreReleased(t *testing.T) {
-	g := generatedGraph(t, 100)
+// TestInputSectionsAreReleased: evaluation drops every section a stage
+// reads once the last stage reading it has run, and keeps the findings of
+// an input whose sections all stay (the single query releases none).
+func TestInputSectionsAreReleased(t *testing.T) {
+	facts := generatedGraph(t, 100).Facts()
 	e, err := New(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := e.Evaluate(context.Background(), g.Facts())
+	in := facts.Input()
+	got, err := e.Evaluate(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	facts := g.Facts()
-	got, err := e.Evaluate(context.Background(), Consume(facts))
+	defer func() { singleQuery = false }()
+	singleQuery = true
+	single, err := New(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole := facts.Input()
+	want, err := single.Evaluate(context.Background(), whole)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(want) == 0 || !reflect.DeepEqual(got, want) {
-		t.Fatalf("consumed facts gave %d findings, kept ones %d", len(got), len(want))
+		t.Fatalf("staged evaluation gave %d findings, the single query %d", len(got), len(want))
 	}
-	if facts.Scrapes != nil || facts.Monitors != nil || facts.Merge != nil || facts.PeerAuthReview.Policies != nil {
-		t.Errorf("facts still held after evaluation: %d scrapes, %d monitors", len(facts.Scrapes), len(facts.Monitors))
+	if len(whole.Keys()) != 9 {
+		t.Errorf("the single query kept %v, want all 9 sections", whole.Keys())
+	}
+	for _, st := range e.stages {
+		for _, k := range st.keys {
+			if slices.Contains(in.Keys(), k) {
+				t.Errorf("section %s read by stage %s still held after evaluation", k, st.category)
+			}
+		}
 	}
 }
 

@@ -147,7 +147,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		facts := graph.Build(load(b, dir).Documents, graph.DefaultSettings()).Facts()
 		b.StartTimer()
 		for i := 0; i < b.N; i++ {
-			if _, err := eng.Evaluate(context.Background(), facts); err != nil {
+			if _, err := eng.Evaluate(context.Background(), facts.Input()); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -40,7 +40,7 @@ func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Re
 		return nil, nil, nil, err
 	}
 	assignDocuments(envs, docs, opts.Settings.DefaultNamespace)
-	enabled := enabledSet(eng, opts.Enable, opts.Disable)
+	enabled := opts.enabled
 	g := &builder{eng: eng, enabled: enabled, stage: stage}
 	internal := g.addLoadProblems(loaded)
 	g.addDerivedProblems(opts.DerivedProblems)
@@ -131,7 +131,9 @@ func lintEnvironment(ctx context.Context, eng *engine.Engine, e *environment, op
 		ef.findings = ef.problems
 		return ef, m, stop, nil
 	}
-	raw, err := eng.Evaluate(ctx, engine.Consume(m.facts))
+	in := m.facts.Input()
+	m.facts = nil // the engine releases each section once no rule reads it
+	raw, err := eng.Evaluate(ctx, in)
 	if err != nil {
 		return ef, m, "", err
 	}

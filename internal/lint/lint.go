@@ -74,6 +74,10 @@ type Options struct {
 	// run without environments), the graph and its facts. It must copy
 	// what it keeps (meshlint graph, -f markdown).
 	Observe func(env string, g *graph.Graph, f *graph.Facts)
+
+	// enabled is which rules report, worked out by Run from Enable and
+	// Disable once for the whole run.
+	enabled map[string]bool
 }
 
 // Result is a finished lint.
@@ -91,6 +95,9 @@ type Result struct {
 	// checked (JUnit), in input order.
 	Resources []report.LintedResource
 	Stats     Stats // stats.go
+	// Rules are the rules the run reported on (Enable, Disable), in the
+	// engine's order: what SARIF and JUnit say was checked.
+	Rules []*engine.Rule
 	// Environments are the meshes the run linted apart (environments.go);
 	// none when it linted one.
 	Environments []Environment
@@ -122,6 +129,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	if err := checkRuleIDs(eng, opts.Enable, opts.Disable); err != nil {
 		return nil, err
 	}
+	opts.enabled = enabledSet(eng, opts.Enable, opts.Disable)
 	var clock phaseClock // --stats
 	clock.next("load")
 	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
@@ -170,7 +178,8 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	attachFixes(b.findings, opts, found) // fixes.go
 
 	clock.end()
-	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany, Stopped: b.stopped}
+	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany, Stopped: b.stopped,
+		Rules: enabledRules(eng, opts.enabled)}
 	for _, e := range envs {
 		if !e.skip && !e.whole {
 			res.Environments = append(res.Environments, e.Environment)
@@ -219,14 +228,16 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 	}
 	*stage = "evaluating the rules over " + strings.Join(opts.Paths, ", ")
 	clock.next("evaluate")
-	raw, err := eng.Evaluate(ctx, engine.Consume(m.facts)) // uses the facts up
+	in := m.facts.Input()
+	m.facts = nil // the engine releases each section once no rule reads it
+	raw, err := eng.Evaluate(ctx, in)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 
 	*stage = "placing the findings in " + strings.Join(opts.Paths, ", ")
 	clock.next("findings")
-	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: stage, fixes: m.fixes}
+	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: opts.enabled, stage: stage, fixes: m.fixes}
 	internal := b.addLoadProblems(loaded)
 	internal = append(internal, b.addGraphProblems(m.problems)...)
 	b.addDerivedProblems(opts.DerivedProblems)
@@ -244,7 +255,7 @@ func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result,
 // why, and Run puts it in Result.Stopped. Suppressions are not applied:
 // with no rule run, every one would look unused.
 func lintStopped(eng *engine.Engine, loaded *loader.Result, rendered []finding.Problem, opts Options, m model, stopped string, stage *string) (*builder, []string) {
-	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: enabledSet(eng, opts.Enable, opts.Disable), stage: stage, stopped: stopped}
+	b := &builder{resources: m.resources, suppressions: m.suppressions, eng: eng, enabled: opts.enabled, stage: stage, stopped: stopped}
 	internal := b.addLoadProblems(loaded)
 	internal = append(internal, b.addGraphProblems(m.problems)...)
 	b.addDerivedProblems(opts.DerivedProblems)
@@ -290,10 +301,8 @@ func checkRuleIDs(eng *engine.Engine, lists ...[]string) error {
 	return nil
 }
 
-// EnabledRules are the rules a run with these --enable/--disable lists
-// reports on, sorted by id: what SARIF and JUnit say was checked.
-func EnabledRules(eng *engine.Engine, enable, disable []string) []*engine.Rule {
-	on := enabledSet(eng, enable, disable)
+// enabledRules are the engine's rules that are on, in its order.
+func enabledRules(eng *engine.Engine, on map[string]bool) []*engine.Rule {
 	var out []*engine.Rule
 	for _, r := range eng.Rules {
 		if on[r.ID] {

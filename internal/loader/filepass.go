@@ -38,10 +38,12 @@ type FilePass struct {
 
 // parsedDoc is one document of a FilePass.
 type parsedDoc struct {
-	text  string
-	root  *yaml.Node // the document's top node; nil when the text does not parse
-	pos   positionBuilder
-	index *PositionIndex // for documents too large to look up directly (tooLargeToWalk)
+	text   string
+	fast   *blockScan // the fields of plain block YAML, read without yaml.v3; nil when scanBlock declined
+	parsed bool       // root, pos and index are set: yaml.v3 has parsed text
+	root   *yaml.Node // the document's top node; nil when the text does not parse
+	pos    positionBuilder
+	index  *PositionIndex // for documents too large to look up directly (tooLargeToWalk)
 }
 
 // EachFile answers lookups file by file: fn is called once per file that
@@ -75,7 +77,7 @@ func EachFile(lookups []Lookup, fn func(p *FilePass)) {
 
 // Root is the parsed top node of d (the mapping of a manifest, the whole
 // List for an item of one), or nil when its text does not parse.
-func (p *FilePass) Root(d *Document) *yaml.Node { return p.doc(d).root }
+func (p *FilePass) Root(d *Document) *yaml.Node { return p.parsed(d).root }
 
 // Text is d's text as this pass read it (Document.Text).
 func (p *FilePass) Text(d *Document) string { return p.doc(d).text }
@@ -84,6 +86,10 @@ func (p *FilePass) Text(d *Document) string { return p.doc(d).text }
 func (p *FilePass) Position(d *Document, pointer string) (Range, bool) {
 	pd := p.doc(d)
 	pointer = d.filePointer(pointer)
+	if pd.fast != nil {
+		return pd.fast.lookup(pointer)
+	}
+	pd = p.parsed(d)
 	if pd.index != nil {
 		return pd.index.Lookup(pointer)
 	}
@@ -113,6 +119,18 @@ func (p *FilePass) doc(d *Document) *parsedDoc {
 	}
 	pd := &parsedDoc{text: p.textOf(d)}
 	p.docs[d] = pd
+	pd.fast = scanBlock(pd.text, strings.Split(pd.text, "\n"), d.StartLine-1)
+	return pd
+}
+
+// parsed is d's document of this pass parsed by yaml.v3, for its nodes
+// (Root) or where scanBlock declined.
+func (p *FilePass) parsed(d *Document) *parsedDoc {
+	pd := p.doc(d)
+	if pd.parsed {
+		return pd
+	}
+	pd.parsed = true
 	var root yaml.Node
 	if err := yaml.Unmarshal([]byte(pd.text), &root); err != nil || root.Kind == 0 {
 		return pd

@@ -18,6 +18,7 @@ import (
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/engine"
 	"github.com/meshlint/meshlint/internal/exclude"
+	"github.com/meshlint/meshlint/internal/fix"
 	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
@@ -475,6 +476,10 @@ type placement struct {
 	file    string
 	rng     loader.Range
 	snippet string
+	// For a finding's own location: what its fixes are computed from, and
+	// the fixes when the pass computed them (fixInPass).
+	target *fix.Target
+	fixes  []fix.Fix
 }
 
 // addRawFindings adds the rules' findings in the order the rules reported
@@ -483,7 +488,7 @@ type placement struct {
 // them one at a time parsed each document again per finding.
 func (b *builder) addRawFindings(raw []engine.RawFinding) {
 	var lookups []loader.Lookup
-	var own []bool                 // the lookup is a finding's own location, which gets a snippet
+	var own []int                  // the raw finding whose own location the lookup is (it gets a snippet and fixes); -1 for a related one
 	first := make([]int, len(raw)) // raw[i]'s own lookup; its related ones follow it
 	for i, rf := range raw {
 		first[i] = len(lookups)
@@ -491,16 +496,16 @@ func (b *builder) addRawFindings(raw []engine.RawFinding) {
 			continue
 		}
 		lookups = append(lookups, loader.Lookup{Doc: b.resources[rf.Resource].Doc, Pointer: rf.Pointer})
-		own = append(own, true)
+		own = append(own, i)
 		for _, rel := range rf.Related {
 			if b.hasResource(rel.Resource) {
 				lookups = append(lookups, loader.Lookup{Doc: b.resources[rel.Resource].Doc, Pointer: rel.Pointer})
-				own = append(own, false)
+				own = append(own, -1)
 			}
 		}
 	}
 	placed := make([]placement, len(lookups))
-	loader.EachFile(lookups, func(p *loader.FilePass) { b.placeFile(p, lookups, own, placed) })
+	loader.EachFile(lookups, func(p *loader.FilePass) { b.placeFile(p, raw, lookups, own, placed) })
 	for i, rf := range raw {
 		if b.hasResource(rf.Resource) {
 			b.addRaw(rf, placed[first[i]:])
@@ -511,16 +516,25 @@ func (b *builder) addRawFindings(raw []engine.RawFinding) {
 // placeFile is the per-file pass over findings: it gets the file's parsed
 // documents and every lookup about them, and is where any further work
 // per finding that needs the file's text or nodes belongs.
-func (b *builder) placeFile(p *loader.FilePass, lookups []loader.Lookup, own []bool, placed []placement) {
+func (b *builder) placeFile(p *loader.FilePass, raw []engine.RawFinding, lookups []loader.Lookup, own []int, placed []placement) {
 	if b.stage != nil {
 		*b.stage = "placing the findings in " + p.File
 	}
+	var fixes fileFixes // fixes.go
 	for _, i := range p.Lookups {
 		l := lookups[i]
 		file, rng := p.Locate(l.Doc, l.Pointer) // rendered objects: the template or base file
 		placed[i] = placement{file: file, rng: rng}
-		if own[i] && file == l.Doc.File {
+		if own[i] < 0 {
+			continue
+		}
+		if file == l.Doc.File {
 			placed[i].snippet, _ = p.Snippet(l.Doc, rng)
+		}
+		rf := raw[own[i]]
+		if t := b.fixes.target(b.resources[rf.Resource], rf, file); t != nil {
+			placed[i].target = t
+			placed[i].fixes = fixes.inPass(p, t, file)
 		}
 	}
 }
@@ -531,8 +545,9 @@ func (b *builder) hasResource(id int) bool { return id >= 0 && id < len(b.resour
 // those of its related locations (addRawFindings).
 func (b *builder) addRaw(rf engine.RawFinding, placed []placement) {
 	r := b.resources[rf.Resource]
-	f := b.findingAt(r, rf.Pointer, placed[0].file, placed[0].rng)
-	f.Snippet = placed[0].snippet
+	placed0 := placed[0]
+	f := b.findingAt(r, rf.Pointer, placed0.file, placed0.rng)
+	f.Snippet = placed0.snippet
 	placed = placed[1:]
 	f.Rule, f.Severity, f.Message = rf.Rule.ID, rf.Rule.Severity, rf.Message+renderedFrom(r)
 	describeDerived(r, rf.Pointer, &f, false)
@@ -563,7 +578,7 @@ func (b *builder) addRaw(rf engine.RawFinding, placed []placement) {
 		f.Suppressed = true
 		f.Suppression = &report.Suppression{Kind: "inSource", Justification: reason}
 	}
-	f.FixTarget = b.fixes.target(r, rf, f) // fixes.go
+	f.FixTarget, f.Fixes = placed0.target, placed0.fixes
 	b.add(f)
 }
 

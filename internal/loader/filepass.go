@@ -32,6 +32,7 @@ type FilePass struct {
 	Lookups []int
 	docs    map[*Document]*parsedDoc
 	chunks  []chunk // the file's documents as read for this pass; nil for texts held in memory
+	raw     []byte  // the file's bytes as read for this pass
 	read    bool
 	source  *fileText
 }
@@ -154,14 +155,30 @@ func (p *FilePass) textOf(d *Document) string {
 	if !d.released || d.file != p.source {
 		return d.Text()
 	}
-	if !p.read {
-		p.read = true
-		p.chunks = p.source.load()
-	}
+	p.readFile()
 	if d.Index < 0 || d.Index >= len(p.chunks) {
 		return ""
 	}
 	return p.chunks[d.Index].text
+}
+
+func (p *FilePass) readFile() {
+	if !p.read {
+		p.read = true
+		p.raw, p.chunks = p.source.loadBytes()
+	}
+}
+
+// Bytes is the file's content exactly as this pass read it (line endings
+// and byte order mark kept), for edits of the file (suggested fixes); nil
+// when the pass is not over a file (rendered and derived documents,
+// standard input) or the file changed since it was linted.
+func (p *FilePass) Bytes() []byte {
+	if p.source == nil {
+		return nil
+	}
+	p.readFile()
+	return p.raw
 }
 
 // walkBudget is buildPositions' bound on the nodes it walks.

@@ -182,8 +182,9 @@ func (ff *fileFixes) inPass(p *loader.FilePass, t *fix.Target, file string) []fi
 // computed (fileFixes; their Fixes are set) get the rule across
 // environments; the others are computed here, one pass per file: the
 // file is read once (through the run's confinement) and every fixable
-// finding in it gets its fixes from its node tree.
-func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
+// finding in it gets its fixes from its node tree. It returns how many
+// findings had their fixes from the pass, and how many here (--stats).
+func attachFixes(findings []report.Finding, opts Options, envs []Environment) (inPass, after int) {
 	sources := map[string]*fix.Source{}
 	source := func(file string) *fix.Source {
 		if sources[file] == nil {
@@ -205,6 +206,7 @@ func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
 			continue
 		}
 		if findings[i].Fixes != nil {
+			inPass++
 			findings[i].Fixes = fix.EnvironmentRule(findings[i].Fixes, fix.Hint{Environments: findings[i].Environments, FileEnvironments: holders[findings[i].File]})
 			continue
 		}
@@ -217,6 +219,7 @@ func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
 			files = append(files, file)
 		}
 		byFile[file] = append(byFile[file], i)
+		after++
 	}
 	for _, file := range files {
 		// not kept in sources: a large run holds one file's nodes at a time
@@ -242,6 +245,7 @@ func attachFixes(findings []report.Finding, opts Options, envs []Environment) {
 		}
 	}
 	addExports(findings, source, holders)
+	return inPass, after
 }
 
 // addExports gives a plaintext scrape whose Prometheus exports no Istio

@@ -166,7 +166,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 			found = append(found, e.Environment)
 		}
 	}
-	attachFixes(b.findings, opts, found) // fixes.go
+	fixesInPass, fixesAfter := attachFixes(b.findings, opts, found) // fixes.go
 
 	clock.end()
 	res := &Result{Findings: b.findings, Skipped: loaded.Skipped, Internal: internal, TooManyEnvironments: tooMany, Stopped: b.stopped}
@@ -177,7 +177,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	}
 	res.Stats = Stats{Files: loaded.Files, SkippedFiles: loaded.SkippedFiles + len(loaded.Skipped) - skippedByLoad, YAMLDocuments: loaded.Stats.YAMLDocuments,
 		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(resources),
-		Findings: len(b.findings), Phases: clock.phases}
+		Findings: len(b.findings), FixesInPass: fixesInPass, FixesAfter: fixesAfter, Phases: clock.phases}
 	for _, r := range resources {
 		res.Resources = append(res.Resources, report.LintedResource{File: r.Doc.File, Line: r.Doc.StartLine,
 			Resource: report.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}})

@@ -68,7 +68,8 @@ func scanBlock(text string, lines []string, offset int) *blockScan {
 			return nil // tabs, CR, control characters, non-ASCII: columns and rules differ
 		}
 	}
-	s := blockScanner{pending: -1, pos: positionBuilder{lines: lines, offset: offset}}
+	// about a field per line: one allocation for most documents
+	s := blockScanner{pending: -1, pos: positionBuilder{lines: lines, offset: offset}, fields: make([]blockField, 0, len(lines)+8)}
 	for ln, line := range lines {
 		if int32(ln+1) <= s.skip {
 			continue

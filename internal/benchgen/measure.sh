@@ -15,8 +15,9 @@
 #             PROFILE=irrelevant for that profile)
 #   adoption  the same on a first adoption (ADOPTION_SIZES); budget 0.8x the
 #             floor, 350 MB at 10,000 apps and 1 GB at 30,000; and the cost
-#             per finding location (the findings phase of --stats over the
-#             findings and related locations)
+#             per finding location with fixes on (the findings phase of
+#             --stats, which places findings and computes their fixes, over
+#             the findings and related locations, writing SARIF)
 #   crowded   N apps in one namespace vs the same apps each in its own
 #             (CROWDED_SIZES); budget 2x
 #   formats   sarif, junit and text vs json on the adoption corpus at
@@ -119,24 +120,41 @@ header() {
 }
 
 # perLocation DIR: the findings phase of --stats over the findings and
-# related locations, medians of RUNS runs.
+# related locations, medians of RUNS runs. The phase places the findings and
+# computes their suggested fixes in one pass per file; the runs write SARIF,
+# whose results carry the fixes (artifactChanges), so fixes are on and
+# written.
 perLocation() {
   local dir=$1 secs=()
   : > "$WORK/findings.txt"
   for ((i = 0; i < RUNS; i++)); do
-    (cd /tmp && "$WORK/meshlint" --stats --format json "$dir" >"$WORK/out.json" 2>"$WORK/stats.txt") || true
+    (cd /tmp && "$WORK/meshlint" --stats --format sarif "$dir" >"$WORK/out.sarif" 2>"$WORK/stats.txt") || true
     awk '/stats:   findings/ { sub("s", "", $4); print $4 }' "$WORK/stats.txt" >> "$WORK/findings.txt"
   done
+  (cd /tmp && "$WORK/meshlint" --format json "$dir" >"$WORK/out.json" 2>/dev/null) || true
   local s locs
   s=$(median < "$WORK/findings.txt")
-  locs=$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["findings"]; print(len(f), sum(len(x.get("related") or []) for x in f))' "$WORK/out.json")
+  locs=$(python3 -c 'import json,sys; f=json.load(open(sys.argv[1]))["findings"]; print(len(f), sum(len(x.get("related") or []) for x in f), sum(1 for x in f if x.get("fixes")))' "$WORK/out.json")
   set -- $locs
+  local fixed
+  fixed=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"][0]["results"]; print(sum(1 for x in r if x.get("fixes")))' "$WORK/out.sarif")
   local per
   per=$(echo "$s * 1000000 / ($1 + $2)" | bc -l)
-  printf 'findings phase %ss for %s findings and %s related locations: %.1f µs per location\n' "$s" "$1" "$2" "$per"
+  printf 'findings phase %ss for %s findings (%s with fixes; %s SARIF results with edits) and %s related locations: %.1f µs per location\n' "$s" "$1" "$3" "$fixed" "$2" "$per"
   # Positions, snippets, fixes: all per-finding work is in the per-file
   # pass (lint.(*builder).placeFile), and this is its budget.
-  budget "cost per finding location (µs, wall)" "$(printf '%.1f' "$per")" 20
+  # Fixes computed after the pass read their files again: on this corpus
+  # of plain files, every fix belongs in the pass.
+  local inpass after
+  inpass=$(awk '/stats: fixes of/ { print $5 }' "$WORK/stats.txt")
+  after=$(awk '/stats: fixes of/ { print $13 }' "$WORK/stats.txt")
+  echo "fixes: of ${inpass:-0} findings computed in the per-file pass, of ${after:-0} after it"
+  if [ "${inpass:-0}" -eq 0 ]; then
+    echo "OVER BUDGET: no fix was computed in the per-file pass, so the cost per location is measured without fixes"
+    OVER+=("fixes in the pass")
+  fi
+  budget "findings whose fixes are computed after the per-file pass" "${after:-0}" 0
+  budget "cost per finding location with fixes (µs, wall)" "$(printf '%.1f' "$per")" 20
 }
 
 for suite in $SUITES; do

@@ -15,6 +15,9 @@ import (
 func printStats(w io.Writer, st lint.Stats, compile, report time.Duration) {
 	fmt.Fprintf(w, "meshlint: stats: %d files (%d skipped), %d YAML documents: %d identified by prescan, %d decoded; %d resources, %d findings\n",
 		st.Files, st.SkippedFiles, st.YAMLDocuments, st.Prescanned, st.Decoded, st.Resources, st.Findings)
+	if st.FixesInPass+st.FixesAfter > 0 {
+		fmt.Fprintf(w, "meshlint: stats: fixes of %d findings computed in the per-file pass, of %d after it (files read again)\n", st.FixesInPass, st.FixesAfter)
+	}
 	phases := append([]lint.Phase{{Name: "compile rules", Duration: compile}}, st.Phases...)
 	phases = append(phases, lint.Phase{Name: "report", Duration: report})
 	var total time.Duration

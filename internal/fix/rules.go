@@ -128,6 +128,12 @@ func describeOnly(fs []Fix, why string) []Fix {
 	return fs
 }
 
+// EnvironmentRule is the rule ForFile applies across environments, for
+// fixes computed before the environments that have the finding were known
+// (h.Environments, h.FileEnvironments): it leaves fixes that are not default
+// as they are.
+func EnvironmentRule(fs []Fix, h Hint) []Fix { return environmentRule(fs, h) }
+
 // environmentRule keeps a fix default only when every environment whose
 // input holds the file has the finding: a base's monitor that is STRICT in
 // prod and PERMISSIVE in dev must not be changed for both.

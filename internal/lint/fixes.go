@@ -10,6 +10,7 @@ import (
 	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/fix"
 	"github.com/meshlint/meshlint/internal/graph"
+	"github.com/meshlint/meshlint/internal/loader"
 )
 
 // fixHints are the facts of one mesh model that fixes need beyond the
@@ -92,12 +93,13 @@ func promHint(p *graph.Prometheus) fix.Prom {
 
 // target is a finding as the fix computation sees it, or nil for a rule
 // without fixes.
-func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f finding.Finding) *fix.Target {
+// file is where the finding is placed.
+func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, file string) *fix.Target {
 	if h == nil || !fix.Fixable(rf.Rule.ID) {
 		return nil
 	}
 	t := &fix.Target{Rule: rf.Rule.ID, Pointer: rf.Pointer, DocStart: r.Doc.StartLine, Prefix: r.Doc.Prefix,
-		Rendered: f.File != r.Doc.File || r.Doc.Origin != "", Kind: r.Kind, Name: r.Name}
+		Rendered: file != r.Doc.File || r.Doc.Origin != "", Kind: r.Kind, Name: r.Name}
 	if r.Doc.IsDerived() {
 		// A Prometheus a values file configures: its spec is a mapping of
 		// the file. Of layered files, attachFixes picks the one to edit.
@@ -142,10 +144,47 @@ func (h *fixHints) target(r *graph.Resource, rf engine.RawFinding, f finding.Fin
 	return t
 }
 
-// attachFixes computes the fixes of the findings, one pass per file: the
+// fileFixes computes fixes in the per-file pass that places findings
+// (builder.placeFile): the file read once for both, its node tree parsed
+// once for all its fixes.
+type fileFixes struct {
+	src  *fix.Source
+	hash string
+}
+
+// inPass is the fixes of the finding t placed in file, computed from the
+// pass's read of it; nil when they are left to attachFixes: a finding
+// placed in another file (a template, a Kustomize base), one in a values
+// file or a layered one, or a file the pass did not read. The rule across
+// environments (a fix in a shared file is default only when right in all of
+// them) needs the merged findings, and attachFixes applies it.
+func (ff *fileFixes) inPass(p *loader.FilePass, t *fix.Target, file string) []fix.Fix {
+	if t.Rendered || len(t.Layers) > 1 || t.SpecPointer != "" || file != p.File {
+		return nil
+	}
+	if ff.src == nil {
+		text := p.Bytes()
+		if text == nil {
+			return nil
+		}
+		ff.src, ff.hash = fix.Parse(p.File, text), fix.Hash(text)
+	}
+	fs := fix.ForFile(ff.src, []fix.Target{*t})[0]
+	for k := range fs {
+		for e := range fs[k].Edits {
+			fs[k].Edits[e].Hash = ff.hash
+		}
+	}
+	return fs
+}
+
+// attachFixes gives the findings their fixes. Those the per-file pass
+// computed (fileFixes; their Fixes are set) get the rule across
+// environments; the others are computed here, one pass per file: the
 // file is read once (through the run's confinement) and every fixable
-// finding in it gets its fixes from its node tree.
-func attachFixes(findings []finding.Finding, opts Options, envs []Environment) {
+// finding in it gets its fixes from its node tree. It returns how many
+// findings had their fixes from the pass, and how many here (--stats).
+func attachFixes(findings []finding.Finding, opts Options, envs []Environment) (inPass, after int) {
 	sources := map[string]*fix.Source{}
 	source := func(file string) *fix.Source {
 		if sources[file] == nil {
@@ -153,11 +192,22 @@ func attachFixes(findings []finding.Finding, opts Options, envs []Environment) {
 		}
 		return sources[file]
 	}
+	holders := map[string][]string{}
+	for _, e := range envs {
+		for _, f := range e.Files {
+			holders[f] = append(holders[f], e.Name)
+		}
+	}
 	byFile := map[string][]int{}
 	var files []string
 	for i := range findings {
 		t := findings[i].FixTarget
 		if t == nil {
+			continue
+		}
+		if findings[i].Fixes != nil {
+			inPass++
+			findings[i].Fixes = fix.EnvironmentRule(findings[i].Fixes, fix.Hint{Environments: findings[i].Environments, FileEnvironments: holders[findings[i].File]})
 			continue
 		}
 		file := findings[i].File
@@ -169,12 +219,7 @@ func attachFixes(findings []finding.Finding, opts Options, envs []Environment) {
 			files = append(files, file)
 		}
 		byFile[file] = append(byFile[file], i)
-	}
-	holders := map[string][]string{}
-	for _, e := range envs {
-		for _, f := range e.Files {
-			holders[f] = append(holders[f], e.Name)
-		}
+		after++
 	}
 	for _, file := range files {
 		// not kept in sources: a large run holds one file's nodes at a time
@@ -200,6 +245,7 @@ func attachFixes(findings []finding.Finding, opts Options, envs []Environment) {
 		}
 	}
 	addExports(findings, source, holders)
+	return inPass, after
 }
 
 // addExports gives a plaintext scrape whose Prometheus exports no Istio

@@ -14,7 +14,11 @@ type Stats struct {
 	Decoded       int // fully decoded for the graph
 	Resources     int
 	Findings      int
-	Phases        []Phase // in the order they ran
+	// FixesInPass count the findings whose fixes the per-file pass that
+	// places findings computed; FixesAfter those computed after it, from
+	// files read again (templates, Kustomize bases, values files).
+	FixesInPass, FixesAfter int
+	Phases                  []Phase // in the order they ran
 }
 
 // Phase is one step of a run.

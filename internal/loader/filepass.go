@@ -32,16 +32,19 @@ type FilePass struct {
 	Lookups []int
 	docs    map[*Document]*parsedDoc
 	chunks  []chunk // the file's documents as read for this pass; nil for texts held in memory
+	raw     []byte  // the file's bytes as read for this pass
 	read    bool
 	source  *fileText
 }
 
 // parsedDoc is one document of a FilePass.
 type parsedDoc struct {
-	text  string
-	root  *yaml.Node // the document's top node; nil when the text does not parse
-	pos   positionBuilder
-	index *PositionIndex // for documents too large to look up directly (tooLargeToWalk)
+	text   string
+	fast   *blockScan // the fields of plain block YAML, read without yaml.v3; nil when scanBlock declined
+	parsed bool       // root, pos and index are set: yaml.v3 has parsed text
+	root   *yaml.Node // the document's top node; nil when the text does not parse
+	pos    positionBuilder
+	index  *PositionIndex // for documents too large to look up directly (tooLargeToWalk)
 }
 
 // EachFile answers lookups file by file: fn is called once per file that
@@ -75,7 +78,7 @@ func EachFile(lookups []Lookup, fn func(p *FilePass)) {
 
 // Root is the parsed top node of d (the mapping of a manifest, the whole
 // List for an item of one), or nil when its text does not parse.
-func (p *FilePass) Root(d *Document) *yaml.Node { return p.doc(d).root }
+func (p *FilePass) Root(d *Document) *yaml.Node { return p.parsed(d).root }
 
 // Text is d's text as this pass read it (Document.Text).
 func (p *FilePass) Text(d *Document) string { return p.doc(d).text }
@@ -84,6 +87,10 @@ func (p *FilePass) Text(d *Document) string { return p.doc(d).text }
 func (p *FilePass) Position(d *Document, pointer string) (Range, bool) {
 	pd := p.doc(d)
 	pointer = d.filePointer(pointer)
+	if pd.fast != nil {
+		return pd.fast.lookup(pointer)
+	}
+	pd = p.parsed(d)
 	if pd.index != nil {
 		return pd.index.Lookup(pointer)
 	}
@@ -113,6 +120,18 @@ func (p *FilePass) doc(d *Document) *parsedDoc {
 	}
 	pd := &parsedDoc{text: p.textOf(d)}
 	p.docs[d] = pd
+	pd.fast = scanBlock(pd.text, strings.Split(pd.text, "\n"), d.StartLine-1)
+	return pd
+}
+
+// parsed is d's document of this pass parsed by yaml.v3, for its nodes
+// (Root) or where scanBlock declined.
+func (p *FilePass) parsed(d *Document) *parsedDoc {
+	pd := p.doc(d)
+	if pd.parsed {
+		return pd
+	}
+	pd.parsed = true
 	var root yaml.Node
 	if err := yaml.Unmarshal([]byte(pd.text), &root); err != nil || root.Kind == 0 {
 		return pd
@@ -136,14 +155,30 @@ func (p *FilePass) textOf(d *Document) string {
 	if !d.released || d.file != p.source {
 		return d.Text()
 	}
-	if !p.read {
-		p.read = true
-		p.chunks = p.source.load()
-	}
+	p.readFile()
 	if d.Index < 0 || d.Index >= len(p.chunks) {
 		return ""
 	}
 	return p.chunks[d.Index].text
+}
+
+func (p *FilePass) readFile() {
+	if !p.read {
+		p.read = true
+		p.raw, p.chunks = p.source.loadBytes()
+	}
+}
+
+// Bytes is the file's content exactly as this pass read it (line endings
+// and byte order mark kept), for edits of the file (suggested fixes); nil
+// when the pass is not over a file (rendered and derived documents,
+// standard input) or the file changed since it was linted.
+func (p *FilePass) Bytes() []byte {
+	if p.source == nil {
+		return nil
+	}
+	p.readFile()
+	return p.raw
 }
 
 // walkBudget is buildPositions' bound on the nodes it walks.

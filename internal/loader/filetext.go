@@ -46,15 +46,22 @@ func (f *fileText) chunk(index int) (string, bool) {
 // load reads the file's documents again; nil when the file can no longer
 // be read or no longer holds the text that was linted.
 func (f *fileText) load() []chunk {
+	_, chunks := f.loadBytes()
+	return chunks
+}
+
+// loadBytes is load, with the file's bytes as read (line endings and byte
+// order mark kept); both nil when load's would be.
+func (f *fileText) loadBytes() ([]byte, []chunk) {
 	data, err := f.root.ReadFile(f.path, f.max, "--max-file-size")
 	if err != nil || int64(len(data)) > f.max {
-		return nil
+		return nil, nil
 	}
 	text := normalizeText(data)
 	if maphash.String(textSeed, text) != f.sum {
-		return nil
+		return nil, nil
 	}
-	return splitDocuments(text)
+	return data, splitDocuments(text)
 }
 
 // normalizeText is a file's text as meshlint reads it: without a byte

@@ -253,21 +253,7 @@ func (b *positionBuilder) scalarEnd(n *yaml.Node) (int, int) {
 	case yaml.SingleQuotedStyle:
 		return b.quotedEnd(n.Line, start, '\'')
 	case yaml.LiteralStyle, yaml.FoldedStyle:
-		// The block's content runs on the following lines, indented deeper
-		// than the header line.
-		indent := leadingSpaces(b.line(n.Line))
-		last := n.Line
-		for l := n.Line + 1; l <= len(b.lines); l++ {
-			text := b.line(l)
-			if strings.TrimSpace(text) == "" {
-				continue
-			}
-			if leadingSpaces(text) <= indent {
-				break
-			}
-			last = l
-		}
-		return last, utf8.RuneCountInString(strings.TrimRight(b.line(last), " \t")) + 1
+		return b.blockScalarEnd(n.Line)
 	}
 	// Plain scalars may fold across lines; the first line holds the start.
 	if !strings.Contains(n.Value, "\n") {
@@ -282,6 +268,25 @@ func (b *positionBuilder) scalarEnd(n *yaml.Node) (int, int) {
 		text = text[:i]
 	}
 	return n.Line, start + utf8.RuneCountInString(strings.TrimRight(text, " \t")) + 1
+}
+
+// blockScalarEnd is where a literal or folded scalar whose header is on
+// line ends: its content runs on the following lines, indented deeper than
+// the header line.
+func (b *positionBuilder) blockScalarEnd(line int) (int, int) {
+	indent := leadingSpaces(b.line(line))
+	last := line
+	for l := line + 1; l <= len(b.lines); l++ {
+		text := b.line(l)
+		if strings.TrimSpace(text) == "" {
+			continue
+		}
+		if leadingSpaces(text) <= indent {
+			break
+		}
+		last = l
+	}
+	return last, utf8.RuneCountInString(strings.TrimRight(b.line(last), " \t")) + 1
 }
 
 func (b *positionBuilder) quotedEnd(line, start int, quote rune) (int, int) {

@@ -93,9 +93,12 @@ var checkedKinds = map[string][]string{
 	"merge":              {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"},
 }
 
-// Format implements Formatter.
+// Format implements Formatter. Every rule's suite lists the same resources
+// (or files), filtered by kind: they are named, keyed and sorted once
+// (junitIndex), and each suite is written straight from that order merged
+// with its findings' cases; building and sorting a case per resource and
+// rule was most of the cost of a report of 10,000 apps.
 func (JUnit) Format(w io.Writer, r *Report) error {
-	doc := junitSuites{Name: r.Tool.Name}
 	byRule := map[string][]finding.Finding{}
 	for _, f := range r.Findings {
 		byRule[f.Rule] = append(byRule[f.Rule], f)
@@ -111,18 +114,222 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 		}
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
-	for _, rule := range rules {
-		s := junitSuiteFor(rule, r, byRule[rule.ID])
-		doc.Suites = append(doc.Suites, s)
-		doc.Tests += s.Tests
-		doc.Failures += s.Failures
+	var idx junitIndex
+	suites := make([]junitRuleSuite, len(rules))
+	tests, failures := 0, 0
+	for i, rule := range rules {
+		suites[i] = idx.suiteFor(rule, r, byRule[rule.ID])
+		tests += suites[i].suite.Tests
+		failures += suites[i].suite.Failures
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	writeJUnit(bw, &doc)
+	doc := junitSuites{Name: r.Tool.Name, Tests: tests, Failures: failures}
+	writeJUnitStart(bw, &doc)
+	for i := range suites {
+		suites[i].write(bw)
+	}
+	writeJUnitEnd(bw, len(suites) > 0)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write junit: %w", err)
 	}
 	return nil
+}
+
+// junitEntry is a test case every suite that checks it lists: a resource
+// or a file, with its name, key and kind (for the categories' filter).
+type junitEntry struct {
+	name, key, kind string
+	attr            string // name escaped for an attribute (writeAttr), once for every suite
+}
+
+// junitIndex is a report's resources and files as test cases, each list
+// unique by key and sorted as a suite's cases are (by name, then key);
+// built on first use.
+type junitIndex struct {
+	resources, files         []junitEntry
+	resourceByKey, fileByKey map[string]int
+}
+
+func (x *junitIndex) list(r *Report, perFile bool) ([]junitEntry, map[string]int) {
+	if x.resourceByKey == nil {
+		x.resourceByKey, x.fileByKey = map[string]int{}, map[string]int{}
+		for _, res := range r.Resources {
+			if k := "file\x00" + res.File; x.fileByKey[k] == 0 {
+				x.fileByKey[k] = 1
+				x.files = append(x.files, junitEntry{name: res.File, key: k})
+			}
+			if k := resourceKey(&res.Resource); x.resourceByKey[k] == 0 {
+				x.resourceByKey[k] = 1
+				x.resources = append(x.resources, junitEntry{name: resourceName(&res.Resource), key: k, kind: res.Kind})
+			}
+		}
+		for _, l := range [][]junitEntry{x.files, x.resources} {
+			sort.Slice(l, func(i, j int) bool { return junitBefore(l[i].name, l[i].key, l[j].name, l[j].key) })
+		}
+		for i, e := range x.files {
+			x.fileByKey[e.key] = i
+			x.files[i].attr = attrText(e.name)
+		}
+		for i, e := range x.resources {
+			x.resourceByKey[e.key] = i
+			x.resources[i].attr = attrText(e.name)
+		}
+	}
+	if perFile {
+		return x.files, x.fileByKey
+	}
+	return x.resources, x.resourceByKey
+}
+
+func junitBefore(name1, key1, name2, key2 string) bool {
+	if name1 != name2 {
+		return name1 < name2
+	}
+	return key1 < key2
+}
+
+// junitRuleSuite is one rule's suite as Format writes it: the entries of
+// the index it lists (in), the cases its findings made or added to (hit,
+// by entry; extra, for keys the index lacks, sorted).
+type junitRuleSuite struct {
+	suite     junitSuite // without its cases
+	classname string
+	entries   []junitEntry
+	in        func(e junitEntry) bool
+	hit       map[int]*junitCase
+	extra     []*junitCase
+}
+
+func (x *junitIndex) suiteFor(rule RuleInfo, r *Report, findings []finding.Finding) junitRuleSuite {
+	rs := junitRuleSuite{classname: "meshlint." + rule.ID, hit: map[int]*junitCase{}}
+	if rule.Category != "" {
+		rs.classname = "meshlint." + rule.Category + "." + rule.ID
+	}
+	perFile := perFileRules[rule.ID]
+	kinds, knownCategory := checkedKinds[rule.Category]
+	rs.in = func(e junitEntry) bool { return perFile || !knownCategory || slices.Contains(kinds, e.kind) }
+	var byKey map[string]int
+	if len(r.Resources) > 0 {
+		rs.entries, byKey = x.list(r, perFile)
+	}
+	extra := map[string]*junitCase{}
+	caseFor := func(key, name string) *junitCase {
+		if i, ok := byKey[key]; ok {
+			if rs.hit[i] == nil {
+				rs.hit[i] = &junitCase{Name: rs.entries[i].name, Classname: rs.classname, key: key}
+			}
+			return rs.hit[i]
+		}
+		if extra[key] == nil {
+			extra[key] = &junitCase{Name: name, Classname: rs.classname, key: key}
+			rs.extra = append(rs.extra, extra[key])
+		}
+		return extra[key]
+	}
+	for _, f := range findings {
+		var c *junitCase
+		if f.Resource != nil && !perFile {
+			key := resourceKey(f.Resource)
+			if len(f.Environments) > 0 {
+				key += "\x00" + strings.Join(f.Environments, ",")
+			}
+			c = caseFor(key, resourceName(f.Resource)+EnvironmentSuffix(f))
+		} else {
+			// A file that holds no object to name (broken YAML), or a rule
+			// about files.
+			c = caseFor("file\x00"+f.File, f.File)
+		}
+		addToCase(c, f, r)
+	}
+	sort.Slice(rs.extra, func(i, j int) bool {
+		return junitBefore(rs.extra[i].Name, rs.extra[i].key, rs.extra[j].Name, rs.extra[j].key)
+	})
+
+	s := junitSuite{Name: rule.ID, Properties: junitPropertiesOf(rule)}
+	for i, e := range rs.entries {
+		if rs.in(e) || rs.hit[i] != nil {
+			s.Tests++
+		}
+	}
+	s.Tests += len(rs.extra)
+	for _, c := range rs.hit {
+		if len(c.Failures) > 0 {
+			s.Failures++
+		}
+	}
+	for _, c := range rs.extra {
+		if len(c.Failures) > 0 {
+			s.Failures++
+		}
+	}
+	rs.suite = s
+	return rs
+}
+
+// addToCase records a finding in its test case: a failure when it fails
+// the run, else a line of the case's <system-out>.
+func addToCase(c *junitCase, f finding.Finding, r *Report) {
+	switch {
+	case f.Suppressed:
+		line := "suppressed: " + findingLine(f)
+		if f.Suppression != nil && f.Suppression.Justification != "" {
+			line += " (" + f.Suppression.Justification + ")"
+		}
+		c.systemOut(line + "\n")
+	case !r.FailsRun(f.Severity):
+		c.systemOut("below --fail-on " + orDefault(r.FailOn, "error") + ": " + failureText(f))
+	default:
+		c.Failures = append(c.Failures, junitFailure{Message: f.Message, Type: f.Severity, Text: xmlSafe(failureText(f))})
+	}
+}
+
+// junitPropertiesOf are a suite's properties: the rule's severity,
+// category and tier, those it has.
+func junitPropertiesOf(rule RuleInfo) *junitProperties {
+	var props *junitProperties
+	for _, p := range [][2]string{{"severity", rule.Severity}, {"category", rule.Category}, {"tier", rule.Tier}} {
+		if p[1] != "" {
+			if props == nil {
+				props = &junitProperties{}
+			}
+			props.Property = append(props.Property, junitProperty{Name: p[0], Value: p[1]})
+		}
+	}
+	return props
+}
+
+// write writes the suite, its cases in order: the index's entries it lists
+// merged with the cases only its findings made.
+func (rs *junitRuleSuite) write(w *bufio.Writer) {
+	writeSuiteStart(w, &rs.suite)
+	n, extra := 0, rs.extra
+	class := attrText(rs.classname)
+	for i, e := range rs.entries {
+		c := rs.hit[i]
+		if c == nil && !rs.in(e) {
+			continue
+		}
+		for len(extra) > 0 && junitBefore(extra[0].Name, extra[0].key, e.name, e.key) {
+			writeJUnitCase(w, extra[0])
+			extra, n = extra[1:], n+1
+		}
+		n++
+		if c != nil {
+			writeJUnitCase(w, c)
+			continue
+		}
+		// a case without findings, as writeJUnitCase writes it
+		w.WriteString("\n    <testcase name=\"")
+		w.WriteString(e.attr)
+		w.WriteString(`" classname="`)
+		w.WriteString(class)
+		w.WriteString(`"></testcase>`)
+	}
+	for _, c := range extra {
+		writeJUnitCase(w, c)
+		n++
+	}
+	writeSuiteEnd(w, &rs.suite, n > 0)
 }
 
 // writeJUnit writes doc as encoding/xml's Encoder with Indent("", "  ")
@@ -132,41 +339,59 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 // Attribute values are escaped as the encoder escapes them, and element
 // text is CDATA split at "]]>" as the encoder splits it.
 func writeJUnit(w *bufio.Writer, doc *junitSuites) {
+	writeJUnitStart(w, doc)
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		writeSuiteStart(w, s)
+		for j := range s.Cases {
+			writeJUnitCase(w, &s.Cases[j])
+		}
+		writeSuiteEnd(w, s, len(s.Cases) > 0)
+	}
+	writeJUnitEnd(w, len(doc.Suites) > 0)
+}
+
+func writeJUnitStart(w *bufio.Writer, doc *junitSuites) {
 	w.WriteString(xml.Header)
 	w.WriteString(`<testsuites name="`)
 	writeAttr(w, doc.Name)
 	fmt.Fprintf(w, `" tests="%d" failures="%d" errors="%d">`, doc.Tests, doc.Failures, doc.Errors)
-	for i := range doc.Suites {
-		s := &doc.Suites[i]
-		w.WriteString("\n  <testsuite name=\"")
-		writeAttr(w, s.Name)
-		fmt.Fprintf(w, `" tests="%d" failures="%d" errors="%d" skipped="%d">`, s.Tests, s.Failures, s.Errors, s.Skipped)
-		if s.Properties != nil {
-			w.WriteString("\n    <properties>")
-			for _, p := range s.Properties.Property {
-				w.WriteString("\n      <property name=\"")
-				writeAttr(w, p.Name)
-				w.WriteString(`" value="`)
-				writeAttr(w, p.Value)
-				w.WriteString(`"></property>`)
-			}
-			if len(s.Properties.Property) > 0 {
-				w.WriteString("\n    ")
-			}
-			w.WriteString("</properties>")
-		}
-		for j := range s.Cases {
-			writeJUnitCase(w, &s.Cases[j])
-		}
-		if s.Properties != nil || len(s.Cases) > 0 {
-			w.WriteString("\n  ")
-		}
-		w.WriteString("</testsuite>")
-	}
-	if len(doc.Suites) > 0 {
+}
+
+// writeJUnitEnd closes the document; suites is whether it has any.
+func writeJUnitEnd(w *bufio.Writer, suites bool) {
+	if suites {
 		w.WriteString("\n")
 	}
 	w.WriteString("</testsuites>\n")
+}
+
+func writeSuiteStart(w *bufio.Writer, s *junitSuite) {
+	w.WriteString("\n  <testsuite name=\"")
+	writeAttr(w, s.Name)
+	fmt.Fprintf(w, `" tests="%d" failures="%d" errors="%d" skipped="%d">`, s.Tests, s.Failures, s.Errors, s.Skipped)
+	if s.Properties != nil {
+		w.WriteString("\n    <properties>")
+		for _, p := range s.Properties.Property {
+			w.WriteString("\n      <property name=\"")
+			writeAttr(w, p.Name)
+			w.WriteString(`" value="`)
+			writeAttr(w, p.Value)
+			w.WriteString(`"></property>`)
+		}
+		if len(s.Properties.Property) > 0 {
+			w.WriteString("\n    ")
+		}
+		w.WriteString("</properties>")
+	}
+}
+
+// writeSuiteEnd closes a suite; cases is whether any case was written.
+func writeSuiteEnd(w *bufio.Writer, s *junitSuite, cases bool) {
+	if s.Properties != nil || cases {
+		w.WriteString("\n  ")
+	}
+	w.WriteString("</testsuite>")
 }
 
 func writeJUnitCase(w *bufio.Writer, c *junitCase) {
@@ -197,11 +422,26 @@ func writeJUnitCase(w *bufio.Writer, c *junitCase) {
 
 // writeAttr escapes an attribute value as xml.EscapeText does.
 func writeAttr(w *bufio.Writer, s string) {
-	if !strings.ContainsAny(s, "\"'&<>\t\n\r") && utf8.ValidString(s) && !needsReplacing(s) {
+	if plainAttr(s) {
 		w.WriteString(s)
 		return
 	}
 	xml.EscapeText(w, []byte(s)) //nolint:errcheck // bufio.Writer keeps its first error for Flush
+}
+
+// attrText is s as writeAttr writes it.
+func attrText(s string) string {
+	if plainAttr(s) {
+		return s
+	}
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s)) //nolint:errcheck // a strings.Builder does not fail
+	return b.String()
+}
+
+// plainAttr reports whether writeAttr writes s as it is.
+func plainAttr(s string) bool {
+	return !strings.ContainsAny(s, "\"'&<>\t\n\r") && utf8.ValidString(s) && !needsReplacing(s)
 }
 
 // needsReplacing reports whether s holds a character XML cannot hold,
@@ -229,82 +469,6 @@ func writeCDATA(w *bufio.Writer, s string) {
 // perFileRules are the rules about files rather than objects: their test
 // cases are the files read.
 var perFileRules = map[string]bool{"invalid-manifest": true}
-
-func junitSuiteFor(rule RuleInfo, r *Report, findings []finding.Finding) junitSuite {
-	classname := "meshlint." + rule.ID
-	if rule.Category != "" {
-		classname = "meshlint." + rule.Category + "." + rule.ID
-	}
-	cases := map[string]*junitCase{}
-	caseFor := func(key, name string) *junitCase {
-		c := cases[key]
-		if c == nil {
-			c = &junitCase{Name: name, Classname: classname, key: key}
-			cases[key] = c
-		}
-		return c
-	}
-	perFile := perFileRules[rule.ID]
-	kinds, knownCategory := checkedKinds[rule.Category]
-	for _, res := range r.Resources {
-		switch {
-		case perFile:
-			caseFor("file\x00"+res.File, res.File)
-		case !knownCategory || slices.Contains(kinds, res.Kind):
-			caseFor(resourceKey(&res.Resource), resourceName(&res.Resource))
-		}
-	}
-	for _, f := range findings {
-		var c *junitCase
-		if f.Resource != nil && !perFile {
-			key := resourceKey(f.Resource)
-			if len(f.Environments) > 0 {
-				key += "\x00" + strings.Join(f.Environments, ",")
-			}
-			c = caseFor(key, resourceName(f.Resource)+EnvironmentSuffix(f))
-		} else {
-			// A file that holds no object to name (broken YAML), or a rule
-			// about files.
-			c = caseFor("file\x00"+f.File, f.File)
-		}
-		switch {
-		case f.Suppressed:
-			line := "suppressed: " + findingLine(f)
-			if f.Suppression != nil && f.Suppression.Justification != "" {
-				line += " (" + f.Suppression.Justification + ")"
-			}
-			c.systemOut(line + "\n")
-		case !r.FailsRun(f.Severity):
-			c.systemOut("below --fail-on " + orDefault(r.FailOn, "error") + ": " + failureText(f))
-		default:
-			c.Failures = append(c.Failures, junitFailure{Message: f.Message, Type: f.Severity, Text: xmlSafe(failureText(f))})
-		}
-	}
-
-	s := junitSuite{Name: rule.ID}
-	for _, p := range [][2]string{{"severity", rule.Severity}, {"category", rule.Category}, {"tier", rule.Tier}} {
-		if p[1] != "" {
-			if s.Properties == nil {
-				s.Properties = &junitProperties{}
-			}
-			s.Properties.Property = append(s.Properties.Property, junitProperty{Name: p[0], Value: p[1]})
-		}
-	}
-	for _, c := range cases {
-		s.Cases = append(s.Cases, *c)
-		if len(c.Failures) > 0 {
-			s.Failures++
-		}
-	}
-	sort.Slice(s.Cases, func(i, j int) bool {
-		if s.Cases[i].Name != s.Cases[j].Name {
-			return s.Cases[i].Name < s.Cases[j].Name
-		}
-		return s.Cases[i].key < s.Cases[j].key
-	})
-	s.Tests = len(s.Cases)
-	return s
-}
 
 // systemOut appends text to the case's <system-out>.
 func (c *junitCase) systemOut(text string) {

@@ -6,6 +6,9 @@ import (
 	"encoding/xml"
 	"fmt"
 	"math/rand"
+	"slices"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/meshlint/meshlint/internal/finding"
@@ -73,11 +76,18 @@ func TestWriteJUnitMatchesEncoder(t *testing.T) {
 }
 
 // bigReport is a report of 10,000 apps' resources (75,000, in the five
-// categories' kinds) with 2,028 findings, each with a related location.
+// categories' kinds) with 2,028 findings, each with a related location,
+// over rules in the categories and numbers of meshlint's catalog.
 func bigReport() *Report {
 	r := &Report{Tool: Tool{Name: "meshlint"}, Rules: []RuleInfo{{ID: "invalid-manifest", Category: "input", Severity: "error"},
 		{ID: "plaintext-scrape-of-strict-port", Category: "scrape", Severity: "error"}, {ID: "podmonitor-under-strict", Category: "monitor", Severity: "error"},
 		{ID: "peer-authentication-conflict", Category: "peerauthentication", Severity: "warning"}, {ID: "merged-metrics", Category: "merge", Severity: "warning"}}}
+	// the rest of the catalog's 40 rules, by category as it has them
+	for cat, n := range map[string]int{"input": 4, "scrape": 7, "monitor": 2, "peerauthentication": 11, "merge": 3, "prometheus": 8} {
+		for i := 0; i < n; i++ {
+			r.Rules = append(r.Rules, RuleInfo{ID: fmt.Sprintf("%s-%d", cat, i), Category: cat, Severity: "warning"})
+		}
+	}
 	kinds := []string{"Namespace", "PeerAuthentication", "ConfigMap", "ServiceAccount", "Deployment", "Service", "ServiceMonitor", "PodMonitor"}
 	for i := 0; i < 75000; i++ {
 		ns := fmt.Sprintf("app-%05d", i/8)
@@ -132,4 +142,179 @@ func BenchmarkJUnit(b *testing.B) {
 			b.SetBytes(int64(buf.Len()))
 		}
 	})
+}
+
+// junitSuiteFor is how Format built a rule's suite before junitIndex: a
+// case per resource (or file) it checks and per finding, sorted. It is the
+// reference TestJUnitMatchesSuites holds Format to.
+func junitSuiteFor(rule RuleInfo, r *Report, findings []finding.Finding) junitSuite {
+	classname := "meshlint." + rule.ID
+	if rule.Category != "" {
+		classname = "meshlint." + rule.Category + "." + rule.ID
+	}
+	cases := map[string]*junitCase{}
+	caseFor := func(key, name string) *junitCase {
+		c := cases[key]
+		if c == nil {
+			c = &junitCase{Name: name, Classname: classname, key: key}
+			cases[key] = c
+		}
+		return c
+	}
+	perFile := perFileRules[rule.ID]
+	kinds, knownCategory := checkedKinds[rule.Category]
+	for _, res := range r.Resources {
+		switch {
+		case perFile:
+			caseFor("file\x00"+res.File, res.File)
+		case !knownCategory || slices.Contains(kinds, res.Kind):
+			caseFor(resourceKey(&res.Resource), resourceName(&res.Resource))
+		}
+	}
+	for _, f := range findings {
+		var c *junitCase
+		if f.Resource != nil && !perFile {
+			key := resourceKey(f.Resource)
+			if len(f.Environments) > 0 {
+				key += "\x00" + strings.Join(f.Environments, ",")
+			}
+			c = caseFor(key, resourceName(f.Resource)+EnvironmentSuffix(f))
+		} else {
+			// A file that holds no object to name (broken YAML), or a rule
+			// about files.
+			c = caseFor("file\x00"+f.File, f.File)
+		}
+		switch {
+		case f.Suppressed:
+			line := "suppressed: " + findingLine(f)
+			if f.Suppression != nil && f.Suppression.Justification != "" {
+				line += " (" + f.Suppression.Justification + ")"
+			}
+			c.systemOut(line + "\n")
+		case !r.FailsRun(f.Severity):
+			c.systemOut("below --fail-on " + orDefault(r.FailOn, "error") + ": " + failureText(f))
+		default:
+			c.Failures = append(c.Failures, junitFailure{Message: f.Message, Type: f.Severity, Text: xmlSafe(failureText(f))})
+		}
+	}
+
+	s := junitSuite{Name: rule.ID}
+	for _, p := range [][2]string{{"severity", rule.Severity}, {"category", rule.Category}, {"tier", rule.Tier}} {
+		if p[1] != "" {
+			if s.Properties == nil {
+				s.Properties = &junitProperties{}
+			}
+			s.Properties.Property = append(s.Properties.Property, junitProperty{Name: p[0], Value: p[1]})
+		}
+	}
+	for _, c := range cases {
+		s.Cases = append(s.Cases, *c)
+		if len(c.Failures) > 0 {
+			s.Failures++
+		}
+	}
+	sort.Slice(s.Cases, func(i, j int) bool {
+		if s.Cases[i].Name != s.Cases[j].Name {
+			return s.Cases[i].Name < s.Cases[j].Name
+		}
+		return s.Cases[i].key < s.Cases[j].key
+	})
+	s.Tests = len(s.Cases)
+	return s
+}
+
+// junitReference is the report Format wrote with junitSuiteFor.
+func junitReference(t testing.TB, r *Report) []byte {
+	doc := junitSuites{Name: r.Tool.Name}
+	byRule := map[string][]finding.Finding{}
+	for _, f := range r.Findings {
+		byRule[f.Rule] = append(byRule[f.Rule], f)
+	}
+	rules := append([]RuleInfo(nil), r.Rules...)
+	for id, fs := range byRule {
+		if !slices.ContainsFunc(rules, func(ri RuleInfo) bool { return ri.ID == id }) {
+			rules = append(rules, RuleInfo{ID: id, Severity: fs[0].Severity})
+		}
+	}
+	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
+	for _, rule := range rules {
+		s := junitSuiteFor(rule, r, byRule[rule.ID])
+		doc.Suites = append(doc.Suites, s)
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+	}
+	return encodeJUnitReference(t, &doc)
+}
+
+// randomReport has resources of every category's kinds and others, some
+// repeated (the same object in two files, or in two apiVersions), and
+// findings on them, on objects not in the list, on files, in environments,
+// suppressed and below --fail-on, for rules known and not.
+func randomReport(rng *rand.Rand) *Report {
+	pick := func(l ...string) string { return l[rng.Intn(len(l))] }
+	r := &Report{Tool: Tool{Name: "meshlint"}, FailOn: pick("", "warning", "note"), Rules: []RuleInfo{
+		{ID: "invalid-manifest", Category: "input", Severity: "error"},
+		{ID: "plaintext-scrape-of-strict-port", Category: "scrape", Severity: "error", Tier: "core"},
+		{ID: "merged-metrics", Category: "merge", Severity: "warning"},
+		{ID: "custom", Severity: "note"}}}
+	resource := func() finding.Resource {
+		return finding.Resource{APIVersion: pick("v1", "apps/v1"), Kind: pick("Service", "ServiceMonitor", "Deployment", "Pod", "ConfigMap", "Namespace"),
+			Namespace: pick("", "a", "b"), Name: pick("x", "y", "z", "a b", "<q&>")}
+	}
+	for i := rng.Intn(30); i > 0; i-- {
+		r.Resources = append(r.Resources, LintedResource{File: pick("f1.yaml", "f2.yaml", "d/f3.yaml", "a&b.yaml"), Line: 1, Resource: resource()})
+	}
+	for i := rng.Intn(15); i > 0; i-- {
+		f := finding.Finding{Rule: pick("invalid-manifest", "plaintext-scrape-of-strict-port", "merged-metrics", "custom", "unknown-rule"),
+			Severity: pick("error", "warning", "note"), Message: pick("m1", "m]]>2", "m\x01"), File: pick("f1.yaml", "f9.yaml", "a&b.yaml"),
+			Line: rng.Intn(9), Column: 1}
+		switch rng.Intn(3) {
+		case 0:
+			if len(r.Resources) > 0 {
+				res := r.Resources[rng.Intn(len(r.Resources))].Resource
+				f.Resource = &res
+			}
+		case 1:
+			res := resource()
+			f.Resource = &res
+		}
+		if rng.Intn(4) == 0 {
+			f.Environments = []string{"dev", "prod"}[:1+rng.Intn(2)]
+		}
+		if rng.Intn(4) == 0 {
+			f.Suppressed = true
+			if rng.Intn(2) == 0 {
+				f.Suppression = &finding.Suppression{Kind: "inSource", Justification: "why"}
+			}
+		}
+		if rng.Intn(3) == 0 {
+			f.Related = []finding.Related{{File: "p.yaml", Line: 2, Column: 3, Message: "rel"}}
+		}
+		r.Findings = append(r.Findings, f)
+	}
+	return r
+}
+
+// TestJUnitMatchesSuites holds Format, which writes the suites from one
+// sorted index of resources, to the suites built case by case.
+func TestJUnitMatchesSuites(t *testing.T) {
+	rng := rand.New(rand.NewSource(17))
+	for i := 0; i < 3000; i++ {
+		r := randomReport(rng)
+		var got bytes.Buffer
+		if err := (JUnit{}).Format(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		if want := junitReference(t, r); !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("report %d:\ngot:\n%s\nthe suites:\n%s", i, got.Bytes(), want)
+		}
+	}
+	r := bigReport()
+	var got bytes.Buffer
+	if err := (JUnit{}).Format(&got, r); err != nil {
+		t.Fatal(err)
+	}
+	if want := junitReference(t, r); !bytes.Equal(got.Bytes(), want) || !strings.Contains(got.String(), "<failure") {
+		t.Fatalf("the big report differs from its suites")
+	}
 }

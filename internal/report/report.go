@@ -3,8 +3,9 @@
 package report
 
 import (
+	"cmp"
 	"io"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/meshlint/meshlint/internal/finding"
@@ -123,21 +124,9 @@ type Options struct {
 // Sort orders findings by file, line, column, rule and message, so output
 // never depends on the order files were read in.
 func Sort(fs []finding.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
-		}
-		if a.Rule != b.Rule {
-			return a.Rule < b.Rule
-		}
-		return a.Message < b.Message
+	slices.SortStableFunc(fs, func(a, b finding.Finding) int {
+		return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Column, b.Column),
+			strings.Compare(a.Rule, b.Rule), strings.Compare(a.Message, b.Message))
 	})
 }
 

@@ -431,15 +431,19 @@ metadata:
 spec:
   selector:
     app: %[1]s
-  ports:
+`, a.name) + servicePorts
+}
+
+// servicePorts are the ports of every generated app's Service: http for
+// the app, metrics for its metrics.
+const servicePorts = `  ports:
     - name: http
       port: 80
       targetPort: http
     - name: metrics
       port: 9090
       targetPort: metrics
-`, a.name)
-}
+`
 
 const istioTLS = `      tlsConfig:
         caFile: /etc/prom-certs/root-cert.pem
@@ -461,19 +465,7 @@ func (a app) serviceMonitor() string {
 	case a.scrape == "istio":
 		ep += "      scheme: https\n" + istioTLS + "        insecureSkipVerify: true\n"
 	}
-	return fmt.Sprintf(`apiVersion: monitoring.coreos.com/v1
-kind: ServiceMonitor
-metadata:
-  name: %[1]s
-  namespace: %[1]s
-  labels:
-    release: monitoring
-spec:
-  selector:
-    matchLabels:
-      app: %[1]s
-  endpoints:
-%[2]s`, a.name, ep)
+	return monitorHead("ServiceMonitor", a.name, a.name) + "  endpoints:\n" + ep
 }
 
 // podMonitorYAML scrapes Envoy's own stats on sidecar pods (never
@@ -484,21 +476,25 @@ func (a app) podMonitorYAML() string {
 	if a.scrape == "http" || a.mistake == RulePodMonitorStrict {
 		port = "metrics"
 	}
+	return monitorHead("PodMonitor", a.name+"-pods", a.name) + "  podMetricsEndpoints:\n    - port: " + port + "\n      path: /stats/prometheus\n"
+}
+
+// monitorHead is a generated monitor up to its endpoints: named name in
+// namespace app, picked up by the release: monitoring Prometheus, selecting
+// the app's pods or Service.
+func monitorHead(kind, name, app string) string {
 	return fmt.Sprintf(`apiVersion: monitoring.coreos.com/v1
-kind: PodMonitor
+kind: %[1]s
 metadata:
-  name: %[1]s-pods
-  namespace: %[1]s
+  name: %[2]s
+  namespace: %[3]s
   labels:
     release: monitoring
 spec:
   selector:
     matchLabels:
-      app: %[1]s
-  podMetricsEndpoints:
-    - port: %[2]s
-      path: /stats/prometheus
-`, a.name, port)
+      app: %[3]s
+`, kind, name, app)
 }
 
 // workloadPeerAuth exempts the metrics-only port, the accepted pattern.

@@ -90,14 +90,7 @@ metadata:
 spec:
   selector:
     app: web
-  ports:
-    - name: http
-      port: 80
-      targetPort: http
-    - name: metrics
-      port: 9090
-      targetPort: metrics
-`
+` + servicePorts
 
 const monitoringComponent = `apiVersion: kustomize.config.k8s.io/v1alpha1
 kind: Component

@@ -439,12 +439,11 @@ func writeLintReports(f *lintFlags, r *preparedLint, res *lint.Result, pic *scra
 func ruleInfos(rules []*engine.Rule, severity map[string]string) []report.RuleInfo {
 	out := make([]report.RuleInfo, 0, len(rules))
 	for _, r := range rules {
-		sev := r.Severity
+		doc := r.RuleDoc
 		if s, ok := severity[r.ID]; ok {
-			sev = s
+			doc.Severity = s
 		}
-		out = append(out, report.RuleInfo{ID: r.ID, Title: r.Title, Description: r.Description, Severity: sev,
-			Category: r.Category, Tier: r.Tier, Fix: r.Fix, Tags: r.Tags, SecuritySeverity: r.SecuritySeverity})
+		out = append(out, report.RuleInfo{RuleDoc: doc, Tags: r.Tags, SecuritySeverity: r.SecuritySeverity})
 	}
 	return out
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/finding"
+
 	"github.com/meshlint/meshlint/policies"
 )
 
@@ -59,7 +61,7 @@ func TestPolicyCannotReuseGoRuleID(t *testing.T) {
 
 // checkGoRule asks of a Go rule what METADATA asks of a Rego rule.
 func TestCheckGoRule(t *testing.T) {
-	ok := Rule{ID: "x", Title: "T", Description: "D", Severity: "note", Category: "input", Tier: "full", Fix: "F"}
+	ok := Rule{RuleDoc: finding.RuleDoc{ID: "x", Title: "T", Description: "D", Severity: "note", Category: "input", Tier: "full", Fix: "F"}}
 	if err := checkGoRule(&ok); err != nil {
 		t.Fatalf("complete rule: %v", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/finding"
+
 	"github.com/open-policy-agent/opa/v1/rego"
 )
 
@@ -22,7 +24,7 @@ func reportOf(t *testing.T, expr string) any {
 }
 
 func TestDecodeReportReadsEveryField(t *testing.T) {
-	rule := &Rule{ID: "r", File: "r.rego"}
+	rule := &Rule{RuleDoc: finding.RuleDoc{ID: "r"}, File: "r.rego"}
 	got, err := decodeReport(rule, reportOf(t, `{{"resource": 3, "pointer": "/spec", "message": "m", "severity": "warning",
 		"related": [{"resource": 1, "pointer": "/a", "message": "there"}, null], "assumptions": ["x", "y"]}}`))
 	if err != nil {
@@ -45,7 +47,7 @@ func TestDecodeReportReadsEveryField(t *testing.T) {
 // A malformed finding is an error naming the rule and showing the finding
 // as JSON, whatever field is wrong.
 func TestDecodeReportRejectsMalformedFindings(t *testing.T) {
-	rule := &Rule{ID: "r", File: "r.rego"}
+	rule := &Rule{RuleDoc: finding.RuleDoc{ID: "r"}, File: "r.rego"}
 	for _, item := range []string{
 		`"just a string"`,
 		`{"pointer": "/spec", "message": "m"}`,
@@ -89,7 +91,7 @@ func BenchmarkDecodeReport(b *testing.B) {
 		b.Fatal(err)
 	}
 	v := rs[0].Bindings["report"]
-	rule := &Rule{ID: "r", File: "r.rego"}
+	rule := &Rule{RuleDoc: finding.RuleDoc{ID: "r"}, File: "r.rego"}
 	b.ReportAllocs()
 	for b.Loop() {
 		if out, err := decodeReport(rule, v); err != nil || len(out) != 10000 {

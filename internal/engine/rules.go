@@ -16,19 +16,14 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/policies"
 )
 
 // Rule is one rule's documentation, read from its METADATA block.
 type Rule struct {
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Severity    string `json:"severity"`
-	Category    string `json:"category"`
-	Tier        string `json:"tier"`
-	Fix         string `json:"fix"`
-	Semantics   string `json:"semantics,omitempty"`
+	finding.RuleDoc
+	Semantics string `json:"semantics,omitempty"`
 	// Tags are GitHub code scanning's rule tags (custom.tags): security for
 	// the rules where mTLS or key material is weakened, reliability where
 	// scraping breaks. SecuritySeverity (custom.security-severity, "0.0" to
@@ -230,7 +225,7 @@ func rulesFromModules(modules map[string]*ast.Module, sources []source) ([]*Rule
 		if ann == nil {
 			return nil, fmt.Errorf("%s:%d: rule package %s has no METADATA block", name, m.Package.Location.Row, pkg)
 		}
-		r := &Rule{Title: ann.Title, Description: strings.TrimSpace(ann.Description), Package: pkg, File: name, Builtin: builtin[name]}
+		r := &Rule{RuleDoc: finding.RuleDoc{Title: ann.Title, Description: strings.TrimSpace(ann.Description)}, Package: pkg, File: name, Builtin: builtin[name]}
 		custom := ann.Custom
 		r.ID, _ = custom["id"].(string)
 		r.Severity, _ = custom["severity"].(string)
@@ -289,8 +284,8 @@ func withGoRules(rules []*Rule) ([]*Rule, error) {
 			}
 			continue
 		}
-		r := &Rule{ID: g.ID, Title: g.Title, Description: g.Description, Severity: g.Severity, Category: g.Category,
-			Tier: g.Tier, Fix: g.Fix, Semantics: g.Semantics, Tags: slices.Clone(g.Tags), SecuritySeverity: g.SecuritySeverity,
+		r := &Rule{RuleDoc: finding.RuleDoc{ID: g.ID, Title: g.Title, Description: g.Description, Severity: g.Severity,
+			Category: g.Category, Tier: g.Tier, Fix: g.Fix}, Semantics: g.Semantics, Tags: slices.Clone(g.Tags), SecuritySeverity: g.SecuritySeverity,
 			Source: "go", File: GoRulesFile, Builtin: true}
 		if err := checkGoRule(r); err != nil {
 			return nil, fmt.Errorf("%s: rule %s: %w", GoRulesFile, g.ID, err)

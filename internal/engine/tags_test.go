@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // securityRules are the rules where mTLS or key material is weakened; every
@@ -60,7 +62,7 @@ func TestRuleTagsValidated(t *testing.T) {
 		{"severity unquoted", map[string]any{"tags": []any{"security"}, "security-severity": 7.0}, "quoted number"},
 		{"tags not a list", map[string]any{"tags": "security"}, "list of strings"},
 	} {
-		err := readTags(&Rule{ID: "x"}, c.custom)
+		err := readTags(&Rule{RuleDoc: finding.RuleDoc{ID: "x"}}, c.custom)
 		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
 			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
 		}

@@ -61,7 +61,7 @@ func fuzzReport(file, text, name, other, rule string, showSuppressed bool, line 
 			{Rule: name, Severity: "note", Message: text + other, File: other, Line: 0, Column: -1, Related: []finding.Related{}},
 		},
 		ShowSuppressed: showSuppressed,
-		Rules:          []RuleInfo{{ID: rule, Title: text, Description: other, Severity: "error", Category: name, Tier: other, Fix: text}},
+		Rules:          []RuleInfo{{RuleDoc: finding.RuleDoc{ID: rule, Title: text, Description: other, Severity: "error", Category: name, Tier: other, Fix: text}}},
 		Resources:      []LintedResource{{Resource: *res, File: file, Line: line}},
 		ExitCode:       1,
 	}

@@ -110,7 +110,7 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 	}
 	for id, fs := range byRule {
 		if !known[id] {
-			rules = append(rules, RuleInfo{ID: id, Severity: fs[0].Severity})
+			rules = append(rules, RuleInfo{RuleDoc: finding.RuleDoc{ID: id, Severity: fs[0].Severity}})
 		}
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })

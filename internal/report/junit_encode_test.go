@@ -79,13 +79,13 @@ func TestWriteJUnitMatchesEncoder(t *testing.T) {
 // categories' kinds) with 2,028 findings, each with a related location,
 // over rules in the categories and numbers of meshlint's catalog.
 func bigReport() *Report {
-	r := &Report{Tool: Tool{Name: "meshlint"}, Rules: []RuleInfo{{ID: "invalid-manifest", Category: "input", Severity: "error"},
-		{ID: "plaintext-scrape-of-strict-port", Category: "scrape", Severity: "error"}, {ID: "podmonitor-under-strict", Category: "monitor", Severity: "error"},
-		{ID: "peer-authentication-conflict", Category: "peerauthentication", Severity: "warning"}, {ID: "merged-metrics", Category: "merge", Severity: "warning"}}}
+	r := &Report{Tool: Tool{Name: "meshlint"}, Rules: []RuleInfo{{RuleDoc: finding.RuleDoc{ID: "invalid-manifest", Category: "input", Severity: "error"}},
+		{RuleDoc: finding.RuleDoc{ID: "plaintext-scrape-of-strict-port", Category: "scrape", Severity: "error"}}, {RuleDoc: finding.RuleDoc{ID: "podmonitor-under-strict", Category: "monitor", Severity: "error"}},
+		{RuleDoc: finding.RuleDoc{ID: "peer-authentication-conflict", Category: "peerauthentication", Severity: "warning"}}, {RuleDoc: finding.RuleDoc{ID: "merged-metrics", Category: "merge", Severity: "warning"}}}}
 	// the rest of the catalog's 40 rules, by category as it has them
 	for cat, n := range map[string]int{"input": 4, "scrape": 7, "monitor": 2, "peerauthentication": 11, "merge": 3, "prometheus": 8} {
 		for i := 0; i < n; i++ {
-			r.Rules = append(r.Rules, RuleInfo{ID: fmt.Sprintf("%s-%d", cat, i), Category: cat, Severity: "warning"})
+			r.Rules = append(r.Rules, RuleInfo{RuleDoc: finding.RuleDoc{ID: fmt.Sprintf("%s-%d", cat, i), Category: cat, Severity: "warning"}})
 		}
 	}
 	kinds := []string{"Namespace", "PeerAuthentication", "ConfigMap", "ServiceAccount", "Deployment", "Service", "ServiceMonitor", "PodMonitor"}
@@ -233,7 +233,7 @@ func junitReference(t testing.TB, r *Report) []byte {
 	rules := append([]RuleInfo(nil), r.Rules...)
 	for id, fs := range byRule {
 		if !slices.ContainsFunc(rules, func(ri RuleInfo) bool { return ri.ID == id }) {
-			rules = append(rules, RuleInfo{ID: id, Severity: fs[0].Severity})
+			rules = append(rules, RuleInfo{RuleDoc: finding.RuleDoc{ID: id, Severity: fs[0].Severity}})
 		}
 	}
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
@@ -253,10 +253,10 @@ func junitReference(t testing.TB, r *Report) []byte {
 func randomReport(rng *rand.Rand) *Report {
 	pick := func(l ...string) string { return l[rng.Intn(len(l))] }
 	r := &Report{Tool: Tool{Name: "meshlint"}, FailOn: pick("", "warning", "note"), Rules: []RuleInfo{
-		{ID: "invalid-manifest", Category: "input", Severity: "error"},
-		{ID: "plaintext-scrape-of-strict-port", Category: "scrape", Severity: "error", Tier: "core"},
-		{ID: "merged-metrics", Category: "merge", Severity: "warning"},
-		{ID: "custom", Severity: "note"}}}
+		{RuleDoc: finding.RuleDoc{ID: "invalid-manifest", Category: "input", Severity: "error"}},
+		{RuleDoc: finding.RuleDoc{ID: "plaintext-scrape-of-strict-port", Category: "scrape", Severity: "error", Tier: "core"}},
+		{RuleDoc: finding.RuleDoc{ID: "merged-metrics", Category: "merge", Severity: "warning"}},
+		{RuleDoc: finding.RuleDoc{ID: "custom", Severity: "note"}}}}
 	resource := func() finding.Resource {
 		return finding.Resource{APIVersion: pick("v1", "apps/v1"), Kind: pick("Service", "ServiceMonitor", "Deployment", "Pod", "ConfigMap", "Namespace"),
 			Namespace: pick("", "a", "b"), Name: pick("x", "y", "z", "a b", "<q&>")}

@@ -40,13 +40,7 @@ type Tool struct {
 // they checked: SARIF lists the rules in tool.driver.rules, JUnit writes one
 // test suite per rule.
 type RuleInfo struct {
-	ID          string `json:"id"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	Severity    string `json:"severity"`
-	Category    string `json:"category"`
-	Tier        string `json:"tier"`
-	Fix         string `json:"fix"`
+	finding.RuleDoc
 	// Tags and SecuritySeverity are the rule's code scanning tags and, for
 	// rules tagged security, the score GitHub ranks their alerts by.
 	Tags             []string `json:"tags,omitempty"`

@@ -159,7 +159,7 @@ func sarifEnvelope(r *Report) (*sarifLog, map[string]int, error) {
 			// caller that filled no Rules): describe it minimally, because
 			// every result must point at a rule in tool.driver.rules.
 			index[f.Rule] = len(run.Tool.Driver.Rules)
-			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(RuleInfo{ID: f.Rule, Title: f.Rule, Severity: f.Severity}))
+			run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule(RuleInfo{RuleDoc: finding.RuleDoc{ID: f.Rule, Title: f.Rule, Severity: f.Severity}}))
 		}
 	}
 	out := sarifRun{Run: run, Results: []sarifResult{}}

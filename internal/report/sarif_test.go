@@ -337,7 +337,7 @@ func TestSARIFFingerprints(t *testing.T) {
 
 // A finding of a rule the report does not list still points at a rule.
 func TestSARIFDescribesUnlistedRules(t *testing.T) {
-	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Rules: []RuleInfo{{ID: "a", Title: "A", Severity: "error"}},
+	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Rules: []RuleInfo{{RuleDoc: finding.RuleDoc{ID: "a", Title: "A", Severity: "error"}}},
 		Findings: []finding.Finding{{Rule: "render-error", Severity: "error", Message: "m", File: "Chart.yaml", Line: 1, Column: 1, EndLine: 1, EndColumn: 2}}}
 	doc := decodeSARIF(t, render(t, "sarif", r))
 	rules := doc.Runs[0].Tool.Driver.Rules
@@ -386,8 +386,8 @@ func TestSARIFInvocationFollowsExitCode(t *testing.T) {
 // one on any other rule would be a score nothing shows.
 func TestSARIFSecuritySeverityOnlyWithSecurityTag(t *testing.T) {
 	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Rules: []RuleInfo{
-		{ID: "a", Title: "A", Severity: "error", Tags: []string{"security"}, SecuritySeverity: "7.5"},
-		{ID: "b", Title: "B", Severity: "error", Tags: []string{"reliability"}, SecuritySeverity: "7.5"},
+		{RuleDoc: finding.RuleDoc{ID: "a", Title: "A", Severity: "error"}, Tags: []string{"security"}, SecuritySeverity: "7.5"},
+		{RuleDoc: finding.RuleDoc{ID: "b", Title: "B", Severity: "error"}, Tags: []string{"reliability"}, SecuritySeverity: "7.5"},
 	}}
 	var doc struct {
 		Runs []struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 
+	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 )
@@ -22,6 +23,7 @@ func fluxBuilds(ctx context.Context, envs []*environment, opts Options) (map[*fl
 	var notes []render.Finding
 	ro := opts.Render
 	ro.Paths, ro.WorkDir, ro.Limits, ro.Root = opts.Paths, opts.WorkDir, opts.Limits, opts.Root
+	ro.Kinds = graph.ReadsKind
 	ro.DefaultNamespace = opts.Settings.DefaultNamespace
 	for _, e := range envs {
 		if e.skip {

@@ -12,7 +12,7 @@ import (
 // to get the reference result of the full path.
 var fastPaths = true
 
-// fastDecode decodes a document of a kind the graph reads straight from its
+// fastDecode decodes a document of a kind the caller reads straight from its
 // text into the values the converter makes (map[string]any, []any, string,
 // int64, float64, bool, nil), without building a yaml.v3 Node tree: that
 // tree, and the tokens and events behind it, would be most of the time and
@@ -668,16 +668,16 @@ func (f *flowDecoder) mapping() (any, bool) {
 }
 
 // fastDocument is what readDocument makes of a document that fastDecode
-// reads: one Document of a kind the graph reads. ok is false when the full
+// reads: one Document of a kind the caller reads. ok is false when the full
 // path must decide, including every case in which it reports a problem.
-func fastDocument(display string, index int, c chunk, limits Limits) (*Document, bool) {
+func fastDocument(display string, index int, c chunk, limits Limits, kinds Kinds) (*Document, bool) {
 	obj, ok := fastDecode(c.text, limits)
 	if !ok {
 		return nil, false
 	}
 	kind, _ := obj["kind"].(string)
 	apiVersion, _ := obj["apiVersion"].(string)
-	if !graphKinds[kind] || strings.HasSuffix(kind, "List") || apiVersion == "" ||
+	if !kinds.decodes(apiVersion, kind) || strings.HasSuffix(kind, "List") || apiVersion == "" ||
 		strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/") || strings.HasPrefix(apiVersion, "config.kubernetes.io/") {
 		return nil, false
 	}

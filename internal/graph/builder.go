@@ -42,6 +42,9 @@ func (b *Builder) Read(d *loader.Document) {
 	if annotationJobKinds[d.Kind] {
 		rd.annotationJob = hintOf(mentionsAnnotationJob(d.Text(), d.Kind == "Secret"))
 	}
+	if d.Object == nil && rd.empty() {
+		return // nothing to keep: Add reads it again without its object
+	}
 	b.mu.Lock()
 	b.ahead[d] = rd
 	b.mu.Unlock()
@@ -90,6 +93,13 @@ type reading struct {
 	// the prometheus.io/scrape annotation (annotationScrapeJobs), when Read
 	// found out while the text was at hand.
 	annotationJob hint
+}
+
+// empty reports whether nothing was read, which reading d again at Add
+// finds as well: most documents of a large repository are such.
+func (rd *reading) empty() bool {
+	return len(rd.namespaces)+len(rd.workloads)+len(rd.services)+len(rd.endpoints)+len(rd.peerAuths)+
+		len(rd.monitors)+len(rd.prometheus)+len(rd.legacy)+len(rd.problems) == 0 && rd.err == nil && rd.annotationJob == hintUnknown
 }
 
 // read reads one document into the model, as resource 0 of a graph of its

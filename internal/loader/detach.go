@@ -1,6 +1,10 @@
 package loader
 
-import "strings"
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+)
 
 // detach copies a string out of the file's text. The fast decoders return
 // slices of the text; what is kept of a document (its identity, and the
@@ -13,6 +17,35 @@ func detach(s string) string {
 	}
 	return strings.Clone(s)
 }
+
+// sharedIdentity is detach for a document's apiVersion or kind: a
+// repository has a few dozen of each, whichever they are, and every
+// document keeps its own, so each is copied once and shared. Past
+// maxIdentities (a hostile input of made-up kinds) they are copied.
+func sharedIdentity(s string) string {
+	if w, ok := commonWords[s]; ok {
+		return w
+	}
+	if w, ok := identities.Load(s); ok {
+		return w.(string)
+	}
+	c := strings.Clone(s)
+	if identityCount.Load() >= maxIdentities {
+		return c
+	}
+	if w, loaded := identities.LoadOrStore(c, c); loaded {
+		return w.(string)
+	}
+	identityCount.Add(1)
+	return c
+}
+
+const maxIdentities = 4096
+
+var (
+	identities    sync.Map // string to the same string
+	identityCount atomic.Int64
+)
 
 var commonWords = func() map[string]string {
 	words := strings.Fields(`

@@ -448,7 +448,7 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 			return nil, []Problem{problemAt("/metadata", p)}, true, ""
 		}
 		return []*Document{{File: display, Index: index, Item: -1, StartLine: c.startLine,
-			APIVersion: apiVersion.Value, Kind: kind.Value, Name: nameOf(n), Namespace: namespaceOf(n), text: c.text}}, nil, true, ""
+			APIVersion: sharedIdentity(apiVersion.Value), Kind: sharedIdentity(kind.Value), Name: nameOf(n), Namespace: namespaceOf(n), text: c.text}}, nil, true, ""
 	}
 
 	value, err := newConverter(limits).convert(n, 0)
@@ -628,8 +628,8 @@ func newDocument(display string, index, item int, c chunk, obj map[string]any, p
 			return nil, bad("/metadata/"+field+"/"+EscapePointerToken(badKey), "metadata."+field+"["+strconv.Quote(badKey)+"] is not a string (quote it)")
 		}
 	}
-	return &Document{File: display, Index: index, Item: item, StartLine: c.startLine, APIVersion: apiVersion,
-		Kind: kind, Name: name, Namespace: ns, Object: obj, Prefix: prefix, text: c.text}, nil
+	return &Document{File: display, Index: index, Item: item, StartLine: c.startLine, APIVersion: sharedIdentity(apiVersion),
+		Kind: sharedIdentity(kind), Name: name, Namespace: ns, Object: obj, Prefix: prefix, text: c.text}, nil
 }
 
 func topScalar(m *yaml.Node, key string) *yaml.Node {

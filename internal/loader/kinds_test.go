@@ -3,6 +3,7 @@ package loader
 import (
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // testKinds are the kinds the tests of this package decode: the mesh graph's
@@ -73,5 +74,32 @@ func TestSkippedDocumentsNameTheirKind(t *testing.T) {
 	}
 	if s := pf.notObjects[0]; s.APIVersion != "tools.example.com/v1" || s.Kind != "Profile" {
 		t.Errorf("skip: %+v", s)
+	}
+}
+
+// TestIdentitiesAreShared: documents of the same apiVersion and kind, of
+// any kind and on every path, share one copy of each string (none of the
+// file's text), so that a repository's identities cost their count, not
+// their documents'.
+func TestIdentitiesAreShared(t *testing.T) {
+	text := "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: a}\n---\n" + // full parse
+		"apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: b\n---\n" + // prescan
+		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: c\n---\n" + // fastDecode
+		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: d\n"
+	widgets := func(_, kind string) bool { return kind == "Widget" }
+	pf := parseFile("f.yaml", []byte(text), DefaultLimits, widgets, false)
+	if len(pf.docs) != 4 {
+		t.Fatalf("%d documents", len(pf.docs))
+	}
+	same := func(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
+	d := pf.docs
+	if !same(d[0].APIVersion, d[1].APIVersion) || !same(d[1].APIVersion, d[2].APIVersion) || !same(d[2].APIVersion, d[3].APIVersion) {
+		t.Error("apiVersion copied per document")
+	}
+	if !same(d[0].Kind, d[1].Kind) || !same(d[2].Kind, d[3].Kind) {
+		t.Error("kind copied per document")
+	}
+	if strings.Contains(pf.text, d[2].Kind) && unsafe.StringData(d[2].Kind) == unsafe.StringData(pf.text[strings.Index(pf.text, "Widget"):]) {
+		t.Error("kind is a slice of the file's text")
 	}
 }

@@ -91,7 +91,7 @@ func prescan(text string, limits Limits, kinds Kinds) (id prescanned, ok bool) {
 // document is the Document readDocument makes for such a kind.
 func (id prescanned) document(display string, index int, c chunk) *Document {
 	return &Document{File: display, Index: index, Item: -1, StartLine: c.startLine,
-		APIVersion: detach(id.apiVersion), Kind: detach(id.kind), Name: detach(id.name), Namespace: detach(id.namespace), text: c.text}
+		APIVersion: sharedIdentity(id.apiVersion), Kind: sharedIdentity(id.kind), Name: detach(id.name), Namespace: detach(id.namespace), text: c.text}
 }
 
 // identityField is an identity scalar read from the text.

@@ -548,7 +548,7 @@ func orEmpty(kind string) string {
 // templatePlaceholder returns the line of the first unquoted Go template
 // action ("{{ .Name }}", "{{ if .x }}") in the document, or 0. YAML reads
 // one as a flow mapping whose key is another flow mapping, which no
-// Kubernetes object has: the document is a template (Istio's test
+// Kubernetes object has: the document is a template (a project's test
 // templates, a CI job's), and reporting its placeholders as broken keys
 // would be an error about a file that is fine. Aliases are not followed,
 // so the walk costs the size of the text.

@@ -3,7 +3,6 @@ package loader
 import (
 	"strings"
 	"sync"
-	"sync/atomic"
 )
 
 // detach copies a string out of the file's text. The fast decoders return
@@ -26,26 +25,32 @@ func sharedIdentity(s string) string {
 	if w, ok := commonWords[s]; ok {
 		return w
 	}
-	if w, ok := identities.Load(s); ok {
-		return w.(string)
+	identities.RLock()
+	w, ok := identities.m[s]
+	identities.RUnlock()
+	if ok {
+		return w
 	}
-	c := strings.Clone(s)
-	if identityCount.Load() >= maxIdentities {
-		return c
+	identities.Lock()
+	defer identities.Unlock()
+	if w, ok := identities.m[s]; ok {
+		return w
 	}
-	if w, loaded := identities.LoadOrStore(c, c); loaded {
-		return w.(string)
+	w = strings.Clone(s)
+	if len(identities.m) < maxIdentities {
+		identities.m[w] = w
 	}
-	identityCount.Add(1)
-	return c
+	return w
 }
 
 const maxIdentities = 4096
 
-var (
-	identities    sync.Map // string to the same string
-	identityCount atomic.Int64
-)
+// identities are the shared apiVersions and kinds, read by every loader
+// worker.
+var identities = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
 
 var commonWords = func() map[string]string {
 	words := strings.Fields(`

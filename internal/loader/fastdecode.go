@@ -96,6 +96,28 @@ type fastDecoder struct {
 	maxNodes int
 	maxDepth int
 	marker   bool // a document marker line: not one document
+	// keys are the mapping keys this decoder has copied out of texts, to
+	// share rather than copy again: a repository's keys (field names,
+	// label and annotation keys) are few and recur in every document.
+	keys map[string]string
+}
+
+// maxSharedKeys bounds the keys a decoder shares; later ones are copied.
+const maxSharedKeys = 2048
+
+// key is detach for a mapping key.
+func (d *fastDecoder) key(s string) string {
+	if w, ok := d.keys[s]; ok {
+		return w
+	}
+	w := detach(s)
+	if len(d.keys) < maxSharedKeys && len(s) <= 64 {
+		if d.keys == nil {
+			d.keys = map[string]string{}
+		}
+		d.keys[w] = w
+	}
+	return w
 }
 
 var fastDecoderPool = sync.Pool{New: func() any { return &fastDecoder{} }}
@@ -170,7 +192,7 @@ func (d *fastDecoder) mapping(col, depth int) (map[string]any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[detach(key)] = v
+		m[d.key(key)] = v
 	}
 }
 
@@ -649,7 +671,7 @@ func (f *flowDecoder) mapping() (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		out[detach(key)] = v
+		out[f.d.key(key)] = v
 		f.spaces()
 		switch f.peek() {
 		case ',':

@@ -103,3 +103,24 @@ func TestIdentitiesAreShared(t *testing.T) {
 		t.Error("kind is a slice of the file's text")
 	}
 }
+
+// TestDecoderSharesKeys: a decoder copies each mapping key out of the text
+// once and shares it after, up to its bound, so that the label and
+// annotation keys every document repeats cost one string each.
+func TestDecoderSharesKeys(t *testing.T) {
+	d := &fastDecoder{}
+	text1, text2 := "example.io/scrape: x", "example.io/scrape: y"
+	a, b := d.key(text1[:17]), d.key(text2[:17])
+	if a != "example.io/scrape" || unsafe.StringData(a) != unsafe.StringData(b) {
+		t.Errorf("key copied twice")
+	}
+	if unsafe.StringData(a) == unsafe.StringData(text1) {
+		t.Errorf("key is a slice of the text")
+	}
+	for i := 0; i < 2*maxSharedKeys; i++ {
+		d.key(strings.Repeat("k", i%70) + string(rune('a'+i%26)) + string(rune('a'+i/26%26)))
+	}
+	if len(d.keys) > maxSharedKeys {
+		t.Errorf("%d keys shared, bound %d", len(d.keys), maxSharedKeys)
+	}
+}

@@ -40,10 +40,12 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 func (b *Builder) Read(d *loader.Document) {
 	rd := read(d, b.g.Settings)
 	if annotationJobKinds[d.Kind] {
-		rd.annotationJob = hintOf(mentionsAnnotationJob(d.Text(), d.Kind == "Secret"))
+		hinted := *rd
+		hinted.annotationJob = hintOf(mentionsAnnotationJob(d.Text(), d.Kind == "Secret"))
+		rd = &hinted
 	}
-	if d.Object == nil && rd.empty() {
-		return // nothing to keep: Add reads it again without its object
+	if rd == &nothing {
+		return // nothing to keep: Add reads it again, without its text
 	}
 	b.mu.Lock()
 	b.ahead[d] = rd
@@ -95,16 +97,17 @@ type reading struct {
 	annotationJob hint
 }
 
-// empty reports whether nothing was read, which reading d again at Add
-// finds as well: most documents of a large repository are such.
-func (rd *reading) empty() bool {
-	return len(rd.namespaces)+len(rd.workloads)+len(rd.services)+len(rd.endpoints)+len(rd.peerAuths)+
-		len(rd.monitors)+len(rd.prometheus)+len(rd.legacy)+len(rd.problems) == 0 && rd.err == nil && rd.annotationJob == hintUnknown
-}
+// nothing is the reading of a document the graph takes nothing from (not
+// decoded, and no evidence of Istio): most documents of a large repository.
+// It is shared, and never changed.
+var nothing reading
 
 // read reads one document into the model, as resource 0 of a graph of its
 // own.
 func read(d *loader.Document, s Settings) *reading {
+	if d.Object == nil && !isIstioGroup(d.APIVersion) {
+		return &nothing // what addUndecoded would find
+	}
 	mini := &Graph{Settings: s}
 	r := newResource(0, d, s)
 	rd := &reading{}

@@ -16,7 +16,10 @@ import (
 // injection of each workload. The Builder is done with.
 func (b *Builder) Graph() *Graph {
 	g, s := b.g, b.g.Settings
-	b.g, b.ahead = nil, nil
+	b.g = nil
+	for i := range b.ahead {
+		b.ahead[i].m = nil
+	}
 	for _, w := range g.Workloads {
 		g.workloadsByNS[w.Namespace] = append(g.workloadsByNS[w.Namespace], w)
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"hash/maphash"
 	"sync"
 
 	"github.com/meshlint/meshlint/internal/loader"
@@ -13,14 +14,32 @@ import (
 // only the model's few fields per resource stay until the document is
 // added.
 type Builder struct {
-	g     *Graph
-	mu    sync.Mutex
-	ahead map[*loader.Document]*reading // read, not yet added
+	g *Graph
+	// ahead are the documents read, not yet added, in shards so that the
+	// loader's workers seldom wait for each other.
+	ahead [aheadShards]aheadShard
+	seed  maphash.Seed
 }
+
+type aheadShard struct {
+	sync.Mutex
+	m map[*loader.Document]*reading
+}
+
+const aheadShards = 16
 
 // NewBuilder starts a graph under these settings.
 func NewBuilder(s Settings) *Builder {
-	return &Builder{g: newGraph(s), ahead: map[*loader.Document]*reading{}}
+	b := &Builder{g: newGraph(s), seed: maphash.MakeSeed()}
+	for i := range b.ahead {
+		b.ahead[i].m = map[*loader.Document]*reading{}
+	}
+	return b
+}
+
+// shard is the shard of ahead that holds d.
+func (b *Builder) shard(d *loader.Document) *aheadShard {
+	return &b.ahead[maphash.Comparable(b.seed, d)%aheadShards]
 }
 
 // Build resolves the documents into a Graph. Objects whose fields a rule
@@ -47,9 +66,10 @@ func (b *Builder) Read(d *loader.Document) {
 	if rd == &nothing {
 		return // nothing to keep: Add reads it again, without its text
 	}
-	b.mu.Lock()
-	b.ahead[d] = rd
-	b.mu.Unlock()
+	sh := b.shard(d)
+	sh.Lock()
+	sh.m[d] = rd
+	sh.Unlock()
 	d.ReleaseObject()
 }
 
@@ -59,10 +79,11 @@ func (b *Builder) Add(d *loader.Document) {
 	g := b.g
 	r := newResource(len(g.Resources), d, g.Settings)
 	g.Resources = append(g.Resources, r)
-	b.mu.Lock()
-	rd, ok := b.ahead[d]
-	delete(b.ahead, d)
-	b.mu.Unlock()
+	sh := b.shard(d)
+	sh.Lock()
+	rd, ok := sh.m[d]
+	delete(sh.m, d)
+	sh.Unlock()
 	if !ok && d.ObjectReleased() {
 		// Read by another builder (or added twice): this graph would see
 		// a resource without its fields.

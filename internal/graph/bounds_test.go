@@ -242,7 +242,7 @@ func buildBounded(t *testing.T, text string) (*Graph, []string) {
 	if err := os.WriteFile(filepath.Join(dir, "in.yaml"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := loader.Load([]string{dir}, loader.Options{WorkDir: dir})
+	res, err := loader.Load([]string{dir}, loader.Options{Kinds: ReadsKind, WorkDir: dir})
 	if err != nil || len(res.Problems) > 0 {
 		t.Fatalf("load: %v %+v", err, res.Problems)
 	}

@@ -11,26 +11,14 @@ import (
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
-// Build resolves the documents into a Graph. Objects whose fields a rule
-// needs but cannot read become Problems and are left out of the graph, so
-// they cannot cause findings built on a guess. Documents the loader ran
-// through Extractor are already read; the others are read here.
-func Build(docs []*loader.Document, s Settings) *Graph {
-	g := newGraph(s)
-	for _, d := range docs {
-		r := newResource(len(g.Resources), d, s)
-		g.Resources = append(g.Resources, r)
-		if p, ok := d.Extracted.(*part); ok {
-			g.adopt(p, r)
-			continue
-		}
-		if d.Object == nil {
-			g.addUndecoded(r)
-			continue
-		}
-		if err, internal := g.safeAdd(r); err != nil {
-			g.Problems = append(g.Problems, Problem{Resource: r.ID, Pointer: err.Pointer, Message: err.Message, Internal: internal})
-		}
+// Graph resolves what was added into the graph: the indexes by namespace,
+// the endpoints of Services, the scope of each PeerAuthentication and the
+// injection of each workload. The Builder is done with.
+func (b *Builder) Graph() *Graph {
+	g, s := b.g, b.g.Settings
+	b.g = nil
+	for i := range b.ahead {
+		b.ahead[i].m = nil
 	}
 	for _, w := range g.Workloads {
 		g.workloadsByNS[w.Namespace] = append(g.workloadsByNS[w.Namespace], w)

@@ -202,7 +202,7 @@ func buildPeerAuthentication(t *testing.T, keyText string) (*Graph, []string) {
 	t.Helper()
 	text := "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: pa, namespace: shop}\n" +
 		"spec:\n  selector: {matchLabels: {app: a}}\n  portLevelMtls:\n    " + keyText + ": {mode: PERMISSIVE}\n"
-	res, err := loader.Load([]string{"-"}, loader.Options{Stdin: strings.NewReader(text), WorkDir: "/"})
+	res, err := loader.Load([]string{"-"}, loader.Options{Kinds: ReadsKind, Stdin: strings.NewReader(text), WorkDir: "/"})
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}

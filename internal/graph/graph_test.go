@@ -17,7 +17,7 @@ func build(t *testing.T, text string, mutate ...func(*Settings)) *Graph {
 	if err := os.WriteFile(filepath.Join(dir, "in.yaml"), []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := loader.Load([]string{dir}, loader.Options{WorkDir: dir})
+	res, err := loader.Load([]string{dir}, loader.Options{Kinds: ReadsKind, WorkDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -536,7 +536,7 @@ func TestInvalidPeerAuthentication(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "in.yaml"), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		res, err := loader.Load([]string{dir}, loader.Options{WorkDir: dir})
+		res, err := loader.Load([]string{dir}, loader.Options{Kinds: ReadsKind, WorkDir: dir})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -69,7 +69,7 @@ type Resource struct {
 	Namespace string // metadata.namespace, or the default namespace
 	Name      string
 
-	annotationJob hint // see part.annotationJob
+	annotationJob hint // see reading.annotationJob
 }
 
 // Ref names a field of a resource: what a finding or a related location

@@ -35,12 +35,16 @@ func BenchmarkSelection(b *testing.B) {
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
-					res, err := loader.Load([]string{dir}, loader.Options{Extract: graph.Extractor(s), ReleaseTexts: true})
+					gb := graph.NewBuilder(s)
+					res, err := loader.Load([]string{dir}, loader.Options{Kinds: graph.ReadsKind, Read: gb.Read, ReleaseTexts: true})
 					if err != nil {
 						b.Fatal(err)
 					}
 					b.StartTimer()
-					graph.Build(res.Documents, s).Facts()
+					for _, d := range res.Documents {
+						gb.Add(d)
+					}
+					gb.Graph().Facts()
 				}
 			})
 		}

@@ -249,6 +249,35 @@ func roleObject(r Role) string {
 	return "target"
 }
 
+// ReadsKind reports whether the graph reads objects of this kind, for
+// loader.Options.Kinds: the loader decodes those whole and checks them as
+// Kubernetes objects, and only identifies the rest. It goes by the kind's
+// name, whatever its group: add tells groups apart once the object is
+// decoded (a Knative Service is checked as an object, then left out).
+func ReadsKind(apiVersion, kind string) bool { return readKinds[kind] }
+
+// readKinds are the kinds add reads, with the scrape sources and scrapers.
+var readKinds = func() map[string]bool {
+	m := map[string]bool{}
+	for _, k := range []string{
+		"Namespace", "Service", "Endpoints", "EndpointSlice",
+		"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Rollout",
+		"PeerAuthentication", "Policy", "MeshPolicy",
+		// A Prometheus Operator Probe is not modelled, but has always been
+		// checked as an object: what is reported about it stays the same.
+		"Probe",
+	} {
+		m[k] = true
+	}
+	for _, k := range sourceKinds {
+		m[k.Kind] = true
+	}
+	for _, k := range scraperKinds {
+		m[k.Kind] = true
+	}
+	return m
+}()
+
 // sourceKindOf returns the scrape source kind of an object, or nil.
 func sourceKindOf(apiVersion, kind string) *SourceKind {
 	group := k8s.APIGroup(apiVersion)

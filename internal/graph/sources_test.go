@@ -155,7 +155,7 @@ func TestMalformedSourcesAreProblems(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, "in.yaml"), []byte(c.doc), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			res, err := loader.Load([]string{dir}, loader.Options{WorkDir: dir})
+			res, err := loader.Load([]string{dir}, loader.Options{Kinds: ReadsKind, WorkDir: dir})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -97,15 +97,25 @@ func forSizes(b *testing.B, profile corpus.Profile, fn func(b *testing.B, dir st
 	}
 }
 
-func load(b *testing.B, dir string) *loader.Result {
+func load(b *testing.B, dir string) (*loader.Result, *graph.Builder) {
 	b.Helper()
-	// As lint.Run loads: each object read into the model and released, and
-	// the texts released.
-	res, err := loader.Load([]string{dir}, loader.Options{Extract: graph.Extractor(graph.DefaultSettings()), ReleaseTexts: true})
+	// As lint.Run loads: each object read ahead into the model and
+	// released, and the texts released.
+	gb := graph.NewBuilder(graph.DefaultSettings())
+	res, err := loader.Load([]string{dir}, loader.Options{Kinds: graph.ReadsKind, Read: gb.Read, ReleaseTexts: true})
 	if err != nil {
 		b.Fatal(err)
 	}
-	return res
+	return res, gb
+}
+
+// loadGraph loads dir and builds its graph, as lint.Run does.
+func loadGraph(b *testing.B, dir string) *graph.Graph {
+	res, gb := load(b, dir)
+	for _, d := range res.Documents {
+		gb.Add(d)
+	}
+	return gb.Graph()
 }
 
 // BenchmarkLoad: walk, read, split, decide kinds, decode.
@@ -131,9 +141,12 @@ func BenchmarkGraph(b *testing.B) {
 	forSizes(b, corpus.ProfileApps, func(b *testing.B, dir string) {
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
-			docs := load(b, dir).Documents // Build takes the extracted model over: a fresh one each time
+			res, gb := load(b, dir) // a builder is used up by its graph: a fresh one each time
 			b.StartTimer()
-			graph.Build(docs, graph.DefaultSettings()).Facts()
+			for _, d := range res.Documents {
+				gb.Add(d)
+			}
+			gb.Graph().Facts()
 		}
 	})
 }
@@ -144,7 +157,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	eng := benchEngine(b)
 	forSizes(b, corpus.ProfileApps, func(b *testing.B, dir string) {
 		b.StopTimer()
-		facts := graph.Build(load(b, dir).Documents, graph.DefaultSettings()).Facts()
+		facts := loadGraph(b, dir).Facts()
 		b.StartTimer()
 		for i := 0; i < b.N; i++ {
 			if _, err := eng.Evaluate(context.Background(), facts.Input()); err != nil {

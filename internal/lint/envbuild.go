@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/meshlint/meshlint/internal/finding"
+	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 )
@@ -23,6 +24,7 @@ func fluxBuilds(ctx context.Context, envs []*environment, opts Options) (map[*fl
 	var notes []finding.Problem
 	ro := opts.Render
 	ro.Paths, ro.WorkDir, ro.Limits, ro.Root = opts.Paths, opts.WorkDir, opts.Limits, opts.Root
+	ro.Kinds = graph.ReadsKind
 	ro.DefaultNamespace = opts.Settings.DefaultNamespace
 	for _, e := range envs {
 		if e.skip {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/finding"
+	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
 )
@@ -615,7 +616,7 @@ type FoundEnvironment struct {
 // init writes them into the starter config.
 func FindEnvironments(ctx context.Context, opts Options) ([]FoundEnvironment, error) {
 	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
-	loaded, err := loader.Load(opts.Paths, loadOptions(opts, sup))
+	loaded, err := loader.Load(opts.Paths, loadOptions(opts, sup, graph.NewBuilder(opts.Settings)))
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/meshlint/meshlint/internal/finding"
+	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/report"
 )
@@ -70,7 +71,7 @@ func TestMergeEnvironmentFindings(t *testing.T) {
 // in the environments holding that HelmRelease, not shared by all.
 func TestHelmReleaseObjectsGoWhereTheRelease(t *testing.T) {
 	parse := func(file, origin, text string) *loader.Document {
-		docs, problems := loader.ParseRendered(loader.Rendered{File: file, Origin: origin, Text: text}, loader.Limits{})
+		docs, problems := loader.ParseRendered(loader.Rendered{File: file, Origin: origin, Text: text}, loader.Limits{}, graph.ReadsKind)
 		if len(docs) != 1 || len(problems) > 0 {
 			t.Fatalf("%s: %d docs, %v", file, len(docs), problems)
 		}
@@ -184,7 +185,7 @@ func TestNestedCollidingFolders(t *testing.T) {
 func TestDuplicatesOfAlternativeInstalls(t *testing.T) {
 	doc := func(file, origin, replicas string) *loader.Document {
 		text := "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: katib, namespace: kubeflow}\nspec: {replicas: " + replicas + "}\n"
-		docs, problems := loader.ParseRendered(loader.Rendered{File: file, Origin: origin, Text: text}, loader.Limits{})
+		docs, problems := loader.ParseRendered(loader.Rendered{File: file, Origin: origin, Text: text}, loader.Limits{}, graph.ReadsKind)
 		if len(docs) != 1 || len(problems) > 0 {
 			t.Fatalf("%s: %d docs, %v", file, len(docs), problems)
 		}

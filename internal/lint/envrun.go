@@ -35,7 +35,7 @@ type envFindings struct {
 // applied once, to the merged findings.
 func lintEnvironments(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []finding.Problem,
 	envs []*environment, opts Options, stage *string) (*builder, []string, []*graph.Resource, error) {
-	docs, err := reloadExtracted(loaded.Documents, opts)
+	docs, err := reloadReleased(loaded.Documents, opts)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -115,7 +115,7 @@ func lintEnvironment(ctx context.Context, eng *engine.Engine, e *environment, op
 	stage *string, stopped bool) (ef envFindings, m model, stop string, err error) {
 	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
 	envDocs, dups := dedupe(withDerived(e.docs, opts.Derived))
-	m, err = buildModel(envDocs, opts.Settings, factLimit(opts.Limits), sup, observer(opts, e.Name))
+	m, err = buildModel(envDocs, graph.NewBuilder(opts.Settings), factLimit(opts.Limits), sup, observer(opts, e.Name))
 	var overLimit *graph.FactLimitError
 	if errors.As(err, &overLimit) {
 		stop, err = overLimit.Error(), nil
@@ -211,16 +211,16 @@ func assignDocuments(envs []*environment, docs []*loader.Document, defaultNamesp
 	}
 }
 
-// reloadExtracted reads again the plain documents the loader read into
-// one mesh model and released: an extracted document can join one graph
+// reloadReleased reads again the plain documents the loader read ahead
+// into one mesh model and released: a document read ahead joins that graph
 // only, and each environment builds its own. The files are read again
 // with their objects kept; documents that keep their objects (rendered
-// ones) join every graph as they are.
-func reloadExtracted(docs []*loader.Document, opts Options) ([]*loader.Document, error) {
+// ones), or never had one, join every graph as they are.
+func reloadReleased(docs []*loader.Document, opts Options) ([]*loader.Document, error) {
 	var paths []string
 	seen := map[string]bool{}
 	for _, d := range docs {
-		if d.Extracted != nil && !seen[d.File] {
+		if d.ObjectReleased() && !seen[d.File] {
 			seen[d.File] = true
 			p := filepath.FromSlash(d.File)
 			if !filepath.IsAbs(p) && opts.WorkDir != "" {
@@ -232,7 +232,7 @@ func reloadExtracted(docs []*loader.Document, opts Options) ([]*loader.Document,
 	if len(paths) == 0 {
 		return docs, nil
 	}
-	again, err := loader.Load(paths, loader.Options{WorkDir: opts.WorkDir, Limits: opts.Limits, Root: opts.Root})
+	again, err := loader.Load(paths, loader.Options{WorkDir: opts.WorkDir, Limits: opts.Limits, Root: opts.Root, Kinds: graph.ReadsKind})
 	if err != nil {
 		return nil, fmt.Errorf("reading the files again for each environment: %w", err)
 	}
@@ -247,7 +247,7 @@ func reloadExtracted(docs []*loader.Document, opts Options) ([]*loader.Document,
 	}
 	out := make([]*loader.Document, 0, len(docs))
 	for _, d := range docs {
-		if d.Extracted != nil {
+		if d.ObjectReleased() {
 			if f, ok := fresh[at{d.File, d.Index, d.Item, d.Prefix}]; ok {
 				out = append(out, f)
 				continue

@@ -10,6 +10,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/meshlint/meshlint/internal/finding"
+	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/k8s"
 	"github.com/meshlint/meshlint/internal/loader"
 	"github.com/meshlint/meshlint/internal/render"
@@ -159,7 +160,7 @@ func asApplied(d *loader.Document, text, targetNamespace string, limits loader.L
 		Line: func(l int) int { return l + d.StartLine - 1 },
 		Locate: func(_ *loader.Document, pointer string, _ loader.Range) (string, loader.Range) {
 			return d.Locate(pointer)
-		}}, limits)
+		}}, limits, graph.ReadsKind)
 	var applied *loader.Document
 	for _, f := range fresh {
 		if f.Item == d.Item && f.Prefix == d.Prefix {
@@ -189,7 +190,7 @@ func asApplied(d *loader.Document, text, targetNamespace string, limits loader.L
 		Line: func(int) int { return d.StartLine },
 		Locate: func(_ *loader.Document, pointer string, _ loader.Range) (string, loader.Range) {
 			return d.Locate(pointer)
-		}}, limits)
+		}}, limits, graph.ReadsKind)
 	if len(moved) != 1 {
 		return applied
 	}

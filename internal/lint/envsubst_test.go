@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/meshlint/meshlint/internal/graph"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -45,7 +46,7 @@ apiVersion: v1
 kind: Namespace
 metadata:
   name: shop
-`}, loader.Limits{})
+`}, loader.Limits{}, graph.ReadsKind)
 	if len(problems) > 0 || len(docs) != 2 {
 		t.Fatalf("docs %d, problems %v", len(docs), problems)
 	}

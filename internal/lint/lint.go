@@ -135,10 +135,12 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	var clock phaseClock // --stats
 	clock.next("load")
 	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
-	loaded, err := loader.Load(opts.Paths, loadOptions(opts, sup))
+	gb := graph.NewBuilder(opts.Settings)
+	loaded, err := loader.Load(opts.Paths, loadOptions(opts, sup, gb))
 	if err != nil {
 		return nil, err
 	}
+	adviseSkipped(loaded.Skipped)
 	skippedByLoad := len(loaded.Skipped) // rendering adds files it skips (--stats)
 	stage = "rendering the charts and Kustomize roots in " + strings.Join(opts.Paths, ", ")
 	clock.next("render")
@@ -162,7 +164,7 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	var internal []string
 	var resources []*graph.Resource
 	if envs == nil {
-		b, internal, resources, err = lintOneMesh(ctx, eng, loaded, rendered, opts, sup, &clock, &stage)
+		b, internal, resources, err = lintOneMesh(ctx, eng, loaded, rendered, opts, gb, sup, &clock, &stage)
 	} else {
 		clock.next("graph")
 		b, internal, resources, err = lintEnvironments(ctx, eng, loaded, rendered, envs, opts, &stage)
@@ -210,14 +212,14 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	return res, nil
 }
 
-// lintOneMesh builds one graph over every document and evaluates the rules
-// over it: a run without environments.
+// lintOneMesh builds one graph over every document (gb read the loaded ones
+// ahead) and evaluates the rules over it: a run without environments.
 func lintOneMesh(ctx context.Context, eng *engine.Engine, loaded *loader.Result, rendered []finding.Problem, opts Options,
-	sup *suppressionIndex, clock *phaseClock, stage *string) (*builder, []string, []*graph.Resource, error) {
+	gb *graph.Builder, sup *suppressionIndex, clock *phaseClock, stage *string) (*builder, []string, []*graph.Resource, error) {
 	*stage = "building the mesh model of " + strings.Join(opts.Paths, ", ")
 	clock.next("graph")
 	docs, dups := dedupe(withDerived(loaded.Documents, opts.Derived))
-	m, err := buildModel(docs, opts.Settings, factLimit(opts.Limits), sup, observer(opts, ""))
+	m, err := buildModel(docs, gb, factLimit(opts.Limits), sup, observer(opts, ""))
 	var overLimit *graph.FactLimitError
 	if errors.As(err, &overLimit) {
 		// The rules do not run, but what reading, rendering and the model
@@ -334,15 +336,15 @@ func enabledSet(eng *engine.Engine, enable, disable []string) map[string]bool {
 	return on
 }
 
-// loadOptions read the inputs for a run: each object is read into the mesh
-// model and released as soon as it is decoded, its suppression annotations
-// noted first, and the texts are released once read.
-func loadOptions(opts Options, sup *suppressionIndex) loader.Options {
-	extract := graph.Extractor(opts.Settings)
+// loadOptions read the inputs for a run: the kinds the mesh model reads are
+// decoded, each object is read ahead into gb and released as soon as it is
+// decoded, its suppression annotations noted first, and the texts are
+// released once read.
+func loadOptions(opts Options, sup *suppressionIndex, gb *graph.Builder) loader.Options {
 	return loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true, Root: opts.Root, Exclude: opts.Exclude,
-		ReleaseTexts: true, Extract: func(d *loader.Document) {
+		Kinds: graph.ReadsKind, ReleaseTexts: true, Read: func(d *loader.Document) {
 			sup.note(d)
-			extract(d)
+			gb.Read(d)
 		}}
 }
 
@@ -358,15 +360,19 @@ type model struct {
 	fixes        *fixHints // what fixes need of the graph (fixes.go)
 }
 
-// buildModel builds the graph and its facts, then lets go of everything
-// the rules and the findings do not need: the graph's workloads, services
-// and label maps (the decoded objects of files went as they were read:
-// graph.Extractor). At platform scale those are most of the memory, and
-// keeping them through rule evaluation doubled the peak. Rendered and
-// derived documents keep their objects; their suppressions are read here.
-// The facts are counted before they are built, against maxFacts.
-func buildModel(docs []*loader.Document, s graph.Settings, maxFacts int, sup *suppressionIndex, observe func(*graph.Graph, *graph.Facts)) (model, error) {
-	g := graph.Build(docs, s)
+// buildModel adds the documents to gb and builds the graph and its facts,
+// then lets go of everything the rules and the findings do not need: the
+// graph's workloads, services and label maps (the decoded objects of files
+// went as they were read: graph.Builder.Read). At platform scale those are
+// most of the memory, and keeping them through rule evaluation doubled the
+// peak. Rendered and derived documents keep their objects; their
+// suppressions are read here. The facts are counted before they are built,
+// against maxFacts.
+func buildModel(docs []*loader.Document, gb *graph.Builder, maxFacts int, sup *suppressionIndex, observe func(*graph.Graph, *graph.Facts)) (model, error) {
+	for _, d := range docs {
+		gb.Add(d)
+	}
+	g := gb.Graph()
 	if err := g.CheckFactLimit(maxFacts); err != nil {
 		// The resources and problems still place the findings of the
 		// files; no facts are built.

@@ -42,11 +42,12 @@ data:
 	}
 	opts := Options{Paths: []string{dir}, Settings: graph.DefaultSettings(), Limits: loader.DefaultLimits}
 	sup := &suppressionIndex{byDoc: map[*loader.Document]map[string]any{}}
-	loaded, err := loader.Load(opts.Paths, loadOptions(opts, sup))
+	gb := graph.NewBuilder(opts.Settings)
+	loaded, err := loader.Load(opts.Paths, loadOptions(opts, sup, gb))
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := buildModel(loaded.Documents, opts.Settings, factLimit(opts.Limits), sup, nil)
+	m, err := buildModel(loaded.Documents, gb, factLimit(opts.Limits), sup, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 func expand(ctx context.Context, loaded *loader.Result, opts Options) ([]finding.Problem, error) {
 	ro := opts.Render
 	ro.Paths, ro.WorkDir, ro.Limits, ro.Root = opts.Paths, opts.WorkDir, opts.Limits, opts.Root
+	ro.Kinds = graph.ReadsKind
 	ro.DefaultNamespace = opts.Settings.DefaultNamespace
 	return render.Expand(ctx, loaded, ro)
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // SourceMap ties a derived object to the file it was read from: the object
-// is not written in the file (a Prometheus CR that a Helm values file
+// is not written in the file (a custom resource that a Helm values file
 // configures), so its JSON pointers have to be translated into pointers of
 // the file before they can be located.
 type SourceMap interface {
@@ -17,7 +17,7 @@ type SourceMap interface {
 	// back to its nearest existing parent.
 	FilePointer(pointer string) string
 	// Describe names the field at pointer for messages, in the file's own
-	// terms (e.g. "prometheus.prometheusSpec.volumes[0]").
+	// terms (e.g. "server.spec.volumes[0]").
 	Describe(pointer string) string
 }
 

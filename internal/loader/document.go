@@ -29,13 +29,10 @@ type Document struct {
 	Namespace  string // as written; empty when the manifest has none
 
 	// Object is the decoded object (map[string]any, []any, string, int64,
-	// float64, bool, nil). It is nil for kinds that no rule reads, which are
-	// only checked for being well formed.
+	// float64, bool, nil). It is nil for kinds the caller does not read
+	// (Options.Kinds), which are only checked for being well formed, and
+	// once released (ReleaseObject).
 	Object map[string]any
-
-	// Extracted is what Options.Extract took from the object before
-	// releasing it; nil when there was no Extract or no object.
-	Extracted any
 
 	// Prefix is the JSON pointer of the object within the YAML document:
 	// "" for a plain manifest, "/items/3" for an item of a List.
@@ -43,7 +40,8 @@ type Document struct {
 
 	text      string    // the YAML document's own text, for lazy positions
 	file      *fileText // reads text again once released (filetext.go)
-	released  bool
+	released  bool      // the text was released
+	dropped   bool      // the object was released
 	posOnce   sync.Once
 	positions *PositionIndex
 	source    SourceMap // set for documents derived from non-manifest files (derived.go)
@@ -230,20 +228,6 @@ func yamlErrorAt(err error, lines []string, offset int) (string, int) {
 	return msg, line + offset
 }
 
-// Kinds whose full object the graph reads. Every other kind is checked for
-// being well formed and counted, but never converted, which is where most of
-// the time and memory of a large repository would otherwise go.
-var graphKinds = map[string]bool{
-	"Namespace": true, "Service": true,
-	"Pod": true, "Deployment": true, "StatefulSet": true, "DaemonSet": true, "ReplicaSet": true,
-	"ReplicationController": true, "Job": true, "CronJob": true, "Rollout": true,
-	"PeerAuthentication": true, "ServiceMonitor": true, "PodMonitor": true, "Prometheus": true, "PrometheusAgent": true,
-	"ScrapeConfig": true, "Probe": true, "Policy": true, "MeshPolicy": true,
-	// The endpoints of Services without a selector.
-	"Endpoints": true, "EndpointSlice": true,
-	"VMServiceScrape": true, "VMPodScrape": true, "VMStaticScrape": true, "VMAgent": true, "VMSingle": true,
-}
-
 // parsedFile is what reading one file produced.
 type parsedFile struct {
 	docs     []*Document
@@ -262,8 +246,9 @@ type parsedFile struct {
 
 var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|else|end|range|with|define|toYaml|tpl|printf|required|default|/\*)`)
 
-// parseFile splits and parses one file. display is the name findings use.
-func parseFile(display string, data []byte, limits Limits, inChartTemplates bool) parsedFile {
+// parseFile splits and parses one file, decoding the objects of kinds.
+// display is the name findings use.
+func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartTemplates bool) parsedFile {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return parsedFile{problems: []Problem{{File: display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: "file contains NUL bytes: it is binary, not YAML or JSON"}}}
@@ -300,14 +285,14 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 		if fastPaths && !isTemplate {
 			// The fast paths answer only where the full parse below would
 			// give the same result (prescan.go, fastdecode.go).
-			if id, ok := prescan(c.text, limits); ok {
+			if id, ok := prescan(c.text, limits, kinds); ok {
 				// A kind no rule reads, known from its text: no full parse.
 				looksLikeManifest = true
 				out.prescanned++
 				out.docs = append(out.docs, id.document(display, i, c))
 				continue
 			}
-			if d, ok := fastDocument(display, i, c, limits); ok {
+			if d, ok := fastDocument(display, i, c, limits, kinds); ok {
 				looksLikeManifest = true
 				out.docs = append(out.docs, d)
 				continue
@@ -332,9 +317,11 @@ func parseFile(display string, data []byte, limits Limits, inChartTemplates bool
 				continue
 			}
 		}
-		docs, problems, manifest, notObject := readDocument(display, i, c, &root, limits)
+		docs, problems, manifest, notObject := readDocument(display, i, c, &root, limits, kinds)
 		if notObject != "" {
-			out.notObjects = append(out.notObjects, Skip{File: display, Line: c.startLine, Reason: notObject})
+			n := topNode(&root) // a mapping with both: notAnObject said so
+			out.notObjects = append(out.notObjects, Skip{File: display, Line: c.startLine, Reason: notObject,
+				APIVersion: topScalar(n, "apiVersion").Value, Kind: topScalar(n, "kind").Value})
 			continue
 		}
 		looksLikeManifest = looksLikeManifest || manifest
@@ -400,10 +387,10 @@ func mentionsManifestKeys(text string) bool {
 }
 
 // readDocument turns one parsed YAML document into Documents (several for a
-// List). manifest reports whether it looks like a Kubernetes object at all;
+// List), decoding the objects of kinds. manifest reports whether it looks like a Kubernetes object at all;
 // notObject, when not "", says why a well-formed document with apiVersion
 // and kind is skipped (notAnObject).
-func readDocument(display string, index int, c chunk, root *yaml.Node, limits Limits) (docs []*Document, problems []Problem, manifest bool, notObject string) {
+func readDocument(display string, index int, c chunk, root *yaml.Node, limits Limits, kinds Kinds) (docs []*Document, problems []Problem, manifest bool, notObject string) {
 	n := root
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {
@@ -443,20 +430,20 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 			EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true, ""
 	}
 
-	if reason := notAnObject(n); reason != "" {
+	if reason := notAnObject(n, kinds); reason != "" {
 		return nil, nil, false, reason
 	}
 	if apiVersion.Value == "" || kind.Value == "" {
 		return nil, []Problem{problemAt("", "document has an empty apiVersion or kind, so it is not a Kubernetes object")}, true, ""
 	}
 	isList := kind.Value == "List" || (strings.HasSuffix(kind.Value, "List") && hasKey(n, "items"))
-	if !graphKinds[kind.Value] && !isList {
-		// Cheap structural check only: the kind is nothing a rule reads.
+	if !kinds.decodes(apiVersion.Value, kind.Value) && !isList {
+		// Cheap structural check only: the caller does not read the kind.
 		if p := metadataProblem(n); p != "" {
 			return nil, []Problem{problemAt("/metadata", p)}, true, ""
 		}
 		return []*Document{{File: display, Index: index, Item: -1, StartLine: c.startLine,
-			APIVersion: apiVersion.Value, Kind: kind.Value, Name: nameOf(n), Namespace: namespaceOf(n), text: c.text}}, nil, true, ""
+			APIVersion: sharedIdentity(apiVersion.Value), Kind: sharedIdentity(kind.Value), Name: nameOf(n), Namespace: namespaceOf(n), text: c.text}}, nil, true, ""
 	}
 
 	value, err := newConverter(limits).convert(n, 0)
@@ -501,25 +488,22 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 }
 
 // notAnObject says why a document is skipped although it has apiVersion and
-// kind, or "" when it is not. A kind the graph is not built from that has no
+// kind, or "" when it is not. A kind the caller does not read that has no
 // metadata, or no metadata.name, is configuration for some tool (kind,
-// kubeadm, kubeconfig, skaffold, ctlptl, kuttl, an IstioOperator install
-// profile, a test's expected output) or a document such as Istio's release
-// notes: nothing a cluster can hold, so nothing meshlint can find wrong, and
-// an error for it would fail CI on files that are fine. The kinds the graph
-// reads keep their error: an object meshlint lints must be one Kubernetes
-// accepts. So does metadata that is there but not a mapping: that is a
-// broken object, not a tool's file.
-func notAnObject(root *yaml.Node) string {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
+// kubeadm, kubeconfig, skaffold, ctlptl, kuttl, an operator's install
+// profile, a test's expected output) or a document such as a project's
+// release notes: nothing a cluster can hold, so nothing meshlint can find
+// wrong, and an error for it would fail CI on files that are fine. The kinds
+// the caller reads keep their error: an object meshlint lints must be one
+// Kubernetes accepts. So does metadata that is there but not a mapping: that
+// is a broken object, not a tool's file.
+func notAnObject(root *yaml.Node, kinds Kinds) string {
+	n := topNode(root)
 	if n.Kind != yaml.MappingNode {
 		return ""
 	}
 	apiVersion, kind := topScalar(n, "apiVersion"), topScalar(n, "kind")
-	if apiVersion == nil || kind == nil || graphKinds[kind.Value] {
+	if apiVersion == nil || kind == nil || kinds.decodes(apiVersion.Value, kind.Value) {
 		return ""
 	}
 	if strings.HasSuffix(kind.Value, "List") && hasKey(n, "items") {
@@ -537,14 +521,16 @@ func notAnObject(root *yaml.Node) string {
 			return "" // an empty kind with metadata: a broken object
 		}
 	}
-	reason := fmt.Sprintf("%s (apiVersion %q) has no %s: a tool's configuration or a template, not an object a cluster holds; not linted",
+	return fmt.Sprintf("%s (apiVersion %q) has no %s: a tool's configuration or a template, not an object a cluster holds; not linted",
 		orEmpty(kind.Value), apiVersion.Value, what)
-	if kind.Value == "IstioOperator" {
-		reason += "; its spec.meshConfig is not read: set what it decides in .meshlint.yaml, " +
-			"mesh.rootNamespace for meshConfig.rootNamespace, mesh.enablePrometheusMerge for meshConfig.enablePrometheusMerge, " +
-			"mesh.defaultMode for the mesh-wide mTLS mode, mesh.assumeInjection for sidecar injection"
+}
+
+// topNode is the content of a parsed YAML document.
+func topNode(root *yaml.Node) *yaml.Node {
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		return root.Content[0]
 	}
-	return reason
+	return root
 }
 
 func orEmpty(kind string) string {
@@ -557,7 +543,7 @@ func orEmpty(kind string) string {
 // templatePlaceholder returns the line of the first unquoted Go template
 // action ("{{ .Name }}", "{{ if .x }}") in the document, or 0. YAML reads
 // one as a flow mapping whose key is another flow mapping, which no
-// Kubernetes object has: the document is a template (Istio's test
+// Kubernetes object has: the document is a template (a project's test
 // templates, a CI job's), and reporting its placeholders as broken keys
 // would be an error about a file that is fine. Aliases are not followed,
 // so the walk costs the size of the text.
@@ -637,8 +623,8 @@ func newDocument(display string, index, item int, c chunk, obj map[string]any, p
 			return nil, bad("/metadata/"+field+"/"+EscapePointerToken(badKey), "metadata."+field+"["+strconv.Quote(badKey)+"] is not a string (quote it)")
 		}
 	}
-	return &Document{File: display, Index: index, Item: item, StartLine: c.startLine, APIVersion: apiVersion,
-		Kind: kind, Name: name, Namespace: ns, Object: obj, Prefix: prefix, text: c.text}, nil
+	return &Document{File: display, Index: index, Item: item, StartLine: c.startLine, APIVersion: sharedIdentity(apiVersion),
+		Kind: sharedIdentity(kind), Name: name, Namespace: ns, Object: obj, Prefix: prefix, text: c.text}, nil
 }
 
 func topScalar(m *yaml.Node, key string) *yaml.Node {

@@ -12,7 +12,7 @@ import (
 // to get the reference result of the full path.
 var fastPaths = true
 
-// fastDecode decodes a document of a kind the graph reads straight from its
+// fastDecode decodes a document of a kind the caller reads straight from its
 // text into the values the converter makes (map[string]any, []any, string,
 // int64, float64, bool, nil), without building a yaml.v3 Node tree: that
 // tree, and the tokens and events behind it, would be most of the time and
@@ -96,6 +96,28 @@ type fastDecoder struct {
 	maxNodes int
 	maxDepth int
 	marker   bool // a document marker line: not one document
+	// keys are the mapping keys this decoder has copied out of texts, to
+	// share rather than copy again: a repository's keys (field names,
+	// label and annotation keys) are few and recur in every document.
+	keys map[string]string
+}
+
+// maxSharedKeys bounds the keys a decoder shares; later ones are copied.
+const maxSharedKeys = 2048
+
+// key is detach for a mapping key.
+func (d *fastDecoder) key(s string) string {
+	if w, ok := d.keys[s]; ok {
+		return w
+	}
+	w := detach(s)
+	if len(d.keys) < maxSharedKeys && len(s) <= 64 {
+		if d.keys == nil {
+			d.keys = map[string]string{}
+		}
+		d.keys[w] = w
+	}
+	return w
 }
 
 var fastDecoderPool = sync.Pool{New: func() any { return &fastDecoder{} }}
@@ -170,7 +192,7 @@ func (d *fastDecoder) mapping(col, depth int) (map[string]any, bool) {
 		if !ok {
 			return nil, false
 		}
-		m[detach(key)] = v
+		m[d.key(key)] = v
 	}
 }
 
@@ -649,7 +671,7 @@ func (f *flowDecoder) mapping() (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		out[detach(key)] = v
+		out[f.d.key(key)] = v
 		f.spaces()
 		switch f.peek() {
 		case ',':
@@ -668,16 +690,16 @@ func (f *flowDecoder) mapping() (any, bool) {
 }
 
 // fastDocument is what readDocument makes of a document that fastDecode
-// reads: one Document of a kind the graph reads. ok is false when the full
+// reads: one Document of a kind the caller reads. ok is false when the full
 // path must decide, including every case in which it reports a problem.
-func fastDocument(display string, index int, c chunk, limits Limits) (*Document, bool) {
+func fastDocument(display string, index int, c chunk, limits Limits, kinds Kinds) (*Document, bool) {
 	obj, ok := fastDecode(c.text, limits)
 	if !ok {
 		return nil, false
 	}
 	kind, _ := obj["kind"].(string)
 	apiVersion, _ := obj["apiVersion"].(string)
-	if !graphKinds[kind] || strings.HasSuffix(kind, "List") || apiVersion == "" ||
+	if !kinds.decodes(apiVersion, kind) || strings.HasSuffix(kind, "List") || apiVersion == "" ||
 		strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/") || strings.HasPrefix(apiVersion, "config.kubernetes.io/") {
 		return nil, false
 	}

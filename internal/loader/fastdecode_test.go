@@ -45,9 +45,9 @@ func parseFileAgrees(t *testing.T, data []byte, limits Limits) {
 	t.Helper()
 	defer func() { fastPaths = true }()
 	fastPaths = true
-	fast := parseFile("f.yaml", data, limits, false)
+	fast := parseFile("f.yaml", data, limits, testKinds, false)
 	fastPaths = false
-	full := parseFile("f.yaml", data, limits, false)
+	full := parseFile("f.yaml", data, limits, testKinds, false)
 	for _, d := range fast.docs {
 		if d.Object == nil && yaml.Unmarshal([]byte(d.text), new(yaml.Node)) != nil {
 			return // the trade-off: see prescan.go
@@ -195,12 +195,12 @@ func TestFastPathsGeneratedCorpus(t *testing.T) {
 		err := corpus.Walk(corpus.Options{Apps: 30, Profile: profile}, func(f corpus.File) error {
 			files++
 			parseFileAgrees(t, f.Data, DefaultLimits)
-			pf := parseFile("f.yaml", f.Data, DefaultLimits, false)
+			pf := parseFile("f.yaml", f.Data, DefaultLimits, testKinds, false)
 			for _, c := range splitDocuments(string(f.Data)) {
 				docs++
-				if _, ok := prescan(c.text, DefaultLimits); ok {
+				if _, ok := prescan(c.text, DefaultLimits, testKinds); ok {
 					fast++
-				} else if _, ok := fastDocument("f.yaml", 0, c, DefaultLimits); ok {
+				} else if _, ok := fastDocument("f.yaml", 0, c, DefaultLimits, testKinds); ok {
 					fast++
 				}
 			}

@@ -98,7 +98,7 @@ func TestEachFileAgreesWithDocuments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	res, err := Load([]string{dir}, Options{WorkDir: dir, ReleaseTexts: true})
+	res, err := Load([]string{dir}, Options{Kinds: testKinds, WorkDir: dir, ReleaseTexts: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,11 +23,11 @@ func TestReleasedTextsAreReadAgain(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	kept, err := Load([]string{dir}, Options{Limits: DefaultLimits})
+	kept, err := Load([]string{dir}, Options{Kinds: testKinds, Limits: DefaultLimits})
 	if err != nil {
 		t.Fatal(err)
 	}
-	released, err := Load([]string{dir}, Options{Limits: DefaultLimits, ReleaseTexts: true})
+	released, err := Load([]string{dir}, Options{Kinds: testKinds, Limits: DefaultLimits, ReleaseTexts: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestChangedFileFallsBackToTheDocumentStart(t *testing.T) {
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Load([]string{dir}, Options{Limits: DefaultLimits, ReleaseTexts: true})
+	res, err := Load([]string{dir}, Options{Kinds: testKinds, Limits: DefaultLimits, ReleaseTexts: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,8 +87,8 @@ func TestChangedFileFallsBackToTheDocumentStart(t *testing.T) {
 // the file's text alive once it is released.
 func TestDetachedStringsDoNotPinTheText(t *testing.T) {
 	text := "apiVersion: v1\nkind: Service\nmetadata:\n  name: shop-frontend-xyz\n  labels:\n    tier: frontend-special\nspec:\n  ports:\n  - name: metrics-special\n    port: 80\n"
-	pf := parseFile("a.yaml", []byte(text), DefaultLimits, false)
-	cm := parseFile("b.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-xyz\n  namespace: ns-xyz\n"), DefaultLimits, false)
+	pf := parseFile("a.yaml", []byte(text), DefaultLimits, testKinds, false)
+	cm := parseFile("b.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-xyz\n  namespace: ns-xyz\n"), DefaultLimits, testKinds, false)
 	if len(pf.docs) != 1 || len(cm.docs) != 1 || pf.decoded+pf.prescanned != 0 && cm.prescanned != 1 {
 		t.Fatalf("unexpected parse: %+v %+v", pf, cm)
 	}

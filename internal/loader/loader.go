@@ -28,8 +28,8 @@ type Limits struct {
 	MaxDepth     int   // nesting depth of a document
 	MaxNodes     int   // YAML nodes per document after alias expansion
 	// MaxFacts bounds the whole model rather than one file: the scrape
-	// facts (monitor endpoints, times the Prometheus servers selecting
-	// them, times their targets) the rules are given. The lint counts them
+	// facts (monitor endpoints, times the scrapers selecting them, times
+	// their targets) the rules are given. The lint counts them
 	// before building them (graph.CheckFactLimit).
 	MaxFacts int
 }
@@ -61,18 +61,31 @@ type Options struct {
 	// DetectRoots lists Helm charts and Kustomize roots in Result.Roots
 	// instead of walking into them (internal/render renders them).
 	DetectRoots bool
-	// Extract, when set, is called on each document of a file as soon as it
-	// is read, on the worker that read it, to take what later stages need
-	// from the object and the text into Document.Extracted, and release the
-	// decoded object (graph.Extractor). A repository's decoded objects are
-	// then never all alive at once: at platform scale they would be most of
-	// the memory.
-	Extract func(*Document)
+	// Kinds are the kinds whose objects the caller reads; nil reads all.
+	Kinds Kinds
+	// Read, when set, is called on each document of a file as soon as it
+	// is read, on the worker that read it (so concurrently), before the
+	// file's text is released: the caller takes what it needs and may
+	// release the decoded object (Document.ReleaseObject), so that a
+	// repository's decoded objects are never all alive at once. At
+	// platform scale they would be most of the memory.
+	Read func(*Document)
 	// ReleaseTexts drops each file's text once its documents are read (and
 	// extracted); the few documents later asked for their text or positions
 	// read their file again (filetext.go). Standard input is kept.
 	ReleaseTexts bool
 }
+
+// Kinds reports whether a caller reads objects of a kind. The loader
+// decodes the documents of those kinds whole (Document.Object) and checks
+// them as Kubernetes objects; every other document is only checked for
+// being well formed and identified from its text, which is where most of
+// the time and memory of a large repository would otherwise go.
+type Kinds func(apiVersion, kind string) bool
+
+// decodes reports whether a document of this kind is decoded: every kind
+// when the caller named none.
+func (k Kinds) decodes(apiVersion, kind string) bool { return k == nil || k(apiVersion, kind) }
 
 // Skip is a file that was not linted because it is not a manifest, or, with
 // Line set, one document of a file that is not an object meshlint reads.
@@ -80,6 +93,9 @@ type Skip struct {
 	File   string
 	Line   int // 1-based line of a skipped document; 0 for a whole file
 	Reason string
+	// APIVersion and Kind are a skipped document's, for callers that know
+	// more to say about it than the loader does; "" for a whole file.
+	APIVersion, Kind string
 }
 
 // Result is everything read from the inputs, in a deterministic order.
@@ -288,7 +304,7 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 		return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
 	}
-	pf = parseFile(in.display, data, opts.Limits, in.inChartTemplates)
+	pf = parseFile(in.display, data, opts.Limits, opts.Kinds, in.inChartTemplates)
 	var file *fileText
 	if opts.ReleaseTexts && in.path != "-" && len(pf.docs) > 0 {
 		file = newFileText(opts.Root, in.path, pf.text, opts.Limits.MaxFileBytes)
@@ -297,8 +313,8 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 		if d.Object != nil {
 			pf.decoded++
 		}
-		if opts.Extract != nil {
-			opts.Extract(d)
+		if opts.Read != nil {
+			opts.Read(d)
 		}
 		if file != nil {
 			d.file = file

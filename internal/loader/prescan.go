@@ -15,8 +15,8 @@ import (
 //
 // It is deliberately conservative: it answers only for block-style YAML it
 // fully understands, and only when the full path (yaml.v3 parse, then
-// readDocument) would produce one Document of a kind the graph does not
-// read, with no problem. Everything else (a kind the graph reads, a List,
+// readDocument) would produce one Document of a kind the caller does not
+// read, with no problem. Everything else (a kind the caller reads, a List,
 // flow-style or JSON documents, anchors on the identity fields, aliases,
 // quoted scalars spanning lines, tabs in indentation, explicit block scalar
 // indentation, any doubt) falls back to the full path, which stays the
@@ -32,7 +32,7 @@ import (
 // never closes is still reported (the full path decides): it would swallow
 // the rest of the document. It never reaches past a "---" or "...", which
 // splitDocuments cuts at, as yaml.v3 does. The full parse still
-// runs for every kind the graph reads, and for the documents of files that
+// runs for every kind the caller reads, and for the documents of files that
 // look like Helm templates.
 
 // prescanned is a document's identity, read from its text.
@@ -40,9 +40,9 @@ type prescanned struct {
 	apiVersion, kind, name, namespace string
 }
 
-// prescan returns the identity of a document of a kind the graph does not
-// read; ok is false when the full parse must decide.
-func prescan(text string, limits Limits) (id prescanned, ok bool) {
+// prescan returns the identity of a document of a kind the caller does not
+// read (kinds); ok is false when the full parse must decide.
+func prescan(text string, limits Limits, kinds Kinds) (id prescanned, ok bool) {
 	if strings.IndexByte(text, '\r') >= 0 || strings.Contains(text, "\u0085") ||
 		strings.Contains(text, "\u2028") || strings.Contains(text, "\u2029") {
 		return id, false // line breaks other than "\n": parseFile has none, but yaml.v3 would see more lines
@@ -50,7 +50,7 @@ func prescan(text string, limits Limits) (id prescanned, ok bool) {
 	// The state, with its stack and key sets, is reused across documents.
 	s := scanStatePool.Get().(*scanState)
 	defer scanStatePool.Put(s)
-	*s = scanState{maxDepth: limits.MaxDepth, checkNext: -1, stack: s.stack[:0]}
+	*s = scanState{maxDepth: limits.MaxDepth, kinds: kinds, checkNext: -1, stack: s.stack[:0]}
 	for pos := 0; pos < len(text); {
 		end := strings.IndexByte(text[pos:], '\n')
 		if end < 0 {
@@ -68,7 +68,7 @@ func prescan(text string, limits Limits) (id prescanned, ok bool) {
 		// and what looked like its later keys is inside the quote.
 		return id, false
 	}
-	if !s.apiVersion.set || !s.kind.set || !s.metadataMap {
+	if !s.apiVersion.set || !s.kind.set || !s.metadataMap || s.kindRead() {
 		return id, false
 	}
 	// Without aliases, nodes are bounded by what the lines hold; a document
@@ -91,7 +91,7 @@ func prescan(text string, limits Limits) (id prescanned, ok bool) {
 // document is the Document readDocument makes for such a kind.
 func (id prescanned) document(display string, index int, c chunk) *Document {
 	return &Document{File: display, Index: index, Item: -1, StartLine: c.startLine,
-		APIVersion: detach(id.apiVersion), Kind: detach(id.kind), Name: detach(id.name), Namespace: detach(id.namespace), text: c.text}
+		APIVersion: sharedIdentity(id.apiVersion), Kind: sharedIdentity(id.kind), Name: detach(id.name), Namespace: detach(id.namespace), text: c.text}
 }
 
 // identityField is an identity scalar read from the text.
@@ -146,6 +146,7 @@ var scanStatePool = sync.Pool{New: func() any { return &scanState{stack: make([]
 
 type scanState struct {
 	maxDepth int
+	kinds    Kinds
 	nodes    int     // an upper bound of the YAML nodes seen so far
 	stack    []block // open block collections, outermost first
 	topKey   string  // the top-level key whose value the current lines are in
@@ -431,15 +432,11 @@ func (s *scanState) key(key string, quoted bool, value string, col int) bool {
 		s.topKey = key
 		switch key {
 		case "apiVersion":
-			return s.identity(&s.apiVersion, value, col)
+			return s.identity(&s.apiVersion, value, col) && !s.kindRead()
 		case "kind":
-			if !s.identity(&s.kind, value, col) {
-				return false
-			}
-			k := s.kind.value
-			// Kinds the graph reads, and Lists, need the full parse; say
+			// Kinds the caller reads, and Lists, need the full parse; say
 			// so at once, before reading the rest of the document.
-			return !graphKinds[k] && !strings.HasSuffix(k, "List")
+			return s.identity(&s.kind, value, col) && !strings.HasSuffix(s.kind.value, "List") && !s.kindRead()
 		case "metadata":
 			if value != "" && value[0] != '#' {
 				return false // flow, null or scalar metadata: yaml.v3 decides
@@ -471,6 +468,12 @@ func (s *scanState) key(key string, quoted bool, value string, col int) bool {
 }
 
 // identity reads the value of an identity field.
+// kindRead reports whether the document is known to be of a kind the
+// caller reads, once both apiVersion and kind are.
+func (s *scanState) kindRead() bool {
+	return s.apiVersion.set && s.kind.set && s.kinds.decodes(s.apiVersion.value, s.kind.value)
+}
+
 func (s *scanState) identity(f *identityField, value string, col int) bool {
 	v, ok := simpleScalar(value)
 	if !ok {

@@ -19,7 +19,7 @@ import (
 // prescan answered.
 func prescanAgrees(t *testing.T, text string, limits Limits) bool {
 	t.Helper()
-	id, ok := prescan(text, limits)
+	id, ok := prescan(text, limits, testKinds)
 	if !ok {
 		return false
 	}
@@ -28,7 +28,7 @@ func prescanAgrees(t *testing.T, text string, limits Limits) bool {
 		return true // broken YAML in a kind no rule reads: not reported, by design
 	}
 	c := chunk{text: text, startLine: 1}
-	docs, problems, manifest, notObject := readDocument("f.yaml", 0, c, &root, limits)
+	docs, problems, manifest, notObject := readDocument("f.yaml", 0, c, &root, limits, testKinds)
 	if len(problems) > 0 || len(docs) != 1 || !manifest || notObject != "" {
 		t.Fatalf("prescan accepted %+v, but the full path gives %d documents, problems %v, manifest %v, for:\n%s", id, len(docs), problems, manifest, text)
 	}
@@ -66,7 +66,7 @@ func TestPrescan(t *testing.T) {
 			prescanned{"v1", "ServiceAccount", "sa", ""}},
 	}
 	for _, c := range accepted {
-		id, ok := prescan(c.text, DefaultLimits)
+		id, ok := prescan(c.text, DefaultLimits, testKinds)
 		if !ok || id != c.want {
 			t.Errorf("prescan = %+v, %v; want %+v for:\n%s", id, ok, c.want, c.text)
 			continue
@@ -117,7 +117,7 @@ func TestPrescan(t *testing.T) {
 		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  {}\n",
 	}
 	for _, text := range fallBack {
-		if id, ok := prescan(text, DefaultLimits); ok {
+		if id, ok := prescan(text, DefaultLimits, testKinds); ok {
 			t.Errorf("prescan answered %+v; want the full parse for:\n%s", id, text)
 		}
 	}
@@ -127,10 +127,10 @@ func TestPrescan(t *testing.T) {
 	for i := 1; i < 12; i++ {
 		deep += strings.Repeat("  ", i) + "k:\n"
 	}
-	if _, ok := prescan(deep, Limits{MaxNodes: 1 << 20, MaxDepth: 10}); ok {
+	if _, ok := prescan(deep, Limits{MaxNodes: 1 << 20, MaxDepth: 10}, testKinds); ok {
 		t.Error("prescan accepted a document deeper than MaxDepth")
 	}
-	if _, ok := prescan(accepted[0].text, Limits{MaxNodes: 10, MaxDepth: 10}); ok {
+	if _, ok := prescan(accepted[0].text, Limits{MaxNodes: 10, MaxDepth: 10}, testKinds); ok {
 		t.Error("prescan accepted a document that may have more than MaxNodes nodes")
 	}
 }
@@ -149,7 +149,7 @@ func TestPrescanGeneratedCorpus(t *testing.T) {
 				if err := yaml.Unmarshal([]byte(c.text), &probe); err != nil {
 					t.Fatal(err)
 				}
-				if !graphKinds[probe.Kind] {
+				if !meshKinds[probe.Kind] {
 					irrelevant++
 				}
 			}

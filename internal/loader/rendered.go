@@ -95,9 +95,10 @@ type Rendered struct {
 	TemplateLine func(line int) int
 }
 
-// ParseRendered parses rendered text. Problems (the rendered text is not
-// valid YAML, an object without a name) are located with r.Line.
-func ParseRendered(r Rendered, limits Limits) ([]*Document, []Problem) {
+// ParseRendered parses rendered text, decoding the objects of kinds (nil:
+// all). Problems (the rendered text is not valid YAML, an object without a
+// name) are located with r.Line.
+func ParseRendered(r Rendered, limits Limits, kinds Kinds) ([]*Document, []Problem) {
 	if limits == (Limits{}) {
 		limits = DefaultLimits
 	}
@@ -105,7 +106,7 @@ func ParseRendered(r Rendered, limits Limits) ([]*Document, []Problem) {
 		return nil, []Problem{{File: r.File, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: "rendered output is larger than the --max-file-size limit"}}
 	}
-	pf := parseFile(r.File, []byte(r.Text), limits, false)
+	pf := parseFile(r.File, []byte(r.Text), limits, kinds, false)
 	for i := range pf.problems {
 		p := &pf.problems[i]
 		if r.Line != nil {
@@ -151,16 +152,20 @@ func (d *Document) TemplateLine(n int) (int, bool) {
 }
 
 // ReleaseObject drops the decoded object of a document read from a file,
-// once the graph has read what it needs: at platform scale the decoded
+// once the caller has read what it needs: at platform scale the decoded
 // objects are the largest thing in memory, and keeping them through rule
 // evaluation would double the peak. Decode still works afterwards, from the
 // text. Rendered and derived documents keep theirs: locating a finding in
 // them reads the object, and there are few of them.
 func (d *Document) ReleaseObject() {
-	if d.locate == nil && d.source == nil && (d.text != "" || d.file != nil) {
-		d.Object = nil
+	if d.Object != nil && d.locate == nil && d.source == nil && (d.text != "" || d.file != nil) {
+		d.Object, d.dropped = nil, true
 	}
 }
+
+// ObjectReleased reports whether ReleaseObject dropped the decoded object:
+// a caller that needs it again reads the file again (or Decode).
+func (d *Document) ObjectReleased() bool { return d.dropped }
 
 // Decode returns the object, decoding it from the text when the loader did
 // not keep it (kinds no rule reads, such as ConfigMap and HelmRelease) or

@@ -27,7 +27,7 @@ func TestDetectRoots(t *testing.T) {
 	write("overlay/cm.yaml", cm)
 	write("overlay/nested/Chart.yaml", "apiVersion: v2\nname: n\nversion: 1.0.0\n")
 
-	res, err := Load([]string{dir}, Options{WorkDir: dir, DetectRoots: true})
+	res, err := Load([]string{dir}, Options{Kinds: testKinds, WorkDir: dir, DetectRoots: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestDetectRoots(t *testing.T) {
 
 	// Without DetectRoots the walk is what it was: the kustomization's
 	// resources and the chart's template (which has no actions) are plain files.
-	res, err = Load([]string{dir}, Options{WorkDir: dir})
+	res, err = Load([]string{dir}, Options{Kinds: testKinds, WorkDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestParseRenderedLocates(t *testing.T) {
 		Locate: func(d *Document, pointer string, r Range) (string, Range) {
 			return "chart/templates/svc.yaml", Range{r.Line + 100, r.Column, r.EndLine + 100, r.EndColumn}
 		}}
-	docs, problems := ParseRendered(r, Limits{})
+	docs, problems := ParseRendered(r, Limits{}, testKinds)
 	if len(docs) != 2 || len(problems) != 0 {
 		t.Fatalf("%d documents, %d problems", len(docs), len(problems))
 	}
@@ -86,7 +86,7 @@ func TestParseRenderedLocates(t *testing.T) {
 	}
 
 	_, problems = ParseRendered(Rendered{File: "t.yaml", Text: "apiVersion: v1\nkind: Service\nmetadata: {name: [\n", Origin: "o",
-		Line: func(l int) int { return 40 + l }}, Limits{})
+		Line: func(l int) int { return 40 + l }}, Limits{}, testKinds)
 	if len(problems) != 1 || problems[0].Line < 41 || !strings.HasSuffix(problems[0].Message, "(o)") {
 		t.Errorf("problems %+v, want one mapped through Line and naming the origin", problems)
 	}

@@ -378,7 +378,7 @@ func (x *expander) releaseBatch(p *releasePlan) batch {
 	b := batch{findings: co.findings}
 	var docs []*loader.Document
 	for _, o := range co.outputs {
-		ds, problems := loader.ParseRendered(x.templateRendered(o, origin, p.job.namespace), x.opts.Limits)
+		ds, problems := loader.ParseRendered(x.templateRendered(o, origin, p.job.namespace), x.opts.Limits, x.opts.Kinds)
 		docs = append(docs, ds...)
 		b.problems = append(b.problems, problems...)
 	}
@@ -495,7 +495,7 @@ func (x *expander) postRender(p *releasePlan, docs []*loader.Document, origin st
 					return orig.Locate(pointer)
 				}
 				return p.doc.Locate("/spec/postRenderers")
-			}}, x.opts.Limits)
+			}}, x.opts.Limits, x.opts.Kinds)
 		result = append(result, ds...)
 	}
 	return result, nil

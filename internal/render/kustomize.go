@@ -413,7 +413,7 @@ func (x *expander) builtDocuments(dir, fallback, origin string, built builtResou
 					return display, src(pointer)
 				}
 				return display, loader.Range{Line: 1, Column: 1, EndLine: 1, EndColumn: 1}
-			}}, x.opts.Limits)
+			}}, x.opts.Limits, x.opts.Kinds)
 		for _, d := range docs {
 			d.Incomplete = incomplete
 		}

@@ -47,6 +47,7 @@ type Options struct {
 	Paths            []string // the paths the user typed, to resolve HelmRelease chart paths
 	WorkDir          string
 	Limits           loader.Limits
+	Kinds            loader.Kinds  // the kinds whose rendered objects are decoded; nil: all
 	Root             *confine.Root // what rendering may read; nil: anything (tests)
 	DefaultNamespace string        // --namespace
 	// Sources maps Flux GitRepositories (namespace/name) to directories of
@@ -324,7 +325,7 @@ func (x *expander) chartBatch(job chartJob) batch {
 	origin := fmt.Sprintf("rendered from Helm chart %s as release %s", x.display(job.dir), co.release)
 	b := batch{findings: co.findings}
 	for _, o := range co.outputs {
-		docs, problems := loader.ParseRendered(x.templateRendered(o, origin, job.namespace), x.opts.Limits)
+		docs, problems := loader.ParseRendered(x.templateRendered(o, origin, job.namespace), x.opts.Limits, x.opts.Kinds)
 		b.docs = append(b.docs, docs...)
 		b.problems = append(b.problems, problems...)
 	}

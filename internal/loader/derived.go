@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // SourceMap ties a derived object to the file it was read from: the object
@@ -88,14 +90,14 @@ func (d *Document) filePointer(pointer string) string {
 // the first YAML document is read, as Helm does. It returns the root
 // mapping (nil for an empty file), the text positions refer to, and a
 // Problem when the file cannot be read as YAML.
-func ReadYAMLValues(display string, data []byte, limits Limits) (map[string]any, string, *Problem) {
+func ReadYAMLValues(display string, data []byte, limits Limits) (map[string]any, string, *finding.Problem) {
 	if limits == (Limits{}) {
 		limits = DefaultLimits
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	text := NormalizeLineEndings(string(data))
-	problem := func(line, col int, msg string) *Problem {
-		return &Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: lineLen(text, line) + 1, Message: msg}
+	problem := func(line, col int, msg string) *finding.Problem {
+		return &finding.Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: lineLen(text, line) + 1, Message: msg}
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, text, problem(1, 1, "file contains NUL bytes: it is binary, not YAML")

@@ -75,10 +75,6 @@ func (d *Document) Position(pointer string) (Range, bool) {
 	return d.positions.Lookup(d.filePointer(pointer))
 }
 
-// Problem is a document that cannot be linted: broken YAML, or not a
-// Kubernetes object. The loader leaves Kind at finding.Unreadable.
-type Problem = finding.Problem
-
 // chunk is one YAML document's text and where it starts in the file.
 type chunk struct {
 	text      string
@@ -231,7 +227,7 @@ func yamlErrorAt(err error, lines []string, offset int) (string, int) {
 // parsedFile is what reading one file produced.
 type parsedFile struct {
 	docs     []*Document
-	problems []Problem
+	problems []finding.Problem
 	skipped  string // reason the file was skipped as not a manifest; "" if not
 	// notObjects are the documents with apiVersion and kind that are not
 	// cluster objects meshlint reads (notAnObject), for --verbose.
@@ -250,7 +246,7 @@ var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|els
 // display is the name findings use.
 func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartTemplates bool) parsedFile {
 	if bytes.IndexByte(data, 0) >= 0 {
-		return parsedFile{problems: []Problem{{File: display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+		return parsedFile{problems: []finding.Problem{{File: display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: "file contains NUL bytes: it is binary, not YAML or JSON"}}}
 	}
 	// YAML ends a line at CRLF, LF and a lone CR; so do editors. Normalize
@@ -261,12 +257,12 @@ func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartT
 		return parsedFile{skipped: "Helm template (contains {{ }} actions); lint the chart directory to render it"}
 	}
 	if problem, bad := unreadableText(display, text); bad {
-		return parsedFile{problems: []Problem{problem}}
+		return parsedFile{problems: []finding.Problem{problem}}
 	}
 
 	out := parsedFile{text: text}
 	looksLikeManifest := false
-	var syntaxErrors []Problem
+	var syntaxErrors []finding.Problem
 	i := -1
 	for c := range documentChunks(text) {
 		i++
@@ -276,7 +272,7 @@ func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartT
 		if out.yamlDocuments == limits.MaxDocuments {
 			// Only documents with content count; those before the limit
 			// are read, and the limit is reported once, where it is hit.
-			out.problems = append(out.problems, Problem{File: display, Line: c.startLine, Column: 1,
+			out.problems = append(out.problems, finding.Problem{File: display, Line: c.startLine, Column: 1,
 				EndLine: c.startLine, EndColumn: lineLen(text, c.startLine) + 1, Message: documentLimitMessage(limits.MaxDocuments)})
 			looksLikeManifest = true
 			break
@@ -305,7 +301,7 @@ func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartT
 			if strings.Contains(msg, "exceeded max depth of") {
 				msg = parserDepthMessage(limits.MaxDepth)
 			}
-			syntaxErrors = append(syntaxErrors, Problem{File: display, Line: line, Column: 1, EndLine: line,
+			syntaxErrors = append(syntaxErrors, finding.Problem{File: display, Line: line, Column: 1, EndLine: line,
 				EndColumn: lineLen(text, line) + 1, Message: msg})
 			continue
 		}
@@ -334,24 +330,24 @@ func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartT
 // unreadableText is the problem of a text whose positions meshlint cannot
 // report truthfully: invalid UTF-8, or a character YAML reads as a line
 // break and editors do not.
-func unreadableText(display, text string) (Problem, bool) {
+func unreadableText(display, text string) (finding.Problem, bool) {
 	if !utf8Valid(text) {
 		line, col := firstInvalidUTF8(text)
-		return Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
+		return finding.Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
 			Message: "file is not valid UTF-8"}, true
 	}
 	if line, col, name, found := unusualLineBreak(text); found {
 		// yaml.v3 ends a line at these too (YAML 1.1), editors and CI
 		// annotations do not: every position after one would be wrong.
-		return Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
+		return finding.Problem{File: display, Line: line, Column: col, EndLine: line, EndColumn: col + 1,
 			Message: fmt.Sprintf("file contains %s, which YAML reads as a line break but editors do not; remove it, or write it as an escape in a double-quoted string", name)}, true
 	}
-	return Problem{}, false
+	return finding.Problem{}, false
 }
 
 // verdict decides what a parsed file is: a manifest (out, with its syntax
 // errors), a template or other YAML to skip, or a file of non-objects.
-func (out parsedFile) verdict(text string, isTemplate, looksLikeManifest bool, syntaxErrors []Problem) parsedFile {
+func (out parsedFile) verdict(text string, isTemplate, looksLikeManifest bool, syntaxErrors []finding.Problem) parsedFile {
 	if len(syntaxErrors) > 0 {
 		if isTemplate {
 			return parsedFile{skipped: "Helm template (contains {{ }} actions and is not valid YAML)"}
@@ -390,7 +386,7 @@ func mentionsManifestKeys(text string) bool {
 // List), decoding the objects of kinds. manifest reports whether it looks like a Kubernetes object at all;
 // notObject, when not "", says why a well-formed document with apiVersion
 // and kind is skipped (notAnObject).
-func readDocument(display string, index int, c chunk, root *yaml.Node, limits Limits, kinds Kinds) (docs []*Document, problems []Problem, manifest bool, notObject string) {
+func readDocument(display string, index int, c chunk, root *yaml.Node, limits Limits, kinds Kinds) (docs []*Document, problems []finding.Problem, manifest bool, notObject string) {
 	n := root
 	if n.Kind == yaml.DocumentNode {
 		if len(n.Content) == 0 {
@@ -402,19 +398,19 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 		return nil, nil, false, ""
 	}
 	lines := func() []string { return strings.Split(c.text, "\n") }
-	problemAt := func(pointer, msg string) Problem {
+	problemAt := func(pointer, msg string) finding.Problem {
 		idx := buildPositions(root, lines(), c.startLine-1)
 		r, _ := idx.Lookup(pointer)
-		return Problem{File: display, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn, Message: msg}
+		return finding.Problem{File: display, Line: r.Line, Column: r.Column, EndLine: r.EndLine, EndColumn: r.EndColumn, Message: msg}
 	}
 	if n.Kind != yaml.MappingNode {
-		return nil, []Problem{problemAt("", "document is not a mapping, so it is not a Kubernetes object")}, false, ""
+		return nil, []finding.Problem{problemAt("", "document is not a mapping, so it is not a Kubernetes object")}, false, ""
 	}
 	apiVersion, kind := topScalar(n, "apiVersion"), topScalar(n, "kind")
 	if apiVersion == nil || kind == nil {
 		// Only half of the pair: some other YAML with a "kind" key (Zarf
 		// packages, Helm values). The file decides whether that is an error.
-		return nil, []Problem{problemAt("", "document has no apiVersion or no kind, so it is not a Kubernetes object")}, false, ""
+		return nil, []finding.Problem{problemAt("", "document has no apiVersion or no kind, so it is not a Kubernetes object")}, false, ""
 	}
 	if strings.HasPrefix(apiVersion.Value, "kustomize.config.k8s.io/") || strings.HasPrefix(apiVersion.Value, "config.kubernetes.io/") {
 		return nil, nil, false, "" // build configuration, not a cluster object
@@ -426,7 +422,7 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 	// text, never its expansion.
 	if ve := checkShape(n, limits); ve != nil {
 		line := ve.Line + c.startLine - 1
-		return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
+		return nil, []finding.Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
 			EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true, ""
 	}
 
@@ -434,13 +430,13 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 		return nil, nil, false, reason
 	}
 	if apiVersion.Value == "" || kind.Value == "" {
-		return nil, []Problem{problemAt("", "document has an empty apiVersion or kind, so it is not a Kubernetes object")}, true, ""
+		return nil, []finding.Problem{problemAt("", "document has an empty apiVersion or kind, so it is not a Kubernetes object")}, true, ""
 	}
 	isList := kind.Value == "List" || (strings.HasSuffix(kind.Value, "List") && hasKey(n, "items"))
 	if !kinds.decodes(apiVersion.Value, kind.Value) && !isList {
 		// Cheap structural check only: the caller does not read the kind.
 		if p := metadataProblem(n); p != "" {
-			return nil, []Problem{problemAt("/metadata", p)}, true, ""
+			return nil, []finding.Problem{problemAt("/metadata", p)}, true, ""
 		}
 		return []*Document{{File: display, Index: index, Item: -1, StartLine: c.startLine,
 			APIVersion: sharedIdentity(apiVersion.Value), Kind: sharedIdentity(kind.Value), Name: nameOf(n), Namespace: namespaceOf(n), text: c.text}}, nil, true, ""
@@ -450,10 +446,10 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 	if err != nil {
 		if ve, ok := err.(*ValueError); ok {
 			line := ve.Line + c.startLine - 1
-			return nil, []Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
+			return nil, []finding.Problem{{File: display, Line: line, Column: ve.Column, EndLine: line,
 				EndColumn: lineLen(c.text, ve.Line) + 1, Message: ve.messageAt(c.startLine - 1)}}, true, ""
 		}
-		return nil, []Problem{problemAt("", err.Error())}, true, ""
+		return nil, []finding.Problem{problemAt("", err.Error())}, true, ""
 	}
 	obj := value.(map[string]any)
 	if isList {
@@ -462,7 +458,7 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 			if obj["items"] == nil {
 				return nil, nil, true, ""
 			}
-			return nil, []Problem{problemAt("/items", kind.Value+" items is not a list")}, true, ""
+			return nil, []finding.Problem{problemAt("/items", kind.Value+" items is not a list")}, true, ""
 		}
 		for i, it := range items {
 			ptr := "/items/" + strconv.Itoa(i)
@@ -482,7 +478,7 @@ func readDocument(display string, index int, c chunk, root *yaml.Node, limits Li
 	}
 	d, bad := newDocument(display, index, -1, c, obj, "")
 	if bad != nil {
-		return nil, []Problem{problemAt(bad.pointer, bad.message)}, true, ""
+		return nil, []finding.Problem{problemAt(bad.pointer, bad.message)}, true, ""
 	}
 	return []*Document{d}, nil, true, ""
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/exclude"
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // Limits bound the work one input can cause.
@@ -101,7 +102,7 @@ type Skip struct {
 // Result is everything read from the inputs, in a deterministic order.
 type Result struct {
 	Documents []*Document
-	Problems  []Problem
+	Problems  []finding.Problem
 	Skipped   []Skip
 	Files     int // files read as manifests
 	// SkippedFiles counts the files not read as manifests: Skipped also
@@ -261,7 +262,7 @@ func (res *Result) collect(inputs []input, parsed []*parsedFile) {
 func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 	defer func() {
 		if r := recover(); r != nil {
-			pf = parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Internal: true,
+			pf = parsedFile{problems: []finding.Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1, Internal: true,
 				Message: fmt.Sprintf("internal error while reading this file (please report it): %v", r)}}}
 		}
 	}()
@@ -277,7 +278,7 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 			// A pipe that broke half way: report where it stopped, and
 			// lint none of it (a truncated manifest would mislead).
 			line := bytes.Count(data, []byte("\n")) + 1
-			return parsedFile{problems: []Problem{{File: in.display, Line: line, Column: 1, EndLine: line, EndColumn: 1,
+			return parsedFile{problems: []finding.Problem{{File: in.display, Line: line, Column: 1, EndLine: line, EndColumn: 1,
 				Message: fmt.Sprintf("cannot read standard input: %v (after %d bytes, in line %d); nothing from it was linted", err, len(data), line)}}}
 		}
 	} else {
@@ -287,7 +288,7 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 		data, err = opts.Root.ReadFile(in.path, opts.Limits.MaxFileBytes, "--max-file-size")
 		var tooLarge *confine.TooLargeError
 		if errors.As(err, &tooLarge) {
-			return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+			return parsedFile{problems: []finding.Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 				Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
 		}
 		if err != nil && in.typed {
@@ -296,12 +297,12 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 			return parsedFile{readErr: fmt.Errorf("cannot read %s: %w (a path given on the command line must be a readable regular file)", in.display, err)}
 		}
 		if err != nil {
-			return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+			return parsedFile{problems: []finding.Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 				Message: "cannot read file: " + err.Error()}}}
 		}
 	}
 	if int64(len(data)) > opts.Limits.MaxFileBytes {
-		return parsedFile{problems: []Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+		return parsedFile{problems: []finding.Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
 	}
 	pf = parseFile(in.display, data, opts.Limits, opts.Kinds, in.inChartTemplates)
@@ -330,7 +331,7 @@ var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
 // walk lists the manifest files under root in lexical order. Hidden
 // directories are skipped; symlinked directories are not followed, which also
 // makes symlink loops harmless. Unreadable entries become Problems.
-func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(input)) ([]Problem, error) {
+func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(input)) ([]finding.Problem, error) {
 	info, err := os.Stat(root)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", DisplayPath(root, workDir), confine.UnwrapPath(err))
@@ -349,10 +350,10 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 		emit(input{path: root, display: DisplayPath(root, workDir), inChartTemplates: inChartTemplates(root), typed: true})
 		return nil, nil
 	}
-	var problems []Problem
+	var problems []finding.Problem
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			problems = append(problems, Problem{File: DisplayPath(p, workDir), Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+			problems = append(problems, finding.Problem{File: DisplayPath(p, workDir), Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 				Message: fmt.Sprintf("cannot read: %v", confine.UnwrapPath(err))})
 			if d != nil && d.IsDir() {
 				return fs.SkipDir

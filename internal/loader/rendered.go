@@ -2,6 +2,7 @@ package loader
 
 import (
 	"github.com/meshlint/meshlint/internal/confine"
+	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/k8s"
 
 	"bytes"
@@ -98,12 +99,12 @@ type Rendered struct {
 // ParseRendered parses rendered text, decoding the objects of kinds (nil:
 // all). Problems (the rendered text is not valid YAML, an object without a
 // name) are located with r.Line.
-func ParseRendered(r Rendered, limits Limits, kinds Kinds) ([]*Document, []Problem) {
+func ParseRendered(r Rendered, limits Limits, kinds Kinds) ([]*Document, []finding.Problem) {
 	if limits == (Limits{}) {
 		limits = DefaultLimits
 	}
 	if int64(len(r.Text)) > limits.MaxFileBytes {
-		return nil, []Problem{{File: r.File, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+		return nil, []finding.Problem{{File: r.File, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: "rendered output is larger than the --max-file-size limit"}}
 	}
 	pf := parseFile(r.File, []byte(r.Text), limits, kinds, false)

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/meshlint/meshlint/internal/finding"
 )
 
 // wholeFileAgrees holds parseFile (fast paths on) to yaml.v3 reading the
@@ -52,7 +54,7 @@ func yamlStreamDocuments(text string, limits Limits) (ids []string, ok bool) {
 	dec := yaml.NewDecoder(strings.NewReader(text))
 	c := chunk{text: text, startLine: 1}
 	var docs []*Document
-	var problems []Problem
+	var problems []finding.Problem
 	manifest := false
 	for i := 0; ; i++ {
 		var root yaml.Node

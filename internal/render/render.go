@@ -152,7 +152,7 @@ func Expand(ctx context.Context, res *loader.Result, opts Options) ([]finding.Pr
 // batch is what a group of renderings produced, in input order.
 type batch struct {
 	docs     []*loader.Document
-	problems []loader.Problem
+	problems []finding.Problem
 	findings []finding.Problem
 	consumed []string // absolute paths of plain files a kustomization read
 }

@@ -623,23 +623,27 @@ spec:
 
 // crowdedNamespaceYAML is the one namespace of ProfileCrowded: injected
 // and STRICT.
-const crowdedNamespaceYAML = `apiVersion: v1
+var crowdedNamespaceYAML = `apiVersion: v1
 kind: Namespace
 metadata:
   name: apps
   labels:
     team: platform
     istio-injection: enabled
----
-apiVersion: security.istio.io/v1
+` + "---\n" + strictNamespacePolicy("apps")
+
+// strictNamespacePolicy is a namespace-wide STRICT PeerAuthentication.
+func strictNamespacePolicy(namespace string) string {
+	return `apiVersion: security.istio.io/v1
 kind: PeerAuthentication
 metadata:
   name: default
-  namespace: apps
+  namespace: ` + namespace + `
 spec:
   mtls:
     mode: STRICT
 `
+}
 
 // prometheusYAML is the one Prometheus, following Istio's cert recipe, and
 // its namespace.

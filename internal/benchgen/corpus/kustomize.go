@@ -34,7 +34,7 @@ func walkKustomize(overlays int, yield func(File) error) error {
 		ns := fmt.Sprintf("ov-%03d", i)
 		for _, f := range []File{
 			{Path: dir + "kustomization.yaml", Data: fmt.Appendf(nil, overlayKustomization, ns, i%bases)},
-			{Path: dir + "namespace.yaml", Data: fmt.Appendf(nil, overlayNamespace, ns), Resources: 2},
+			{Path: dir + "namespace.yaml", Data: overlayNamespace(ns), Resources: 2},
 			{Path: dir + "replicas.yaml", Data: fmt.Appendf(nil, overlayReplicas, 1+i%5)},
 		} {
 			if err := yield(f); err != nil {
@@ -147,22 +147,17 @@ patches:
         value: %[1]s
 `
 
-const overlayNamespace = `apiVersion: v1
+// overlayNamespace is an overlay's namespace, injected and STRICT.
+func overlayNamespace(ns string) []byte {
+	return []byte(`apiVersion: v1
 kind: Namespace
 metadata:
-  name: %[1]s
+  name: ` + ns + `
   labels:
     istio-injection: enabled
 ---
-apiVersion: security.istio.io/v1
-kind: PeerAuthentication
-metadata:
-  name: default
-  namespace: %[1]s
-spec:
-  mtls:
-    mode: STRICT
-`
+` + strictNamespacePolicy(ns))
+}
 
 const overlayReplicas = `apiVersion: apps/v1
 kind: Deployment

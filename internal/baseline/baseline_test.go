@@ -9,8 +9,9 @@ import (
 )
 
 func newFinding(rule, apiVersion, kind, ns, name, path, file string, line int, msg string) finding.Finding {
-	return finding.Finding{Rule: rule, Severity: "error", Message: msg, File: file, Line: line, Column: 3, Path: path,
-		Resource: &finding.Resource{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}}
+	return finding.Finding{Place: finding.Place{File: file, Line: line, Column: 3, Path: path}, Rule: rule,
+		Severity: "error", Message: msg, Resource: &finding.Resource{APIVersion: apiVersion, Kind: kind, Namespace: ns,
+			Name: name}}
 }
 
 func TestRoundTrip(t *testing.T) {

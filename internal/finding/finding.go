@@ -17,14 +17,9 @@ type Resource struct {
 
 // Related is another place that makes a finding true.
 type Related struct {
-	Message   string    `json:"message"`
-	File      string    `json:"file"`
-	Line      int       `json:"line"`
-	Column    int       `json:"column"`
-	EndLine   int       `json:"endLine"`
-	EndColumn int       `json:"endColumn"`
-	Path      string    `json:"path"`
-	Resource  *Resource `json:"resource,omitempty"`
+	Message string `json:"message"`
+	Place
+	Resource *Resource `json:"resource,omitempty"`
 }
 
 // Suppression says how a finding was accepted.
@@ -35,15 +30,10 @@ type Suppression struct {
 
 // Finding is one problem at one place.
 type Finding struct {
-	Rule        string       `json:"rule"`
-	Severity    string       `json:"severity"`
-	Message     string       `json:"message"`
-	File        string       `json:"file"`
-	Line        int          `json:"line"`
-	Column      int          `json:"column"`
-	EndLine     int          `json:"endLine"`
-	EndColumn   int          `json:"endColumn"`
-	Path        string       `json:"path"`
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	Place
 	Resource    *Resource    `json:"resource,omitempty"`
 	Related     []Related    `json:"related"`
 	Suppressed  bool         `json:"suppressed"`
@@ -63,4 +53,16 @@ type Finding struct {
 	// FixTarget is what the fix computation needs of the finding, set by
 	// the lint for fixable rules; never written.
 	FixTarget *fix.Target `json:"-"`
+}
+
+// Place is where in a file a finding or a related location is: its start,
+// its end, and the JSON pointer of the field within its document. Finding
+// and Related embed it, so their JSON fields stay flat.
+type Place struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"endLine"`
+	EndColumn int    `json:"endColumn"`
+	Path      string `json:"path"`
 }

@@ -3,8 +3,8 @@ package finding
 import "testing"
 
 func fpFinding(rule, apiVersion, kind, ns, name, path, file string, line int, msg string) Finding {
-	return Finding{Rule: rule, Severity: "error", Message: msg, File: file, Line: line, Column: 3, Path: path,
-		Resource: &Resource{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}}
+	return Finding{Place: Place{File: file, Line: line, Column: 3, Path: path}, Rule: rule, Severity: "error",
+		Message: msg, Resource: &Resource{APIVersion: apiVersion, Kind: kind, Namespace: ns, Name: name}}
 }
 
 func TestFingerprintIgnoresPlaceAndWording(t *testing.T) {
@@ -34,8 +34,8 @@ func TestFingerprintIgnoresPlaceAndWording(t *testing.T) {
 		}
 	}
 	// Findings without a resource are told apart by file.
-	x := Finding{Rule: "invalid-manifest", File: "x.yaml", Line: 3}
-	y := Finding{Rule: "invalid-manifest", File: "y.yaml", Line: 3}
+	x := Finding{Place: Place{File: "x.yaml", Line: 3}, Rule: "invalid-manifest"}
+	y := Finding{Place: Place{File: "y.yaml", Line: 3}, Rule: "invalid-manifest"}
 	if Fingerprint(x) == Fingerprint(y) {
 		t.Error("resource-less findings in different files collide")
 	}

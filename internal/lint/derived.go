@@ -112,7 +112,7 @@ func (b *builder) duplicatePrometheus(at, other *graph.Resource) finding.Finding
 			what, strings.Join(at.Doc.SourceFiles(), ", "), loc.File, loc.Line)
 	}
 	describeDerived(at, "", &f, false)
-	f.Related = append(f.Related, finding.Related{Message: relatedMessage(other, "", "the other "+what), File: loc.File, Line: loc.Line,
-		Column: loc.Column, EndLine: loc.EndLine, EndColumn: loc.EndColumn, Resource: loc.Resource})
+	f.Related = append(f.Related, finding.Related{Message: relatedMessage(other, "", "the other "+what),
+		Place: placeWithPath(loc.Place, ""), Resource: loc.Resource})
 	return f
 }

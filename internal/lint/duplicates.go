@@ -70,10 +70,10 @@ func (b *builder) addDuplicates(dups []duplicate) {
 			Message: fmt.Sprintf("%s %s is also defined in %s:%d with different content; a cluster holds only the copy applied last, and meshlint lints both. "+
 				"Keep one definition, declare the folders as separate environments under environments: in .meshlint.yaml, "+
 				"or leave out files no cluster gets (test data, samples) with exclude:", d.Kind, name, keptFile, keptRng.Line),
-			File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn, Path: "/metadata/name",
+			Place:    placeAt(file, rng, "/metadata/name"),
 			Resource: &finding.Resource{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name},
-			Related: []finding.Related{{Message: "the other definition", File: keptFile, Line: keptRng.Line, Column: keptRng.Column,
-				EndLine: keptRng.EndLine, EndColumn: keptRng.EndColumn, Path: "/metadata/name"}}}
+			Related: []finding.Related{{Message: "the other definition",
+				Place: placeAt(keptFile, keptRng, "/metadata/name")}}}
 		b.add(f)
 	}
 }

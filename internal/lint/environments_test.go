@@ -51,7 +51,7 @@ func TestNameBelowCommonFolder(t *testing.T) {
 // one finding naming both; another message is another finding.
 func TestMergeEnvironmentFindings(t *testing.T) {
 	f := func(msg string) finding.Finding {
-		return finding.Finding{Rule: "r", File: "a.yaml", Line: 3, Column: 1, Message: msg}
+		return finding.Finding{Place: finding.Place{File: "a.yaml", Line: 3, Column: 1}, Rule: "r", Message: msg}
 	}
 	got := mergeEnvironmentFindings([]envFindings{
 		{name: "dev", findings: []finding.Finding{f("same"), f("dev's chain")}},

@@ -477,9 +477,8 @@ func (b *builder) severity(id string) string {
 // object is left unchecked, nothing is known to be broken.
 func (b *builder) addProblem(p finding.Problem) {
 	rule := policies.ProblemRule(p.Kind)
-	f := finding.Finding{Rule: rule, Severity: b.severity(rule), Message: p.Message, File: p.File, Line: p.Line,
-		Column: p.Column, EndLine: p.EndLine, EndColumn: p.EndColumn, Path: p.Path, Resource: p.Resource,
-		Related: []finding.Related{}}
+	f := finding.Finding{Rule: rule, Severity: b.severity(rule), Message: p.Message, Place: problemPlace(p),
+		Resource: p.Resource, Related: []finding.Related{}}
 	if p.Kind == finding.Uninterpreted {
 		f.Severity = "warning"
 	}
@@ -601,8 +600,8 @@ func (b *builder) addRaw(rf engine.RawFinding, placed []placement) {
 		rr := b.resources[rel.Resource]
 		loc := b.findingAt(rr, rel.Pointer, placed[0].file, placed[0].rng)
 		placed = placed[1:]
-		f.Related = append(f.Related, finding.Related{Message: relatedMessage(rr, rel.Pointer, rel.Message), File: loc.File, Line: loc.Line, Column: loc.Column,
-			EndLine: loc.EndLine, EndColumn: loc.EndColumn, Path: rel.Pointer, Resource: loc.Resource})
+		f.Related = append(f.Related, finding.Related{Message: relatedMessage(rr, rel.Pointer, rel.Message),
+			Place: placeWithPath(loc.Place, rel.Pointer), Resource: loc.Resource})
 	}
 	sort.SliceStable(f.Related, func(i, j int) bool {
 		a, c := f.Related[i], f.Related[j]
@@ -630,9 +629,26 @@ func (b *builder) locate(r *graph.Resource, pointer string) finding.Finding {
 
 // findingAt is a finding about pointer of r, placed at rng in file.
 func (b *builder) findingAt(r *graph.Resource, pointer, file string, rng loader.Range) finding.Finding {
-	return finding.Finding{File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn,
-		Path: pointer, Related: []finding.Related{},
+	return finding.Finding{Place: placeAt(file, rng, pointer), Related: []finding.Related{},
 		Resource: &finding.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}}
+}
+
+// placeAt is the place of the field at pointer, spanning rng in file.
+func placeAt(file string, rng loader.Range, pointer string) finding.Place {
+	return finding.Place{File: file, Line: rng.Line, Column: rng.Column, EndLine: rng.EndLine, EndColumn: rng.EndColumn,
+		Path: pointer}
+}
+
+// placeWithPath is p naming the field at pointer instead.
+func placeWithPath(p finding.Place, pointer string) finding.Place {
+	p.Path = pointer
+	return p
+}
+
+// problemPlace is where a producer's problem is.
+func problemPlace(p finding.Problem) finding.Place {
+	return finding.Place{File: p.File, Line: p.Line, Column: p.Column, EndLine: p.EndLine, EndColumn: p.EndColumn,
+		Path: p.Path}
 }
 
 // checkSuppressionReasons reports suppression annotations without a reason:

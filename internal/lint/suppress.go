@@ -143,7 +143,8 @@ func (b *builder) applyIgnores(ignores []config.Ignore, now time.Time) {
 			msg = fmt.Sprintf("config ignore entry for %s on %s expired on %s and matches no finding; remove it", ig.Rule, ig.Scope(), ig.Expires)
 		}
 		b.add(finding.Finding{Rule: unusedSuppression, Severity: b.severity(unusedSuppression), Message: msg,
-			File: ig.File, Line: ig.Line, Column: ig.Column, EndLine: ig.Line, EndColumn: ig.Column, Related: []finding.Related{}})
+			Place:   placeAt(ig.File, loader.Range{Line: ig.Line, Column: ig.Column, EndLine: ig.Line, EndColumn: ig.Column}, ""),
+			Related: []finding.Related{}})
 	}
 }
 
@@ -168,6 +169,7 @@ func (b *builder) applyBaseline(bl *baseline.Baseline) {
 		}
 		b.add(finding.Finding{Rule: unusedSuppression, Severity: b.severity(unusedSuppression),
 			Message: fmt.Sprintf("baseline entry for %s matches no finding any more; remove it (or write the baseline again with --write-baseline)", e.Describe()),
-			File:    bl.File, Line: e.Line, Column: e.Column, EndLine: e.Line, EndColumn: e.Column, Related: []finding.Related{}})
+			Place:   placeAt(bl.File, loader.Range{Line: e.Line, Column: e.Column, EndLine: e.Line, EndColumn: e.Column}, ""),
+			Related: []finding.Related{}})
 	}
 }

@@ -50,15 +50,18 @@ func addFuzzSeeds(f *testing.F) {
 // that holds no object.
 func fuzzReport(file, text, name, other, rule string, showSuppressed bool, line int) *Report {
 	res := &finding.Resource{APIVersion: "v1/" + other, Kind: name, Namespace: other, Name: name}
-	related := []finding.Related{{Message: other, File: other, Line: line, Column: 1, EndLine: line, EndColumn: 2, Path: "/" + name, Resource: res}}
+	related := []finding.Related{{Place: finding.Place{File: other, Line: line, Column: 1, EndLine: line, EndColumn: 2,
+		Path: "/" + name}, Message: other, Resource: res}}
 	r := &Report{
 		Tool: Tool{Name: "meshlint", Version: "v0.0.0-" + other},
 		Findings: []finding.Finding{
-			{Rule: rule, Severity: "error", Message: text, File: file, Line: line, Column: 2, EndLine: line + 1, EndColumn: 1,
-				Path: "/spec/" + name, Resource: res, Related: related},
-			{Rule: rule, Severity: "warning", Message: other, File: file, Line: 1, Column: 1, Resource: res, Related: []finding.Related{},
-				Suppressed: true, Suppression: &finding.Suppression{Kind: "inSource", Justification: text}},
-			{Rule: name, Severity: "note", Message: text + other, File: other, Line: 0, Column: -1, Related: []finding.Related{}},
+			{Place: finding.Place{File: file, Line: line, Column: 2, EndLine: line + 1, EndColumn: 1,
+				Path: "/spec/" + name}, Rule: rule, Severity: "error", Message: text, Resource: res, Related: related},
+			{Place: finding.Place{File: file, Line: 1, Column: 1}, Rule: rule, Severity: "warning", Message: other,
+				Resource: res, Related: []finding.Related{}, Suppressed: true,
+				Suppression: &finding.Suppression{Kind: "inSource", Justification: text}},
+			{Place: finding.Place{File: other, Line: 0, Column: -1}, Rule: name, Severity: "note",
+				Message: text + other, Related: []finding.Related{}},
 		},
 		ShowSuppressed: showSuppressed,
 		Rules:          []RuleInfo{{RuleDoc: finding.RuleDoc{ID: rule, Title: text, Description: other, Severity: "error", Category: name, Tier: other, Fix: text}}},

@@ -55,7 +55,8 @@ func TestGitLabRequiredFieldsAndUniqueFingerprints(t *testing.T) {
 	dup := r.Findings[len(r.Findings)-1]
 	dup.Suppressed, dup.Suppression, dup.Message = false, nil, dup.Message+" (second server)"
 	r.Findings = append(r.Findings, dup,
-		finding.Finding{Rule: "invalid-manifest", Severity: "error", Message: "no position", File: "-"})
+		finding.Finding{Place: finding.Place{File: "-"}, Rule: "invalid-manifest", Severity: "error",
+			Message: "no position"})
 	issues := decodeGitLab(t, r)
 	live := 0
 	for _, f := range r.Findings {

@@ -95,8 +95,11 @@ func bigReport() *Report {
 		r.Resources = append(r.Resources, LintedResource{File: "apps/" + ns + "/f.yaml", Line: 1, Resource: res})
 		if i%37 == 0 {
 			rc := res
-			r.Findings = append(r.Findings, finding.Finding{Rule: "plaintext-scrape-of-strict-port", Severity: "error", Message: "scraped in plaintext <under> STRICT",
-				File: "apps/" + ns + "/f.yaml", Line: 3, Column: 5, Resource: &rc, Related: []finding.Related{{File: "p.yaml", Line: 1, Column: 1, Message: "the Prometheus"}}})
+			r.Findings = append(r.Findings, finding.Finding{Place: finding.Place{File: "apps/" + ns + "/f.yaml",
+				Line: 3, Column: 5}, Rule: "plaintext-scrape-of-strict-port", Severity: "error",
+				Message: "scraped in plaintext <under> STRICT", Resource: &rc,
+				Related: []finding.Related{{Place: finding.Place{File: "p.yaml", Line: 1, Column: 1},
+					Message: "the Prometheus"}}})
 		}
 	}
 	return r
@@ -265,9 +268,9 @@ func randomReport(rng *rand.Rand) *Report {
 		r.Resources = append(r.Resources, LintedResource{File: pick("f1.yaml", "f2.yaml", "d/f3.yaml", "a&b.yaml"), Line: 1, Resource: resource()})
 	}
 	for i := rng.Intn(15); i > 0; i-- {
-		f := finding.Finding{Rule: pick("invalid-manifest", "plaintext-scrape-of-strict-port", "merged-metrics", "custom", "unknown-rule"),
-			Severity: pick("error", "warning", "note"), Message: pick("m1", "m]]>2", "m\x01"), File: pick("f1.yaml", "f9.yaml", "a&b.yaml"),
-			Line: rng.Intn(9), Column: 1}
+		f := finding.Finding{Place: finding.Place{File: pick("f1.yaml", "f9.yaml", "a&b.yaml"), Line: rng.Intn(9),
+			Column: 1}, Rule: pick("invalid-manifest", "plaintext-scrape-of-strict-port", "merged-metrics", "custom",
+			"unknown-rule"), Severity: pick("error", "warning", "note"), Message: pick("m1", "m]]>2", "m\x01")}
 		switch rng.Intn(3) {
 		case 0:
 			if len(r.Resources) > 0 {
@@ -288,7 +291,7 @@ func randomReport(rng *rand.Rand) *Report {
 			}
 		}
 		if rng.Intn(3) == 0 {
-			f.Related = []finding.Related{{File: "p.yaml", Line: 2, Column: 3, Message: "rel"}}
+			f.Related = []finding.Related{{Place: finding.Place{File: "p.yaml", Line: 2, Column: 3}, Message: "rel"}}
 		}
 		r.Findings = append(r.Findings, f)
 	}

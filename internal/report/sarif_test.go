@@ -281,9 +281,10 @@ func TestSARIFArtifactURIs(t *testing.T) {
 }
 
 func TestSARIFFingerprints(t *testing.T) {
-	base := finding.Finding{Rule: "plaintext-scrape-of-strict-port", Severity: "error", Message: "m", File: "a.yaml",
-		Line: 10, Column: 7, EndLine: 11, EndColumn: 3, Path: "/spec/endpoints/0",
-		Resource: &finding.Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "shop", Name: "cart"}}
+	base := finding.Finding{Place: finding.Place{File: "a.yaml", Line: 10, Column: 7, EndLine: 11, EndColumn: 3,
+		Path: "/spec/endpoints/0"}, Rule: "plaintext-scrape-of-strict-port", Severity: "error", Message: "m",
+		Resource: &finding.Resource{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor", Namespace: "shop",
+			Name: "cart"}}
 	fp := func(fs ...finding.Finding) []string {
 		r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Findings: fs}
 		doc := decodeSARIF(t, render(t, "sarif", r))
@@ -338,7 +339,8 @@ func TestSARIFFingerprints(t *testing.T) {
 // A finding of a rule the report does not list still points at a rule.
 func TestSARIFDescribesUnlistedRules(t *testing.T) {
 	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Rules: []RuleInfo{{RuleDoc: finding.RuleDoc{ID: "a", Title: "A", Severity: "error"}}},
-		Findings: []finding.Finding{{Rule: "render-error", Severity: "error", Message: "m", File: "Chart.yaml", Line: 1, Column: 1, EndLine: 1, EndColumn: 2}}}
+		Findings: []finding.Finding{{Place: finding.Place{File: "Chart.yaml", Line: 1, Column: 1, EndLine: 1,
+			EndColumn: 2}, Rule: "render-error", Severity: "error", Message: "m"}}}
 	doc := decodeSARIF(t, render(t, "sarif", r))
 	rules := doc.Runs[0].Tool.Driver.Rules
 	res := doc.Runs[0].Results[0]
@@ -422,8 +424,9 @@ func TestSARIFAutomationID(t *testing.T) {
 
 // A snippet is file text: control characters in it must not reach the log.
 func TestSARIFSnippetIsSanitized(t *testing.T) {
-	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"}, Findings: []finding.Finding{{Rule: "a", Severity: "error", Message: "m",
-		File: "a.yaml", Line: 1, Column: 1, EndLine: 1, EndColumn: 9, Snippet: "x: \x1b[31mred\x00"}}}
+	r := &Report{Tool: Tool{Name: "meshlint", Version: "1"},
+		Findings: []finding.Finding{{Place: finding.Place{File: "a.yaml", Line: 1, Column: 1, EndLine: 1,
+			EndColumn: 9}, Rule: "a", Severity: "error", Message: "m", Snippet: "x: \x1b[31mred\x00"}}}
 	out := string(render(t, "sarif", r))
 	if !strings.Contains(out, `"snippet": {`) || strings.Contains(out, `\u001b`) || strings.Contains(out, `\u0000`) {
 		t.Errorf("snippet not written, or written with control characters:\n%s", out)

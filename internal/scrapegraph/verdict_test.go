@@ -28,23 +28,39 @@ func TestJudge(t *testing.T) {
 		finding finding.Finding
 		verdict Verdict
 	}{
-		{"at the endpoint", finding.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1/scheme"}, Broken},
-		{"at another endpoint", finding.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/10"}, Works},
-		{"on the whole monitor", finding.Finding{Rule: "r", Severity: "warning", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/selector"}, AtRisk},
-		{"suppressed", finding.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1", Suppressed: true}, Works},
-		{"another monitor reaching the same port", finding.Finding{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "other"), Path: "/spec/endpoints/0",
-			Related: []finding.Related{{Resource: res("Deployment", "shop", "cart"), Path: "/spec/template/spec/containers/0/ports/0"}}}, Works},
-		{"the Prometheus, naming the endpoint", finding.Finding{Rule: "r", Severity: "error", Resource: res("Prometheus", "monitoring", "k8s"), Path: "/spec/volumeMounts",
-			Related: []finding.Related{{Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1/tlsConfig/caFile"}}}, Broken},
+		{"at the endpoint", finding.Finding{Place: finding.Place{Path: "/spec/endpoints/1/scheme"}, Rule: "r",
+			Severity: "error", Resource: res("ServiceMonitor", "shop", "cart")}, Broken},
+		{"at another endpoint", finding.Finding{Place: finding.Place{Path: "/spec/endpoints/10"}, Rule: "r",
+			Severity: "error", Resource: res("ServiceMonitor", "shop", "cart")}, Works},
+		{"on the whole monitor", finding.Finding{Place: finding.Place{Path: "/spec/selector"}, Rule: "r",
+			Severity: "warning", Resource: res("ServiceMonitor", "shop", "cart")}, AtRisk},
+		{"suppressed", finding.Finding{Place: finding.Place{Path: "/spec/endpoints/1"}, Rule: "r", Severity: "error",
+			Resource: res("ServiceMonitor", "shop", "cart"), Suppressed: true}, Works},
+		{"another monitor reaching the same port", finding.Finding{Place: finding.Place{Path: "/spec/endpoints/0"},
+			Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "other"),
+			Related: []finding.Related{{Place: finding.Place{Path: "/spec/template/spec/containers/0/ports/0"},
+				Resource: res("Deployment", "shop", "cart")}}}, Works},
+		{"the Prometheus, naming the endpoint", finding.Finding{Place: finding.Place{Path: "/spec/volumeMounts"},
+			Rule: "r", Severity: "error", Resource: res("Prometheus", "monitoring", "k8s"),
+			Related: []finding.Related{{Place: finding.Place{Path: "/spec/endpoints/1/tlsConfig/caFile"},
+				Resource: res("ServiceMonitor", "shop", "cart")}}}, Broken},
 		{"another Prometheus, naming the endpoint", finding.Finding{Rule: "r", Severity: "error", Resource: res("Prometheus", "monitoring", "other"),
-			Related: []finding.Related{{Resource: res("ServiceMonitor", "shop", "cart"), Path: "/spec/endpoints/1/tlsConfig/caFile"}}}, Works},
-		{"the Prometheus alone", finding.Finding{Rule: "r", Severity: "warning", Resource: res("Prometheus", "monitoring", "k8s"), Path: "/spec/volumes/0"}, Works},
-		{"a policy naming the container port", finding.Finding{Rule: "r", Severity: "warning", Resource: res("PeerAuthentication", "shop", "x"), Path: "/spec/portLevelMtls",
-			Related: []finding.Related{{Resource: res("Deployment", "shop", "cart"), Path: "/spec/template/spec/containers/0/ports/0"}}}, AtRisk},
-		{"a policy naming another port", finding.Finding{Rule: "r", Severity: "warning", Resource: res("PeerAuthentication", "shop", "x"), Path: "/spec/portLevelMtls",
-			Related: []finding.Related{{Resource: res("Deployment", "shop", "cart"), Path: "/spec/template/spec/containers/0/ports/1"}}}, Works},
-		{"the Service port", finding.Finding{Rule: "r", Severity: "error", Resource: res("Service", "shop", "cart"), Path: "/spec/ports/1/targetPort"}, Broken},
-		{"a finding without a resource", finding.Finding{Rule: "r", Severity: "error", Path: "/spec/endpoints/1"}, Works},
+			Related: []finding.Related{{Place: finding.Place{Path: "/spec/endpoints/1/tlsConfig/caFile"},
+				Resource: res("ServiceMonitor", "shop", "cart")}}}, Works},
+		{"the Prometheus alone", finding.Finding{Place: finding.Place{Path: "/spec/volumes/0"}, Rule: "r",
+			Severity: "warning", Resource: res("Prometheus", "monitoring", "k8s")}, Works},
+		{"a policy naming the container port", finding.Finding{Place: finding.Place{Path: "/spec/portLevelMtls"},
+			Rule: "r", Severity: "warning", Resource: res("PeerAuthentication", "shop", "x"),
+			Related: []finding.Related{{Place: finding.Place{Path: "/spec/template/spec/containers/0/ports/0"},
+				Resource: res("Deployment", "shop", "cart")}}}, AtRisk},
+		{"a policy naming another port", finding.Finding{Place: finding.Place{Path: "/spec/portLevelMtls"}, Rule: "r",
+			Severity: "warning", Resource: res("PeerAuthentication", "shop", "x"),
+			Related: []finding.Related{{Place: finding.Place{Path: "/spec/template/spec/containers/0/ports/1"},
+				Resource: res("Deployment", "shop", "cart")}}}, Works},
+		{"the Service port", finding.Finding{Place: finding.Place{Path: "/spec/ports/1/targetPort"}, Rule: "r",
+			Severity: "error", Resource: res("Service", "shop", "cart")}, Broken},
+		{"a finding without a resource", finding.Finding{Place: finding.Place{Path: "/spec/endpoints/1"}, Rule: "r",
+			Severity: "error"}, Works},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			pic := &Picture{Paths: []Path{cartPath()}}
@@ -65,8 +81,8 @@ func TestJudgeEnvironments(t *testing.T) {
 	dev, prod := cartPath(), cartPath()
 	dev.Environment, prod.Environment = "dev", "prod"
 	pic := &Picture{Paths: []Path{dev, prod}}
-	pic.Judge([]finding.Finding{{Rule: "r", Severity: "error", Resource: res("ServiceMonitor", "shop", "cart"),
-		Path: "/spec/endpoints/1", Environments: []string{"prod"}}})
+	pic.Judge([]finding.Finding{{Place: finding.Place{Path: "/spec/endpoints/1"}, Rule: "r", Severity: "error",
+		Resource: res("ServiceMonitor", "shop", "cart"), Environments: []string{"prod"}}})
 	if pic.Paths[0].Verdict != Works || pic.Paths[1].Verdict != Broken {
 		t.Errorf("dev %s, prod %s; want works and broken", pic.Paths[0].Verdict, pic.Paths[1].Verdict)
 	}

@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -30,8 +31,19 @@ type Root struct {
 	dirs  []string        // real, absolute directories; everything below them may be read
 	files map[string]bool // real, absolute files the user named one by one
 
-	mu     sync.Mutex
-	opened map[string]fs.FileInfo // real paths of the files Open gave out (Opened)
+	mu      sync.Mutex
+	opened  map[string]fs.FileInfo // real paths of the files Open gave out (Opened)
+	anchors map[string]*anchor     // by directory of dirs: where openBeneath starts
+
+	linkFree atomic.Int64 // opens openLinkFree made, for tests: the fast path is taken
+}
+
+// anchor is a directory of the root held open, so that a file below it is
+// opened by one call that refuses every symbolic link on the way
+// (openBeneath) instead of resolving each component of its path first.
+type anchor struct {
+	f  *os.File // keeps fd open (nil: the directory could not be opened)
+	fd int
 }
 
 // Error is a read that confinement refused. Its message never carries the
@@ -210,13 +222,15 @@ func within(p, dir string) bool {
 // without blocking and checked before a byte is read: a FIFO, a device or a
 // socket is refused, never waited on.
 func (r *Root) Open(p string) (*os.File, fs.FileInfo, error) {
-	real, err := r.Resolve(p)
-	if err != nil {
-		return nil, nil, err
-	}
-	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, nil, UnwrapPath(err)
+	f, real, ok := r.openLinkFree(p)
+	if !ok {
+		var err error
+		if real, err = r.Resolve(p); err != nil {
+			return nil, nil, err
+		}
+		if f, err = os.OpenFile(real, os.O_RDONLY|syscall.O_NONBLOCK, 0); err != nil {
+			return nil, nil, UnwrapPath(err)
+		}
 	}
 	info, err := f.Stat()
 	if err != nil {
@@ -245,6 +259,57 @@ func (r *Root) Open(p string) (*os.File, fs.FileInfo, error) {
 	r.opened[real] = info
 	r.mu.Unlock()
 	return f, info, nil
+}
+
+// openLinkFree opens p in one call when its absolute path lies below a
+// directory of the root and no component below that directory is a
+// symbolic link: that path is then its own real path, inside the root,
+// which is what Resolve would have found, one Lstat per component later.
+// It is the common case (a repository's files, read once when linted and
+// again when findings are placed and fixed), and the kernel checks it in the
+// open itself, so a file or directory swapped for a link since cannot lead
+// the open out of the root. ok is false for everything else (a link on the
+// way, a missing file, a typed file outside the directories, a system
+// without openat2): Resolve then decides, as for every path before.
+func (r *Root) openLinkFree(p string) (f *os.File, real string, ok bool) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return nil, "", false
+	}
+	for _, d := range r.dirs {
+		if abs == d || !within(abs, d) {
+			continue
+		}
+		a := r.anchor(d)
+		if a.f == nil {
+			return nil, "", false
+		}
+		rel := strings.TrimPrefix(abs[len(d):], string(filepath.Separator))
+		if f, ok := openBeneath(a.fd, rel, abs); ok {
+			r.linkFree.Add(1)
+			return f, abs, true
+		}
+		return nil, "", false
+	}
+	return nil, "", false
+}
+
+// anchor is the directory d of the root held open, opened on first use.
+func (r *Root) anchor(d string) *anchor {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if a, ok := r.anchors[d]; ok {
+		return a
+	}
+	if r.anchors == nil {
+		r.anchors = map[string]*anchor{}
+	}
+	a := &anchor{fd: -1}
+	if f, fd, err := openDir(d); err == nil {
+		a.f, a.fd = f, fd
+	}
+	r.anchors[d] = a
+	return a
 }
 
 // OpenedFile is a file that was opened through a Root.

@@ -29,6 +29,16 @@ var fixers = map[string]func(*Source, *yaml.Node, Target) []Fix{
 	"port-level-mtls-without-selector": selectorOptions,
 }
 
+// choices are the rules whose fixes are options that read nothing of the
+// file (a choice is the user's to make): their fixes are the same wherever
+// the object is and however it is written, so the file is not parsed for
+// them (TestChoicesReadNothingOfTheFile).
+var choices = map[string]bool{
+	"podmonitor-under-strict":          true,
+	"permissive-exception-shared-port": true,
+	"port-level-mtls-without-selector": true,
+}
+
 // Fixable reports whether findings of a rule get fixes.
 func Fixable(rule string) bool { _, ok := fixers[rule]; return ok }
 
@@ -45,6 +55,11 @@ func ForFile(src *Source, targets []Target) [][]Fix {
 		}
 		if t.Rendered {
 			out[i] = renderedFixes(src, t, f)
+			continue
+		}
+		if choices[t.Rule] {
+			// no fix is default, so neither rule below changes one
+			out[i] = f(nil, nil, t)
 			continue
 		}
 		obj, err := src.object(t)

@@ -18,7 +18,12 @@ type Source struct {
 	Text  []byte
 	lines []int // byte offset of each line's start
 	eol   string
-	docs  []*yaml.Node // document nodes, in order
+	docs  []*yaml.Node // document nodes decoded so far, in order
+	// dec decodes the documents after docs, one at a time as a fix asks
+	// for them (nil once the stream ended or broke): a fix needs the
+	// document it edits, and yaml.v3's parse of the rest of the file was
+	// most of a fix's cost (docs/performance.md).
+	dec *yaml.Decoder
 }
 
 // errNoEdit means a fix can only be described here: the field is not where
@@ -39,17 +44,37 @@ func Parse(file string, text []byte) *Source {
 			s.lines = append(s.lines, i+1)
 		}
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(text))
-	for {
+	s.dec = yaml.NewDecoder(bytes.NewReader(text))
+	return s
+}
+
+// doc is the i-th document of the file that has content, decoding up to
+// it when it is not yet; nil past the last, or past a document that does
+// not parse. The decoder's calls are those of decoding the whole file, in
+// the same order, so a document is the same whether the fix that asks for
+// it is the first or the last of its file.
+func (s *Source) doc(i int) *yaml.Node {
+	for len(s.docs) <= i && s.dec != nil {
 		var n yaml.Node
-		if err := dec.Decode(&n); err != nil {
-			break // io.EOF, or a broken document the lint reports: no fixes past it
+		if err := s.dec.Decode(&n); err != nil {
+			s.dec = nil // io.EOF, or a broken document the lint reports: no fixes past it
+			break
 		}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 			s.docs = append(s.docs, &n)
 		}
 	}
-	return s
+	if i < len(s.docs) {
+		return s.docs[i]
+	}
+	return nil
+}
+
+// allDocs is every document of the file that has content.
+func (s *Source) allDocs() []*yaml.Node {
+	for i := len(s.docs); s.doc(i) != nil; i++ {
+	}
+	return s.docs
 }
 
 // object is the mapping node of the object a target is in: the first
@@ -58,8 +83,8 @@ func (s *Source) object(t Target) (*yaml.Node, error) {
 	if t.SpecPointer != "" {
 		return s.valuesObject(t.SpecPointer)
 	}
-	for _, d := range s.docs {
-		if d.Content[0].Line >= t.DocStart {
+	for i := 0; s.doc(i) != nil; i++ {
+		if d := s.docs[i]; d.Content[0].Line >= t.DocStart {
 			n, err := lookup(d.Content[0], t.Prefix)
 			if err != nil || n.Kind != yaml.MappingNode {
 				return nil, fmt.Errorf("object at %s:%d: %w", s.File, t.DocStart, errNoEdit)
@@ -74,7 +99,7 @@ func (s *Source) object(t Target) (*yaml.Node, error) {
 // document has it.
 func (s *Source) byIdentity(kind, name string) *yaml.Node {
 	var found *yaml.Node
-	for _, d := range s.docs {
+	for _, d := range s.allDocs() {
 		obj := d.Content[0]
 		k, meta := child(obj, "kind"), child(obj, "metadata")
 		if obj.Kind != yaml.MappingNode || k == nil || k.Value != kind || meta == nil {
@@ -94,7 +119,7 @@ func (s *Source) byIdentity(kind, name string) *yaml.Node {
 // file (Helm reads only its first document): a mapping whose one key,
 // spec, is that mapping, so fixes address it as they do a manifest's.
 func (s *Source) valuesObject(spec string) (*yaml.Node, error) {
-	if len(s.docs) == 0 {
+	if s.doc(0) == nil {
 		return nil, fmt.Errorf("%s has no YAML document: %w", s.File, errNoEdit)
 	}
 	n, err := lookup(s.docs[0].Content[0], spec)
@@ -108,7 +133,7 @@ func (s *Source) valuesObject(spec string) (*yaml.Node, error) {
 // Has reports whether the first document of the file (all Helm reads of a
 // values file) has the key at pointer.
 func (s *Source) Has(pointer string) bool {
-	if len(s.docs) == 0 {
+	if s.doc(0) == nil {
 		return false
 	}
 	_, err := lookup(s.docs[0].Content[0], pointer)

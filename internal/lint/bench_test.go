@@ -126,14 +126,19 @@ func BenchmarkLoadIrrelevant(b *testing.B) {
 	})
 }
 
-// BenchmarkGraph: graph build and the facts handed to Rego.
+// BenchmarkGraph: graph build, the count of the facts against the limit,
+// and the facts handed to Rego, as lint builds them.
 func BenchmarkGraph(b *testing.B) {
 	forSizes(b, corpus.ProfileApps, func(b *testing.B, dir string) {
 		for i := 0; i < b.N; i++ {
 			b.StopTimer()
 			docs := load(b, dir).Documents // Build takes the extracted model over: a fresh one each time
 			b.StartTimer()
-			graph.Build(docs, graph.DefaultSettings()).Facts()
+			g := graph.Build(docs, graph.DefaultSettings())
+			if err := g.CheckFactLimit(loader.DefaultLimits.MaxFacts); err != nil { // as lint counts them first
+				b.Fatal(err)
+			}
+			g.Facts()
 		}
 	})
 }

@@ -40,7 +40,8 @@ func (g *Graph) CheckFactLimit(max int) error {
 	total := 0
 	var largest *Monitor
 	largestFacts := 0
-	for _, m := range g.Monitors {
+	g.countedTargets = make([][][]Target, len(g.Monitors))
+	for mi, m := range g.Monitors {
 		variants := 0
 		for _, p := range g.Prometheus {
 			if g.Selects(p, m) {
@@ -49,8 +50,11 @@ func (g *Graph) CheckFactLimit(max int) error {
 		}
 		variants = max1(variants)
 		facts := 0
+		g.countedTargets[mi] = make([][]Target, len(m.Endpoints))
 		for i := range m.Endpoints {
-			facts += variants * (1 + len(g.Targets(m, &m.Endpoints[i])))
+			targets := g.Targets(m, &m.Endpoints[i])
+			g.countedTargets[mi][i] = targets
+			facts += variants * (1 + len(targets))
 			if total+facts > max {
 				break
 			}
@@ -64,6 +68,20 @@ func (g *Graph) CheckFactLimit(max int) error {
 		}
 	}
 	return nil
+}
+
+// endpointTargets are the targets of endpoint i of monitor mi (the index
+// in g.Monitors): those CheckFactLimit resolved, handed over once, or
+// resolved now.
+func (g *Graph) endpointTargets(mi int, m *Monitor, i int) []Target {
+	if mi < len(g.countedTargets) && i < len(g.countedTargets[mi]) {
+		t := g.countedTargets[mi][i]
+		if t != nil {
+			g.countedTargets[mi][i] = nil
+			return t
+		}
+	}
+	return g.Targets(m, &m.Endpoints[i])
 }
 
 func max1(n int) int {

@@ -225,7 +225,7 @@ func (g *Graph) Facts() *Facts {
 	scraped := scrapedPorts{}
 	certUsers := map[int][]Loc{} // Prometheus -> monitor fields with Istio cert files
 	certDirUsers := map[int]map[string][]Loc{}
-	for _, m := range g.Monitors {
+	for mi, m := range g.Monitors {
 		var selecting []*Prometheus
 		for _, p := range g.Prometheus {
 			if g.Selects(p, m) {
@@ -234,7 +234,7 @@ func (g *Graph) Facts() *Facts {
 		}
 		for i := range m.Endpoints {
 			e := &m.Endpoints[i]
-			targets := g.Targets(m, e)
+			targets := g.endpointTargets(mi, m, i)
 			tf := make([]TargetFact, 0, len(targets))
 			for _, t := range targets {
 				tf = append(tf, g.targetFact(t))
@@ -277,6 +277,7 @@ func (g *Graph) Facts() *Facts {
 	for _, p := range g.Prometheus {
 		f.Prometheuses = append(f.Prometheuses, g.prometheusFact(p, certUsers[p.Resource], certDirUsers[p.Resource]))
 	}
+	g.countedTargets = nil
 	g.addWiringFacts(f)
 	scraped.addRelabeled(g)
 	f.PeerAuthReview = g.peerAuthReview(scraped)

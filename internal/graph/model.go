@@ -400,7 +400,11 @@ type Graph struct {
 	// selectedServices caches SelectedServices per monitor (targets.go); a
 	// Graph is read from one goroutine once built.
 	selectedServices map[*Monitor][]*Service
-	incomplete       map[string]bool // incompleteNamespaces, once worked out
-	hidden           map[string]bool // hiddenNamespaces, once worked out
-	operatorPodNS    map[string]bool // operatorPods, once worked out
+	// countedTargets are the targets CheckFactLimit resolved to count the
+	// facts, by monitor and endpoint index, for Facts to take instead of
+	// resolving each endpoint a second time (budget.go).
+	countedTargets [][][]Target
+	incomplete     map[string]bool // incompleteNamespaces, once worked out
+	hidden         map[string]bool // hiddenNamespaces, once worked out
+	operatorPodNS  map[string]bool // operatorPods, once worked out
 }

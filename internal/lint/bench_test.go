@@ -136,7 +136,8 @@ func BenchmarkLoadIrrelevant(b *testing.B) {
 	})
 }
 
-// BenchmarkGraph: graph build and the facts handed to Rego.
+// BenchmarkGraph: graph build, the count of the facts against the limit,
+// and the facts handed to Rego, as lint builds them.
 func BenchmarkGraph(b *testing.B) {
 	forSizes(b, corpus.ProfileApps, func(b *testing.B, dir string) {
 		for i := 0; i < b.N; i++ {
@@ -146,7 +147,11 @@ func BenchmarkGraph(b *testing.B) {
 			for _, d := range res.Documents {
 				gb.Add(d)
 			}
-			gb.Graph().Facts()
+			g := gb.Graph()
+			if err := g.CheckFactLimit(loader.DefaultLimits.MaxFacts); err != nil { // as lint counts them first
+				b.Fatal(err)
+			}
+			g.Facts()
 		}
 	})
 }

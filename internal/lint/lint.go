@@ -192,6 +192,9 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	res.Stats = Stats{Files: loaded.Files, SkippedFiles: loaded.SkippedFiles + len(loaded.Skipped) - skippedByLoad, YAMLDocuments: loaded.Stats.YAMLDocuments,
 		Prescanned: loaded.Stats.Prescanned, Decoded: loaded.Stats.Decoded, Resources: len(resources),
 		Findings: len(b.findings), FixesInPass: fixesInPass, FixesAfter: fixesAfter, Phases: clock.phases}
+	if len(resources) > 0 {
+		res.Resources = make([]report.LintedResource, 0, len(resources)) // 74,000 at 10,000 apps: grown by appending, twice that allocated
+	}
 	for _, r := range resources {
 		res.Resources = append(res.Resources, report.LintedResource{File: r.Doc.File, Line: r.Doc.StartLine,
 			Resource: finding.Resource{APIVersion: r.Doc.APIVersion, Kind: r.Kind, Namespace: namespaceOf(r), Name: r.Name}})

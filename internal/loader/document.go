@@ -243,7 +243,8 @@ type parsedFile struct {
 var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|else|end|range|with|define|toYaml|tpl|printf|required|default|/\*)`)
 
 // parseFile splits and parses one file, decoding the objects of kinds.
-// display is the name findings use.
+// display is the name findings use. data becomes the text's memory: the
+// caller must not change it afterwards.
 func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartTemplates bool) parsedFile {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return parsedFile{problems: []finding.Problem{{File: display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
@@ -251,7 +252,7 @@ func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartT
 	}
 	// YAML ends a line at CRLF, LF and a lone CR; so do editors. Normalize
 	// all three to LF, so YAML's line numbers are the file's.
-	text := normalizeText(data)
+	text := normalizeOwnedText(data) // data is the caller's to give: nothing writes to it again
 	isTemplate := templateAction.MatchString(text)
 	if isTemplate && inChartTemplates {
 		return parsedFile{skipped: "Helm template (contains {{ }} actions); lint the chart directory to render it"}

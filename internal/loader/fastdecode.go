@@ -480,11 +480,39 @@ func resolvePlain(s string) (any, bool) {
 	if !resolveHint(s) {
 		return detach(s), true
 	}
+	switch s {
+	case "true": // the booleans Kubernetes writes, as yaml.v3 resolves them
+		return true, true
+	case "false":
+		return false, true
+	}
+	if n, ok := plainDecimal(s); ok {
+		return n, true
+	}
 	v, err := scalarValue(&yaml.Node{Kind: yaml.ScalarNode, Value: s})
 	if str, ok := v.(string); ok {
 		v = detach(str)
 	}
 	return v, err == nil
+}
+
+// plainDecimal is the value of a plain scalar that is a decimal number
+// without sign or leading zero (ports, replicas, user ids: most of the plain
+// scalars that are not strings), which yaml.v3 resolves to !!int and the
+// converter to that int64. Building a yaml.Node to ask is the cost it saves.
+func plainDecimal(s string) (int64, bool) {
+	if len(s) == 0 || len(s) > 18 || (s[0] == '0' && len(s) > 1) {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 // quoted reads a single-line quoted scalar at the start of s, returning its

@@ -347,3 +347,32 @@ func FuzzSplitDocuments(f *testing.F) {
 		}
 	})
 }
+
+// TestPlainDecimalMatchesTheConverter holds the decimal shortcut of
+// resolvePlain to the value yaml.v3 and the converter give, and to
+// declining everything else.
+func TestPlainDecimalMatchesTheConverter(t *testing.T) {
+	for _, s := range []string{"0", "1", "8080", "65535", "999999999999999999", "1000000000000000000",
+		"00", "007", "08", "-1", "+1", "0x1F", "0o17", "1_000", "1e3", "1.5", "12a", "", "٣"} {
+		n, ok := plainDecimal(s)
+		if !ok {
+			continue
+		}
+		want, err := scalarValue(&yaml.Node{Kind: yaml.ScalarNode, Value: s})
+		if err != nil || want != any(n) {
+			t.Errorf("plainDecimal(%q) = %d, the converter gives %#v (%v)", s, n, want, err)
+		}
+	}
+	for _, s := range []string{"true", "false"} {
+		v, ok := resolvePlain(s)
+		want, err := scalarValue(&yaml.Node{Kind: yaml.ScalarNode, Value: s})
+		if !ok || err != nil || v != want {
+			t.Errorf("resolvePlain(%q) = %#v, the converter gives %#v (%v)", s, v, want, err)
+		}
+	}
+	for _, s := range []string{"007", "-1", "0x1F", "1_000", "1e3", "1000000000000000000"} {
+		if _, ok := plainDecimal(s); ok {
+			t.Errorf("plainDecimal(%q) answered; it should leave it to yaml.v3", s)
+		}
+	}
+}

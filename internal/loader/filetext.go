@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // With Options.ReleaseTexts, a document read from a file keeps no text: the
@@ -68,6 +69,18 @@ func (f *fileText) loadBytes() ([]byte, []chunk) {
 // order mark, and with every line ending as LF (NormalizeLineEndings).
 func normalizeText(data []byte) string {
 	return NormalizeLineEndings(string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))))
+}
+
+// normalizeOwnedText is normalizeText of bytes no one writes to again (a
+// file just read, for parseFile): the text shares their memory instead of
+// copying them. Each file's text was copied once more than it was read, 29
+// MB at 10,000 apps; what the documents keep of it is detached anyway.
+func normalizeOwnedText(data []byte) string {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(data) == 0 {
+		return ""
+	}
+	return NormalizeLineEndings(unsafe.String(&data[0], len(data)))
 }
 
 // NormalizeLineEndings writes every line ending (CRLF, LF, a lone CR) as LF,

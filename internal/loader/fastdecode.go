@@ -603,14 +603,23 @@ func (f *flowDecoder) scalar() (any, bool) {
 	return resolvePlain(strings.TrimRight(f.text[start:f.pos], " "))
 }
 
+// enter steps over a collection's opening bracket and says whether the
+// collection is empty: close follows, and is stepped over too.
+func (f *flowDecoder) enter(close byte) (empty bool) {
+	f.pos++
+	f.spaces()
+	if f.peek() == close {
+		f.pos++
+		return true
+	}
+	return false
+}
+
 func (f *flowDecoder) sequence() (any, bool) {
 	f.depth++
 	defer func() { f.depth-- }()
-	f.pos++ // [
 	out := []any{}
-	f.spaces()
-	if f.peek() == ']' {
-		f.pos++
+	if f.enter(']') {
 		return out, true
 	}
 	for {
@@ -643,11 +652,8 @@ func (f *flowDecoder) sequence() (any, bool) {
 func (f *flowDecoder) mapping() (any, bool) {
 	f.depth++
 	defer func() { f.depth-- }()
-	f.pos++ // {
 	out := map[string]any{}
-	f.spaces()
-	if f.peek() == '}' {
-		f.pos++
+	if f.enter('}') {
 		return out, true
 	}
 	for {

@@ -742,16 +742,24 @@ func (f *flowScanner) sequence(depth int) bool {
 			return false
 		}
 		f.skipSpaces()
-		switch f.peek() {
-		case ',':
-			f.pos++
-		case ']':
-			f.pos++
-			return true
-		default:
-			return false // includes "[a: b]", a single-pair mapping
+		if closed, ok := f.separator(']'); !ok || closed {
+			return ok // not ok includes "[a: b]", a single-pair mapping
 		}
 	}
+}
+
+// separator steps over what follows an entry of a collection: a comma, or
+// close, which ends it. Anything else is not ok.
+func (f *flowScanner) separator(close byte) (closed, ok bool) {
+	switch f.peek() {
+	case ',':
+		f.pos++
+		return false, true
+	case close:
+		f.pos++
+		return true, true
+	}
+	return false, false
 }
 
 func (f *flowScanner) mapping(depth int) bool {
@@ -808,14 +816,8 @@ func (f *flowScanner) mapping(depth int) bool {
 			}
 			f.skipSpaces()
 		}
-		switch f.peek() {
-		case ',':
-			f.pos++
-		case '}':
-			f.pos++
-			return true
-		default:
-			return false
+		if closed, ok := f.separator('}'); !ok || closed {
+			return ok
 		}
 	}
 }

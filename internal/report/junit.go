@@ -227,18 +227,7 @@ func (x *junitIndex) suiteFor(rule RuleInfo, r *Report, findings []finding.Findi
 		return extra[key]
 	}
 	for _, f := range findings {
-		var c *junitCase
-		if f.Resource != nil && !perFile {
-			key := resourceKey(f.Resource)
-			if len(f.Environments) > 0 {
-				key += "\x00" + strings.Join(f.Environments, ",")
-			}
-			c = caseFor(key, resourceName(f.Resource)+EnvironmentSuffix(f))
-		} else {
-			// A file that holds no object to name (broken YAML), or a rule
-			// about files.
-			c = caseFor("file\x00"+f.File, f.File)
-		}
+		c := caseFor(findingCase(f, perFile))
 		addToCase(c, f, r)
 	}
 	sort.Slice(rs.extra, func(i, j int) bool {
@@ -521,4 +510,18 @@ func xmlSafe(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// findingCase is the key and name of the test case a finding belongs to:
+// its resource (once per set of environments), or its file, for a rule
+// about files or a file that holds no object to name (broken YAML).
+func findingCase(f finding.Finding, perFile bool) (key, name string) {
+	if f.Resource != nil && !perFile {
+		key = resourceKey(f.Resource)
+		if len(f.Environments) > 0 {
+			key += "\x00" + strings.Join(f.Environments, ",")
+		}
+		return key, resourceName(f.Resource) + EnvironmentSuffix(f)
+	}
+	return "file\x00" + f.File, f.File
 }

@@ -175,18 +175,7 @@ func junitSuiteFor(rule RuleInfo, r *Report, findings []finding.Finding) junitSu
 		}
 	}
 	for _, f := range findings {
-		var c *junitCase
-		if f.Resource != nil && !perFile {
-			key := resourceKey(f.Resource)
-			if len(f.Environments) > 0 {
-				key += "\x00" + strings.Join(f.Environments, ",")
-			}
-			c = caseFor(key, resourceName(f.Resource)+EnvironmentSuffix(f))
-		} else {
-			// A file that holds no object to name (broken YAML), or a rule
-			// about files.
-			c = caseFor("file\x00"+f.File, f.File)
-		}
+		c := caseFor(findingCase(f, perFile))
 		switch {
 		case f.Suppressed:
 			line := "suppressed: " + findingLine(f)

@@ -175,19 +175,7 @@ func junitSuiteFor(rule RuleInfo, r *Report, findings []finding.Finding) junitSu
 		}
 	}
 	for _, f := range findings {
-		c := caseFor(findingCase(f, perFile))
-		switch {
-		case f.Suppressed:
-			line := "suppressed: " + findingLine(f)
-			if f.Suppression != nil && f.Suppression.Justification != "" {
-				line += " (" + f.Suppression.Justification + ")"
-			}
-			c.systemOut(line + "\n")
-		case !r.FailsRun(f.Severity):
-			c.systemOut("below --fail-on " + orDefault(r.FailOn, "error") + ": " + failureText(f))
-		default:
-			c.Failures = append(c.Failures, junitFailure{Message: f.Message, Type: f.Severity, Text: xmlSafe(failureText(f))})
-		}
+		addToCase(caseFor(findingCase(f, perFile)), f, r)
 	}
 
 	s := junitSuite{Name: rule.ID}

@@ -8,12 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -324,86 +322,6 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 	}
 	pf.text = ""
 	return pf
-}
-
-var manifestExt = map[string]bool{".yaml": true, ".yml": true, ".json": true}
-
-// walk lists the manifest files under root in lexical order. Hidden
-// directories are skipped; symlinked directories are not followed, which also
-// makes symlink loops harmless. Unreadable entries become Problems.
-func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(input)) ([]finding.Problem, error) {
-	info, err := os.Stat(root)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", DisplayPath(root, workDir), confine.UnwrapPath(err))
-	}
-	if pat, excluded := ex.Match(root, info.IsDir()); excluded {
-		// A path the user typed is excluded too: pre-commit passes every
-		// changed file by name, and an excluded one must stay out.
-		emit(input{path: root, display: DisplayPath(root, workDir), skip: pat.Reason()})
-		return nil, nil
-	}
-	if !info.IsDir() {
-		if r, ok := rootFile(root, workDir); ok && roots != nil {
-			*roots = append(*roots, r)
-			return nil, nil
-		}
-		emit(input{path: root, display: DisplayPath(root, workDir), inChartTemplates: inChartTemplates(root), typed: true})
-		return nil, nil
-	}
-	var problems []finding.Problem
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			problems = append(problems, finding.Problem{File: DisplayPath(p, workDir), Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
-				Message: fmt.Sprintf("cannot read: %v", confine.UnwrapPath(err))})
-			if d != nil && d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		name := d.Name()
-		if d.IsDir() {
-			if p != root && strings.HasPrefix(name, ".") {
-				return fs.SkipDir
-			}
-			if pat, excluded := ex.Match(p, true); excluded && p != root {
-				emit(input{path: p, display: DisplayPath(p, workDir), skip: pat.Reason()})
-				return fs.SkipDir
-			}
-			if r, ok := rootAt(p, workDir); ok && roots != nil {
-				*roots = append(*roots, r) // rendered, not walked
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if !manifestExt[strings.ToLower(filepath.Ext(name))] {
-			return nil
-		}
-		if pat, excluded := ex.Match(p, false); excluded {
-			emit(input{path: p, display: DisplayPath(p, workDir), skip: pat.Reason()})
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			target, err := os.Stat(p)
-			if err != nil {
-				// A dangling link or a loop: skipped (README.md, "Usage"), and listed
-				// by --verbose.
-				emit(input{path: p, display: DisplayPath(p, workDir),
-					skip: fmt.Sprintf("symbolic link that cannot be followed (%v)", confine.UnwrapPath(err))})
-				return nil
-			}
-			if !target.Mode().IsRegular() {
-				return nil
-			}
-		} else if !d.Type().IsRegular() {
-			return nil
-		}
-		emit(input{path: p, display: DisplayPath(p, workDir), inChartTemplates: inChartTemplates(p)})
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("walk %s: %w", root, err)
-	}
-	return problems, nil
 }
 
 // inChartTemplates reports whether a file sits in a Helm chart's templates

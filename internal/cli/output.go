@@ -222,7 +222,7 @@ func (o *output) sameFile(real string, info fs.FileInfo) bool {
 	if real == o.real || real == o.dest {
 		return true
 	}
-	return o.info != nil && info != nil && os.SameFile(o.info, info)
+	return o.info != nil && info != nil && confine.SameFile(o.info, info)
 }
 
 // resolveOutput checks that a path can take a file and works out where.

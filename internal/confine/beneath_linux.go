@@ -2,8 +2,13 @@ package confine
 
 import (
 	"errors"
+	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"sync/atomic"
+	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -12,7 +17,7 @@ import (
 // down: every open then takes the path of Resolve.
 var noOpenat2 atomic.Bool
 
-// openDir opens a directory of the root as the anchor of openBeneath; the
+// openDir opens a directory of the root as the anchor of openBeneathFD; the
 // descriptor is f's, valid while f is. dir must still be its own real path
 // (no link on the way to it), and the directory opened the one that path
 // names, or the anchor could lie elsewhere than the root says.
@@ -37,16 +42,16 @@ func openDir(dir string) (f *os.File, fd int, err error) {
 	return f, fd, nil
 }
 
-// openBeneath opens rel, a clean relative path, below the directory dirfd
+// openBeneathFD opens rel, a clean relative path, below the directory dirfd
 // is, when the kernel finds no symbolic link on the way and every
 // component below dir (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS, see
 // openat2(2)). The kernel checks that in the same call that opens the file,
 // so a component swapped for a link at any time before is refused, with no
 // window between a check and the open. Any error means: take the path of
 // Resolve, which decides (and words) every refusal.
-func openBeneath(dirfd int, rel, name string) (*os.File, bool) {
+func openBeneathFD(dirfd int, rel string) (int, bool) {
 	if noOpenat2.Load() {
-		return nil, false
+		return -1, false
 	}
 	how := unix.OpenHow{
 		Flags:   unix.O_RDONLY | unix.O_NONBLOCK | unix.O_CLOEXEC,
@@ -56,12 +61,83 @@ func openBeneath(dirfd int, rel, name string) (*os.File, bool) {
 		fd, err := unix.Openat2(dirfd, rel, &how)
 		switch {
 		case err == nil:
-			return os.NewFile(uintptr(fd), name), true
+			return fd, true
 		case errors.Is(err, unix.EINTR) || errors.Is(err, unix.EAGAIN):
 			continue
 		case errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM):
 			noOpenat2.Store(true)
 		}
-		return nil, false
+		return -1, false
 	}
+}
+
+// readRegular reads the file fd is open on, at most max bytes, and closes
+// fd. Used straight from the descriptor rather than through an *os.File,
+// a read costs four system calls (fstat, two reads, close) where os.NewFile
+// adds two more (fcntl, and an epoll registration a regular file always
+// fails) and the file's cleanup: a tenth of the CPU of loading 40,000
+// small files. info is nil when fd is not on a regular file (or fstat
+// failed): Open then decides, and words, the refusal.
+func readRegular(fd int, name string, max int64, flag string) (data []byte, info fs.FileInfo, err error) {
+	defer unix.Close(fd)
+	var st syscall.Stat_t
+	for {
+		err = syscall.Fstat(fd, &st)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
+		return nil, nil, nil
+	}
+	info = &statInfo{name: filepath.Base(name), st: st}
+	if st.Size > max {
+		return nil, info, &TooLargeError{Limit: max, Flag: flag}
+	}
+	data, err = ReadAll(fdReader(fd), st.Size, max, flag)
+	return data, info, err
+}
+
+// fdReader reads a descriptor; a read of nothing is its end.
+type fdReader int
+
+func (r fdReader) Read(b []byte) (int, error) {
+	for {
+		n, err := syscall.Read(int(r), b)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return 0, err
+		case n == 0 && len(b) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
+	}
+}
+
+// statInfo is the fs.FileInfo of a file readRegular read, with the same
+// Sys as os.Stat's, so SameFile compares it with any other.
+type statInfo struct {
+	name string
+	st   syscall.Stat_t
+}
+
+func (i *statInfo) Name() string       { return i.name }
+func (i *statInfo) Size() int64        { return i.st.Size }
+func (i *statInfo) Mode() fs.FileMode  { return fs.FileMode(i.st.Mode & 0o777) }
+func (i *statInfo) ModTime() time.Time { return time.Unix(i.st.Mtim.Unix()) }
+func (i *statInfo) IsDir() bool        { return false }
+func (i *statInfo) Sys() any           { return &i.st }
+
+// SameFile reports whether a and b describe the same file: os.SameFile,
+// which knows only os.Stat's own results, and the device and inode of any
+// other FileInfo that carries them (statInfo).
+func SameFile(a, b fs.FileInfo) bool {
+	if os.SameFile(a, b) {
+		return true
+	}
+	sa, okA := a.Sys().(*syscall.Stat_t)
+	sb, okB := b.Sys().(*syscall.Stat_t)
+	return okA && okB && sa.Dev == sb.Dev && sa.Ino == sb.Ino
 }

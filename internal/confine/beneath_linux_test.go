@@ -217,3 +217,54 @@ func TestLinkFreeOpensDecideAsResolve(t *testing.T) {
 	}
 	requireLinkFreeOpens(t, fast)
 }
+
+// TestReadFileFromTheDescriptor: a file read in one openat2 call is read
+// from its descriptor (no *os.File), and what Opened records of it still
+// identifies it: SameFile with os.Stat of the file and of a hard link to
+// it, not with another file. A file over the bound is refused, and still
+// recorded, as Open records it.
+func TestReadFileFromTheDescriptor(t *testing.T) {
+	repo, _, r := hostileTree(t)
+	p := filepath.Join(repo, "app", "monitor.yaml")
+	data, err := r.ReadFile(p, 1<<20, "")
+	requireLinkFreeOpens(t, r)
+	if err != nil || string(data) != "kind: ServiceMonitor\n" {
+		t.Fatalf("read %q, %v", data, err)
+	}
+	if err := os.Link(p, filepath.Join(repo, "hardlink.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	opened := r.Opened()
+	if len(opened) != 1 || opened[0].Path != p {
+		t.Fatalf("opened %+v, want %s", opened, p)
+	}
+	info := opened[0].Info
+	if _, ok := info.(*statInfo); !ok {
+		t.Fatalf("recorded %T: the descriptor's path was not taken", info)
+	}
+	if info.Size() != int64(len(data)) || !info.Mode().IsRegular() || info.IsDir() || info.Name() != "monitor.yaml" {
+		t.Errorf("recorded size %d mode %v name %s", info.Size(), info.Mode(), info.Name())
+	}
+	for _, c := range []struct {
+		path string
+		same bool
+	}{{p, true}, {filepath.Join(repo, "hardlink.yaml"), true}, {filepath.Join(repo, "other", "monitor.yaml"), false}} {
+		st, err := os.Stat(c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if SameFile(info, st) != c.same || SameFile(st, info) != c.same {
+			t.Errorf("SameFile(%s) = %v, want %v", c.path, !c.same, c.same)
+		}
+	}
+
+	big := filepath.Join(repo, "other", "monitor.yaml")
+	_, err = r.ReadFile(big, 4, "--max-file-size")
+	var tooLarge *TooLargeError
+	if !errors.As(err, &tooLarge) || tooLarge.Limit != 4 {
+		t.Errorf("over the bound: %v", err)
+	}
+	if len(r.Opened()) != 2 {
+		t.Errorf("a file refused for its size is not recorded: %+v", r.Opened())
+	}
+}

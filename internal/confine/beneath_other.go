@@ -4,6 +4,7 @@ package confine
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 )
 
@@ -12,4 +13,9 @@ import (
 
 func openDir(string) (*os.File, int, error) { return nil, -1, errors.New("no openat2") }
 
-func openBeneath(int, string, string) (*os.File, bool) { return nil, false }
+func openBeneathFD(int, string) (int, bool) { return -1, false }
+
+func readRegular(int, string, int64, string) ([]byte, fs.FileInfo, error) { return nil, nil, nil }
+
+// SameFile reports whether a and b describe the same file.
+func SameFile(a, b fs.FileInfo) bool { return os.SameFile(a, b) }

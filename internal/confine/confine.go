@@ -33,14 +33,14 @@ type Root struct {
 
 	mu      sync.Mutex
 	opened  map[string]fs.FileInfo // real paths of the files Open gave out (Opened)
-	anchors map[string]*anchor     // by directory of dirs: where openBeneath starts
+	anchors map[string]*anchor     // by directory of dirs: where openBeneathFD starts
 
 	linkFree atomic.Int64 // opens openLinkFree made, for tests: the fast path is taken
 }
 
 // anchor is a directory of the root held open, so that a file below it is
 // opened by one call that refuses every symbolic link on the way
-// (openBeneath) instead of resolving each component of its path first.
+// (openBeneathFD) instead of resolving each component of its path first.
 type anchor struct {
 	f  *os.File // keeps fd open (nil: the directory could not be opened)
 	fd int
@@ -252,13 +252,18 @@ func (r *Root) Open(p string) (*os.File, fs.FileInfo, error) {
 		}
 		return nil, nil, &Error{Path: p, Reason: what}
 	}
+	r.record(real, info)
+	return f, info, nil
+}
+
+// record notes a file given out, for Opened.
+func (r *Root) record(real string, info fs.FileInfo) {
 	r.mu.Lock()
 	if r.opened == nil {
 		r.opened = map[string]fs.FileInfo{}
 	}
 	r.opened[real] = info
 	r.mu.Unlock()
-	return f, info, nil
 }
 
 // openLinkFree opens p in one call when its absolute path lies below a
@@ -272,9 +277,18 @@ func (r *Root) Open(p string) (*os.File, fs.FileInfo, error) {
 // way, a missing file, a typed file outside the directories, a system
 // without openat2): Resolve then decides, as for every path before.
 func (r *Root) openLinkFree(p string) (f *os.File, real string, ok bool) {
+	fd, real, ok := r.openLinkFreeFD(p)
+	if !ok {
+		return nil, "", false
+	}
+	return os.NewFile(uintptr(fd), real), real, true
+}
+
+// openLinkFreeFD is openLinkFree's descriptor, for ReadFile.
+func (r *Root) openLinkFreeFD(p string) (fd int, real string, ok bool) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
-		return nil, "", false
+		return -1, "", false
 	}
 	for _, d := range r.dirs {
 		if abs == d || !within(abs, d) {
@@ -282,16 +296,16 @@ func (r *Root) openLinkFree(p string) (f *os.File, real string, ok bool) {
 		}
 		a := r.anchor(d)
 		if a.f == nil {
-			return nil, "", false
+			return -1, "", false
 		}
 		rel := strings.TrimPrefix(abs[len(d):], string(filepath.Separator))
-		if f, ok := openBeneath(a.fd, rel, abs); ok {
+		if fd, ok := openBeneathFD(a.fd, rel); ok {
 			r.linkFree.Add(1)
-			return f, abs, true
+			return fd, abs, true
 		}
-		return nil, "", false
+		return -1, "", false
 	}
-	return nil, "", false
+	return -1, "", false
 }
 
 // anchor is the directory d of the root held open, opened on first use.
@@ -315,7 +329,7 @@ func (r *Root) anchor(d string) *anchor {
 // OpenedFile is a file that was opened through a Root.
 type OpenedFile struct {
 	Path string      // real, absolute
-	Info fs.FileInfo // as it was when opened, for os.SameFile
+	Info fs.FileInfo // as it was when opened, for SameFile
 }
 
 // Opened lists the files opened through r so far, sorted by path: the inputs
@@ -334,6 +348,14 @@ func (r *Root) Opened() []OpenedFile {
 // ReadFile reads a regular file inside the root, at most max bytes; a larger
 // file is a *TooLargeError naming flag, refused before it is read.
 func (r *Root) ReadFile(p string, max int64, flag string) ([]byte, error) {
+	if fd, real, ok := r.openLinkFreeFD(p); ok {
+		data, info, err := readRegular(fd, real, max, flag)
+		if info != nil {
+			r.record(real, info)
+			return data, err
+		}
+		// Not a regular file: Open refuses it, in its words.
+	}
 	f, info, err := r.Open(p)
 	if err != nil {
 		return nil, err

@@ -15,31 +15,99 @@ import (
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
-// kustomizeMu serializes krusty builds: kustomize mutates package-global
-// state (the OpenAPI schema, plugin factories) that is not safe for
-// concurrent use (kubernetes-sigs/kustomize#3659). Builds are fast; the
-// parsing of their output still runs in parallel.
-var kustomizeMu sync.Mutex
+// kustomizeSchema orders krusty builds around kustomize's OpenAPI schema,
+// a package global (sigs.k8s.io/kustomize/kyaml/openapi: globalSchema,
+// customSchema, kubernetesOpenAPIVersion; kubernetes-sigs/kustomize#4824).
+// Every build sets it from its kustomizations (krusty.Kustomizer.Run and
+// each base's target call openapi.SetSchema), and once parsed it is read
+// without the package's lock. A build whose kustomizations say nothing of
+// openapi: leaves the default in place, so such builds share the lock and
+// run in parallel once the default is parsed (primeSchema); a build whose
+// kustomizations set openapi: holds it alone, and puts the default back
+// after, so that no other root sees its schema, whatever the order.
+var kustomizeSchema sync.RWMutex
 
-// runKustomize runs a build under kustomizeMu, offline (goOffline) and
-// quiet (quietBuild).
+// schemaReady says whether the default schema is parsed, so that builds
+// may share kustomizeSchema; written only while it is held alone.
+var schemaReady bool
+
+// primeSchema parses kustomize's default OpenAPI schema before builds run
+// in parallel: kustomize parses it on first use, writing maps that other
+// builds read without a lock (openapi.IsNamespaceScoped). It costs what
+// one build that patches an object would spend on it anyway.
+func primeSchema() {
+	kustomizeSchema.Lock()
+	defer kustomizeSchema.Unlock()
+	if !schemaReady {
+		openapi.Schema()
+		schemaReady = true
+	}
+}
+
+// runKustomize runs a build, offline (goOffline) and quiet (quietBuild):
+// in parallel with other builds once the schema is primed and while its
+// kustomizations leave the schema alone, else on its own. A build on a
+// buildFS learns which it is as it reads each kustomization
+// (buildFS.ReadFile): one that meets openapi: stops before the schema is
+// set, and is built again on its own. Builds on other filesystems (Flux
+// post-renderers, whose kustomization meshlint writes) run on their own.
 func runKustomize(fs filesys.FileSystem, dir string, use func(resmap.ResMap) error) error {
-	kustomizeMu.Lock()
-	defer kustomizeMu.Unlock()
 	goOffline()
 	defer quietBuild()()
+	b, watched := fs.(*buildFS)
+	if watched {
+		mark := b.mark()
+		if built, err := b.buildShared(dir, use); built {
+			return err
+		}
+		b.rollback(mark)
+		b.setsSchema = false
+	}
+	kustomizeSchema.Lock()
+	defer kustomizeSchema.Unlock()
+	err := build(fs, dir, use)
+	if watched && b.setsSchema {
+		openapi.ResetOpenAPI()
+		if schemaReady {
+			openapi.Schema()
+		}
+	}
+	return err
+}
+
+// buildShared builds under the shared lock, unless the schema is not
+// primed; built is false when the build must run on its own.
+func (f *buildFS) buildShared(dir string, use func(resmap.ResMap) error) (built bool, err error) {
+	kustomizeSchema.RLock()
+	defer kustomizeSchema.RUnlock()
+	if !schemaReady {
+		return false, nil
+	}
+	f.shared, f.setsSchema = true, false
+	defer func() { f.shared = false }()
+	err = build(f, dir, use)
+	return !f.setsSchema, err
+}
+
+func build(fs filesys.FileSystem, dir string, use func(resmap.ResMap) error) error {
 	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, dir)
 	if err != nil {
 		return err
 	}
 	return use(m)
 }
+
+// errSetsSchema stops a shared build at a kustomization that sets
+// openapi:, before kustomize sets the schema; runKustomize builds it again
+// on its own.
+var errSetsSchema = errors.New("the kustomization sets openapi:, built on its own")
 
 // kustomizationFile is the kustomization file of dir, or "".
 func (x *expander) kustomizationFile(dir string) string {
@@ -159,6 +227,34 @@ type buildFS struct {
 	// served (it leaves the repository, or names what the guard refuses in
 	// a way it cannot remove): Kustomize then only says it found none.
 	refused error
+	// shared is set while the build shares kustomizeSchema; setsSchema
+	// once a kustomization it read sets openapi: (runKustomize).
+	shared, setsSchema bool
+}
+
+// buildMark is how far a build had got: what a shared attempt stopped at
+// openapi: added is taken back before the build runs again on its own.
+type buildMark struct {
+	notes, served int
+	refused       error
+}
+
+func (f *buildFS) mark() buildMark {
+	return buildMark{notes: len(f.notes), served: len(f.served), refused: f.refused}
+}
+
+func (f *buildFS) rollback(m buildMark) {
+	f.notes, f.served, f.refused = f.notes[:m.notes], f.served[:m.served], m.refused
+	clear(f.noted)
+	for _, n := range f.notes {
+		f.noted[noteKey(n.File, n.Line, n.Column)] = true
+	}
+}
+
+// noteKey identifies a render-skipped note: a kustomization read twice in
+// a build notes each entry once.
+func noteKey(display string, line, col int) string {
+	return display + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
 }
 
 // refuse records why a kustomization file was not served.
@@ -200,7 +296,14 @@ func (f *buildFS) ReadFile(path string) ([]byte, error) {
 		f.served = append(f.served, logical)
 	}
 	data = f.adjust(logical, data)
-	if err := f.x.checkDecoded(filepath.Dir(logical), data); err != nil {
+	setsSchema, err := f.x.checkDecoded(filepath.Dir(logical), data)
+	if setsSchema {
+		f.setsSchema = true
+		if f.shared {
+			return nil, fmt.Errorf("%s: %w", path, errSetsSchema)
+		}
+	}
+	if err != nil {
 		err = fmt.Errorf("%s: %w", f.x.display(logical), err)
 		f.refuse(err)
 		return nil, err
@@ -220,7 +323,7 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 		display = f.x.display(f.rootPath)
 	}
 	note := func(n *yaml.Node, msg string) {
-		key := display + ":" + strconv.Itoa(n.Line) + ":" + strconv.Itoa(n.Column)
+		key := noteKey(display, n.Line, n.Column)
 		if f.noted[key] {
 			return
 		}

@@ -179,6 +179,9 @@ func (x *expander) expand(res *loader.Result) []finding.Problem {
 	kustomize, skipped := x.topRoots(kustomize)
 	res.Skipped = append(res.Skipped, skipped...)
 	built := make([]batch, len(kustomize))
+	if len(kustomize) > 1 && runtime.GOMAXPROCS(0) > 1 {
+		primeSchema() // roots without openapi: build in parallel
+	}
 	parallel(x.ctx, len(kustomize), func(i int) {
 		built[i] = x.safely(kustomize[i].File, func() batch { return x.buildKustomization(kustomize[i]) })
 	})

@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -123,9 +124,11 @@ func isKustomizationName(name string) bool {
 	return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization"
 }
 
-// readKustomization decodes a kustomization file.
+// readKustomization decodes a kustomization file, once per run (the roots
+// that share a base or component read it again and again); what it returns
+// is only read.
 func (x *expander) readKustomization(path string) (map[string]any, *loader.SourceDocument) {
-	docs, err := loader.ReadSource(x.opts.Root, path, x.opts.Limits)
+	docs, err := x.originFile(path)
 	if err != nil || len(docs) == 0 {
 		return nil, nil
 	}
@@ -236,19 +239,16 @@ type buildFS struct {
 // openapi: added is taken back before the build runs again on its own.
 type buildMark struct {
 	notes, served int
+	noted         map[string]bool
 	refused       error
 }
 
 func (f *buildFS) mark() buildMark {
-	return buildMark{notes: len(f.notes), served: len(f.served), refused: f.refused}
+	return buildMark{notes: len(f.notes), served: len(f.served), noted: maps.Clone(f.noted), refused: f.refused}
 }
 
 func (f *buildFS) rollback(m buildMark) {
-	f.notes, f.served, f.refused = f.notes[:m.notes], f.served[:m.served], m.refused
-	clear(f.noted)
-	for _, n := range f.notes {
-		f.noted[noteKey(n.File, n.Line, n.Column)] = true
-	}
+	f.notes, f.served, f.noted, f.refused = f.notes[:m.notes], f.served[:m.served], m.noted, m.refused
 }
 
 // noteKey identifies a render-skipped note: a kustomization read twice in
@@ -295,40 +295,91 @@ func (f *buildFS) ReadFile(path string) ([]byte, error) {
 	if !slices.Contains(f.served, logical) {
 		f.served = append(f.served, logical)
 	}
-	data = f.adjust(logical, data)
-	setsSchema, err := f.x.checkDecoded(filepath.Dir(logical), data)
-	if setsSchema {
+	abs, _ := filepath.Abs(logical)
+	var k *servedKustomization
+	if abs != f.rootFile && len(f.dropped) == 0 {
+		k = f.x.servedOnce(logical, data, func() *servedKustomization { return f.serve(logical, abs, data) })
+	} else {
+		k = f.serve(logical, abs, data)
+	}
+	for _, n := range k.notes {
+		f.note(n)
+	}
+	if k.setsSchema {
 		f.setsSchema = true
 		if f.shared {
 			return nil, fmt.Errorf("%s: %w", path, errSetsSchema)
 		}
 	}
-	if err != nil {
-		err = fmt.Errorf("%s: %w", f.x.display(logical), err)
+	if k.err != nil {
+		err = fmt.Errorf("%s: %w", f.x.display(logical), k.err)
 		f.refuse(err)
 		return nil, err
 	}
-	return data, nil
+	return slices.Clone(k.data), nil
 }
 
-func (f *buildFS) adjust(path string, data []byte) []byte {
+// servedKustomization is a kustomization file as a build is served it:
+// adjusted (adjust), with the render-skipped notes on what was left out,
+// and checked as Kustomize decodes it (checkDecoded).
+type servedKustomization struct {
+	once       sync.Once
+	text       string // as read
+	data       []byte // as served
+	notes      []finding.Problem
+	setsSchema bool
+	err        error
+}
+
+// serve adjusts and checks the kustomization file at path (abs).
+func (f *buildFS) serve(path, abs string, data []byte) *servedKustomization {
+	k := &servedKustomization{}
+	k.data = f.adjust(path, abs, data, &k.notes)
+	k.setsSchema, k.err = f.x.checkDecoded(filepath.Dir(path), k.data)
+	return k
+}
+
+// servedOnce is serve for a kustomization that is not the root of the
+// build and has no patch left out (so not adjusted for one build): a base
+// or component shared by many roots is adjusted and checked once per run,
+// while its text stays the same.
+func (x *expander) servedOnce(path string, data []byte, serve func() *servedKustomization) *servedKustomization {
+	v, _ := x.served.LoadOrStore(path, &servedKustomization{text: string(data)})
+	k := v.(*servedKustomization)
+	if k.text != string(data) {
+		return serve()
+	}
+	k.once.Do(func() {
+		made := serve()
+		k.data, k.notes, k.setsSchema, k.err = made.data, made.notes, made.setsSchema, made.err
+	})
+	return k
+}
+
+// note adds a render-skipped note, once per position.
+func (f *buildFS) note(p finding.Problem) {
+	key := noteKey(p.File, p.Line, p.Column)
+	if f.noted[key] {
+		return
+	}
+	f.noted[key] = true
+	f.notes = append(f.notes, p)
+}
+
+// adjust is the kustomization file at path (abs) as the build is served
+// it, and the notes on what it left out.
+func (f *buildFS) adjust(path, abs string, data []byte, notes *[]finding.Problem) []byte {
 	var doc yaml.Node
 	if yaml.Unmarshal(data, &doc) != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return data // kustomize reports it
 	}
 	m := doc.Content[0]
-	same, _ := filepath.Abs(path)
 	display := f.x.display(path)
-	if same == f.rootFile {
+	if abs == f.rootFile {
 		display = f.x.display(f.rootPath)
 	}
 	note := func(n *yaml.Node, msg string) {
-		key := noteKey(display, n.Line, n.Column)
-		if f.noted[key] {
-			return
-		}
-		f.noted[key] = true
-		f.notes = append(f.notes, finding.Problem{Kind: finding.RenderSkipped, File: display, Line: n.Line, Column: n.Column,
+		*notes = append(*notes, finding.Problem{Kind: finding.RenderSkipped, File: display, Line: n.Line, Column: n.Column,
 			EndLine: n.Line, EndColumn: n.Column + len(n.Value), Message: msg})
 	}
 	changed := false
@@ -347,7 +398,7 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 		changed = f.x.guardNode(dir, k.Value, v, note) || changed
 		i += 2
 	}
-	if same == f.rootFile {
+	if abs == f.rootFile {
 		changed = addOriginAnnotations(m) || changed
 	}
 	if !changed {
@@ -606,13 +657,41 @@ func (x *expander) chainPatches(root string) ([]*patchSource, []string) {
 	for len(queue) > 0 && len(seen) < 10000 {
 		dir := queue[0]
 		queue = queue[1:]
+		step := x.chainStep(dir)
+		patches = append(patches, step.patches...)
+		files = append(files, step.files...)
+		for _, d := range step.dirs {
+			if !seen[d] {
+				seen[d] = true
+				queue = append(queue, d)
+			}
+		}
+	}
+	return patches, files
+}
+
+// chainStep is what one kustomization adds to the chain of every root
+// built on it: its patches (later ones first), the patch files it reads,
+// and the directories it builds on. Bases and components shared by many
+// roots are read and their patches parsed once per run.
+type chainStep struct {
+	once    sync.Once
+	patches []*patchSource
+	files   []string
+	dirs    []string
+}
+
+func (x *expander) chainStep(dir string) *chainStep {
+	v, _ := x.steps.LoadOrStore(dir, &chainStep{})
+	step := v.(*chainStep)
+	step.once.Do(func() {
 		kf := x.kustomizationFile(dir)
 		if kf == "" {
-			continue
+			return
 		}
 		k, src := x.readKustomization(kf)
 		if k == nil {
-			continue
+			return
 		}
 		display := x.display(kf)
 		c := container{x: x, locate: func(p string) (string, loader.Range) {
@@ -621,17 +700,12 @@ func (x *expander) chainPatches(root string) ([]*patchSource, []string) {
 		}}
 		ps := x.kustomizationPatches(dir, k, c)
 		for i := len(ps) - 1; i >= 0; i-- { // later patches of one kustomization win
-			patches = append(patches, ps[i])
+			step.patches = append(step.patches, ps[i])
 		}
-		files = append(files, x.patchFiles(dir, k)...)
-		for _, d := range x.localDirs(dir, k) {
-			if !seen[d] {
-				seen[d] = true
-				queue = append(queue, d)
-			}
-		}
-	}
-	return patches, files
+		step.files = x.patchFiles(dir, k)
+		step.dirs = x.localDirs(dir, k)
+	})
+	return step
 }
 
 // kustomizeError is a render-error at the kustomization entry the error

@@ -96,6 +96,12 @@ type expander struct {
 	// otherwise be parsed again for every resource of every root built on
 	// it, and each copy kept by the resources placed on it.
 	origins sync.Map // absolute path -> *originFile
+	// steps are the kustomizations of the roots' chains, each read once
+	// (chainStep).
+	steps sync.Map // directory -> *chainStep
+	// served are the kustomization files builds are served, adjusted and
+	// checked once (servedOnce).
+	served sync.Map // path -> *servedKustomization
 }
 
 // UserValues reads --values and --set, so that a mistake in them is a usage

@@ -465,7 +465,7 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 	if rd, err := x.opts.Root.Resolve(dir); err == nil && kfile != "" {
 		rootFile = filepath.Join(rd, filepath.Base(kfile))
 	}
-	fs := &buildFS{confinedFS: confinedFS{root: x.opts.Root, max: x.opts.Limits.MaxFileBytes}, x: x, rootFile: rootFile, rootPath: kfile,
+	fs := &buildFS{confinedFS: confinedFS{root: x.opts.Root, max: x.opts.Limits.MaxFileBytes, stats: &x.stats}, x: x, rootFile: rootFile, rootPath: kfile,
 		noted: map[string]bool{}, kustomizations: map[string]string{}}
 	var made builtResources
 	err := runKustomize(fs, dir, made.take)

@@ -102,6 +102,7 @@ type expander struct {
 	// served are the kustomization files builds are served, adjusted and
 	// checked once (servedOnce).
 	served sync.Map // path -> *servedKustomization
+	stats  sync.Map // what the builds' confinedFS found of each path
 }
 
 // UserValues reads --values and --set, so that a mistake in them is a usage

@@ -23,6 +23,10 @@
 #   formats   sarif, junit and text vs json on the adoption corpus at
 #             FORMATS_SIZE apps; budget 1.25x in time and memory
 #   small     CPU time of meshlint on examples/; budget 100 ms
+#   kustomize meshlint on a Kustomize-heavy repository (KUSTOMIZE_SIZES
+#             overlays over 20 shared bases, patches, components) vs
+#             building each of its top roots once with the kustomize API in
+#             sequence (internal/_dev/kustomizefloor); budget 1.2x in time
 #
 # Corpora and binaries go to $WORK (default /tmp/meshlint-measure); a corpus
 # is written once and reused. Needs GNU time (apt-get install time).
@@ -30,11 +34,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 RUNS=${RUNS:-5}
-SUITES=${SUITES:-"apps adoption crowded formats small"}
+SUITES=${SUITES:-"apps adoption crowded formats small kustomize"}
 APPS_SIZES=${APPS_SIZES:-${SIZES:-"1000 10000"}}
 ADOPTION_SIZES=${ADOPTION_SIZES:-"10000 30000"}
 CROWDED_SIZES=${CROWDED_SIZES:-"2000 10000"}
 FORMATS_SIZE=${FORMATS_SIZE:-10000}
+KUSTOMIZE_SIZES=${KUSTOMIZE_SIZES:-200}
 WORK=${WORK:-/tmp/meshlint-measure}
 TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "needs GNU time at $TIME (apt-get install time)" >&2; exit 2; }
@@ -42,6 +47,7 @@ TIME=/usr/bin/time
 mkdir -p "$WORK"
 go build -o "$WORK/meshlint" ./cmd/meshlint
 go build -o "$WORK/floor" ./internal/_dev/floor
+go build -o "$WORK/kustomizefloor" ./internal/_dev/kustomizefloor
 go build -o "$WORK/benchgen" ./internal/_dev/benchgen
 EXAMPLES=$PWD/examples
 
@@ -202,6 +208,14 @@ for suite in $SUITES; do
     header "small: examples/"
     compare "examples/" meshlint "$WORK/meshlint --format json $EXAMPLES"
     budget "examples/ CPU (s)" "${CPU[meshlint]}" 0.1
+    ;;
+  kustomize)
+    header "kustomize: meshlint against building each root once with the kustomize API in sequence"
+    for n in $KUSTOMIZE_SIZES; do
+      dir=$(corpus kustomize "$n")
+      compare "kustomize N=$n" kustomize "$WORK/kustomizefloor $dir" meshlint "$WORK/meshlint --format json $dir"
+      budget "kustomize N=$n time / kustomize API in sequence" "${RATIO[meshlint]}" 1.2
+    done
     ;;
   *)
     echo "unknown suite $suite" >&2

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"sigs.k8s.io/kustomize/kyaml/filesys"
@@ -30,6 +31,32 @@ type confinedFS struct {
 	// by real path: the kustomization a Flux Kustomization makes of its
 	// path (fluxbuild.go), held in memory and never written.
 	virtual map[string][]byte
+	// stats, when set, keeps what stat found for each path asked about,
+	// for the run: roots that share bases ask about the same paths again
+	// and again (Exists, IsDir, CleanedAbs), and each answer resolves
+	// every component of the path. Only those answers come from it;
+	// reading a file or a directory checks its path again.
+	stats *sync.Map // path -> statResult
+}
+
+type statResult struct {
+	real string
+	info fs.FileInfo
+	err  error
+}
+
+// cachedStat is stat, answered from stats when the path was asked about.
+func (c confinedFS) cachedStat(p string) (string, fs.FileInfo, error) {
+	if c.stats == nil {
+		return c.stat(p)
+	}
+	if v, ok := c.stats.Load(p); ok {
+		r := v.(statResult)
+		return r.real, r.info, r.err
+	}
+	real, info, err := c.stat(p)
+	c.stats.Store(p, statResult{real, info, err})
+	return real, info, err
 }
 
 // virtualPath is the real path of p when it is a virtual file.
@@ -133,19 +160,19 @@ func (c confinedFS) stat(p string) (string, fs.FileInfo, error) {
 }
 
 func (c confinedFS) Exists(path string) bool {
-	_, _, err := c.stat(path)
+	_, _, err := c.cachedStat(path)
 	return err == nil
 }
 
 func (c confinedFS) IsDir(path string) bool {
-	_, info, err := c.stat(path)
+	_, info, err := c.cachedStat(path)
 	return err == nil && info.IsDir()
 }
 
 // CleanedAbs is fsOnDisk's (the real path, split into a directory and a
 // file name), confined, and without its log.Fatalf on surprises.
 func (c confinedFS) CleanedAbs(path string) (filesys.ConfirmedDir, string, error) {
-	real, info, err := c.stat(path)
+	real, info, err := c.cachedStat(path)
 	if err != nil {
 		return "", "", err
 	}

@@ -263,14 +263,16 @@ func mapValue(m *yaml.Node, key string) *yaml.Node {
 // when it still names an entry that refusal rejects, or a helm chart: a
 // spelling the node walk could not follow (an alias, a merge key) must not
 // reach Kustomize. A kustomization Kustomize cannot decode is passed on, for
-// Kustomize to report.
-func (x *expander) checkDecoded(dir string, data []byte) error {
+// Kustomize to report. setsSchema says whether it sets kustomize's OpenAPI
+// schema (openapi:), which is process-global (runKustomize).
+func (x *expander) checkDecoded(dir string, data []byte) (setsSchema bool, err error) {
 	var k types.Kustomization
 	if k.Unmarshal(data) != nil {
-		return nil
+		return false, nil
 	}
+	setsSchema = len(k.OpenAPI) > 0
 	if len(k.HelmCharts) > 0 || len(k.HelmChartInflationGenerator) > 0 || k.HelmGlobals != nil {
-		return fmt.Errorf("the kustomization names helm charts in a way meshlint cannot remove them (a YAML alias or merge key); it is not built")
+		return setsSchema, fmt.Errorf("the kustomization names helm charts in a way meshlint cannot remove them (a YAML alias or merge key); it is not built")
 	}
 	var paths [][2]string // what, path
 	add := func(what string, ss ...string) {
@@ -320,8 +322,8 @@ func (x *expander) checkDecoded(dir string, data []byte) error {
 	}
 	for _, p := range paths {
 		if msg := x.refusal(dir, p[0], p[1]); msg != "" {
-			return fmt.Errorf("%s; it is named in a way meshlint cannot remove it alone (a YAML alias, a merge key), so the kustomization is not built", strings.TrimSuffix(msg, "; the rest of the kustomization is linted"))
+			return setsSchema, fmt.Errorf("%s; it is named in a way meshlint cannot remove it alone (a YAML alias, a merge key), so the kustomization is not built", strings.TrimSuffix(msg, "; the rest of the kustomization is linted"))
 		}
 	}
-	return nil
+	return setsSchema, nil
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,31 +16,99 @@ import (
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/openapi"
 
 	"github.com/meshlint/meshlint/internal/confine"
 	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
-// kustomizeMu serializes krusty builds: kustomize mutates package-global
-// state (the OpenAPI schema, plugin factories) that is not safe for
-// concurrent use (kubernetes-sigs/kustomize#3659). Builds are fast; the
-// parsing of their output still runs in parallel.
-var kustomizeMu sync.Mutex
+// kustomizeSchema orders krusty builds around kustomize's OpenAPI schema,
+// a package global (sigs.k8s.io/kustomize/kyaml/openapi: globalSchema,
+// customSchema, kubernetesOpenAPIVersion; kubernetes-sigs/kustomize#4824).
+// Every build sets it from its kustomizations (krusty.Kustomizer.Run and
+// each base's target call openapi.SetSchema), and once parsed it is read
+// without the package's lock. A build whose kustomizations say nothing of
+// openapi: leaves the default in place, so such builds share the lock and
+// run in parallel once the default is parsed (primeSchema); a build whose
+// kustomizations set openapi: holds it alone, and puts the default back
+// after, so that no other root sees its schema, whatever the order.
+var kustomizeSchema sync.RWMutex
 
-// runKustomize runs a build under kustomizeMu, offline (goOffline) and
-// quiet (quietBuild).
+// schemaReady says whether the default schema is parsed, so that builds
+// may share kustomizeSchema; written only while it is held alone.
+var schemaReady bool
+
+// primeSchema parses kustomize's default OpenAPI schema before builds run
+// in parallel: kustomize parses it on first use, writing maps that other
+// builds read without a lock (openapi.IsNamespaceScoped). It costs what
+// one build that patches an object would spend on it anyway.
+func primeSchema() {
+	kustomizeSchema.Lock()
+	defer kustomizeSchema.Unlock()
+	if !schemaReady {
+		openapi.Schema()
+		schemaReady = true
+	}
+}
+
+// runKustomize runs a build, offline (goOffline) and quiet (quietBuild):
+// in parallel with other builds once the schema is primed and while its
+// kustomizations leave the schema alone, else on its own. A build on a
+// buildFS learns which it is as it reads each kustomization
+// (buildFS.ReadFile): one that meets openapi: stops before the schema is
+// set, and is built again on its own. Builds on other filesystems (Flux
+// post-renderers, whose kustomization meshlint writes) run on their own.
 func runKustomize(fs filesys.FileSystem, dir string, use func(resmap.ResMap) error) error {
-	kustomizeMu.Lock()
-	defer kustomizeMu.Unlock()
 	goOffline()
 	defer quietBuild()()
+	b, watched := fs.(*buildFS)
+	if watched {
+		mark := b.mark()
+		if built, err := b.buildShared(dir, use); built {
+			return err
+		}
+		b.rollback(mark)
+		b.setsSchema = false
+	}
+	kustomizeSchema.Lock()
+	defer kustomizeSchema.Unlock()
+	err := build(fs, dir, use)
+	if watched && b.setsSchema {
+		openapi.ResetOpenAPI()
+		if schemaReady {
+			openapi.Schema()
+		}
+	}
+	return err
+}
+
+// buildShared builds under the shared lock, unless the schema is not
+// primed; built is false when the build must run on its own.
+func (f *buildFS) buildShared(dir string, use func(resmap.ResMap) error) (built bool, err error) {
+	kustomizeSchema.RLock()
+	defer kustomizeSchema.RUnlock()
+	if !schemaReady {
+		return false, nil
+	}
+	f.shared, f.setsSchema = true, false
+	defer func() { f.shared = false }()
+	err = build(f, dir, use)
+	return !f.setsSchema, err
+}
+
+func build(fs filesys.FileSystem, dir string, use func(resmap.ResMap) error) error {
 	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, dir)
 	if err != nil {
 		return err
 	}
 	return use(m)
 }
+
+// errSetsSchema stops a shared build at a kustomization that sets
+// openapi:, before kustomize sets the schema; runKustomize builds it again
+// on its own.
+var errSetsSchema = errors.New("the kustomization sets openapi:, built on its own")
 
 // kustomizationFile is the kustomization file of dir, or "".
 func (x *expander) kustomizationFile(dir string) string {
@@ -55,9 +124,11 @@ func isKustomizationName(name string) bool {
 	return name == "kustomization.yaml" || name == "kustomization.yml" || name == "Kustomization"
 }
 
-// readKustomization decodes a kustomization file.
+// readKustomization decodes a kustomization file, once per run (the roots
+// that share a base or component read it again and again); what it returns
+// is only read.
 func (x *expander) readKustomization(path string) (map[string]any, *loader.SourceDocument) {
-	docs, err := loader.ReadSource(x.opts.Root, path, x.opts.Limits)
+	docs, err := x.originFile(path)
 	if err != nil || len(docs) == 0 {
 		return nil, nil
 	}
@@ -159,6 +230,31 @@ type buildFS struct {
 	// served (it leaves the repository, or names what the guard refuses in
 	// a way it cannot remove): Kustomize then only says it found none.
 	refused error
+	// shared is set while the build shares kustomizeSchema; setsSchema
+	// once a kustomization it read sets openapi: (runKustomize).
+	shared, setsSchema bool
+}
+
+// buildMark is how far a build had got: what a shared attempt stopped at
+// openapi: added is taken back before the build runs again on its own.
+type buildMark struct {
+	notes, served int
+	noted         map[string]bool
+	refused       error
+}
+
+func (f *buildFS) mark() buildMark {
+	return buildMark{notes: len(f.notes), served: len(f.served), noted: maps.Clone(f.noted), refused: f.refused}
+}
+
+func (f *buildFS) rollback(m buildMark) {
+	f.notes, f.served, f.noted, f.refused = f.notes[:m.notes], f.served[:m.served], m.noted, m.refused
+}
+
+// noteKey identifies a render-skipped note: a kustomization read twice in
+// a build notes each entry once.
+func noteKey(display string, line, col int) string {
+	return display + ":" + strconv.Itoa(line) + ":" + strconv.Itoa(col)
 }
 
 // refuse records why a kustomization file was not served.
@@ -199,33 +295,91 @@ func (f *buildFS) ReadFile(path string) ([]byte, error) {
 	if !slices.Contains(f.served, logical) {
 		f.served = append(f.served, logical)
 	}
-	data = f.adjust(logical, data)
-	if err := f.x.checkDecoded(filepath.Dir(logical), data); err != nil {
-		err = fmt.Errorf("%s: %w", f.x.display(logical), err)
+	abs, _ := filepath.Abs(logical)
+	var k *servedKustomization
+	if abs != f.rootFile && len(f.dropped) == 0 {
+		k = f.x.servedOnce(logical, data, func() *servedKustomization { return f.serve(logical, abs, data) })
+	} else {
+		k = f.serve(logical, abs, data)
+	}
+	for _, n := range k.notes {
+		f.note(n)
+	}
+	if k.setsSchema {
+		f.setsSchema = true
+		if f.shared {
+			return nil, fmt.Errorf("%s: %w", path, errSetsSchema)
+		}
+	}
+	if k.err != nil {
+		err = fmt.Errorf("%s: %w", f.x.display(logical), k.err)
 		f.refuse(err)
 		return nil, err
 	}
-	return data, nil
+	return slices.Clone(k.data), nil
 }
 
-func (f *buildFS) adjust(path string, data []byte) []byte {
+// servedKustomization is a kustomization file as a build is served it:
+// adjusted (adjust), with the render-skipped notes on what was left out,
+// and checked as Kustomize decodes it (checkDecoded).
+type servedKustomization struct {
+	once       sync.Once
+	text       string // as read
+	data       []byte // as served
+	notes      []finding.Problem
+	setsSchema bool
+	err        error
+}
+
+// serve adjusts and checks the kustomization file at path (abs).
+func (f *buildFS) serve(path, abs string, data []byte) *servedKustomization {
+	k := &servedKustomization{}
+	k.data = f.adjust(path, abs, data, &k.notes)
+	k.setsSchema, k.err = f.x.checkDecoded(filepath.Dir(path), k.data)
+	return k
+}
+
+// servedOnce is serve for a kustomization that is not the root of the
+// build and has no patch left out (so not adjusted for one build): a base
+// or component shared by many roots is adjusted and checked once per run,
+// while its text stays the same.
+func (x *expander) servedOnce(path string, data []byte, serve func() *servedKustomization) *servedKustomization {
+	v, _ := x.served.LoadOrStore(path, &servedKustomization{text: string(data)})
+	k := v.(*servedKustomization)
+	if k.text != string(data) {
+		return serve()
+	}
+	k.once.Do(func() {
+		made := serve()
+		k.data, k.notes, k.setsSchema, k.err = made.data, made.notes, made.setsSchema, made.err
+	})
+	return k
+}
+
+// note adds a render-skipped note, once per position.
+func (f *buildFS) note(p finding.Problem) {
+	key := noteKey(p.File, p.Line, p.Column)
+	if f.noted[key] {
+		return
+	}
+	f.noted[key] = true
+	f.notes = append(f.notes, p)
+}
+
+// adjust is the kustomization file at path (abs) as the build is served
+// it, and the notes on what it left out.
+func (f *buildFS) adjust(path, abs string, data []byte, notes *[]finding.Problem) []byte {
 	var doc yaml.Node
 	if yaml.Unmarshal(data, &doc) != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return data // kustomize reports it
 	}
 	m := doc.Content[0]
-	same, _ := filepath.Abs(path)
 	display := f.x.display(path)
-	if same == f.rootFile {
+	if abs == f.rootFile {
 		display = f.x.display(f.rootPath)
 	}
 	note := func(n *yaml.Node, msg string) {
-		key := display + ":" + strconv.Itoa(n.Line) + ":" + strconv.Itoa(n.Column)
-		if f.noted[key] {
-			return
-		}
-		f.noted[key] = true
-		f.notes = append(f.notes, finding.Problem{Kind: finding.RenderSkipped, File: display, Line: n.Line, Column: n.Column,
+		*notes = append(*notes, finding.Problem{Kind: finding.RenderSkipped, File: display, Line: n.Line, Column: n.Column,
 			EndLine: n.Line, EndColumn: n.Column + len(n.Value), Message: msg})
 	}
 	changed := false
@@ -244,7 +398,7 @@ func (f *buildFS) adjust(path string, data []byte) []byte {
 		changed = f.x.guardNode(dir, k.Value, v, note) || changed
 		i += 2
 	}
-	if same == f.rootFile {
+	if abs == f.rootFile {
 		changed = addOriginAnnotations(m) || changed
 	}
 	if !changed {
@@ -311,7 +465,7 @@ func (x *expander) buildKustomization(root loader.Root) (out batch) {
 	if rd, err := x.opts.Root.Resolve(dir); err == nil && kfile != "" {
 		rootFile = filepath.Join(rd, filepath.Base(kfile))
 	}
-	fs := &buildFS{confinedFS: confinedFS{root: x.opts.Root, max: x.opts.Limits.MaxFileBytes}, x: x, rootFile: rootFile, rootPath: kfile,
+	fs := &buildFS{confinedFS: confinedFS{root: x.opts.Root, max: x.opts.Limits.MaxFileBytes, stats: &x.stats}, x: x, rootFile: rootFile, rootPath: kfile,
 		noted: map[string]bool{}, kustomizations: map[string]string{}}
 	var made builtResources
 	err := runKustomize(fs, dir, made.take)
@@ -503,13 +657,41 @@ func (x *expander) chainPatches(root string) ([]*patchSource, []string) {
 	for len(queue) > 0 && len(seen) < 10000 {
 		dir := queue[0]
 		queue = queue[1:]
+		step := x.chainStep(dir)
+		patches = append(patches, step.patches...)
+		files = append(files, step.files...)
+		for _, d := range step.dirs {
+			if !seen[d] {
+				seen[d] = true
+				queue = append(queue, d)
+			}
+		}
+	}
+	return patches, files
+}
+
+// chainStep is what one kustomization adds to the chain of every root
+// built on it: its patches (later ones first), the patch files it reads,
+// and the directories it builds on. Bases and components shared by many
+// roots are read and their patches parsed once per run.
+type chainStep struct {
+	once    sync.Once
+	patches []*patchSource
+	files   []string
+	dirs    []string
+}
+
+func (x *expander) chainStep(dir string) *chainStep {
+	v, _ := x.steps.LoadOrStore(dir, &chainStep{})
+	step := v.(*chainStep)
+	step.once.Do(func() {
 		kf := x.kustomizationFile(dir)
 		if kf == "" {
-			continue
+			return
 		}
 		k, src := x.readKustomization(kf)
 		if k == nil {
-			continue
+			return
 		}
 		display := x.display(kf)
 		c := container{x: x, locate: func(p string) (string, loader.Range) {
@@ -518,17 +700,12 @@ func (x *expander) chainPatches(root string) ([]*patchSource, []string) {
 		}}
 		ps := x.kustomizationPatches(dir, k, c)
 		for i := len(ps) - 1; i >= 0; i-- { // later patches of one kustomization win
-			patches = append(patches, ps[i])
+			step.patches = append(step.patches, ps[i])
 		}
-		files = append(files, x.patchFiles(dir, k)...)
-		for _, d := range x.localDirs(dir, k) {
-			if !seen[d] {
-				seen[d] = true
-				queue = append(queue, d)
-			}
-		}
-	}
-	return patches, files
+		step.files = x.patchFiles(dir, k)
+		step.dirs = x.localDirs(dir, k)
+	})
+	return step
 }
 
 // kustomizeError is a render-error at the kustomization entry the error

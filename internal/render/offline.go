@@ -43,14 +43,41 @@ func goOffline() {
 	offlineOnce.Do(func() { http.DefaultTransport = offlineTransport{} })
 }
 
-// quietBuild silences Kustomize while a build runs, and returns what
-// restores the process's stderr and standard logger. Kustomize prints
-// deprecation warnings to os.Stderr and notes ("well-defined vars that were
-// never replaced: <names>") through the standard logger, whose writer was
-// fixed when the process started; both carry text from the kustomization,
-// escape sequences included, and neither says which file it is about, so
-// neither reaches the terminal. The caller holds kustomizeMu.
+// quietBuild silences Kustomize while builds run, and returns what
+// restores the process's stderr and standard logger once the last build
+// running is done (builds run in parallel, and both are process globals).
+// Kustomize prints deprecation warnings to os.Stderr and notes
+// ("well-defined vars that were never replaced: <names>") through the
+// standard logger, whose writer was fixed when the process started; both
+// carry text from the kustomization, escape sequences included, and
+// neither says which file it is about, so neither reaches the terminal.
 func quietBuild() (restore func()) {
+	quiet.Lock()
+	defer quiet.Unlock()
+	if quiet.builds == 0 {
+		quiet.restore = silence()
+	}
+	quiet.builds++
+	return func() {
+		quiet.Lock()
+		defer quiet.Unlock()
+		if quiet.builds--; quiet.builds == 0 {
+			quiet.restore()
+			quiet.restore = nil
+		}
+	}
+}
+
+// quiet counts the builds running, which share one silence.
+var quiet struct {
+	sync.Mutex
+	builds  int
+	restore func()
+}
+
+// silence sends the standard logger and os.Stderr nowhere, and returns
+// what puts them back.
+func silence() (restore func()) {
 	savedLog, savedFlags, savedPrefix := log.Writer(), log.Flags(), log.Prefix()
 	log.SetOutput(buildLog{})
 	log.SetFlags(0) // a panic message without the time: output is deterministic

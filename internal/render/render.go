@@ -96,6 +96,13 @@ type expander struct {
 	// otherwise be parsed again for every resource of every root built on
 	// it, and each copy kept by the resources placed on it.
 	origins sync.Map // absolute path -> *originFile
+	// steps are the kustomizations of the roots' chains, each read once
+	// (chainStep).
+	steps sync.Map // directory -> *chainStep
+	// served are the kustomization files builds are served, adjusted and
+	// checked once (servedOnce).
+	served sync.Map // path -> *servedKustomization
+	stats  sync.Map // what the builds' confinedFS found of each path
 }
 
 // UserValues reads --values and --set, so that a mistake in them is a usage
@@ -179,6 +186,9 @@ func (x *expander) expand(res *loader.Result) []finding.Problem {
 	kustomize, skipped := x.topRoots(kustomize)
 	res.Skipped = append(res.Skipped, skipped...)
 	built := make([]batch, len(kustomize))
+	if len(kustomize) > 1 && runtime.GOMAXPROCS(0) > 1 {
+		primeSchema() // roots without openapi: build in parallel
+	}
 	parallel(x.ctx, len(kustomize), func(i int) {
 		built[i] = x.safely(kustomize[i].File, func() batch { return x.buildKustomization(kustomize[i]) })
 	})

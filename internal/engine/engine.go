@@ -87,6 +87,7 @@ func Compile(ctx context.Context, opts Options) (*Engine, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
+	defer pauseGC()()
 	sources, err := builtinSources(false)
 	if err != nil {
 		return nil, err

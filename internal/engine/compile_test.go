@@ -18,7 +18,7 @@ func TestBuiltinChecksChangeNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		modules, err := parseModules(sources)
+		modules, err := parseModules(sources, Capabilities())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -103,7 +103,8 @@ func Compile(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		sources = append(sources, us...)
 	}
-	modules, err := parseModules(sources)
+	caps := Capabilities()
+	modules, err := parseModules(sources, caps)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func Compile(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(false)
+	compiler := ast.NewCompiler().WithCapabilities(caps).WithEnablePrintStatements(false)
 	if len(opts.PolicyDirs) == 0 {
 		compiler.WithSkipStages(builtinChecks...)
 	}

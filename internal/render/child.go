@@ -90,7 +90,7 @@ func serveChild(in io.Reader, out io.Writer, gc *collector) error {
 // ran two, a quarter of the child's CPU. At the first collection the
 // collector hands over to GOGC's usual pace, so a large rendering holds
 // little more memory than before (a chart of 12,000 objects: 93 MB of
-// peak RSS instead of 84, and 17 % less CPU); the memory limit and the
+// peak RSS instead of 84, for 5-17 % less CPU); the memory limit and the
 // address-space limit stay as they were.
 
 // childHeapFloor is the memory the child may use before its first

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -215,8 +216,9 @@ func (p *parser) prometheusValues(key string, n *yaml.Node) {
 }
 
 // dnsLabel is what Kubernetes accepts as a namespace, and Helm as a
-// release name without dots.
-var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+// release name without dots. The patterns of this package are compiled when
+// first used: most runs, and every render child, use none of them.
+var dnsLabel = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`) })
 
 // dnsName reads a lower-case DNS label of at most max characters.
 func (p *parser) dnsName(key string, n *yaml.Node, max int, out *Setting[string]) {
@@ -225,7 +227,7 @@ func (p *parser) dnsName(key string, n *yaml.Node, max int, out *Setting[string]
 	if !s.Set {
 		return
 	}
-	if len(s.Value) > max || !dnsLabel.MatchString(s.Value) {
+	if len(s.Value) > max || !dnsLabel().MatchString(s.Value) {
 		p.errorf(resolve(n), "%s: %q is not a valid name: use at most %d lower-case letters, digits and '-', starting and ending with a letter or digit", key, s.Value, max)
 		return
 	}
@@ -394,13 +396,13 @@ func display(key string) string {
 	return key
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:yaml: )?line (\d+): `) })
 
 // yamlError splits a yaml.v3 syntax error into its line (1 when it names
 // none) and its message.
 func yamlError(err error) (int, string) {
 	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		if n, err := strconv.Atoi(m[1]); err == nil {
 			return n, msg[len(m[0]):]
 		}

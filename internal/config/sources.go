@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -20,7 +21,7 @@ type Source struct {
 }
 
 // dnsName is a Kubernetes object name or namespace (RFC 1123 subdomain).
-var dnsName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$`)
+var dnsName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$`) })
 
 // sources reads `sources:`, a mapping of GitRepository namespace/name to a
 // relative path.
@@ -28,7 +29,7 @@ func (p *parser) sources(key string, n *yaml.Node) {
 	want := "a mapping of GitRepository namespace/name to a directory of this repository (flux-system/platform: ./)"
 	p.entries(key, n, want, func(full string, k, v *yaml.Node) {
 		ns, name, ok := strings.Cut(k.Value, "/")
-		if !ok || !dnsName.MatchString(ns) || !dnsName.MatchString(name) {
+		if !ok || !dnsName().MatchString(ns) || !dnsName().MatchString(name) {
 			p.errorf(k, "%s: want a GitRepository as namespace/name (flux-system/platform), got %q", display(key), k.Value)
 			return
 		}

@@ -29,7 +29,7 @@ func TestExamplePolicyUnitTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	modules, err := parseModules(append(sources, user...))
+	modules, err := parseModules(append(sources, user...), Capabilities())
 	if err != nil {
 		t.Fatal(err)
 	}

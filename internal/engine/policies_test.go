@@ -16,7 +16,7 @@ func TestRegoUnitTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	modules, err := parseModules(sources)
+	modules, err := parseModules(sources, Capabilities())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -181,10 +181,13 @@ func displayName(dir, real, p string) string {
 	return filepath.ToSlash(filepath.Join(dir, rel))
 }
 
-// parseModules parses sources into modules, keeping METADATA.
-func parseModules(sources []source) (map[string]*ast.Module, error) {
+// parseModules parses sources into modules, keeping METADATA, with the
+// capabilities they are compiled with: the parser reads only their language
+// features and keywords, but without them it builds OPA's full capabilities
+// again for every module.
+func parseModules(sources []source, caps *ast.Capabilities) (map[string]*ast.Module, error) {
 	modules := make(map[string]*ast.Module, len(sources))
-	opts := ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1}
+	opts := ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1, Capabilities: caps}
 	for _, s := range sources {
 		m, err := ast.ParseModuleWithOpts(s.name, s.text, opts)
 		if err != nil {

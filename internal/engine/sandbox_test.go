@@ -48,7 +48,7 @@ func TestBuiltinRulesCompileInTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	modules, err := parseModules(sources)
+	modules, err := parseModules(sources, Capabilities())
 	if err != nil {
 		t.Fatal(err)
 	}

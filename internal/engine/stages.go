@@ -74,6 +74,7 @@ func planStages(ctx context.Context, compiler *ast.Compiler, rules []*Rule) ([]s
 		q, err := rego.New(
 			rego.Query("report := data."+r.Package+".report"),
 			rego.Compiler(compiler),
+			rego.Capabilities(compiler.Capabilities()), // else parsing the query builds OPA's capabilities again
 			rego.StrictBuiltinErrors(true),
 		).PrepareForEval(ctx)
 		if err != nil {

@@ -424,15 +424,17 @@ func (x *expander) postRender(p *releasePlan, docs []*loader.Document, origin st
 	}
 	// Each post-renderer applies to the previous one's output.
 	var out []map[string]any
-	for _, k := range ks {
+	for i, k := range ks {
 		if err := fs.WriteFile("/kustomization.yaml", []byte(k)); err != nil {
 			return nil, err
 		}
 		var y []byte
 		err := runKustomize(fs, "/", func(m resmap.ResMap) error {
-			var err error
-			if y, err = m.AsYaml(); err != nil {
-				return err
+			if i+1 < len(ks) { // the text is the next post-renderer's input
+				var err error
+				if y, err = m.AsYaml(); err != nil {
+					return err
+				}
 			}
 			out = nil
 			for _, r := range m.Resources() {
@@ -446,6 +448,9 @@ func (x *expander) postRender(p *releasePlan, docs []*loader.Document, origin st
 		})
 		if err != nil {
 			return nil, err
+		}
+		if i+1 == len(ks) {
+			break
 		}
 		if err := fs.WriteFile("/resources.yaml", y); err != nil {
 			return nil, err

@@ -54,8 +54,10 @@ func (x *expander) renderInChild(req childRequest, chartFile string) chartOutput
 	defer cancel()
 	cmd := exec.CommandContext(ctx, exe, childFlag)
 	// No inherited variable: the child cannot leak CI secrets, and
-	// nothing in the environment changes how a chart renders.
-	cmd.Env = []string{childMarker + "=1"}
+	// nothing in the environment changes how a chart renders. GOGC=off
+	// spares its package initialisation a collection; the child turns
+	// the collector on itself (child.go).
+	cmd.Env = []string{childMarker + "=1", "GOGC=off"}
 	cmd.Stdin = bytes.NewReader(body)
 	stdout := &cappedBuffer{max: 16*req.MaxOutput + 16<<20} // JSON escaping and line maps
 	stderr := &cappedBuffer{max: 64 << 10}

@@ -167,7 +167,9 @@ func (ff *fileFixes) inPass(p *loader.FilePass, t *fix.Target, file string) []fi
 		if text == nil {
 			return nil
 		}
-		ff.src, ff.hash = fix.Parse(p.File, text), fix.Hash(text)
+		// plain block YAML's nodes come from the block scan, the rest
+		// from yaml.v3
+		ff.src, ff.hash = fix.ParseScanned(p.File, text, loader.BlockNodes), fix.Hash(text)
 	}
 	fs := fix.ForFile(ff.src, []fix.Target{*t})[0]
 	for k := range fs {

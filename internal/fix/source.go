@@ -23,7 +23,8 @@ type Source struct {
 	// for them (nil once the stream ended or broke): a fix needs the
 	// document it edits, and yaml.v3's parse of the rest of the file was
 	// most of a fix's cost (docs/performance.md).
-	dec *yaml.Decoder
+	dec     *yaml.Decoder
+	decoded bool // dec was made
 	// scan reads a document of plain block YAML without yaml.v3
 	// (loader.BlockNodes); nil when the Source has none.
 	scan    func(text string, lineOffset int) (top *yaml.Node, line int)
@@ -51,13 +52,15 @@ func Parse(file string, text []byte) *Source {
 	if i := bytes.IndexByte(text, '\n'); i > 0 && text[i-1] == '\r' {
 		s.eol = "\r\n"
 	}
-	s.lines = append(s.lines, 0)
-	for i, c := range text {
-		if c == '\n' {
-			s.lines = append(s.lines, i+1)
+	s.lines = make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(text[i:], '\n')
+		if j < 0 {
+			break
 		}
+		i += j + 1
+		s.lines = append(s.lines, i)
 	}
-	s.dec = yaml.NewDecoder(bytes.NewReader(text))
 	return s
 }
 
@@ -149,6 +152,10 @@ func (s *Source) scanNext() {
 // the same order, so a document is the same whether the fix that asks for
 // it is the first or the last of its file.
 func (s *Source) doc(i int) *yaml.Node {
+	if s.dec == nil && !s.decoded {
+		// made on first use: most fixes in the pass never decode (ParseScanned)
+		s.dec, s.decoded = yaml.NewDecoder(bytes.NewReader(s.Text)), true
+	}
 	for len(s.docs) <= i && s.dec != nil {
 		var n yaml.Node
 		if err := s.dec.Decode(&n); err != nil {

@@ -169,11 +169,14 @@ func (ff *fileFixes) inPass(p *loader.FilePass, t *fix.Target, file string) []fi
 		}
 		// plain block YAML's nodes come from the block scan, the rest
 		// from yaml.v3
-		ff.src, ff.hash = fix.ParseScanned(p.File, text, loader.BlockNodes), fix.Hash(text)
+		ff.src = fix.ParseScanned(p.File, text, p.BlockNodes)
 	}
 	fs := fix.ForFile(ff.src, []fix.Target{*t})[0]
 	for k := range fs {
 		for e := range fs[k].Edits {
+			if ff.hash == "" {
+				ff.hash = fix.Hash(ff.src.Text) // only files with an edit
+			}
 			fs[k].Edits[e].Hash = ff.hash
 		}
 	}

@@ -542,15 +542,25 @@ func quotedKind(q byte) valueKind {
 // not fold), which yaml.v3 parses. TestBlockNodesMatchYAML and
 // FuzzBlockNodes hold it to yaml.v3.
 func BlockNodes(text string, lineOffset int) (top *yaml.Node, line int) {
-	b := scanBlock(text, strings.Split(text, "\n"), lineOffset)
+	return scanBlock(text, strings.Split(text, "\n"), lineOffset).nodes()
+}
+
+// nodes is BlockNodes of a scanned document (nil: declined).
+func (b *blockScan) nodes() (top *yaml.Node, line int) {
 	if b == nil {
 		return nil, 0
 	}
-	nb := nodeBuilder{b: b, offset: int32(lineOffset)}
-	// one node per field and one per key at most, and as many pointers
-	nb.nodes = make([]yaml.Node, 0, 2*len(b.fields))
-	nb.ptrs = make([]*yaml.Node, 0, 2*len(b.fields))
-	return nb.value(0), int(b.fields[0].line) + lineOffset
+	// a node per field's value and per key, and a slot for each but the top
+	n := len(b.fields)
+	for i := 1; i < len(b.fields); i++ {
+		if !b.fields[i].seqItem {
+			n++
+		}
+	}
+	nb := nodeBuilder{b: b, offset: int32(b.pos.offset)}
+	nb.nodes = make([]yaml.Node, 0, n)
+	nb.ptrs = make([]*yaml.Node, 0, n-1)
+	return nb.value(0), int(b.fields[0].line) + b.pos.offset
 }
 
 type nodeBuilder struct {

@@ -124,6 +124,20 @@ func (p *FilePass) doc(d *Document) *parsedDoc {
 	return pd
 }
 
+// BlockNodes is loader.BlockNodes of a document of the pass's file (its
+// text and first line as a suggested fix splits the file's bytes), from the
+// scan the pass made of it for its positions when it is the text of one
+// (a file with CRLF or a byte order mark is not: its documents' texts here
+// are normalized, and the scan declines it anyway).
+func (p *FilePass) BlockNodes(text string, lineOffset int) (top *yaml.Node, line int) {
+	for d, pd := range p.docs {
+		if pd.fast != nil && d.StartLine-1 == lineOffset && pd.text == text {
+			return pd.fast.nodes()
+		}
+	}
+	return BlockNodes(text, lineOffset)
+}
+
 // parsed is d's document of this pass parsed by yaml.v3, for its nodes
 // (Root) or where scanBlock declined.
 func (p *FilePass) parsed(d *Document) *parsedDoc {
@@ -172,7 +186,8 @@ func (p *FilePass) readFile() {
 // Bytes is the file's content exactly as this pass read it (line endings
 // and byte order mark kept), for edits of the file (suggested fixes); nil
 // when the pass is not over a file (rendered and derived documents,
-// standard input) or the file changed since it was linted.
+// standard input) or the file changed since it was linted. They are not
+// to be written: the pass's documents share their memory.
 func (p *FilePass) Bytes() []byte {
 	if p.source == nil {
 		return nil

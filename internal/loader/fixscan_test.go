@@ -184,3 +184,42 @@ func FuzzScannedFixes(f *testing.F) {
 		checkScannedFixes(t, "f.yaml", text, []int{start}, []string{pointer})
 	})
 }
+
+// TestPassBlockNodes: the nodes a pass builds from the scan it made for
+// positions are those BlockNodes builds from the text.
+func TestPassBlockNodes(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := corpus.Generate(dir, corpus.Options{Apps: 8, Profile: corpus.ProfileAdoption}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Load([]string{dir}, Options{WorkDir: dir, ReleaseTexts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lookups []Lookup
+	for _, d := range res.Documents {
+		lookups = append(lookups, Lookup{Doc: d, Pointer: "/metadata/name"})
+	}
+	built := 0
+	EachFile(lookups, func(p *FilePass) {
+		for _, i := range p.Lookups {
+			d := lookups[i].Doc
+			p.Position(d, "/metadata/name")
+			text := p.Text(d)
+			got, gotLine := p.BlockNodes(text, d.StartLine-1)
+			want, wantLine := BlockNodes(text, d.StartLine-1)
+			if gotLine != wantLine || (got == nil) != (want == nil) {
+				t.Fatalf("%s:%d: the pass's nodes at line %d (%v), BlockNodes' at %d (%v)", d.File, d.StartLine, gotLine, got != nil, wantLine, want != nil)
+			}
+			if got != nil {
+				built++
+				if err := sameNodes(got, want, ""); err != nil {
+					t.Errorf("%s:%d: %v", d.File, d.StartLine, err)
+				}
+			}
+		}
+	})
+	if built == 0 {
+		t.Error("no document's nodes built")
+	}
+}

@@ -69,11 +69,59 @@ func EachFile(lookups []Lookup, fn func(p *FilePass)) {
 		}
 		groups[k] = append(groups[k], i)
 	}
+	// The files whose released documents are asked about are read again,
+	// in order, by a goroutine ahead of fn: the open, read and close of one
+	// file then overlap fn's work on the one before, which waited for
+	// them (docs/performance.md). At most readAhead files are held ahead.
+	var reads []*fileText
+	for _, k := range order {
+		if k.source != nil && needsRead(lookups, groups[k], k.source) {
+			reads = append(reads, k.source)
+		}
+	}
+	ahead := make(chan readFile, readAhead)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for _, f := range reads {
+			raw, chunks := f.loadBytes()
+			select {
+			case ahead <- readFile{raw, chunks}:
+			case <-done:
+				return
+			}
+		}
+	}()
+	next := reads // the files read ahead not yet answered
 	for _, k := range order {
 		idx := groups[k]
 		p := &FilePass{File: lookups[idx[0]].Doc.File, Lookups: idx, docs: map[*Document]*parsedDoc{}, source: k.source}
+		if len(next) > 0 && next[0] == k.source {
+			r := <-ahead
+			p.raw, p.chunks, p.read, next = r.raw, r.chunks, true, next[1:]
+		}
 		fn(p)
 	}
+}
+
+// readAhead is how many files EachFile reads ahead of the one answered.
+const readAhead = 2
+
+// readFile is a file as EachFile read it ahead: loadBytes' results.
+type readFile struct {
+	raw    []byte
+	chunks []chunk
+}
+
+// needsRead says whether answering the lookups idx reads their file source
+// again (FilePass.textOf): one of them is about a released document of it.
+func needsRead(lookups []Lookup, idx []int, source *fileText) bool {
+	for _, i := range idx {
+		if d := lookups[i].Doc; d.released && d.file == source {
+			return true
+		}
+	}
+	return false
 }
 
 // Root is the parsed top node of d (the mapping of a manifest, the whole

@@ -32,10 +32,10 @@ type blockField struct {
 	seqItem, hasKids, set bool
 	// What BlockNodes needs of the value: its kind, where yaml.v3 puts its
 	// node (a block list's first dash, a block mapping's first key, a
-	// scalar's first character), and a scalar's text as written.
-	kind        valueKind
-	vline, vcol int32
-	val         string
+	// scalar's first character), and the length of a scalar's text as
+	// written (from vcol on line vline).
+	kind              valueKind
+	vline, vcol, vlen int32
 }
 
 // valueKind is how a field's value is written.
@@ -270,7 +270,7 @@ func (s *blockScanner) leaf(e int32, ln int32, c int, t string) bool {
 			return false
 		}
 		n = end
-		f.kind, f.val = quotedKind(t[0]), t[:n]
+		f.kind, f.vlen = quotedKind(t[0]), int32(n)
 	case '&', '*', '!', '%', '@', '`', '?', ':', ',', ']', '}', '-':
 		if t[0] != '-' || isDash(t) {
 			return false // anchors, aliases, tags, block scalars, reserved; "- " is a list
@@ -285,7 +285,7 @@ func (s *blockScanner) leaf(e int32, ln int32, c int, t string) bool {
 		if strings.Contains(v, ": ") || strings.HasSuffix(v, ":") || strings.ContainsAny(v, "{}[]") {
 			return false
 		}
-		f.kind, f.val = valPlain, v
+		f.kind, f.vlen = valPlain, int32(len(v))
 		s.lastEnd = [2]int32{ln, int32(c + len(v) + 1)}
 		return true
 	}
@@ -355,7 +355,7 @@ func (s *blockScanner) flowList(e, ln int32, c int, t string) int {
 			kind = quotedKind(t[i])
 		}
 		s.fields = append(s.fields, blockField{parent: e, firstChild: -1, next: -1, line: ln, col: int32(c + i + 1),
-			endLine: ln, endCol: int32(c + i + n + 1), seqItem: true, kind: kind, vline: ln, vcol: int32(c + i + 1), val: t[i : i+n]})
+			endLine: ln, endCol: int32(c + i + n + 1), seqItem: true, kind: kind, vline: ln, vcol: int32(c + i + 1), vlen: int32(n)})
 		if f := &s.fields[e]; !f.hasKids {
 			f.hasKids, f.firstChild = true, item
 		} else {
@@ -581,7 +581,8 @@ func (nb *nodeBuilder) value(e int32) *yaml.Node {
 	n := nb.node(yaml.Node{Line: int(f.vline + nb.offset), Column: int(f.vcol)})
 	switch f.kind {
 	case valPlain, valSingle, valDouble:
-		n.Kind, n.Value = yaml.ScalarNode, writtenValue(f.kind, f.val)
+		text := nb.b.pos.lines[f.vline-1][f.vcol-1 : f.vcol-1+f.vlen]
+		n.Kind, n.Value = yaml.ScalarNode, writtenValue(f.kind, text)
 		switch f.kind {
 		case valSingle:
 			n.Style = yaml.SingleQuotedStyle

@@ -95,7 +95,7 @@ func TestChoicesReadNothingOfTheFile(t *testing.T) {
 				}
 				src := Parse("f.yaml", []byte(text))
 				got := ForFile(src, []Target{tg})[0]
-				if len(src.docs) != 0 || src.dec == nil {
+				if len(src.docs) != 0 || src.decoded {
 					t.Fatalf("%s: the file was decoded for a choice", rule)
 				}
 				want := fixers[rule](nil, nil, tg)

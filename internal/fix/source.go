@@ -23,7 +23,21 @@ type Source struct {
 	// for them (nil once the stream ended or broke): a fix needs the
 	// document it edits, and yaml.v3's parse of the rest of the file was
 	// most of a fix's cost (docs/performance.md).
-	dec *yaml.Decoder
+	dec     *yaml.Decoder
+	decoded bool // dec was made
+	// scan reads a document of plain block YAML without yaml.v3
+	// (loader.BlockNodes); nil when the Source has none.
+	scan    func(text string, lineOffset int) (top *yaml.Node, line int)
+	scanned scannedDocs
+}
+
+// scannedDocs are the file's documents as scan read them so far.
+type scannedDocs struct {
+	docs   []scannedDoc // the documents with content, in order
+	off    int          // byte offset of the next document's text
+	line   int          // its 1-based first line
+	more   bool         // a document marker ended the last one
+	failed bool         // scan declined one: yaml.v3 decodes the file
 }
 
 // errNoEdit means a fix can only be described here: the field is not where
@@ -38,14 +52,98 @@ func Parse(file string, text []byte) *Source {
 	if i := bytes.IndexByte(text, '\n'); i > 0 && text[i-1] == '\r' {
 		s.eol = "\r\n"
 	}
-	s.lines = append(s.lines, 0)
-	for i, c := range text {
-		if c == '\n' {
-			s.lines = append(s.lines, i+1)
+	s.lines = make([]int, 1, bytes.Count(text, []byte{'\n'})+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(text[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		s.lines = append(s.lines, i)
+	}
+	return s
+}
+
+// scannedDoc is a document scan read: the line its content starts on, and
+// its top node (nil when scan read it but did not build its nodes).
+type scannedDoc struct {
+	top  *yaml.Node
+	line int
+}
+
+// ParseScanned is Parse with scan, which reads a document's text when it is
+// plain block YAML: where its content starts (0 when it declines, and
+// yaml.v3 may reject the text) and, for most such documents, its nodes.
+// Fixes then find the object they edit without decoding the file with
+// yaml.v3, which was half of the cost of a fix (docs/performance.md). scan
+// must read only text yaml.v3 parses, and build exactly yaml.v3's nodes;
+// what it declines is decoded by yaml.v3 as before.
+func ParseScanned(file string, text []byte, scan func(text string, lineOffset int) (top *yaml.Node, line int)) *Source {
+	s := Parse(file, text)
+	s.scan, s.scanned.line = scan, 1
+	return s
+}
+
+// scannedObject is object's document from scan: the top node of the first
+// document with content whose content starts at or after line docStart, or
+// nil when there is none; ok is false when scan could not read the
+// documents up to it, or build that one's nodes, as yaml.v3 reads them. Documents are split at lines
+// that are exactly "---"; any other marker, a directive, an empty document
+// after a marker, or text scan declines makes it fail, and yaml.v3 decodes
+// the file instead.
+func (s *Source) scannedObject(docStart int) (doc *yaml.Node, ok bool) {
+	sc := &s.scanned
+	for i := 0; ; i++ {
+		for i >= len(sc.docs) {
+			if sc.failed {
+				return nil, false
+			}
+			if sc.off >= len(s.Text) && !sc.more {
+				return nil, true // the stream ended without it, as yaml.v3's
+			}
+			s.scanNext()
+		}
+		if d := sc.docs[i]; d.line >= docStart {
+			return d.top, d.top != nil
 		}
 	}
-	s.dec = yaml.NewDecoder(bytes.NewReader(text))
-	return s
+}
+
+// scanNext reads the next document of the file with scan.
+func (s *Source) scanNext() {
+	sc := &s.scanned
+	text := s.Text[sc.off:]
+	end, next, lines := len(text), len(text), 0
+	content := false
+	for i := 0; i < len(text); {
+		j := bytes.IndexByte(text[i:], '\n')
+		if j < 0 {
+			j = len(text) - i
+		}
+		line := text[i : i+j]
+		lines++
+		if string(line) == "---" {
+			end, next = i, min(i+j+1, len(text))
+			break
+		}
+		if t := bytes.TrimLeft(line, " "); len(t) > 0 && t[0] != '#' {
+			content = true
+		}
+		i += j + 1
+	}
+	first := sc.off == 0
+	sc.more = end < len(text)
+	if !content {
+		// Only text before the first marker makes no document: after a
+		// marker, yaml.v3 makes an empty one (a null).
+		sc.failed = !first
+	} else if n, line := s.scan(string(text[:end]), sc.line-1); line > 0 {
+		sc.docs = append(sc.docs, scannedDoc{n, line})
+	} else {
+		sc.failed = true
+	}
+	sc.off += next
+	sc.line += lines
 }
 
 // doc is the i-th document of the file that has content, decoding up to
@@ -54,6 +152,10 @@ func Parse(file string, text []byte) *Source {
 // the same order, so a document is the same whether the fix that asks for
 // it is the first or the last of its file.
 func (s *Source) doc(i int) *yaml.Node {
+	if s.dec == nil && !s.decoded {
+		// made on first use: most fixes in the pass never decode (ParseScanned)
+		s.dec, s.decoded = yaml.NewDecoder(bytes.NewReader(s.Text)), true
+	}
 	for len(s.docs) <= i && s.dec != nil {
 		var n yaml.Node
 		if err := s.dec.Decode(&n); err != nil {
@@ -83,16 +185,30 @@ func (s *Source) object(t Target) (*yaml.Node, error) {
 	if t.SpecPointer != "" {
 		return s.valuesObject(t.SpecPointer)
 	}
-	for i := 0; s.doc(i) != nil; i++ {
-		if d := s.docs[i]; d.Content[0].Line >= t.DocStart {
-			n, err := lookup(d.Content[0], t.Prefix)
-			if err != nil || n.Kind != yaml.MappingNode {
-				return nil, fmt.Errorf("object at %s:%d: %w", s.File, t.DocStart, errNoEdit)
-			}
-			return n, nil
+	if s.scan != nil {
+		if d, ok := s.scannedObject(t.DocStart); ok {
+			return s.objectIn(d, t)
 		}
 	}
-	return nil, fmt.Errorf("no document at %s:%d: %w", s.File, t.DocStart, errNoEdit)
+	for i := 0; s.doc(i) != nil; i++ {
+		if d := s.docs[i]; d.Content[0].Line >= t.DocStart {
+			return s.objectIn(d.Content[0], t)
+		}
+	}
+	return s.objectIn(nil, t)
+}
+
+// objectIn is the object of t in the document whose top node is top (nil
+// when the file has no document there).
+func (s *Source) objectIn(top *yaml.Node, t Target) (*yaml.Node, error) {
+	if top == nil {
+		return nil, fmt.Errorf("no document at %s:%d: %w", s.File, t.DocStart, errNoEdit)
+	}
+	n, err := lookup(top, t.Prefix)
+	if err != nil || n.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("object at %s:%d: %w", s.File, t.DocStart, errNoEdit)
+	}
+	return n, nil
 }
 
 // byIdentity is the top-level object of a kind and name, when exactly one

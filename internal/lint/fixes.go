@@ -167,11 +167,16 @@ func (ff *fileFixes) inPass(p *loader.FilePass, t *fix.Target, file string) []fi
 		if text == nil {
 			return nil
 		}
-		ff.src, ff.hash = fix.Parse(p.File, text), fix.Hash(text)
+		// plain block YAML's nodes come from the block scan, the rest
+		// from yaml.v3
+		ff.src = fix.ParseScanned(p.File, text, p.BlockNodes)
 	}
 	fs := fix.ForFile(ff.src, []fix.Target{*t})[0]
 	for k := range fs {
 		for e := range fs[k].Edits {
+			if ff.hash == "" {
+				ff.hash = fix.Hash(ff.src.Text) // only files with an edit
+			}
 			fs[k].Edits[e].Hash = ff.hash
 		}
 	}

@@ -3,6 +3,8 @@ package loader
 import (
 	"strconv"
 	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
 )
 
 // Placing a finding asks for one to three fields of a document, and parsing
@@ -28,7 +30,27 @@ type blockField struct {
 	line, col             int32 // where the field's span starts (its key, or the item's value), 1-based
 	endLine, endCol       int32 // where its value ends (column exclusive), as positionBuilder.end
 	seqItem, hasKids, set bool
+	// What BlockNodes needs of the value: its kind, where yaml.v3 puts its
+	// node (a block list's first dash, a block mapping's first key, a
+	// scalar's first character), and the length of a scalar's text as
+	// written (from vcol on line vline).
+	kind              valueKind
+	vline, vcol, vlen int32
 }
+
+// valueKind is how a field's value is written.
+type valueKind uint8
+
+const (
+	valPlain       valueKind = iota // a plain scalar
+	valSingle                       // 'quoted'
+	valDouble                       // "quoted", without escapes (quotedLen)
+	valMap                          // a block mapping
+	valSeq                          // a block list
+	valFlowSeq                      // [] or a flow list of scalars (its items are the field's children)
+	valFlowMap                      // {}
+	valBlockScalar                  // | or >: BlockNodes leaves these to yaml.v3
+)
 
 // blockScan is a document's fields, or nil when scanBlock declined.
 type blockScan struct {
@@ -101,7 +123,8 @@ func (s *blockScanner) line(ln int32, indent int, t string) bool {
 	dash := isDash(t)
 	if len(s.fields) == 0 {
 		// the top: a mapping
-		s.fields = append(s.fields, blockField{parent: -1, firstChild: -1, next: -1, line: ln, col: int32(indent + 1), hasKids: true})
+		s.fields = append(s.fields, blockField{parent: -1, firstChild: -1, next: -1, line: ln, col: int32(indent + 1), hasKids: true,
+			kind: valMap, vline: ln, vcol: int32(indent + 1)})
 		s.stack = append(s.stack, blockLevel{field: 0, indent: indent, last: -1})
 		return !dash && s.entry(ln, indent, t)
 	}
@@ -118,6 +141,10 @@ func (s *blockScanner) line(ln int32, indent int, t string) bool {
 		// the field's value is a collection starting here
 		s.stack = append(s.stack, blockLevel{field: p, indent: indent, seq: dash, indentless: indent == own.indent, last: -1})
 		s.fields[p].hasKids = true
+		s.fields[p].kind, s.fields[p].vline, s.fields[p].vcol = valMap, ln, int32(indent+1)
+		if dash {
+			s.fields[p].kind = valSeq
+		}
 		if s.fields[p].seqItem {
 			s.fields[p].line, s.fields[p].col = ln, int32(indent+1)
 		}
@@ -162,6 +189,7 @@ func (s *blockScanner) entry(ln int32, indent int, t string) bool {
 		if k, _, ok := blockKey(rest); ok && k != "" {
 			// a mapping in the list item, its keys at column c
 			s.fields[e].hasKids = true
+			s.fields[e].kind, s.fields[e].vline, s.fields[e].vcol = valMap, ln, int32(c+1)
 			s.stack = append(s.stack, blockLevel{field: e, indent: c, last: -1})
 			return s.entry(ln, c, rest)
 		}
@@ -215,10 +243,14 @@ func (s *blockScanner) pop() {
 // (0-based) and runs to the end of t, perhaps with a comment.
 func (s *blockScanner) leaf(e int32, ln int32, c int, t string) bool {
 	var n int // the scalar's length in the text
+	f := &s.fields[e]
+	f.vline, f.vcol = ln, int32(c+1)
 	switch t[0] {
 	case '|', '>':
-		return !s.fields[e].seqItem && s.blockScalar(ln, t)
+		f.kind = valBlockScalar
+		return !f.seqItem && s.blockScalar(ln, t)
 	case '[':
+		f.kind = valFlowSeq
 		if !strings.HasPrefix(t, "[]") {
 			if n = s.flowList(e, ln, c, t); n < 0 {
 				return false
@@ -230,6 +262,7 @@ func (s *blockScanner) leaf(e int32, ln int32, c int, t string) bool {
 		if !strings.HasPrefix(t, "{}") {
 			return false // only an empty flow mapping is read here
 		}
+		f.kind = valFlowMap
 		n = 2
 	case '"', '\'':
 		end := quotedLen(t)
@@ -237,6 +270,7 @@ func (s *blockScanner) leaf(e int32, ln int32, c int, t string) bool {
 			return false
 		}
 		n = end
+		f.kind, f.vlen = quotedKind(t[0]), int32(n)
 	case '&', '*', '!', '%', '@', '`', '?', ':', ',', ']', '}', '-':
 		if t[0] != '-' || isDash(t) {
 			return false // anchors, aliases, tags, block scalars, reserved; "- " is a list
@@ -251,6 +285,7 @@ func (s *blockScanner) leaf(e int32, ln int32, c int, t string) bool {
 		if strings.Contains(v, ": ") || strings.HasSuffix(v, ":") || strings.ContainsAny(v, "{}[]") {
 			return false
 		}
+		f.kind, f.vlen = valPlain, int32(len(v))
 		s.lastEnd = [2]int32{ln, int32(c + len(v) + 1)}
 		return true
 	}
@@ -315,8 +350,12 @@ func (s *blockScanner) flowList(e, ln int32, c int, t string) int {
 			return -1
 		}
 		item := int32(len(s.fields))
+		kind := valPlain
+		if t[i] == '"' || t[i] == '\'' {
+			kind = quotedKind(t[i])
+		}
 		s.fields = append(s.fields, blockField{parent: e, firstChild: -1, next: -1, line: ln, col: int32(c + i + 1),
-			endLine: ln, endCol: int32(c + i + n + 1), seqItem: true})
+			endLine: ln, endCol: int32(c + i + n + 1), seqItem: true, kind: kind, vline: ln, vcol: int32(c + i + 1), vlen: int32(n)})
 		if f := &s.fields[e]; !f.hasKids {
 			f.hasKids, f.firstChild = true, item
 		} else {
@@ -483,4 +522,138 @@ func (b *blockScan) find(e int32, rest string, depth int) int32 {
 		}
 	}
 	return -1
+}
+
+func quotedKind(q byte) valueKind {
+	if q == '"' {
+		return valDouble
+	}
+	return valSingle
+}
+
+// BlockNodes is the node tree yaml.v3 decodes from one document of plain
+// block YAML (its top mapping), built from scanBlock's fields without
+// yaml.v3: the nodes' kinds, styles, lines and columns (lineOffset is added
+// to the lines) and scalars' values are yaml.v3's, which is what suggested
+// fixes edit the file by (internal/fix). Tags are set only for null
+// scalars (!!null), comments not at all. line is where the top mapping
+// starts, 0 where scanBlock declines (yaml.v3 may reject the text); top is
+// nil then, and for a document with block scalars (whose values it does
+// not fold), which yaml.v3 parses. TestBlockNodesMatchYAML and
+// FuzzBlockNodes hold it to yaml.v3.
+func BlockNodes(text string, lineOffset int) (top *yaml.Node, line int) {
+	return scanBlock(text, strings.Split(text, "\n"), lineOffset).nodes()
+}
+
+// nodes is BlockNodes of a scanned document (nil: declined).
+func (b *blockScan) nodes() (top *yaml.Node, line int) {
+	if b == nil {
+		return nil, 0
+	}
+	// a node per field's value and per key, and a slot for each but the top
+	n := len(b.fields)
+	for i := 1; i < len(b.fields); i++ {
+		if !b.fields[i].seqItem {
+			n++
+		}
+	}
+	nb := nodeBuilder{b: b, offset: int32(b.pos.offset)}
+	nb.nodes = make([]yaml.Node, 0, n)
+	nb.ptrs = make([]*yaml.Node, 0, n-1)
+	return nb.value(0), int(b.fields[0].line) + b.pos.offset
+}
+
+type nodeBuilder struct {
+	b      *blockScan
+	offset int32
+	nodes  []yaml.Node
+	ptrs   []*yaml.Node
+}
+
+func (nb *nodeBuilder) node(n yaml.Node) *yaml.Node {
+	nb.nodes = append(nb.nodes, n)
+	return &nb.nodes[len(nb.nodes)-1]
+}
+
+// value is the node of field e's value, nil for a block scalar.
+func (nb *nodeBuilder) value(e int32) *yaml.Node {
+	f := &nb.b.fields[e]
+	n := nb.node(yaml.Node{Line: int(f.vline + nb.offset), Column: int(f.vcol)})
+	switch f.kind {
+	case valPlain, valSingle, valDouble:
+		text := nb.b.pos.lines[f.vline-1][f.vcol-1 : f.vcol-1+f.vlen]
+		n.Kind, n.Value = yaml.ScalarNode, writtenValue(f.kind, text)
+		switch f.kind {
+		case valSingle:
+			n.Style = yaml.SingleQuotedStyle
+		case valDouble:
+			n.Style = yaml.DoubleQuotedStyle
+		default:
+			n.Tag = nullTag(n.Value)
+		}
+		return n
+	case valMap, valFlowMap:
+		n.Kind = yaml.MappingNode
+		if f.kind == valFlowMap {
+			n.Style = yaml.FlowStyle
+		}
+	case valSeq, valFlowSeq:
+		n.Kind = yaml.SequenceNode
+		if f.kind == valFlowSeq {
+			n.Style = yaml.FlowStyle
+		}
+	default:
+		return nil
+	}
+	if !f.hasKids {
+		return n // {} or []
+	}
+	// the children's slots first: their own children come after them
+	k := 0
+	for c := f.firstChild; c >= 0; c = nb.b.fields[c].next {
+		k++
+		if !nb.b.fields[c].seqItem {
+			k++
+		}
+	}
+	start := len(nb.ptrs)
+	nb.ptrs = nb.ptrs[:start+k]
+	content := nb.ptrs[start : start+k : start+k]
+	i := 0
+	for c := f.firstChild; c >= 0; c = nb.b.fields[c].next {
+		cf := &nb.b.fields[c]
+		if !cf.seqItem {
+			content[i] = nb.node(yaml.Node{Kind: yaml.ScalarNode, Tag: nullTag(cf.key), Value: cf.key,
+				Line: int(cf.line + nb.offset), Column: int(cf.col)})
+			i++
+		}
+		if content[i] = nb.value(c); content[i] == nil {
+			return nil
+		}
+		i++
+	}
+	n.Content = content
+	return n
+}
+
+// nullTag is the tag of a plain scalar that yaml.v3 resolves to null
+// (emptyValue in internal/fix asks), "" for any other.
+func nullTag(plain string) string {
+	switch plain {
+	case "~", "null", "Null", "NULL":
+		return "!!null"
+	}
+	return ""
+}
+
+// writtenValue is a one-line scalar's value as yaml.v3 reads it: quoted
+// scalars here have no escapes but a single quote's doubled quote.
+func writtenValue(k valueKind, text string) string {
+	switch k {
+	case valSingle:
+		return strings.ReplaceAll(text[1:len(text)-1], "''", "'")
+	case valDouble:
+		return text[1 : len(text)-1]
+	}
+	return text
 }

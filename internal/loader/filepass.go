@@ -69,11 +69,59 @@ func EachFile(lookups []Lookup, fn func(p *FilePass)) {
 		}
 		groups[k] = append(groups[k], i)
 	}
+	// The files whose released documents are asked about are read again,
+	// in order, by a goroutine ahead of fn: the open, read and close of one
+	// file then overlap fn's work on the one before, which waited for
+	// them (docs/performance.md). At most readAhead files are held ahead.
+	var reads []*fileText
+	for _, k := range order {
+		if k.source != nil && needsRead(lookups, groups[k], k.source) {
+			reads = append(reads, k.source)
+		}
+	}
+	ahead := make(chan readFile, readAhead)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for _, f := range reads {
+			raw, chunks := f.loadBytes()
+			select {
+			case ahead <- readFile{raw, chunks}:
+			case <-done:
+				return
+			}
+		}
+	}()
+	next := reads // the files read ahead not yet answered
 	for _, k := range order {
 		idx := groups[k]
 		p := &FilePass{File: lookups[idx[0]].Doc.File, Lookups: idx, docs: map[*Document]*parsedDoc{}, source: k.source}
+		if len(next) > 0 && next[0] == k.source {
+			r := <-ahead
+			p.raw, p.chunks, p.read, next = r.raw, r.chunks, true, next[1:]
+		}
 		fn(p)
 	}
+}
+
+// readAhead is how many files EachFile reads ahead of the one answered.
+const readAhead = 2
+
+// readFile is a file as EachFile read it ahead: loadBytes' results.
+type readFile struct {
+	raw    []byte
+	chunks []chunk
+}
+
+// needsRead says whether answering the lookups idx reads their file source
+// again (FilePass.textOf): one of them is about a released document of it.
+func needsRead(lookups []Lookup, idx []int, source *fileText) bool {
+	for _, i := range idx {
+		if d := lookups[i].Doc; d.released && d.file == source {
+			return true
+		}
+	}
+	return false
 }
 
 // Root is the parsed top node of d (the mapping of a manifest, the whole
@@ -124,6 +172,20 @@ func (p *FilePass) doc(d *Document) *parsedDoc {
 	return pd
 }
 
+// BlockNodes is loader.BlockNodes of a document of the pass's file (its
+// text and first line as a suggested fix splits the file's bytes), from the
+// scan the pass made of it for its positions when it is the text of one
+// (a file with CRLF or a byte order mark is not: its documents' texts here
+// are normalized, and the scan declines it anyway).
+func (p *FilePass) BlockNodes(text string, lineOffset int) (top *yaml.Node, line int) {
+	for d, pd := range p.docs {
+		if pd.fast != nil && d.StartLine-1 == lineOffset && pd.text == text {
+			return pd.fast.nodes()
+		}
+	}
+	return BlockNodes(text, lineOffset)
+}
+
 // parsed is d's document of this pass parsed by yaml.v3, for its nodes
 // (Root) or where scanBlock declined.
 func (p *FilePass) parsed(d *Document) *parsedDoc {
@@ -172,7 +234,8 @@ func (p *FilePass) readFile() {
 // Bytes is the file's content exactly as this pass read it (line endings
 // and byte order mark kept), for edits of the file (suggested fixes); nil
 // when the pass is not over a file (rendered and derived documents,
-// standard input) or the file changed since it was linted.
+// standard input) or the file changed since it was linted. They are not
+// to be written: the pass's documents share their memory.
 func (p *FilePass) Bytes() []byte {
 	if p.source == nil {
 		return nil

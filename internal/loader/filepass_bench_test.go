@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/meshlint/meshlint/internal/benchgen/corpus"
+	"github.com/meshlint/meshlint/internal/fix"
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
@@ -69,6 +70,53 @@ func BenchmarkPlaceFindings(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/1000, "µs/location")
 		b.ReportMetric(float64(cpu.Nanoseconds())/float64(n)/1000, "cpu-µs/location")
 	})
+	// With fixes, as the lint's pass computes them (lint.fileFixes): a
+	// plaintext-scrape fix of every monitor looked up, from a Source of the
+	// pass's bytes, its nodes built from the block scan or decoded by
+	// yaml.v3.
+	for _, way := range []string{"scan", "yaml.v3"} {
+		b.Run("per-file+fixes/"+way, func(b *testing.B) {
+			n, fixes, cpu := 0, 0, time.Duration(0)
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				lookups := adoptionLookups(b, dir)
+				b.StartTimer()
+				n += len(lookups)
+				start := cpuTime()
+				loader.EachFile(lookups, func(p *loader.FilePass) {
+					var src *fix.Source
+					for _, j := range p.Lookups {
+						l := lookups[j]
+						_, r := p.Locate(l.Doc, l.Pointer)
+						p.Snippet(l.Doc, r)
+						if l.Doc.Kind != "ServiceMonitor" || l.Pointer != "/spec" {
+							continue
+						}
+						if src == nil {
+							if way == "scan" {
+								src = fix.ParseScanned(p.File, p.Bytes(), p.BlockNodes)
+							} else {
+								src = fix.Parse(p.File, p.Bytes())
+							}
+						}
+						t := fix.Target{Rule: "plaintext-scrape-of-strict-port", Pointer: "/spec/endpoints/0", DocStart: l.Doc.StartLine,
+							Hint: fix.Hint{Prometheuses: []fix.Prom{{Name: "monitoring/platform", CertDir: "/etc/prom-certs/"}}}}
+						if fs := fix.ForFile(src, []fix.Target{t})[0]; len(fs) != 1 {
+							b.Fatalf("%s: fixes %+v, want one", p.File, fs)
+						}
+						fixes++
+					}
+				})
+				cpu += cpuTime() - start
+			}
+			if fixes == 0 {
+				b.Fatal("no fix computed")
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/1000, "µs/location")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(n)/1000, "cpu-µs/location")
+			b.ReportMetric(float64(fixes)/float64(b.N), "fixes/op")
+		})
+	}
 	b.Run("per-document", func(b *testing.B) {
 		n, cpu := 0, time.Duration(0)
 		for i := 0; i < b.N; i++ {

@@ -58,7 +58,8 @@ func (f *fileText) loadBytes() ([]byte, []chunk) {
 	if err != nil || int64(len(data)) > f.max {
 		return nil, nil
 	}
-	text := normalizeText(data)
+	// the documents share data's memory: the pass reads it, no one writes it
+	text := normalizeOwnedText(data)
 	if maphash.String(textSeed, text) != f.sum {
 		return nil, nil
 	}

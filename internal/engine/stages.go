@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"sort"
 	"strings"
@@ -190,6 +191,7 @@ func (e *Engine) evalStages(ctx context.Context, in *Input) ([]RawFinding, error
 	var found []ruleFindings
 	converted := map[string]*ast.Term{} // sections, by key, kept for the next stage
 	for i, st := range e.stages {
+		collectBeforeStage()
 		fs, err := evalRules(ctx, st.rules, stageInput(in, st.keys, converted), e.workers, e.timeout)
 		if err != nil {
 			return nil, err
@@ -233,6 +235,45 @@ func stageInput(in *Input, keys []string, converted map[string]*ast.Term) ast.Va
 		pairs = append(pairs, [2]*ast.Term{ast.StringTerm(k), t})
 	}
 	return ast.NewObject(pairs...)
+}
+
+// A stage starts on a collected heap when the stages before it left
+// enough garbage: the OPA values of the sections the last one read, its
+// rules' intermediate values, and before the first stage what building the
+// facts left. Left to the collector's pace, the next collection comes only
+// once the heap has grown by half the live heap the last one found, which
+// held those values, so the next stage's conversion and evaluation touched
+// fresh pages on top of the garbage: on the adoption corpus at 10,000 apps
+// the peak RSS was reached there (docs/performance.md). Each collection
+// costs a marking of what is live, which the pace would spend soon anyway.
+
+// minStageGarbage is the growth of the heap since the last collection
+// below which a stage starts without one: small inputs never pay for it.
+const minStageGarbage = 16 << 20
+
+// collectBeforeStage collects the garbage when collectionPays says so.
+func collectBeforeStage() {
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
+		return
+	}
+	if collectionPays(s[0].Value.Uint64(), s[1].Value.Uint64()) {
+		runtime.GC()
+	}
+}
+
+// collectionPays decides whether to collect before a stage, from the heap
+// held by objects now (live, or dead and not yet swept) and the live heap
+// the last collection found: when the heap grew since by at least
+// minStageGarbage and a quarter of that live heap, so that the collection
+// frees a good part of what it has to look at.
+func collectionPays(objects, live uint64) bool {
+	if objects <= live {
+		return false
+	}
+	grown := objects - live
+	return grown >= minStageGarbage && grown >= live/4
 }
 
 // lastReadBy lists the keys that stage i is the last to read; nil when a

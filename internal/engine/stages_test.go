@@ -195,3 +195,25 @@ func TestChainStages(t *testing.T) {
 		t.Errorf("order %v, want %v", order, want)
 	}
 }
+
+// TestCollectionPays: a stage starts with a collection only when the heap
+// grew since the last one by enough to matter, in bytes and against what
+// the collection has to mark.
+func TestCollectionPays(t *testing.T) {
+	const mib = 1 << 20
+	for _, c := range []struct {
+		objects, live uint64
+		want          bool
+	}{
+		{10 * mib, 2 * mib, false},    // a small input: 8 MiB of garbage
+		{200 * mib, 120 * mib, true},  // 80 MiB over 120 MiB live
+		{140 * mib, 120 * mib, false}, // 20 MiB: under a quarter of the live heap
+		{150 * mib, 120 * mib, true},  // a quarter exactly
+		{40 * mib, 20 * mib, true},    // 20 MiB over 20 MiB live
+		{100 * mib, 120 * mib, false}, // swept below the last live heap
+	} {
+		if got := collectionPays(c.objects, c.live); got != c.want {
+			t.Errorf("collectionPays(%d MiB, %d MiB) = %v, want %v", c.objects/mib, c.live/mib, got, c.want)
+		}
+	}
+}

@@ -232,7 +232,8 @@ func reloadReleased(docs []*loader.Document, opts Options) ([]*loader.Document, 
 	if len(paths) == 0 {
 		return docs, nil
 	}
-	again, err := loader.Load(paths, loader.Options{WorkDir: opts.WorkDir, Limits: opts.Limits, Root: opts.Root, Kinds: graph.ReadsKind})
+	again, err := loader.Load(paths, loader.Options{WorkDir: opts.WorkDir, Limits: opts.Limits, Root: opts.Root, Kinds: graph.ReadsKind,
+		RecordFiles: true}) // the findings' fixes are computed in the pass that places them
 	if err != nil {
 		return nil, fmt.Errorf("reading the files again for each environment: %w", err)
 	}

@@ -73,6 +73,11 @@ type Options struct {
 	// extracted); the few documents later asked for their text or positions
 	// read their file again (filetext.go). Standard input is kept.
 	ReleaseTexts bool
+	// RecordFiles keeps each document's text but has it remember the file
+	// it was read from, as ReleaseTexts does, so that the per-file pass
+	// over findings (EachFile) reads the file's bytes to compute fixes in
+	// the pass: for documents read again whole (each environment's own).
+	RecordFiles bool
 }
 
 // Kinds reports whether a caller reads objects of a kind. The loader
@@ -305,7 +310,7 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 	}
 	pf = parseFile(in.display, data, opts.Limits, opts.Kinds, in.inChartTemplates)
 	var file *fileText
-	if opts.ReleaseTexts && in.path != "-" && len(pf.docs) > 0 {
+	if (opts.ReleaseTexts || opts.RecordFiles) && in.path != "-" && len(pf.docs) > 0 {
 		file = newFileText(opts.Root, in.path, pf.text, opts.Limits.MaxFileBytes)
 	}
 	for _, d := range pf.docs {
@@ -317,7 +322,9 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 		}
 		if file != nil {
 			d.file = file
-			d.releaseText()
+			if opts.ReleaseTexts {
+				d.releaseText()
+			}
 		}
 	}
 	pf.text = ""

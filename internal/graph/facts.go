@@ -219,74 +219,112 @@ type SharedFact struct {
 	Related  []Loc  `json:"related"`
 }
 
-// Facts computes the rule input.
+// Facts computes the rule input. The facts of each monitor, then those
+// of each PeerAuthentication, are worked out in parallel (forEach) and
+// joined in the input's order.
 func (g *Graph) Facts() *Facts {
+	g.freeze()
 	f := &Facts{Scrapes: []ScrapeFact{}, Prometheuses: []PrometheusFact{}, PeerAuthentications: []PeerAuthFact{}}
+	ctx := g.wiringContext()
+	perMonitor := make([]monitorPart, len(g.Monitors))
+	forEach(len(g.Monitors), func(mi int) {
+		perMonitor[mi] = g.monitorPart(mi, ctx)
+	})
+	g.countedTargets, g.selecting = nil, nil
 	scraped := scrapedPorts{}
 	certUsers := map[int][]Loc{} // Prometheus -> monitor fields with Istio cert files
 	certDirUsers := map[int]map[string][]Loc{}
+	f.Monitors = make([]MonitorFact, 0, len(g.Monitors))
 	for mi, m := range g.Monitors {
-		var selecting []*Prometheus
-		for _, p := range g.Prometheus {
-			if g.Selects(p, m) {
-				selecting = append(selecting, p)
+		mf := &perMonitor[mi]
+		for i, targets := range mf.targets {
+			scraped.addTargets(m, &m.Endpoints[i], targets, len(f.Scrapes))
+			f.Scrapes = append(f.Scrapes, mf.scrapes[i*mf.variants:(i+1)*mf.variants]...)
+		}
+		for _, u := range mf.certUses {
+			certUsers[u.prometheus] = append(certUsers[u.prometheus], u.user)
+			if certDirUsers[u.prometheus] == nil {
+				certDirUsers[u.prometheus] = map[string][]Loc{}
+			}
+			for _, cf := range u.files {
+				dir := dirOf(cf.Message)
+				certDirUsers[u.prometheus][dir] = append(certDirUsers[u.prometheus][dir], cf)
 			}
 		}
-		for i := range m.Endpoints {
-			e := &m.Endpoints[i]
-			targets := g.endpointTargets(mi, m, i)
-			tf := make([]TargetFact, 0, len(targets))
-			for _, t := range targets {
-				tf = append(tf, g.targetFact(t))
-			}
-			scraped.addTargets(m, e, targets, len(f.Scrapes))
-			variants := selecting
-			if len(variants) == 0 {
-				variants = []*Prometheus{nil}
-			}
-			for _, p := range variants {
-				sf := ScrapeFact{Monitor: m.Resource, Kind: m.Kind, Name: m.Display(), Endpoint: e.Index, Pointer: e.Pointer,
-					Scheme: "http", SchemePointer: e.Pointer, Targets: tf, CertsUnavailable: m.Source.NoFileTLS}
-				if e.Scheme == "https" {
-					sf.Scheme = "https"
-				}
-				if e.SchemePointer != "" {
-					sf.SchemePointer = e.SchemePointer
-				}
-				var certDirs []string
-				if p != nil {
-					sf.Prometheus = &Loc{Resource: p.Resource, Pointer: "", Message: p.Display()}
-					certDirs = p.CertDirs()
-				}
-				sf.TLS = tlsFact(m, e, p, certDirs)
-				sf.Port, sf.AppTLS = endpointPort(e), endpointAppTLS(e, certDirs)
-				if sf.TLS.Istio && p != nil {
-					certUsers[p.Resource] = append(certUsers[p.Resource], Loc{Resource: m.Resource, Pointer: sf.TLS.Pointer, Message: m.Display()})
-					if certDirUsers[p.Resource] == nil {
-						certDirUsers[p.Resource] = map[string][]Loc{}
-					}
-					for _, cf := range sf.TLS.CertFiles {
-						dir := dirOf(cf.Message)
-						certDirUsers[p.Resource][dir] = append(certDirUsers[p.Resource][dir], cf)
-					}
-				}
-				f.Scrapes = append(f.Scrapes, sf)
-			}
-		}
+		f.Monitors = append(f.Monitors, mf.wiring)
+		*mf = monitorPart{} // let go of the targets
 	}
 	for _, p := range g.Prometheus {
 		f.Prometheuses = append(f.Prometheuses, g.prometheusFact(p, certUsers[p.Resource], certDirUsers[p.Resource]))
 	}
-	g.countedTargets = nil
 	g.addWiringFacts(f)
 	scraped.addRelabeled(g)
-	f.PeerAuthReview = g.peerAuthReview(scraped)
+	f.PeerAuthReview, f.Merge, f.AmbientAnnotationScrapes = g.peerAuthAndMergeFacts(f.Scrapes, scraped)
 	for i, pa := range g.PeerAuths {
 		f.PeerAuthentications = append(f.PeerAuthentications, peerAuthView(pa, &f.PeerAuthReview.Policies[i]))
 	}
-	f.Merge = g.mergeFacts(f.Scrapes, scraped)
-	f.AmbientAnnotationScrapes = g.AmbientAnnotationScrapes()
 	return f
+}
+
+// monitorPart is the facts of one monitor: its scrape facts (variants per
+// endpoint, endpoint by endpoint), its endpoints' targets for the index of
+// scraped ports, the Istio cert files it reads from each Prometheus, and
+// its wiring fact.
+type monitorPart struct {
+	scrapes  []ScrapeFact
+	variants int
+	targets  [][]Target
+	certUses []certUse
+	wiring   MonitorFact
+}
+
+// certUse is a scrape fact that reads Istio's cert files from a Prometheus.
+type certUse struct {
+	prometheus int // its resource
+	user       Loc
+	files      []Loc
+}
+
+// monitorPart works out the facts of monitor mi (the index in g.Monitors).
+func (g *Graph) monitorPart(mi int, ctx *wiring) monitorPart {
+	m := g.Monitors[mi]
+	selecting, targets := g.countedFor(mi)
+	variants := selecting
+	if len(variants) == 0 {
+		variants = []*Prometheus{nil}
+	}
+	out := monitorPart{variants: len(variants), targets: targets, scrapes: make([]ScrapeFact, 0, len(variants)*len(m.Endpoints))}
+	for i := range m.Endpoints {
+		e := &m.Endpoints[i]
+		tf := make([]TargetFact, 0, len(targets[i]))
+		for _, t := range targets[i] {
+			tf = append(tf, g.targetFact(t))
+		}
+		for _, p := range variants {
+			sf := ScrapeFact{Monitor: m.Resource, Kind: m.Kind, Name: m.Display(), Endpoint: e.Index, Pointer: e.Pointer,
+				Scheme: "http", SchemePointer: e.Pointer, Targets: tf, CertsUnavailable: m.Source.NoFileTLS}
+			if e.Scheme == "https" {
+				sf.Scheme = "https"
+			}
+			if e.SchemePointer != "" {
+				sf.SchemePointer = e.SchemePointer
+			}
+			var certDirs []string
+			if p != nil {
+				sf.Prometheus = &Loc{Resource: p.Resource, Pointer: "", Message: p.Display()}
+				certDirs = p.CertDirs()
+			}
+			sf.TLS = tlsFact(m, e, p, certDirs)
+			sf.Port, sf.AppTLS = endpointPort(e), endpointAppTLS(e, certDirs)
+			if sf.TLS.Istio && p != nil {
+				out.certUses = append(out.certUses, certUse{prometheus: p.Resource,
+					user: Loc{Resource: m.Resource, Pointer: sf.TLS.Pointer, Message: m.Display()}, files: sf.TLS.CertFiles})
+			}
+			out.scrapes = append(out.scrapes, sf)
+		}
+	}
+	out.wiring = g.monitorFact(m, ctx)
+	return out
 }
 
 func dirOf(file string) string {

@@ -242,13 +242,10 @@ func endpointAppTLS(e *Endpoint, certDirs []string) string {
 	return ""
 }
 
-// addWiringFacts fills Monitors, Controllers and PrometheusConfigs.
+// addWiringFacts fills Controllers and PrometheusConfigs; Facts fills
+// Monitors with the monitor facts.
 func (g *Graph) addWiringFacts(f *Facts) {
-	f.Monitors, f.Controllers, f.PrometheusConfigs = []MonitorFact{}, []ControllerFact{}, []PrometheusConfigFact{}
-	ctx := g.wiringContext()
-	for _, m := range g.Monitors {
-		f.Monitors = append(f.Monitors, g.monitorFact(m, ctx))
-	}
+	f.Controllers, f.PrometheusConfigs = []ControllerFact{}, []PrometheusConfigFact{}
 	for _, w := range g.Workloads {
 		if keys := w.Misplaced; len(keys) > 0 {
 			f.Controllers = append(f.Controllers, ControllerFact{Resource: w.Resource, Name: w.Display(),

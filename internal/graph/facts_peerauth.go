@@ -187,16 +187,26 @@ type PeerAuthReview struct {
 // uncapturedIstioPorts are never intercepted by the sidecar (docs/model.md#uncaptured-ports).
 var uncapturedIstioPorts = map[int]bool{15020: true, 15021: true, 15090: true}
 
-// peerAuthReview computes the facts of the full-tier peerauthentication
-// rules, given who scrapes which port.
-func (g *Graph) peerAuthReview(scrapedPorts scrapedPorts) PeerAuthReview {
-	rv := PeerAuthReview{Policies: []PolicyFact{}, Conflicts: []ConflictFact{}, ProxylessStrict: []ProxylessStrictFact{},
-		ProxylessNamespaces: []ProxylessNamespaceFact{}, RemovedPolicies: []RemovedPolicyFact{}}
-	for _, pa := range g.PeerAuths {
-		rv.Policies = append(rv.Policies, g.policyFact(pa, scrapedPorts))
+// peerAuthAndMergeFacts computes the PeerAuthentication review, the merge
+// facts and the ambient annotation scrapes, given the scrapes Facts
+// resolved and who scrapes which port: the facts of each policy, and the
+// other parts, in parallel (forEach).
+func (g *Graph) peerAuthAndMergeFacts(scrapes []ScrapeFact, scraped scrapedPorts) (rv PeerAuthReview, merge []MergeFact, ambient []AmbientAnnotationScrapeFact) {
+	rv = PeerAuthReview{Policies: make([]PolicyFact, len(g.PeerAuths)), RemovedPolicies: []RemovedPolicyFact{}}
+	parts := []func(){
+		func() { rv.Conflicts = g.peerAuthConflicts() },
+		func() { rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict() },
+		func() { merge = g.mergeFacts(scrapes, scraped) },
+		func() { ambient = g.AmbientAnnotationScrapes() },
 	}
-	rv.Conflicts = g.peerAuthConflicts()
-	rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict()
+	forEach(len(parts)+len(g.PeerAuths), func(i int) {
+		if i < len(parts) {
+			parts[i]()
+			return
+		}
+		i -= len(parts)
+		rv.Policies[i] = g.policyFact(g.PeerAuths[i], scraped)
+	})
 	for _, lp := range g.LegacyPolicies {
 		r := g.Resources[lp.Resource]
 		name := r.Name
@@ -206,7 +216,7 @@ func (g *Graph) peerAuthReview(scrapedPorts scrapedPorts) PeerAuthReview {
 		rv.RemovedPolicies = append(rv.RemovedPolicies, RemovedPolicyFact{Resource: r.ID, Kind: r.Kind, APIVersion: r.Doc.APIVersion, Name: name,
 			Peers: lp.Peers, Origins: lp.Origins})
 	}
-	return rv
+	return rv, merge, ambient
 }
 
 func podTemplateLoc(w *Workload) Loc {

@@ -12,20 +12,13 @@ func (g *Graph) podsMatching(sel map[string]string) []*Workload {
 	if len(sel) == 0 {
 		return g.workloadsAndPrometheusPods()
 	}
-	if g.podsByLabel == nil {
-		g.podsByLabel = map[string][]*Workload{}
-		for _, w := range g.workloadsAndPrometheusPods() {
-			for k, v := range w.Labels {
-				g.podsByLabel[labelPair(k, v)] = append(g.podsByLabel[labelPair(k, v)], w)
-			}
-		}
-	}
+	byLabel := g.podLabelIndex()
 	// Any pair's list holds every match; filtering the shortest is cheapest,
 	// and the result does not depend on which one that is.
 	var candidates []*Workload
 	first := true
 	for k, v := range sel {
-		if l := g.podsByLabel[labelPair(k, v)]; first || len(l) < len(candidates) {
+		if l := byLabel[labelPair(k, v)]; first || len(l) < len(candidates) {
 			candidates, first = l, false
 		}
 	}
@@ -36,6 +29,20 @@ func (g *Graph) podsMatching(sel map[string]string) []*Workload {
 		}
 	}
 	return out
+}
+
+// podLabelIndex maps a label pair to the pod templates and Prometheus
+// pods that carry it, in order; built on first use.
+func (g *Graph) podLabelIndex() map[string][]*Workload {
+	if g.podsByLabel == nil {
+		g.podsByLabel = map[string][]*Workload{}
+		for _, w := range g.workloadsAndPrometheusPods() {
+			for k, v := range w.Labels {
+				g.podsByLabel[labelPair(k, v)] = append(g.podsByLabel[labelPair(k, v)], w)
+			}
+		}
+	}
+	return g.podsByLabel
 }
 
 func labelPair(k, v string) string { return k + "\x00" + v }

@@ -208,11 +208,24 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 // any relabeling. The answer depends on the monitor only, not on its
 // endpoint, so it is worked out once per monitor and kept: every endpoint
 // asks it, and a monitor may hold hundreds of thousands of aliased
-// endpoints.
+// endpoints. A frozen graph (freeze) has them all and keeps no more.
 func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	if svcs, ok := g.selectedServices[m]; ok {
 		return svcs
 	}
+	out := g.selectServices(m)
+	if g.frozen {
+		return out // read from several goroutines: nothing is written
+	}
+	if g.selectedServices == nil {
+		g.selectedServices = map[*Monitor][]*Service{}
+	}
+	g.selectedServices[m] = out
+	return out
+}
+
+// selectServices is SelectedServices worked out.
+func (g *Graph) selectServices(m *Monitor) []*Service {
 	var out []*Service
 	for _, ns := range g.namespacesWatched(m) {
 		svcs := g.servicesByNS[ns]
@@ -222,12 +235,7 @@ func (g *Graph) SelectedServices(m *Monitor) []*Service {
 			}
 		}
 	}
-	if g.selectedServices == nil {
-		g.selectedServices = map[*Monitor][]*Service{}
-	}
-	out = out[:len(out):len(out)] // shared: a caller's append copies
-	g.selectedServices[m] = out
-	return out
+	return out[:len(out):len(out)] // shared: a caller's append copies
 }
 
 // SelectedPods lists the pod templates a PodMonitor's selector matches

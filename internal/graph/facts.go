@@ -235,6 +235,11 @@ func (g *Graph) Facts() *Facts {
 	certUsers := map[int][]Loc{} // Prometheus -> monitor fields with Istio cert files
 	certDirUsers := map[int]map[string][]Loc{}
 	f.Monitors = make([]MonitorFact, 0, len(g.Monitors))
+	n := 0
+	for i := range perMonitor {
+		n += len(perMonitor[i].scrapes)
+	}
+	f.Scrapes = make([]ScrapeFact, 0, n)
 	for mi, m := range g.Monitors {
 		mf := &perMonitor[mi]
 		for i, targets := range mf.targets {
@@ -401,17 +406,20 @@ func clientCert(tls TLSConfig, certDirs []string) string {
 	return ""
 }
 
+// targetFact is built for every target of every scrape: its messages are
+// concatenated rather than formatted, and the workload's name is built once.
 func (g *Graph) targetFact(t Target) TargetFact {
 	w := t.Workload
-	tf := TargetFact{Workload: w.Display(), Port: t.Port, Chain: t.Chain(), Dataplane: string(w.Injection.Dataplane),
-		Assumptions: []string{}, Related: []Loc{}, IstioPort: w.isIstioPort(t.Port), AppTLS: t.appTLS()}
+	display := w.Display()
+	tf := TargetFact{Workload: display, Port: t.Port, Chain: t.chain(display), Dataplane: string(w.Injection.Dataplane),
+		Assumptions: []string{}, Related: make([]Loc, 0, 3), IstioPort: w.isIstioPort(t.Port), AppTLS: t.appTLS()}
 	if t.Service != nil && t.ServicePort == nil {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.Resource, Pointer: "/spec/selector",
 			Message: "selects the pod whose endpoints are discovered"})
 	}
 	if t.Service != nil && t.ServicePort != nil {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.Resource, Pointer: t.ServicePort.Pointer,
-			Message: fmt.Sprintf("Service port %d targets %s", t.ServicePort.Port, t.ServicePort.TargetPort)})
+			Message: "Service port " + strconv.Itoa(t.ServicePort.Port) + " targets " + t.ServicePort.TargetPort.String()})
 	}
 	if t.Service != nil && t.Service.EndpointsFrom != "" {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.EndpointsResource, Pointer: "",
@@ -421,7 +429,7 @@ func (g *Graph) targetFact(t Target) TargetFact {
 	if t.ContainerPort != nil && t.ContainerPort.Pointer != "" {
 		wp = t.ContainerPort.Pointer
 	}
-	tf.Related = append(tf.Related, Loc{Resource: w.Resource, Pointer: wp, Message: fmt.Sprintf("container port %d of %s", t.Port, w.Display())})
+	tf.Related = append(tf.Related, Loc{Resource: w.Resource, Pointer: wp, Message: "container port " + strconv.Itoa(t.Port) + " of " + display})
 	if w.Injection.Assumed != "" {
 		tf.Assumptions = append(tf.Assumptions, w.Injection.Assumed)
 	}
@@ -430,7 +438,7 @@ func (g *Graph) targetFact(t Target) TargetFact {
 		tf.Requirement, tf.Why = "unknown", w.Injection.Reason
 		return tf
 	case DataplaneNone:
-		tf.Requirement, tf.Why = "any", fmt.Sprintf("%s has no sidecar: %s", w.Display(), w.Injection.Reason)
+		tf.Requirement, tf.Why = "any", display+" has no sidecar: "+w.Injection.Reason
 		return tf
 	}
 	captured, why := true, ""
@@ -460,9 +468,9 @@ func (g *Graph) targetFact(t Target) TargetFact {
 	default:
 		tf.Requirement = "plaintext"
 	}
-	tf.Why = fmt.Sprintf("%s gets a sidecar because %s", w.Display(), w.Injection.Reason)
+	tf.Why = display + " gets a sidecar because " + w.Injection.Reason
 	if w.Injection.Dataplane == DataplaneAmbient {
-		tf.Why = fmt.Sprintf("%s is enrolled in ambient because %s", w.Display(), w.Injection.Reason)
+		tf.Why = display + " is enrolled in ambient because " + w.Injection.Reason
 	}
 	return tf
 }
@@ -645,10 +653,10 @@ func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped scrapedPorts) (
 }
 
 func dedupeLocs(in []Loc) []Loc {
-	seen := map[string]bool{}
+	seen := map[Ref]bool{}
 	var out []Loc
 	for _, l := range in {
-		k := fmt.Sprintf("%d%s", l.Resource, l.Pointer)
+		k := Ref{l.Resource, l.Pointer}
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, l)

@@ -780,6 +780,14 @@ func (g *Graph) servicePortProblem(e *Endpoint, services []*Service) *PortProble
 	if len(withPorts) == 0 {
 		return nil
 	}
+	// Mostly the port is there: the message is built only when it is not.
+	for _, svc := range withPorts {
+		for i := range svc.Ports {
+			if sp := &svc.Ports[i]; sp.Name == e.Port {
+				return g.targetPortProblem(e, svc, sp)
+			}
+		}
+	}
 	p := &PortProblemFact{Pointer: e.Pointer + "/port", Field: "port", Value: e.Port, Problem: "name", Related: []Loc{}}
 	var described []string
 	allUnnamedSingle := true
@@ -787,9 +795,6 @@ func (g *Graph) servicePortProblem(e *Endpoint, services []*Service) *PortProble
 		var ports []string
 		for i := range svc.Ports {
 			sp := &svc.Ports[i]
-			if sp.Name == e.Port {
-				return g.targetPortProblem(e, svc, sp)
-			}
 			ports = append(ports, servicePortLabel(sp))
 			if num, err := strconv.Atoi(e.Port); err == nil && num == sp.Port {
 				p.Problem = "number"
@@ -901,14 +906,17 @@ func (g *Graph) targetPortProblem(e *Endpoint, svc *Service, sp *ServicePort) *P
 	if len(backends) == 0 {
 		return nil
 	}
+	// Mostly some pod declares it: the message is built only when none does.
+	for _, w := range backends {
+		if _, _, ok := ResolveTargetPort(sp, w); ok {
+			return nil
+		}
+	}
 	var described []string
 	p := &PortProblemFact{Pointer: e.Pointer + "/port", Field: "port", Value: e.Port, Problem: "target-undeclared",
 		Related: []Loc{{Resource: svc.Resource, Pointer: sp.Pointer, Message: fmt.Sprintf("Service port %s targets %s", servicePortLabel(sp), sp.TargetPort)}}}
 	seen := map[int]bool{}
 	for _, w := range backends {
-		if _, _, ok := ResolveTargetPort(sp, w); ok {
-			return nil
-		}
 		if seen[w.Resource] {
 			continue
 		}

@@ -75,39 +75,84 @@ func (g *Graph) selection() *selectionIndex {
 	if g.selIndex != nil {
 		return g.selIndex
 	}
-	x := &selectionIndex{serviceLabels: map[string]nsLabelIndex{}, workloadLabels: map[string]nsLabelIndex{}, serviceSelector: map[string]nsLabelIndex{}}
-	for ns, svcs := range g.servicesByNS {
-		byLabel, bySel := nsLabelIndex{}, nsLabelIndex{}
+	// The namespaces are indexed apart from each other, in parallel, and
+	// then put together.
+	var names []string
+	for ns := range g.servicesByNS {
+		names = append(names, ns)
+	}
+	for ns := range g.workloadsByNS {
+		if _, ok := g.servicesByNS[ns]; !ok {
+			names = append(names, ns)
+		}
+	}
+	for ns := range g.peerAuthsByNS {
+		_, svc := g.servicesByNS[ns]
+		if _, wl := g.workloadsByNS[ns]; !svc && !wl {
+			names = append(names, ns)
+		}
+	}
+	perNS := make([]namespaceIndex, len(names))
+	forEach(len(names), func(i int) { perNS[i] = g.indexNamespace(names[i]) })
+	x := &selectionIndex{serviceLabels: map[string]nsLabelIndex{}, workloadLabels: map[string]nsLabelIndex{}, serviceSelector: map[string]nsLabelIndex{},
+		peerAuthsAlways: map[string][]int{}, peerAuthsSelector: map[string]nsLabelIndex{}}
+	for i, ns := range names {
+		n := &perNS[i]
+		if _, ok := g.servicesByNS[ns]; ok {
+			x.serviceLabels[ns], x.serviceSelector[ns] = n.serviceLabels, n.serviceSelector
+		}
+		if _, ok := g.workloadsByNS[ns]; ok {
+			x.workloadLabels[ns] = n.workloadLabels
+		}
+		if _, ok := g.peerAuthsByNS[ns]; ok {
+			if n.peerAuthsAlways != nil {
+				x.peerAuthsAlways[ns] = n.peerAuthsAlways
+			}
+			x.peerAuthsSelector[ns] = n.peerAuthsSelector
+		}
+	}
+	g.selIndex = x
+	return x
+}
+
+// namespaceIndex is the part of a selectionIndex for one namespace.
+type namespaceIndex struct {
+	serviceLabels, workloadLabels, serviceSelector nsLabelIndex
+	peerAuthsAlways                                []int
+	peerAuthsSelector                              nsLabelIndex
+}
+
+// indexNamespace indexes the Services, pod templates and
+// PeerAuthentications of one namespace.
+func (g *Graph) indexNamespace(ns string) namespaceIndex {
+	var x namespaceIndex
+	if svcs, ok := g.servicesByNS[ns]; ok {
+		x.serviceLabels, x.serviceSelector = nsLabelIndex{}, nsLabelIndex{}
 		for i, svc := range svcs {
-			byLabel.add(svc.Labels, i)
+			x.serviceLabels.add(svc.Labels, i)
 			if len(svc.Selector) > 0 {
 				k := firstKey(svc.Selector)
-				bySel[labelPair(k, svc.Selector[k])] = append(bySel[labelPair(k, svc.Selector[k])], i)
+				x.serviceSelector[labelPair(k, svc.Selector[k])] = append(x.serviceSelector[labelPair(k, svc.Selector[k])], i)
 			}
 		}
-		x.serviceLabels[ns], x.serviceSelector[ns] = byLabel, bySel
 	}
-	for ns, ws := range g.workloadsByNS {
-		idx := nsLabelIndex{}
+	if ws, ok := g.workloadsByNS[ns]; ok {
+		x.workloadLabels = nsLabelIndex{}
 		for i, w := range ws {
-			idx.add(w.Labels, i)
+			x.workloadLabels.add(w.Labels, i)
 		}
-		x.workloadLabels[ns] = idx
 	}
-	x.peerAuthsAlways, x.peerAuthsSelector = map[string][]int{}, map[string]nsLabelIndex{}
-	for ns, pas := range g.peerAuthsByNS {
-		bySel := nsLabelIndex{}
+	if pas, ok := g.peerAuthsByNS[ns]; ok {
+		x.peerAuthsSelector = nsLabelIndex{}
 		for i, pa := range pas {
 			if pa.Scope != ScopeWorkload || len(pa.MatchLabels) == 0 {
-				x.peerAuthsAlways[ns] = append(x.peerAuthsAlways[ns], i)
+				x.peerAuthsAlways = append(x.peerAuthsAlways, i)
 				continue
 			}
 			k := firstKey(pa.MatchLabels)
-			bySel[labelPair(k, pa.MatchLabels[k])] = append(bySel[labelPair(k, pa.MatchLabels[k])], i)
+			x.peerAuthsSelector[labelPair(k, pa.MatchLabels[k])] = append(x.peerAuthsSelector[labelPair(k, pa.MatchLabels[k])], i)
 		}
-		x.peerAuthsSelector[ns] = bySel
 	}
-	g.selIndex = x
 	return x
 }
 

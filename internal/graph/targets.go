@@ -22,27 +22,33 @@ type Target struct {
 // Chain renders how the endpoint reaches the port, e.g.
 // "Service shop/cart port metrics (8080) -> targetPort 9090 -> container port 9090 of Deployment shop/cart".
 func (t Target) Chain() string {
-	cp := fmt.Sprintf("container port %d", t.Port)
+	return t.chain(t.Workload.Display())
+}
+
+// chain is Chain, given the workload's Display. It is built for every
+// target of every scrape, so by concatenation rather than fmt.
+func (t Target) chain(workload string) string {
+	cp := "container port " + strconv.Itoa(t.Port)
 	if t.ContainerPort != nil && t.ContainerPort.Name != "" {
-		cp = fmt.Sprintf("container port %s (%d)", t.ContainerPort.Name, t.Port)
+		cp = "container port " + t.ContainerPort.Name + " (" + strconv.Itoa(t.Port) + ")"
 	}
 	if t.Service == nil {
-		return cp + " of " + t.Workload.Display()
+		return cp + " of " + workload
 	}
+	svc := t.Service.Namespace + "/" + t.Service.Name
 	if t.ServicePort == nil {
-		return fmt.Sprintf("%s of %s, a pod behind Service %s/%s (discovered with the Service's endpoints though no Service port targets it)",
-			cp, t.Workload.Display(), t.Service.Namespace, t.Service.Name)
+		return cp + " of " + workload + ", a pod behind Service " + svc +
+			" (discovered with the Service's endpoints though no Service port targets it)"
 	}
-	sp := fmt.Sprintf("port %d", t.ServicePort.Port)
+	sp := "port " + strconv.Itoa(t.ServicePort.Port)
 	if t.ServicePort.Name != "" {
-		sp = fmt.Sprintf("port %s (%d)", t.ServicePort.Name, t.ServicePort.Port)
+		sp = "port " + t.ServicePort.Name + " (" + strconv.Itoa(t.ServicePort.Port) + ")"
 	}
 	if t.Service.EndpointsFrom != "" {
-		return fmt.Sprintf("Service %s/%s %s (no selector) -> %s port %s -> %s of %s", t.Service.Namespace, t.Service.Name, sp,
-			t.Service.EndpointsFrom, t.ServicePort.TargetPort, cp, t.Workload.Display())
+		return "Service " + svc + " " + sp + " (no selector) -> " + t.Service.EndpointsFrom + " port " + t.ServicePort.TargetPort.String() +
+			" -> " + cp + " of " + workload
 	}
-	return fmt.Sprintf("Service %s/%s %s -> targetPort %s -> %s of %s", t.Service.Namespace, t.Service.Name, sp,
-		t.ServicePort.TargetPort, cp, t.Workload.Display())
+	return "Service " + svc + " " + sp + " -> targetPort " + t.ServicePort.TargetPort.String() + " -> " + cp + " of " + workload
 }
 
 // istioProxyPorts are the ports the injected istio-proxy container declares

@@ -628,8 +628,9 @@ func (s selectorCandidates) services(ns string) []synthetic {
 	svcs := s.g.servicesByNS[ns]
 	for _, i := range candidates(s.g.selection().serviceLabels[ns], s.m.Selector, len(svcs), isLiteral) {
 		svc := svcs[i]
-		out = append(out, synthetic{display: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name), labels: svc.Labels,
-			at: Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name)}})
+		display := "Service " + svc.Namespace + "/" + svc.Name
+		out = append(out, synthetic{display: display, labels: svc.Labels,
+			at: Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: display}})
 	}
 	return append(out, s.c.services[ns]...)
 }

@@ -193,20 +193,18 @@ var uncapturedIstioPorts = map[int]bool{15020: true, 15021: true, 15090: true}
 // other parts, in parallel (forEach).
 func (g *Graph) peerAuthAndMergeFacts(scrapes []ScrapeFact, scraped scrapedPorts) (rv PeerAuthReview, merge []MergeFact, ambient []AmbientAnnotationScrapeFact) {
 	rv = PeerAuthReview{Policies: make([]PolicyFact, len(g.PeerAuths)), RemovedPolicies: []RemovedPolicyFact{}}
+	// Each part is claimed on its own, so that the longest ones start
+	// first; the policies are spread over the cores again.
 	parts := []func(){
 		func() { rv.Conflicts = g.peerAuthConflicts() },
-		func() { rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict() },
+		func() {
+			forEach(len(g.PeerAuths), func(i int) { rv.Policies[i] = g.policyFact(g.PeerAuths[i], scraped) })
+		},
 		func() { merge = g.mergeFacts(scrapes, scraped) },
+		func() { rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict() },
 		func() { ambient = g.AmbientAnnotationScrapes() },
 	}
-	forEach(len(parts)+len(g.PeerAuths), func(i int) {
-		if i < len(parts) {
-			parts[i]()
-			return
-		}
-		i -= len(parts)
-		rv.Policies[i] = g.policyFact(g.PeerAuths[i], scraped)
-	})
+	forEach(len(parts), func(i int) { parts[i]() })
 	for _, lp := range g.LegacyPolicies {
 		r := g.Resources[lp.Resource]
 		name := r.Name
@@ -569,6 +567,9 @@ func (g *Graph) peerAuthConflicts() []ConflictFact {
 			if pa := pas[i]; pa.Scope == ScopeWorkload && subsetOf(pa.MatchLabels, w.Labels) {
 				sel = append(sel, pa)
 			}
+		}
+		if len(sel) < 2 {
+			continue // no conflict, and the case of almost every workload
 		}
 		for _, set := range g.appliedTogether(sel) {
 			c, ok := g.peerAuthConflict("workload", "", set)

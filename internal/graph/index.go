@@ -161,6 +161,9 @@ func (g *Graph) indexNamespace(ns string) namespaceIndex {
 // and the workload-level ones whose selector's first pair w's labels carry.
 func (x *selectionIndex) peerAuthsFor(w *Workload) []int {
 	idx := x.peerAuthsSelector[w.Namespace]
+	if len(idx) == 0 {
+		return x.peerAuthsAlways[w.Namespace] // in order; callers only read it
+	}
 	pos := append([]int(nil), x.peerAuthsAlways[w.Namespace]...)
 	for k, v := range w.Labels {
 		pos = append(pos, idx[labelPair(k, v)]...)

@@ -402,6 +402,8 @@ type Graph struct {
 	// frozen: every cache above and below is filled, and the graph is only
 	// read from then on, by several goroutines at once (parallel.go).
 	frozen bool
+	// meshAssumption is meshModeAssumption, worked out when frozen.
+	meshAssumption string
 	// countedTargets are the targets CheckFactLimit resolved to count the
 	// facts, by monitor and endpoint index, and selecting the Prometheus
 	// servers that select each monitor (Selects), for Facts to take instead

@@ -74,18 +74,27 @@ func (g *Graph) freeze() {
 	if g.frozen {
 		return
 	}
-	g.selection()
-	g.hiddenNamespaces() // and incompleteNamespaces
-	g.operatorPods()
-	for _, pa := range g.PeerAuths {
-		if len(pa.MatchLabels) > 0 && (pa.Scope == ScopeWorkload || pa.Scope == ScopeIgnored) {
-			g.podLabelIndex() // policyFact's podsMatching
-			break
-		}
+	// Each part fills its own fields.
+	parts := []func(){
+		func() { g.selection() },
+		func() {
+			for _, pa := range g.PeerAuths {
+				if len(pa.MatchLabels) > 0 && (pa.Scope == ScopeWorkload || pa.Scope == ScopeIgnored) {
+					g.podLabelIndex() // policyFact's podsMatching
+					break
+				}
+			}
+		},
+		func() {
+			g.hiddenNamespaces() // and incompleteNamespaces
+			g.operatorPods()
+			g.meshAssumption = g.meshModeAssumption()
+			for _, p := range g.Prometheus {
+				p.ExportedCerts()
+			}
+		},
 	}
-	for _, p := range g.Prometheus {
-		p.ExportedCerts()
-	}
+	forEach(len(parts), func(i int) { parts[i]() })
 	selected := make([][]*Service, len(g.Monitors))
 	forEach(len(g.Monitors), func(i int) {
 		if m := g.Monitors[i]; m.Role == RoleService {

@@ -265,6 +265,7 @@ func (g *Graph) Facts() *Facts {
 	g.addWiringFacts(f)
 	scraped.addRelabeled(g)
 	f.PeerAuthReview, f.Merge, f.AmbientAnnotationScrapes = g.peerAuthAndMergeFacts(f.Scrapes, scraped)
+	f.PeerAuthentications = make([]PeerAuthFact, 0, len(g.PeerAuths))
 	for i, pa := range g.PeerAuths {
 		f.PeerAuthentications = append(f.PeerAuthentications, peerAuthView(pa, &f.PeerAuthReview.Policies[i]))
 	}

@@ -219,74 +219,118 @@ type SharedFact struct {
 	Related  []Loc  `json:"related"`
 }
 
-// Facts computes the rule input.
+// Facts computes the rule input. The facts of each monitor, then those
+// of each PeerAuthentication, are worked out in parallel (forEach) and
+// joined in the input's order.
 func (g *Graph) Facts() *Facts {
+	g.freeze()
 	f := &Facts{Scrapes: []ScrapeFact{}, Prometheuses: []PrometheusFact{}, PeerAuthentications: []PeerAuthFact{}}
+	ctx := g.wiringContext()
+	perMonitor := make([]monitorPart, len(g.Monitors))
+	forEach(len(g.Monitors), func(mi int) {
+		perMonitor[mi] = g.monitorPart(mi, ctx)
+	})
+	g.countedTargets, g.selecting = nil, nil
 	scraped := scrapedPorts{}
 	certUsers := map[int][]Loc{} // Prometheus -> monitor fields with Istio cert files
 	certDirUsers := map[int]map[string][]Loc{}
+	f.Monitors = make([]MonitorFact, 0, len(g.Monitors))
+	n := 0
+	for i := range perMonitor {
+		n += len(perMonitor[i].scrapes)
+	}
+	f.Scrapes = make([]ScrapeFact, 0, n)
 	for mi, m := range g.Monitors {
-		var selecting []*Prometheus
-		for _, p := range g.Prometheus {
-			if g.Selects(p, m) {
-				selecting = append(selecting, p)
+		mf := &perMonitor[mi]
+		for i, targets := range mf.targets {
+			scraped.addTargets(m, &m.Endpoints[i], targets, len(f.Scrapes))
+			f.Scrapes = append(f.Scrapes, mf.scrapes[i*mf.variants:(i+1)*mf.variants]...)
+		}
+		for _, u := range mf.certUses {
+			certUsers[u.prometheus] = append(certUsers[u.prometheus], u.user)
+			if certDirUsers[u.prometheus] == nil {
+				certDirUsers[u.prometheus] = map[string][]Loc{}
+			}
+			for _, cf := range u.files {
+				dir := dirOf(cf.Message)
+				certDirUsers[u.prometheus][dir] = append(certDirUsers[u.prometheus][dir], cf)
 			}
 		}
-		for i := range m.Endpoints {
-			e := &m.Endpoints[i]
-			targets := g.endpointTargets(mi, m, i)
-			tf := make([]TargetFact, 0, len(targets))
-			for _, t := range targets {
-				tf = append(tf, g.targetFact(t))
-			}
-			scraped.addTargets(m, e, targets, len(f.Scrapes))
-			variants := selecting
-			if len(variants) == 0 {
-				variants = []*Prometheus{nil}
-			}
-			for _, p := range variants {
-				sf := ScrapeFact{Monitor: m.Resource, Kind: m.Kind, Name: m.Display(), Endpoint: e.Index, Pointer: e.Pointer,
-					Scheme: "http", SchemePointer: e.Pointer, Targets: tf, CertsUnavailable: m.Source.NoFileTLS}
-				if e.Scheme == "https" {
-					sf.Scheme = "https"
-				}
-				if e.SchemePointer != "" {
-					sf.SchemePointer = e.SchemePointer
-				}
-				var certDirs []string
-				if p != nil {
-					sf.Prometheus = &Loc{Resource: p.Resource, Pointer: "", Message: p.Display()}
-					certDirs = p.CertDirs()
-				}
-				sf.TLS = tlsFact(m, e, p, certDirs)
-				sf.Port, sf.AppTLS = endpointPort(e), endpointAppTLS(e, certDirs)
-				if sf.TLS.Istio && p != nil {
-					certUsers[p.Resource] = append(certUsers[p.Resource], Loc{Resource: m.Resource, Pointer: sf.TLS.Pointer, Message: m.Display()})
-					if certDirUsers[p.Resource] == nil {
-						certDirUsers[p.Resource] = map[string][]Loc{}
-					}
-					for _, cf := range sf.TLS.CertFiles {
-						dir := dirOf(cf.Message)
-						certDirUsers[p.Resource][dir] = append(certDirUsers[p.Resource][dir], cf)
-					}
-				}
-				f.Scrapes = append(f.Scrapes, sf)
-			}
-		}
+		f.Monitors = append(f.Monitors, mf.wiring)
+		*mf = monitorPart{} // let go of the targets
 	}
 	for _, p := range g.Prometheus {
 		f.Prometheuses = append(f.Prometheuses, g.prometheusFact(p, certUsers[p.Resource], certDirUsers[p.Resource]))
 	}
-	g.countedTargets = nil
 	g.addWiringFacts(f)
 	scraped.addRelabeled(g)
-	f.PeerAuthReview = g.peerAuthReview(scraped)
+	f.PeerAuthReview, f.Merge, f.AmbientAnnotationScrapes = g.peerAuthAndMergeFacts(f.Scrapes, scraped)
+	f.PeerAuthentications = make([]PeerAuthFact, 0, len(g.PeerAuths))
 	for i, pa := range g.PeerAuths {
 		f.PeerAuthentications = append(f.PeerAuthentications, peerAuthView(pa, &f.PeerAuthReview.Policies[i]))
 	}
-	f.Merge = g.mergeFacts(f.Scrapes, scraped)
-	f.AmbientAnnotationScrapes = g.AmbientAnnotationScrapes()
 	return f
+}
+
+// monitorPart is the facts of one monitor: its scrape facts (variants per
+// endpoint, endpoint by endpoint), its endpoints' targets for the index of
+// scraped ports, the Istio cert files it reads from each Prometheus, and
+// its wiring fact.
+type monitorPart struct {
+	scrapes  []ScrapeFact
+	variants int
+	targets  [][]Target
+	certUses []certUse
+	wiring   MonitorFact
+}
+
+// certUse is a scrape fact that reads Istio's cert files from a Prometheus.
+type certUse struct {
+	prometheus int // its resource
+	user       Loc
+	files      []Loc
+}
+
+// monitorPart works out the facts of monitor mi (the index in g.Monitors).
+func (g *Graph) monitorPart(mi int, ctx *wiring) monitorPart {
+	m := g.Monitors[mi]
+	selecting, targets := g.countedFor(mi)
+	variants := selecting
+	if len(variants) == 0 {
+		variants = []*Prometheus{nil}
+	}
+	out := monitorPart{variants: len(variants), targets: targets, scrapes: make([]ScrapeFact, 0, len(variants)*len(m.Endpoints))}
+	for i := range m.Endpoints {
+		e := &m.Endpoints[i]
+		tf := make([]TargetFact, 0, len(targets[i]))
+		for _, t := range targets[i] {
+			tf = append(tf, g.targetFact(t))
+		}
+		for _, p := range variants {
+			sf := ScrapeFact{Monitor: m.Resource, Kind: m.Kind, Name: m.Display(), Endpoint: e.Index, Pointer: e.Pointer,
+				Scheme: "http", SchemePointer: e.Pointer, Targets: tf, CertsUnavailable: m.Source.NoFileTLS}
+			if e.Scheme == "https" {
+				sf.Scheme = "https"
+			}
+			if e.SchemePointer != "" {
+				sf.SchemePointer = e.SchemePointer
+			}
+			var certDirs []string
+			if p != nil {
+				sf.Prometheus = &Loc{Resource: p.Resource, Pointer: "", Message: p.Display()}
+				certDirs = p.CertDirs()
+			}
+			sf.TLS = tlsFact(m, e, p, certDirs)
+			sf.Port, sf.AppTLS = endpointPort(e), endpointAppTLS(e, certDirs)
+			if sf.TLS.Istio && p != nil {
+				out.certUses = append(out.certUses, certUse{prometheus: p.Resource,
+					user: Loc{Resource: m.Resource, Pointer: sf.TLS.Pointer, Message: m.Display()}, files: sf.TLS.CertFiles})
+			}
+			out.scrapes = append(out.scrapes, sf)
+		}
+	}
+	out.wiring = g.monitorFact(m, ctx)
+	return out
 }
 
 func dirOf(file string) string {
@@ -363,17 +407,20 @@ func clientCert(tls TLSConfig, certDirs []string) string {
 	return ""
 }
 
+// targetFact is built for every target of every scrape: its messages are
+// concatenated rather than formatted, and the workload's name is built once.
 func (g *Graph) targetFact(t Target) TargetFact {
 	w := t.Workload
-	tf := TargetFact{Workload: w.Display(), Port: t.Port, Chain: t.Chain(), Dataplane: string(w.Injection.Dataplane),
-		Assumptions: []string{}, Related: []Loc{}, IstioPort: w.isIstioPort(t.Port), AppTLS: t.appTLS()}
+	display := w.Display()
+	tf := TargetFact{Workload: display, Port: t.Port, Chain: t.chain(display), Dataplane: string(w.Injection.Dataplane),
+		Assumptions: []string{}, Related: make([]Loc, 0, 3), IstioPort: w.isIstioPort(t.Port), AppTLS: t.appTLS()}
 	if t.Service != nil && t.ServicePort == nil {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.Resource, Pointer: "/spec/selector",
 			Message: "selects the pod whose endpoints are discovered"})
 	}
 	if t.Service != nil && t.ServicePort != nil {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.Resource, Pointer: t.ServicePort.Pointer,
-			Message: fmt.Sprintf("Service port %d targets %s", t.ServicePort.Port, t.ServicePort.TargetPort)})
+			Message: "Service port " + strconv.Itoa(t.ServicePort.Port) + " targets " + t.ServicePort.TargetPort.String()})
 	}
 	if t.Service != nil && t.Service.EndpointsFrom != "" {
 		tf.Related = append(tf.Related, Loc{Resource: t.Service.EndpointsResource, Pointer: "",
@@ -383,7 +430,7 @@ func (g *Graph) targetFact(t Target) TargetFact {
 	if t.ContainerPort != nil && t.ContainerPort.Pointer != "" {
 		wp = t.ContainerPort.Pointer
 	}
-	tf.Related = append(tf.Related, Loc{Resource: w.Resource, Pointer: wp, Message: fmt.Sprintf("container port %d of %s", t.Port, w.Display())})
+	tf.Related = append(tf.Related, Loc{Resource: w.Resource, Pointer: wp, Message: "container port " + strconv.Itoa(t.Port) + " of " + display})
 	if w.Injection.Assumed != "" {
 		tf.Assumptions = append(tf.Assumptions, w.Injection.Assumed)
 	}
@@ -392,7 +439,7 @@ func (g *Graph) targetFact(t Target) TargetFact {
 		tf.Requirement, tf.Why = "unknown", w.Injection.Reason
 		return tf
 	case DataplaneNone:
-		tf.Requirement, tf.Why = "any", fmt.Sprintf("%s has no sidecar: %s", w.Display(), w.Injection.Reason)
+		tf.Requirement, tf.Why = "any", display+" has no sidecar: "+w.Injection.Reason
 		return tf
 	}
 	captured, why := true, ""
@@ -422,9 +469,9 @@ func (g *Graph) targetFact(t Target) TargetFact {
 	default:
 		tf.Requirement = "plaintext"
 	}
-	tf.Why = fmt.Sprintf("%s gets a sidecar because %s", w.Display(), w.Injection.Reason)
+	tf.Why = display + " gets a sidecar because " + w.Injection.Reason
 	if w.Injection.Dataplane == DataplaneAmbient {
-		tf.Why = fmt.Sprintf("%s is enrolled in ambient because %s", w.Display(), w.Injection.Reason)
+		tf.Why = display + " is enrolled in ambient because " + w.Injection.Reason
 	}
 	return tf
 }
@@ -607,10 +654,10 @@ func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped scrapedPorts) (
 }
 
 func dedupeLocs(in []Loc) []Loc {
-	seen := map[string]bool{}
+	seen := map[Ref]bool{}
 	var out []Loc
 	for _, l := range in {
-		k := fmt.Sprintf("%d%s", l.Resource, l.Pointer)
+		k := Ref{l.Resource, l.Pointer}
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, l)

@@ -242,13 +242,10 @@ func endpointAppTLS(e *Endpoint, certDirs []string) string {
 	return ""
 }
 
-// addWiringFacts fills Monitors, Controllers and PrometheusConfigs.
+// addWiringFacts fills Controllers and PrometheusConfigs; Facts fills
+// Monitors with the monitor facts.
 func (g *Graph) addWiringFacts(f *Facts) {
-	f.Monitors, f.Controllers, f.PrometheusConfigs = []MonitorFact{}, []ControllerFact{}, []PrometheusConfigFact{}
-	ctx := g.wiringContext()
-	for _, m := range g.Monitors {
-		f.Monitors = append(f.Monitors, g.monitorFact(m, ctx))
-	}
+	f.Controllers, f.PrometheusConfigs = []ControllerFact{}, []PrometheusConfigFact{}
 	for _, w := range g.Workloads {
 		if keys := w.Misplaced; len(keys) > 0 {
 			f.Controllers = append(f.Controllers, ControllerFact{Resource: w.Resource, Name: w.Display(),
@@ -631,8 +628,9 @@ func (s selectorCandidates) services(ns string) []synthetic {
 	svcs := s.g.servicesByNS[ns]
 	for _, i := range candidates(s.g.selection().serviceLabels[ns], s.m.Selector, len(svcs), isLiteral) {
 		svc := svcs[i]
-		out = append(out, synthetic{display: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name), labels: svc.Labels,
-			at: Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: fmt.Sprintf("Service %s/%s", svc.Namespace, svc.Name)}})
+		display := "Service " + svc.Namespace + "/" + svc.Name
+		out = append(out, synthetic{display: display, labels: svc.Labels,
+			at: Loc{Resource: svc.Resource, Pointer: "/metadata/labels", Message: display}})
 	}
 	return append(out, s.c.services[ns]...)
 }
@@ -783,6 +781,14 @@ func (g *Graph) servicePortProblem(e *Endpoint, services []*Service) *PortProble
 	if len(withPorts) == 0 {
 		return nil
 	}
+	// Mostly the port is there: the message is built only when it is not.
+	for _, svc := range withPorts {
+		for i := range svc.Ports {
+			if sp := &svc.Ports[i]; sp.Name == e.Port {
+				return g.targetPortProblem(e, svc, sp)
+			}
+		}
+	}
 	p := &PortProblemFact{Pointer: e.Pointer + "/port", Field: "port", Value: e.Port, Problem: "name", Related: []Loc{}}
 	var described []string
 	allUnnamedSingle := true
@@ -790,9 +796,6 @@ func (g *Graph) servicePortProblem(e *Endpoint, services []*Service) *PortProble
 		var ports []string
 		for i := range svc.Ports {
 			sp := &svc.Ports[i]
-			if sp.Name == e.Port {
-				return g.targetPortProblem(e, svc, sp)
-			}
 			ports = append(ports, servicePortLabel(sp))
 			if num, err := strconv.Atoi(e.Port); err == nil && num == sp.Port {
 				p.Problem = "number"
@@ -904,14 +907,17 @@ func (g *Graph) targetPortProblem(e *Endpoint, svc *Service, sp *ServicePort) *P
 	if len(backends) == 0 {
 		return nil
 	}
+	// Mostly some pod declares it: the message is built only when none does.
+	for _, w := range backends {
+		if _, _, ok := ResolveTargetPort(sp, w); ok {
+			return nil
+		}
+	}
 	var described []string
 	p := &PortProblemFact{Pointer: e.Pointer + "/port", Field: "port", Value: e.Port, Problem: "target-undeclared",
 		Related: []Loc{{Resource: svc.Resource, Pointer: sp.Pointer, Message: fmt.Sprintf("Service port %s targets %s", servicePortLabel(sp), sp.TargetPort)}}}
 	seen := map[int]bool{}
 	for _, w := range backends {
-		if _, _, ok := ResolveTargetPort(sp, w); ok {
-			return nil
-		}
 		if seen[w.Resource] {
 			continue
 		}

@@ -187,16 +187,24 @@ type PeerAuthReview struct {
 // uncapturedIstioPorts are never intercepted by the sidecar (docs/model.md#uncaptured-ports).
 var uncapturedIstioPorts = map[int]bool{15020: true, 15021: true, 15090: true}
 
-// peerAuthReview computes the facts of the full-tier peerauthentication
-// rules, given who scrapes which port.
-func (g *Graph) peerAuthReview(scrapedPorts scrapedPorts) PeerAuthReview {
-	rv := PeerAuthReview{Policies: []PolicyFact{}, Conflicts: []ConflictFact{}, ProxylessStrict: []ProxylessStrictFact{},
-		ProxylessNamespaces: []ProxylessNamespaceFact{}, RemovedPolicies: []RemovedPolicyFact{}}
-	for _, pa := range g.PeerAuths {
-		rv.Policies = append(rv.Policies, g.policyFact(pa, scrapedPorts))
+// peerAuthAndMergeFacts computes the PeerAuthentication review, the merge
+// facts and the ambient annotation scrapes, given the scrapes Facts
+// resolved and who scrapes which port: the facts of each policy, and the
+// other parts, in parallel (forEach).
+func (g *Graph) peerAuthAndMergeFacts(scrapes []ScrapeFact, scraped scrapedPorts) (rv PeerAuthReview, merge []MergeFact, ambient []AmbientAnnotationScrapeFact) {
+	rv = PeerAuthReview{Policies: make([]PolicyFact, len(g.PeerAuths)), RemovedPolicies: []RemovedPolicyFact{}}
+	// Each part is claimed on its own, so that the longest ones start
+	// first; the policies are spread over the cores again.
+	parts := []func(){
+		func() { rv.Conflicts = g.peerAuthConflicts() },
+		func() {
+			forEach(len(g.PeerAuths), func(i int) { rv.Policies[i] = g.policyFact(g.PeerAuths[i], scraped) })
+		},
+		func() { merge = g.mergeFacts(scrapes, scraped) },
+		func() { rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict() },
+		func() { ambient = g.AmbientAnnotationScrapes() },
 	}
-	rv.Conflicts = g.peerAuthConflicts()
-	rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict()
+	forEach(len(parts), func(i int) { parts[i]() })
 	for _, lp := range g.LegacyPolicies {
 		r := g.Resources[lp.Resource]
 		name := r.Name
@@ -206,7 +214,7 @@ func (g *Graph) peerAuthReview(scrapedPorts scrapedPorts) PeerAuthReview {
 		rv.RemovedPolicies = append(rv.RemovedPolicies, RemovedPolicyFact{Resource: r.ID, Kind: r.Kind, APIVersion: r.Doc.APIVersion, Name: name,
 			Peers: lp.Peers, Origins: lp.Origins})
 	}
-	return rv
+	return rv, merge, ambient
 }
 
 func podTemplateLoc(w *Workload) Loc {
@@ -559,6 +567,9 @@ func (g *Graph) peerAuthConflicts() []ConflictFact {
 			if pa := pas[i]; pa.Scope == ScopeWorkload && subsetOf(pa.MatchLabels, w.Labels) {
 				sel = append(sel, pa)
 			}
+		}
+		if len(sel) < 2 {
+			continue // no conflict, and the case of almost every workload
 		}
 		for _, set := range g.appliedTogether(sel) {
 			c, ok := g.peerAuthConflict("workload", "", set)

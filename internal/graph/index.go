@@ -12,20 +12,13 @@ func (g *Graph) podsMatching(sel map[string]string) []*Workload {
 	if len(sel) == 0 {
 		return g.workloadsAndPrometheusPods()
 	}
-	if g.podsByLabel == nil {
-		g.podsByLabel = map[string][]*Workload{}
-		for _, w := range g.workloadsAndPrometheusPods() {
-			for k, v := range w.Labels {
-				g.podsByLabel[labelPair(k, v)] = append(g.podsByLabel[labelPair(k, v)], w)
-			}
-		}
-	}
+	byLabel := g.podLabelIndex()
 	// Any pair's list holds every match; filtering the shortest is cheapest,
 	// and the result does not depend on which one that is.
 	var candidates []*Workload
 	first := true
 	for k, v := range sel {
-		if l := g.podsByLabel[labelPair(k, v)]; first || len(l) < len(candidates) {
+		if l := byLabel[labelPair(k, v)]; first || len(l) < len(candidates) {
 			candidates, first = l, false
 		}
 	}
@@ -36,6 +29,20 @@ func (g *Graph) podsMatching(sel map[string]string) []*Workload {
 		}
 	}
 	return out
+}
+
+// podLabelIndex maps a label pair to the pod templates and Prometheus
+// pods that carry it, in order; built on first use.
+func (g *Graph) podLabelIndex() map[string][]*Workload {
+	if g.podsByLabel == nil {
+		g.podsByLabel = map[string][]*Workload{}
+		for _, w := range g.workloadsAndPrometheusPods() {
+			for k, v := range w.Labels {
+				g.podsByLabel[labelPair(k, v)] = append(g.podsByLabel[labelPair(k, v)], w)
+			}
+		}
+	}
+	return g.podsByLabel
 }
 
 func labelPair(k, v string) string { return k + "\x00" + v }
@@ -68,39 +75,84 @@ func (g *Graph) selection() *selectionIndex {
 	if g.selIndex != nil {
 		return g.selIndex
 	}
-	x := &selectionIndex{serviceLabels: map[string]nsLabelIndex{}, workloadLabels: map[string]nsLabelIndex{}, serviceSelector: map[string]nsLabelIndex{}}
-	for ns, svcs := range g.servicesByNS {
-		byLabel, bySel := nsLabelIndex{}, nsLabelIndex{}
+	// The namespaces are indexed apart from each other, in parallel, and
+	// then put together.
+	var names []string
+	for ns := range g.servicesByNS {
+		names = append(names, ns)
+	}
+	for ns := range g.workloadsByNS {
+		if _, ok := g.servicesByNS[ns]; !ok {
+			names = append(names, ns)
+		}
+	}
+	for ns := range g.peerAuthsByNS {
+		_, svc := g.servicesByNS[ns]
+		if _, wl := g.workloadsByNS[ns]; !svc && !wl {
+			names = append(names, ns)
+		}
+	}
+	perNS := make([]namespaceIndex, len(names))
+	forEach(len(names), func(i int) { perNS[i] = g.indexNamespace(names[i]) })
+	x := &selectionIndex{serviceLabels: map[string]nsLabelIndex{}, workloadLabels: map[string]nsLabelIndex{}, serviceSelector: map[string]nsLabelIndex{},
+		peerAuthsAlways: map[string][]int{}, peerAuthsSelector: map[string]nsLabelIndex{}}
+	for i, ns := range names {
+		n := &perNS[i]
+		if _, ok := g.servicesByNS[ns]; ok {
+			x.serviceLabels[ns], x.serviceSelector[ns] = n.serviceLabels, n.serviceSelector
+		}
+		if _, ok := g.workloadsByNS[ns]; ok {
+			x.workloadLabels[ns] = n.workloadLabels
+		}
+		if _, ok := g.peerAuthsByNS[ns]; ok {
+			if n.peerAuthsAlways != nil {
+				x.peerAuthsAlways[ns] = n.peerAuthsAlways
+			}
+			x.peerAuthsSelector[ns] = n.peerAuthsSelector
+		}
+	}
+	g.selIndex = x
+	return x
+}
+
+// namespaceIndex is the part of a selectionIndex for one namespace.
+type namespaceIndex struct {
+	serviceLabels, workloadLabels, serviceSelector nsLabelIndex
+	peerAuthsAlways                                []int
+	peerAuthsSelector                              nsLabelIndex
+}
+
+// indexNamespace indexes the Services, pod templates and
+// PeerAuthentications of one namespace.
+func (g *Graph) indexNamespace(ns string) namespaceIndex {
+	var x namespaceIndex
+	if svcs, ok := g.servicesByNS[ns]; ok {
+		x.serviceLabels, x.serviceSelector = nsLabelIndex{}, nsLabelIndex{}
 		for i, svc := range svcs {
-			byLabel.add(svc.Labels, i)
+			x.serviceLabels.add(svc.Labels, i)
 			if len(svc.Selector) > 0 {
 				k := firstKey(svc.Selector)
-				bySel[labelPair(k, svc.Selector[k])] = append(bySel[labelPair(k, svc.Selector[k])], i)
+				x.serviceSelector[labelPair(k, svc.Selector[k])] = append(x.serviceSelector[labelPair(k, svc.Selector[k])], i)
 			}
 		}
-		x.serviceLabels[ns], x.serviceSelector[ns] = byLabel, bySel
 	}
-	for ns, ws := range g.workloadsByNS {
-		idx := nsLabelIndex{}
+	if ws, ok := g.workloadsByNS[ns]; ok {
+		x.workloadLabels = nsLabelIndex{}
 		for i, w := range ws {
-			idx.add(w.Labels, i)
+			x.workloadLabels.add(w.Labels, i)
 		}
-		x.workloadLabels[ns] = idx
 	}
-	x.peerAuthsAlways, x.peerAuthsSelector = map[string][]int{}, map[string]nsLabelIndex{}
-	for ns, pas := range g.peerAuthsByNS {
-		bySel := nsLabelIndex{}
+	if pas, ok := g.peerAuthsByNS[ns]; ok {
+		x.peerAuthsSelector = nsLabelIndex{}
 		for i, pa := range pas {
 			if pa.Scope != ScopeWorkload || len(pa.MatchLabels) == 0 {
-				x.peerAuthsAlways[ns] = append(x.peerAuthsAlways[ns], i)
+				x.peerAuthsAlways = append(x.peerAuthsAlways, i)
 				continue
 			}
 			k := firstKey(pa.MatchLabels)
-			bySel[labelPair(k, pa.MatchLabels[k])] = append(bySel[labelPair(k, pa.MatchLabels[k])], i)
+			x.peerAuthsSelector[labelPair(k, pa.MatchLabels[k])] = append(x.peerAuthsSelector[labelPair(k, pa.MatchLabels[k])], i)
 		}
-		x.peerAuthsSelector[ns] = bySel
 	}
-	g.selIndex = x
 	return x
 }
 
@@ -109,6 +161,9 @@ func (g *Graph) selection() *selectionIndex {
 // and the workload-level ones whose selector's first pair w's labels carry.
 func (x *selectionIndex) peerAuthsFor(w *Workload) []int {
 	idx := x.peerAuthsSelector[w.Namespace]
+	if len(idx) == 0 {
+		return x.peerAuthsAlways[w.Namespace] // in order; callers only read it
+	}
 	pos := append([]int(nil), x.peerAuthsAlways[w.Namespace]...)
 	for k, v := range w.Labels {
 		pos = append(pos, idx[labelPair(k, v)]...)

@@ -397,13 +397,19 @@ type Graph struct {
 	podsByLabel   map[string][]*Workload // index.go
 	selIndex      *selectionIndex        // index.go
 	endpointedNS  map[string]bool        // namespaces with a selector-less Service that has endpoints (endpoints.go)
-	// selectedServices caches SelectedServices per monitor (targets.go); a
-	// Graph is read from one goroutine once built.
+	// selectedServices caches SelectedServices per monitor (targets.go).
 	selectedServices map[*Monitor][]*Service
+	// frozen: every cache above and below is filled, and the graph is only
+	// read from then on, by several goroutines at once (parallel.go).
+	frozen bool
+	// meshAssumption is meshModeAssumption, worked out when frozen.
+	meshAssumption string
 	// countedTargets are the targets CheckFactLimit resolved to count the
-	// facts, by monitor and endpoint index, for Facts to take instead of
-	// resolving each endpoint a second time (budget.go).
+	// facts, by monitor and endpoint index, and selecting the Prometheus
+	// servers that select each monitor (Selects), for Facts to take instead
+	// of resolving them a second time (budget.go).
 	countedTargets [][][]Target
+	selecting      [][]*Prometheus
 	incomplete     map[string]bool // incompleteNamespaces, once worked out
 	hidden         map[string]bool // hiddenNamespaces, once worked out
 	operatorPodNS  map[string]bool // operatorPods, once worked out

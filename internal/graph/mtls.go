@@ -68,13 +68,15 @@ func (d ModeDecision) Explain() string {
 // of a level is not known, the other policies there are returned as
 // ambiguous.
 func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambiguous map[string][]*PeerAuthentication) {
-	ambiguous = map[string][]*PeerAuthentication{}
 	pick := func(level string, cands []*PeerAuthentication) *PeerAuthentication {
 		if len(cands) == 0 {
 			return nil
 		}
 		ordered, known := precedence(cands)
 		if len(ordered) > 1 && !known {
+			if ambiguous == nil {
+				ambiguous = map[string][]*PeerAuthentication{} // seldom: asked for every target
+			}
 			ambiguous[level] = ordered[1:]
 		}
 		return ordered[0]
@@ -232,6 +234,9 @@ func (g *Graph) SelectedWorkloads(pa *PeerAuthentication) []*Workload {
 // setting that changes it, since the real mesh policy may simply live in
 // another repository.
 func (g *Graph) meshModeAssumption() string {
+	if g.frozen {
+		return g.meshAssumption // EffectiveMode asks for every target
+	}
 	root := g.Settings.RootNamespace
 	if g.Settings.MeshModeExplicit {
 		src := g.Settings.MeshModeSource

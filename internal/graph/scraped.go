@@ -35,9 +35,10 @@ type scrapedPorts map[scrapedPort][]scrapeHit
 // addTargets records the targets of one monitor endpoint, whose first
 // scrape fact is Facts.Scrapes[scrape].
 func (sp scrapedPorts) addTargets(m *Monitor, e *Endpoint, targets []Target, scrape int) {
+	name := m.Display()
 	for j, t := range targets {
 		k := scrapedPort{t.Workload, t.Port}
-		sp[k] = append(sp[k], scrapeHit{monitor: m.Display(), https: e.Scheme == "https", scrape: scrape, target: j})
+		sp[k] = append(sp[k], scrapeHit{monitor: name, https: e.Scheme == "https", scrape: scrape, target: j})
 	}
 }
 

@@ -8,8 +8,6 @@ package graph_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/meshlint/meshlint/internal/benchgen/corpus"
@@ -21,16 +19,7 @@ func BenchmarkSelection(b *testing.B) {
 	for _, n := range []int{2000, 10000} {
 		for _, profile := range []corpus.Profile{corpus.ProfileCrowdedSpread, corpus.ProfileCrowded} {
 			b.Run(fmt.Sprintf("%s/apps=%d", profile, n), func(b *testing.B) {
-				dir := filepath.Join(os.TempDir(), fmt.Sprintf("meshlint-graphbench-%s-%d", profile, n))
-				if _, err := os.Stat(dir + ".done"); err != nil {
-					os.RemoveAll(dir)
-					if _, err := corpus.Generate(dir, corpus.Options{Apps: n, Profile: profile}); err != nil {
-						b.Fatal(err)
-					}
-					if err := os.WriteFile(dir+".done", nil, 0o644); err != nil {
-						b.Fatal(err)
-					}
-				}
+				dir := generatedCorpus(b, profile, n)
 				s := graph.DefaultSettings()
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {

@@ -22,27 +22,33 @@ type Target struct {
 // Chain renders how the endpoint reaches the port, e.g.
 // "Service shop/cart port metrics (8080) -> targetPort 9090 -> container port 9090 of Deployment shop/cart".
 func (t Target) Chain() string {
-	cp := fmt.Sprintf("container port %d", t.Port)
+	return t.chain(t.Workload.Display())
+}
+
+// chain is Chain, given the workload's Display. It is built for every
+// target of every scrape, so by concatenation rather than fmt.
+func (t Target) chain(workload string) string {
+	cp := "container port " + strconv.Itoa(t.Port)
 	if t.ContainerPort != nil && t.ContainerPort.Name != "" {
-		cp = fmt.Sprintf("container port %s (%d)", t.ContainerPort.Name, t.Port)
+		cp = "container port " + t.ContainerPort.Name + " (" + strconv.Itoa(t.Port) + ")"
 	}
 	if t.Service == nil {
-		return cp + " of " + t.Workload.Display()
+		return cp + " of " + workload
 	}
+	svc := t.Service.Namespace + "/" + t.Service.Name
 	if t.ServicePort == nil {
-		return fmt.Sprintf("%s of %s, a pod behind Service %s/%s (discovered with the Service's endpoints though no Service port targets it)",
-			cp, t.Workload.Display(), t.Service.Namespace, t.Service.Name)
+		return cp + " of " + workload + ", a pod behind Service " + svc +
+			" (discovered with the Service's endpoints though no Service port targets it)"
 	}
-	sp := fmt.Sprintf("port %d", t.ServicePort.Port)
+	sp := "port " + strconv.Itoa(t.ServicePort.Port)
 	if t.ServicePort.Name != "" {
-		sp = fmt.Sprintf("port %s (%d)", t.ServicePort.Name, t.ServicePort.Port)
+		sp = "port " + t.ServicePort.Name + " (" + strconv.Itoa(t.ServicePort.Port) + ")"
 	}
 	if t.Service.EndpointsFrom != "" {
-		return fmt.Sprintf("Service %s/%s %s (no selector) -> %s port %s -> %s of %s", t.Service.Namespace, t.Service.Name, sp,
-			t.Service.EndpointsFrom, t.ServicePort.TargetPort, cp, t.Workload.Display())
+		return "Service " + svc + " " + sp + " (no selector) -> " + t.Service.EndpointsFrom + " port " + t.ServicePort.TargetPort.String() +
+			" -> " + cp + " of " + workload
 	}
-	return fmt.Sprintf("Service %s/%s %s -> targetPort %s -> %s of %s", t.Service.Namespace, t.Service.Name, sp,
-		t.ServicePort.TargetPort, cp, t.Workload.Display())
+	return "Service " + svc + " " + sp + " -> targetPort " + t.ServicePort.TargetPort.String() + " -> " + cp + " of " + workload
 }
 
 // istioProxyPorts are the ports the injected istio-proxy container declares
@@ -208,11 +214,24 @@ func (g *Graph) Targets(m *Monitor, e *Endpoint) []Target {
 // any relabeling. The answer depends on the monitor only, not on its
 // endpoint, so it is worked out once per monitor and kept: every endpoint
 // asks it, and a monitor may hold hundreds of thousands of aliased
-// endpoints.
+// endpoints. A frozen graph (freeze) has them all and keeps no more.
 func (g *Graph) SelectedServices(m *Monitor) []*Service {
 	if svcs, ok := g.selectedServices[m]; ok {
 		return svcs
 	}
+	out := g.selectServices(m)
+	if g.frozen {
+		return out // read from several goroutines: nothing is written
+	}
+	if g.selectedServices == nil {
+		g.selectedServices = map[*Monitor][]*Service{}
+	}
+	g.selectedServices[m] = out
+	return out
+}
+
+// selectServices is SelectedServices worked out.
+func (g *Graph) selectServices(m *Monitor) []*Service {
 	var out []*Service
 	for _, ns := range g.namespacesWatched(m) {
 		svcs := g.servicesByNS[ns]
@@ -222,12 +241,7 @@ func (g *Graph) SelectedServices(m *Monitor) []*Service {
 			}
 		}
 	}
-	if g.selectedServices == nil {
-		g.selectedServices = map[*Monitor][]*Service{}
-	}
-	out = out[:len(out):len(out)] // shared: a caller's append copies
-	g.selectedServices[m] = out
-	return out
+	return out[:len(out):len(out)] // shared: a caller's append copies
 }
 
 // SelectedPods lists the pod templates a PodMonitor's selector matches

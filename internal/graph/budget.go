@@ -3,6 +3,8 @@ package graph
 import (
 	"fmt"
 	"sync/atomic"
+
+	"github.com/meshlint/meshlint/internal/parallel"
 )
 
 // FactLimitError is a model whose rule input would hold more scrape facts
@@ -49,7 +51,7 @@ func (g *Graph) CheckFactLimit(max int) error {
 	g.countedTargets = make([][][]Target, len(g.Monitors))
 	g.selecting = make([][]*Prometheus, len(g.Monitors))
 	var total atomic.Int64
-	forEach(len(g.Monitors), func(mi int) {
+	parallel.ForEach(len(g.Monitors), func(mi int) {
 		if total.Load() > int64(max) {
 			return
 		}

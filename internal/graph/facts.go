@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/meshlint/meshlint/internal/parallel"
 )
 
 // Facts is the input of the Rego rules: the resolved scrape paths, the
@@ -227,7 +229,7 @@ func (g *Graph) Facts() *Facts {
 	f := &Facts{Scrapes: []ScrapeFact{}, Prometheuses: []PrometheusFact{}, PeerAuthentications: []PeerAuthFact{}}
 	ctx := g.wiringContext()
 	perMonitor := make([]monitorPart, len(g.Monitors))
-	forEach(len(g.Monitors), func(mi int) {
+	parallel.ForEach(len(g.Monitors), func(mi int) {
 		perMonitor[mi] = g.monitorPart(mi, ctx)
 	})
 	g.countedTargets, g.selecting = nil, nil

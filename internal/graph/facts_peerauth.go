@@ -9,6 +9,7 @@ import (
 
 	"github.com/meshlint/meshlint/internal/finding"
 	"github.com/meshlint/meshlint/internal/k8s"
+	"github.com/meshlint/meshlint/internal/parallel"
 )
 
 // This file computes the facts of the full-tier peerauthentication rules
@@ -198,13 +199,13 @@ func (g *Graph) peerAuthAndMergeFacts(scrapes []ScrapeFact, scraped scrapedPorts
 	parts := []func(){
 		func() { rv.Conflicts = g.peerAuthConflicts() },
 		func() {
-			forEach(len(g.PeerAuths), func(i int) { rv.Policies[i] = g.policyFact(g.PeerAuths[i], scraped) })
+			parallel.ForEach(len(g.PeerAuths), func(i int) { rv.Policies[i] = g.policyFact(g.PeerAuths[i], scraped) })
 		},
 		func() { merge = g.mergeFacts(scrapes, scraped) },
 		func() { rv.ProxylessStrict, rv.ProxylessNamespaces = g.proxylessStrict() },
 		func() { ambient = g.AmbientAnnotationScrapes() },
 	}
-	forEach(len(parts), func(i int) { parts[i]() })
+	parallel.ForEach(len(parts), func(i int) { parts[i]() })
 	for _, lp := range g.LegacyPolicies {
 		r := g.Resources[lp.Resource]
 		name := r.Name

@@ -1,6 +1,10 @@
 package graph
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/meshlint/meshlint/internal/parallel"
+)
 
 // podsMatching lists the pod templates and Prometheus pods whose labels
 // include every pair of sel, in the order of workloadsAndPrometheusPods. A
@@ -93,7 +97,7 @@ func (g *Graph) selection() *selectionIndex {
 		}
 	}
 	perNS := make([]namespaceIndex, len(names))
-	forEach(len(names), func(i int) { perNS[i] = g.indexNamespace(names[i]) })
+	parallel.ForEach(len(names), func(i int) { perNS[i] = g.indexNamespace(names[i]) })
 	x := &selectionIndex{serviceLabels: map[string]nsLabelIndex{}, workloadLabels: map[string]nsLabelIndex{}, serviceSelector: map[string]nsLabelIndex{},
 		peerAuthsAlways: map[string][]int{}, peerAuthsSelector: map[string]nsLabelIndex{}}
 	for i, ns := range names {

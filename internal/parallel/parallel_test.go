@@ -1,4 +1,4 @@
-package graph
+package parallel
 
 import (
 	"runtime"
@@ -12,7 +12,7 @@ func TestForEachCallsEachIndexOnce(t *testing.T) {
 		old := runtime.GOMAXPROCS(procs)
 		for _, n := range []int{0, 1, 2, 7, 1000} {
 			calls := make([]atomic.Int32, n)
-			forEach(n, func(i int) { calls[i].Add(1) })
+			ForEach(n, func(i int) { calls[i].Add(1) })
 			for i := range calls {
 				if c := calls[i].Load(); c != 1 {
 					t.Errorf("GOMAXPROCS %d, n %d: index %d called %d times", procs, n, i, c)
@@ -36,7 +36,7 @@ func TestForEachRaisesPanicInCaller(t *testing.T) {
 					t.Fatalf("run %d: recovered %v, want the panic of index 3", run, p)
 				}
 			}()
-			forEach(1000, func(i int) {
+			ForEach(1000, func(i int) {
 				if i >= 3 {
 					panic(i)
 				}

@@ -544,7 +544,16 @@ func (b *builder) addRawFindings(raw []engine.RawFinding) {
 		}
 	}
 	placed := make([]placement, len(lookups))
-	loader.EachFile(lookups, func(p *loader.FilePass) { b.placeFile(p, raw, lookups, own, placed) })
+	loader.EachFile(lookups, func(p *loader.FilePass) {
+		// Passes run on every core (loader.EachFile): a panic names its
+		// file here, as the run's stage cannot.
+		defer func() {
+			if r := recover(); r != nil {
+				panic(fmt.Sprintf("%s: %v", p.File, r))
+			}
+		}()
+		b.placeFile(p, raw, lookups, own, placed)
+	})
 	for i, rf := range raw {
 		if b.hasResource(rf.Resource) {
 			b.addRaw(rf, placed[first[i]:])
@@ -554,11 +563,10 @@ func (b *builder) addRawFindings(raw []engine.RawFinding) {
 
 // placeFile is the per-file pass over findings: it gets the file's parsed
 // documents and every lookup about them, and is where any further work
-// per finding that needs the file's text or nodes belongs.
+// per finding that needs the file's text or nodes belongs. Passes over
+// different files run at once: it writes only the placements of p's own
+// lookups.
 func (b *builder) placeFile(p *loader.FilePass, raw []engine.RawFinding, lookups []loader.Lookup, own []int, placed []placement) {
-	if b.stage != nil {
-		*b.stage = "placing the findings in " + p.File
-	}
 	var fixes fileFixes // fixes.go
 	for _, i := range p.Lookups {
 		l := lookups[i]

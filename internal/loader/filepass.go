@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/meshlint/meshlint/internal/parallel"
 )
 
 // Placing findings is one pass per file: every field a run's findings (and
@@ -49,9 +51,18 @@ type parsedDoc struct {
 
 // EachFile answers lookups file by file: fn is called once per file that
 // the lookups' documents were read from (or, for rendered and derived
-// documents, per display path), in the order of each file's first lookup.
-// The file is read and each document with a lookup parsed once, before fn;
-// all of it is released after fn returns.
+// documents, per display path). The file is read and each document with a
+// lookup parsed once, for fn; all of it is released after fn returns.
+//
+// Passes over different files read from disk share nothing, so they run
+// on every core (parallel.ForEach), each reading its file when it first
+// needs it: one pass's open and read overlap another's work, where one
+// pass after the other left a core idle and waited for each read. fn must
+// therefore be safe to call for different files at once, writing only
+// what belongs to its own lookups. The other passes (rendered, derived and
+// standard-input texts, whose positions go through line maps their
+// renderer fills on first use) then run one at a time, in the order of
+// their first lookup.
 func EachFile(lookups []Lookup, fn func(p *FilePass)) {
 	type key struct {
 		source *fileText
@@ -69,59 +80,22 @@ func EachFile(lookups []Lookup, fn func(p *FilePass)) {
 		}
 		groups[k] = append(groups[k], i)
 	}
-	// The files whose released documents are asked about are read again,
-	// in order, by a goroutine ahead of fn: the open, read and close of one
-	// file then overlap fn's work on the one before, which waited for
-	// them (docs/performance.md). At most readAhead files are held ahead.
-	var reads []*fileText
-	for _, k := range order {
-		if k.source != nil && needsRead(lookups, groups[k], k.source) {
-			reads = append(reads, k.source)
-		}
-	}
-	ahead := make(chan readFile, readAhead)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		for _, f := range reads {
-			raw, chunks := f.loadBytes()
-			select {
-			case ahead <- readFile{raw, chunks}:
-			case <-done:
-				return
-			}
-		}
-	}()
-	next := reads // the files read ahead not yet answered
-	for _, k := range order {
+	pass := func(k key) *FilePass {
 		idx := groups[k]
-		p := &FilePass{File: lookups[idx[0]].Doc.File, Lookups: idx, docs: map[*Document]*parsedDoc{}, source: k.source}
-		if len(next) > 0 && next[0] == k.source {
-			r := <-ahead
-			p.raw, p.chunks, p.read, next = r.raw, r.chunks, true, next[1:]
-		}
-		fn(p)
+		return &FilePass{File: lookups[idx[0]].Doc.File, Lookups: idx, docs: map[*Document]*parsedDoc{}, source: k.source}
 	}
-}
-
-// readAhead is how many files EachFile reads ahead of the one answered.
-const readAhead = 2
-
-// readFile is a file as EachFile read it ahead: loadBytes' results.
-type readFile struct {
-	raw    []byte
-	chunks []chunk
-}
-
-// needsRead says whether answering the lookups idx reads their file source
-// again (FilePass.textOf): one of them is about a released document of it.
-func needsRead(lookups []Lookup, idx []int, source *fileText) bool {
-	for _, i := range idx {
-		if d := lookups[i].Doc; d.released && d.file == source {
-			return true
+	var files, texts []key
+	for _, k := range order {
+		if k.source != nil {
+			files = append(files, k)
+		} else {
+			texts = append(texts, k)
 		}
 	}
-	return false
+	parallel.ForEach(len(files), func(i int) { fn(pass(files[i])) })
+	for _, k := range texts {
+		fn(pass(k))
+	}
 }
 
 // Root is the parsed top node of d (the mapping of a manifest, the whole

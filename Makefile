@@ -21,7 +21,7 @@ generate: ## regenerate committed generated files (docs, golden files)
 bench: ## run the benchmarks
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-perf: ## the performance budget: meshlint vs the parse floor, crowded namespaces, formats, medians of 5 (docs/performance.md)
+perf: ## the performance budget: meshlint vs the parse floor, crowded namespaces, formats, examples, Kustomize roots; medians of 5 (docs/performance.md)
 	bash internal/benchgen/measure.sh
 
 fuzz: ## run each fuzz target for FUZZTIME (default 30s)

@@ -385,6 +385,9 @@ func prepareLint(fs *pflag.FlagSet, f *lintFlags, env Env) (*preparedLint, error
 		Enable: r.lc.settings.enable, Disable: r.lc.settings.disable, Exclude: ex}
 	if env.Getenv("GOGC") == "" {
 		r.opts.GCPercentAfterLoad = 50 // a lower peak for little CPU (docs/performance.md); GOGC overrides
+		if env.Getenv("GOMEMLIMIT") == "" {
+			r.opts.RenderGCPercent = 400 // rendering allocates far more than it keeps (lint/renderpace.go)
+		}
 	}
 	r.lc.options(&r.opts, env)
 	f.render.apply(&r.opts)

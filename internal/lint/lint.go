@@ -66,6 +66,10 @@ type Options struct {
 	// letting the heap grow to twice that (GOGC=100) set the peak memory of
 	// a large run (docs/performance.md). The CLI sets 50 unless GOGC is set.
 	GCPercentAfterLoad int
+	// RenderGCPercent, when set, is the collector's GOGC while rendering,
+	// under a soft memory limit (renderpace.go). The CLI sets it unless
+	// GOGC or GOMEMLIMIT is set.
+	RenderGCPercent int
 	// Environments are the config's environments: (declared); none means
 	// they are found in the input's layout (environments.go).
 	Environments []DeclaredEnvironment
@@ -145,7 +149,12 @@ func Run(ctx context.Context, eng *engine.Engine, opts Options) (_ *Result, err 
 	skippedByLoad := len(loaded.Skipped) // rendering adds files it skips (--stats)
 	stage = "rendering the charts and Kustomize roots in " + strings.Join(opts.Paths, ", ")
 	clock.next("render")
+	restore := func() {}
+	if opts.RenderGCPercent > 0 && len(loaded.Roots) > 0 {
+		restore = paceRendering(opts.RenderGCPercent, renderMemoryLimit)
+	}
 	rendered, err := expand(ctx, loaded, opts)
+	restore()
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,9 @@ import (
 	"testing"
 )
 
-const benchMonitor = `apiVersion: monitoring.coreos.com/v1
+// BenchMonitor is a plain ServiceMonitor file, for the fix benchmarks of
+// this package and of fix_test.
+const BenchMonitor = `apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 metadata:
   name: app-00001
@@ -34,7 +36,7 @@ spec:
 func BenchmarkForFile(b *testing.B) {
 	target := Target{Rule: "plaintext-scrape-of-strict-port", Pointer: "/spec/endpoints/0", DocStart: 1,
 		Hint: Hint{Prometheuses: []Prom{{Name: "monitoring/platform", CertDir: "/etc/prom-certs/"}}}}
-	text := []byte(benchMonitor)
+	text := []byte(BenchMonitor)
 	b.Run("parse+fix", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {

@@ -13,31 +13,10 @@ import (
 	"github.com/meshlint/meshlint/internal/loader"
 )
 
-const scanBenchMonitor = `apiVersion: monitoring.coreos.com/v1
-kind: ServiceMonitor
-metadata:
-  name: app-00001
-  namespace: app-00001
-  labels:
-    app: app-00001
-    release: platform
-spec:
-  selector:
-    matchLabels:
-      app: app-00001
-  namespaceSelector:
-    matchNames:
-      - app-00001
-  endpoints:
-    - port: metrics
-      interval: 30s
-      path: /metrics
-`
-
 func BenchmarkForFileScanned(b *testing.B) {
 	target := fix.Target{Rule: "plaintext-scrape-of-strict-port", Pointer: "/spec/endpoints/0", DocStart: 1,
 		Hint: fix.Hint{Prometheuses: []fix.Prom{{Name: "monitoring/platform", CertDir: "/etc/prom-certs/"}}}}
-	text := []byte(scanBenchMonitor)
+	text := []byte(fix.BenchMonitor)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		fs := fix.ForFile(fix.ParseScanned("m.yaml", text, loader.BlockNodes), []fix.Target{target})[0]

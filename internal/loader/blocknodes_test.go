@@ -3,8 +3,6 @@ package loader
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -92,20 +90,9 @@ var blockScalarHeader = regexp.MustCompile(`(?m)(:|-) +[|>][-+]? *$`)
 // without a block scalar is built without yaml.v3, as yaml.v3 builds it.
 func TestBlockNodesReadTheCorpus(t *testing.T) {
 	for _, profile := range []corpus.Profile{corpus.ProfileAdoption, corpus.ProfileApps, corpus.ProfileCrowded} {
-		dir := t.TempDir()
-		if _, err := corpus.Generate(dir, corpus.Options{Apps: 20, Profile: profile}); err != nil {
-			t.Fatal(err)
-		}
 		built, docs := 0, 0
-		err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-			if err != nil || e.IsDir() {
-				return err
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			for _, c := range splitDocuments(normalizeText(data)) {
+		eachCorpusFile(t, 20, profile, func(path, data string, chunks []chunk) {
+			for _, c := range chunks {
 				if strings.TrimSpace(c.text) == "" {
 					continue
 				}
@@ -116,11 +103,7 @@ func TestBlockNodesReadTheCorpus(t *testing.T) {
 					docs++
 				}
 			}
-			return nil
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		if docs == 0 || built != docs {
 			t.Errorf("profile %v: BlockNodes built %d of the corpus's %d documents", profile, built, docs)
 		}

@@ -123,20 +123,9 @@ func TestBlockScanMatchesNodes(t *testing.T) {
 // TestBlockScanReadsTheCorpus: the generated corpus is the block YAML
 // tools write, and every document of it is read without yaml.v3.
 func TestBlockScanReadsTheCorpus(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := corpus.Generate(dir, corpus.Options{Apps: 20, Profile: corpus.ProfileAdoption}); err != nil {
-		t.Fatal(err)
-	}
 	read, docs := 0, 0
-	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, c := range splitDocuments(normalizeText(data)) {
+	eachCorpusFile(t, 20, corpus.ProfileAdoption, func(path, data string, chunks []chunk) {
+		for _, c := range chunks {
 			if strings.TrimSpace(c.text) == "" {
 				continue
 			}
@@ -145,13 +134,34 @@ func TestBlockScanReadsTheCorpus(t *testing.T) {
 				read++
 			}
 		}
+	})
+	if docs == 0 || read != docs {
+		t.Errorf("scanBlock read %d of the corpus's %d documents", read, docs)
+	}
+}
+
+// eachCorpusFile generates a corpus of apps apps of profile and calls fn
+// with each file's path, its text as read and its documents as the loader
+// splits them.
+func eachCorpusFile(t *testing.T, apps int, profile corpus.Profile, fn func(path, data string, chunks []chunk)) {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := corpus.Generate(dir, corpus.Options{Apps: apps, Profile: profile}); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		fn(path, string(data), splitDocuments(normalizeText(data)))
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if docs == 0 || read != docs {
-		t.Errorf("scanBlock read %d of the corpus's %d documents", read, docs)
 	}
 }
 

@@ -1,8 +1,6 @@
 package loader
 
 import (
-	"os"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strconv"
@@ -140,32 +138,17 @@ func TestScannedFixesMatchYAML(t *testing.T) {
 // fix can be asked about is read by the scan, and its fixes are yaml.v3's.
 func TestScannedFixesOnTheCorpus(t *testing.T) {
 	for _, profile := range []corpus.Profile{corpus.ProfileAdoption, corpus.ProfileApps} {
-		dir := t.TempDir()
-		if _, err := corpus.Generate(dir, corpus.Options{Apps: 12, Profile: profile}); err != nil {
-			t.Fatal(err)
-		}
 		scanned, docs := 0, 0
-		err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-			if err != nil || e.IsDir() {
-				return err
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
+		eachCorpusFile(t, 12, profile, func(path, data string, chunks []chunk) {
 			var starts []int
-			for _, c := range splitDocuments(normalizeText(data)) {
+			for _, c := range chunks {
 				starts = append(starts, c.startLine)
 				if strings.TrimSpace(c.text) != "" && !blockScalarHeader.MatchString(c.text) {
 					docs++
 				}
 			}
-			scanned += checkScannedFixes(t, path, string(data), starts, fixPointers(string(data)))
-			return nil
+			scanned += checkScannedFixes(t, path, data, starts, fixPointers(data))
 		})
-		if err != nil {
-			t.Fatal(err)
-		}
 		if docs == 0 || scanned != docs {
 			t.Errorf("profile %v: the scan built %d of the %d documents without a block scalar", profile, scanned, docs)
 		}

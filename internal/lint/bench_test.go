@@ -127,6 +127,17 @@ func BenchmarkLoad(b *testing.B) {
 	})
 }
 
+// BenchmarkLoadAdoption: the same on a first adoption's repository, whose
+// Deployments carry what real ones do (env, probes, resources, security
+// contexts): most of what is decoded.
+func BenchmarkLoadAdoption(b *testing.B) {
+	forSizes(b, corpus.ProfileAdoption, func(b *testing.B, dir string) {
+		for i := 0; i < b.N; i++ {
+			load(b, dir)
+		}
+	})
+}
+
 // BenchmarkLoadIrrelevant: the same with large kinds no rule reads.
 func BenchmarkLoadIrrelevant(b *testing.B) {
 	forSizes(b, corpus.ProfileIrrelevant, func(b *testing.B, dir string) {

@@ -100,6 +100,64 @@ type fastDecoder struct {
 	// share rather than copy again: a repository's keys (field names,
 	// label and annotation keys) are few and recur in every document.
 	keys map[string]string
+	// plains and quoteds are the values of the scalars this decoder has
+	// read, by their text, boxed as the object holds them: the same names,
+	// ports and words recur in a document (an app's name in its metadata,
+	// labels, selectors and service account) and in the next ones, and
+	// each would otherwise cost its own copy and its own box. The values
+	// are copies, never slices of a text, so they keep no file alive.
+	plains, quoteds map[string]any
+}
+
+// maxSharedValues bounds each of a decoder's value caches; a full one is
+// emptied, so that it follows the documents being read.
+const maxSharedValues = 4096
+
+// maxSharedValueLen is the longest scalar shared: longer ones (images,
+// commands, embedded files) seldom recur.
+const maxSharedValueLen = 64
+
+// plain is resolvePlain, shared.
+func (d *fastDecoder) plain(s string) (any, bool) {
+	if v, ok := d.plains[s]; ok {
+		return v, true
+	}
+	v, ok := resolvePlain(s)
+	if ok && len(s) <= maxSharedValueLen {
+		d.plains = share(d.plains, s, v)
+	}
+	return v, ok
+}
+
+// quoted is the value of a quoted scalar whose content is s, shared.
+func (d *fastDecoder) quoted(s string) any {
+	if v, ok := d.quoteds[s]; ok {
+		return v
+	}
+	w := detach(s)
+	var v any = w
+	if len(s) <= maxSharedValueLen {
+		d.quoteds = share(d.quoteds, w, v)
+	}
+	return v
+}
+
+// share adds a value to a cache under its text, emptying the cache first
+// when it is full. A string value is its own text, already copied; the
+// text of any other value is copied for the key.
+func share(cache map[string]any, text string, v any) map[string]any {
+	if cache == nil {
+		cache = make(map[string]any, 256)
+	} else if len(cache) >= maxSharedValues {
+		clear(cache)
+	}
+	if w, ok := v.(string); ok && w == text {
+		text = w
+	} else {
+		text = detach(text)
+	}
+	cache[text] = v
+	return cache
 }
 
 // maxSharedKeys bounds the keys a decoder shares; later ones are copied.
@@ -241,7 +299,7 @@ func (d *fastDecoder) inline(rest string, col, depth int) (any, bool) {
 		if !ok || !endOfValue(after) {
 			return nil, false
 		}
-		v = detach(s)
+		v = d.quoted(s)
 	case '[', '{':
 		f := flowDecoder{text: rest, d: d, depth: depth}
 		x, ok := f.node()
@@ -254,7 +312,7 @@ func (d *fastDecoder) inline(rest string, col, depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		if v, ok = resolvePlain(s); !ok {
+		if v, ok = d.plain(s); !ok {
 			return nil, false
 		}
 	}
@@ -583,7 +641,7 @@ func (f *flowDecoder) scalar() (any, bool) {
 			return nil, false
 		}
 		f.pos = len(f.text) - len(after)
-		return detach(s), true
+		return f.d.quoted(s), true
 	case 0, ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`', '?', ':', '-':
 		if c != '-' || f.pos+1 >= len(f.text) || f.text[f.pos+1] == ' ' || f.text[f.pos+1] == ',' {
 			return nil, false
@@ -600,7 +658,7 @@ func (f *flowDecoder) scalar() (any, bool) {
 		}
 		f.pos++
 	}
-	return resolvePlain(strings.TrimRight(f.text[start:f.pos], " "))
+	return f.d.plain(strings.TrimRight(f.text[start:f.pos], " "))
 }
 
 // enter steps over a collection's opening bracket and says whether the

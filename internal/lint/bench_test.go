@@ -102,7 +102,7 @@ func load(b *testing.B, dir string) (*loader.Result, *graph.Builder) {
 	// As lint.Run loads: each object read ahead into the model and
 	// released, and the texts released.
 	gb := graph.NewBuilder(graph.DefaultSettings())
-	res, err := loader.Load([]string{dir}, loader.Options{Kinds: graph.ReadsKind, Read: gb.Read, ReleaseTexts: true})
+	res, err := loader.Load([]string{dir}, loader.Options{Kinds: graph.ReadsKind, Fields: graph.ReadsFields, Read: gb.Read, ReleaseTexts: true})
 	if err != nil {
 		b.Fatal(err)
 	}

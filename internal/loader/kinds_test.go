@@ -41,7 +41,7 @@ func TestCallerChoosesDecodedKinds(t *testing.T) {
 	for name, text := range docs {
 		for _, fast := range []bool{true, false} {
 			fastPaths = fast
-			pf := parseFile("f.yaml", []byte(text), DefaultLimits, widgets, false)
+			pf := parseFile("f.yaml", []byte(text), DefaultLimits, widgets, nil, false)
 			fastPaths = true
 			if len(pf.docs) != 1 || len(pf.problems) != 0 {
 				t.Fatalf("%s (fast paths %v): %d documents, problems %v", name, fast, len(pf.docs), pf.problems)
@@ -55,7 +55,7 @@ func TestCallerChoosesDecodedKinds(t *testing.T) {
 			}
 		}
 		// Without Kinds, every object is decoded.
-		if pf := parseFile("f.yaml", []byte(text), DefaultLimits, nil, false); len(pf.docs) != 1 || pf.docs[0].Object == nil {
+		if pf := parseFile("f.yaml", []byte(text), DefaultLimits, nil, nil, false); len(pf.docs) != 1 || pf.docs[0].Object == nil {
 			t.Errorf("%s: not decoded without Kinds", name)
 		}
 	}
@@ -70,7 +70,7 @@ func (pf parsedFile) decodedSize() int64 {
 // TestSkippedDocumentsNameTheirKind: a document skipped as not an object
 // carries its apiVersion and kind, for callers that know more about it.
 func TestSkippedDocumentsNameTheirKind(t *testing.T) {
-	pf := parseFile("f.yaml", []byte("apiVersion: tools.example.com/v1\nkind: Profile\nspec: {}\n"), DefaultLimits, testKinds, false)
+	pf := parseFile("f.yaml", []byte("apiVersion: tools.example.com/v1\nkind: Profile\nspec: {}\n"), DefaultLimits, testKinds, nil, false)
 	if len(pf.notObjects) != 1 {
 		t.Fatalf("skips: %+v", pf.notObjects)
 	}
@@ -89,7 +89,7 @@ func TestIdentitiesAreShared(t *testing.T) {
 		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: c\n---\n" + // fastDecode
 		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: d\n"
 	widgets := func(_, kind string) bool { return kind == "Widget" }
-	pf := parseFile("f.yaml", []byte(text), DefaultLimits, widgets, false)
+	pf := parseFile("f.yaml", []byte(text), DefaultLimits, widgets, nil, false)
 	if len(pf.docs) != 4 {
 		t.Fatalf("%d documents", len(pf.docs))
 	}
@@ -134,7 +134,7 @@ func TestDecoderSharesValues(t *testing.T) {
 	decode := func(d *fastDecoder, text string) map[string]any {
 		t.Helper()
 		d.reset(text, DefaultLimits)
-		m, ok := d.mapping(0, 0)
+		m, ok := d.mapping(0, 0, nil)
 		if !ok {
 			t.Fatalf("not decoded:\n%s", text)
 		}

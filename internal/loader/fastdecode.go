@@ -122,6 +122,7 @@ type fastDecoder struct {
 
 	fields   FieldsOf // the caller's rules, by kind; nil: build everything
 	skipping int      // > 0 inside a value left out: read, checked, not built
+	ruled    bool     // the object's rule is known (and may be nil)
 	partial  bool     // something was left out
 	// left are the keys of the mappings being read that are not in their
 	// maps (left out, or read while skipping), for the duplicate check;
@@ -213,7 +214,7 @@ var fastDecoderPool = sync.Pool{New: func() any { return &fastDecoder{} }}
 
 func (d *fastDecoder) reset(text string, limits Limits) {
 	d.lines, d.i, d.nodes, d.maxNodes, d.maxDepth, d.marker = d.lines[:0], 0, 0, limits.MaxNodes, limits.MaxDepth, false
-	d.skipping, d.partial, d.left = 0, false, d.left[:0]
+	d.skipping, d.ruled, d.partial, d.left = 0, false, false, d.left[:0]
 	for pos := 0; pos < len(text); {
 		end := strings.IndexByte(text[pos:], '\n')
 		nl := end >= 0
@@ -281,7 +282,7 @@ func (d *fastDecoder) mapping(col, depth int, rule *Fields) (map[string]any, boo
 		if _, dup := m[key]; dup || d.isLeft(mark, key) {
 			return nil, false // the converter reports duplicates
 		}
-		if depth == 0 && rule == nil && d.fields != nil {
+		if depth == 0 && !d.ruled && d.fields != nil {
 			rule = d.ruleOf(m)
 		}
 		leave := d.skipping == 0 && rule.leaves(key)
@@ -323,7 +324,7 @@ func (d *fastDecoder) isLeft(mark int, key string) bool {
 }
 
 // ruleOf is the caller's rule for the object whose top fields read so far
-// are m, once they hold its apiVersion and kind.
+// are m, once they hold its apiVersion and kind (then ruled is set).
 func (d *fastDecoder) ruleOf(m map[string]any) *Fields {
 	apiVersion, ok := m["apiVersion"].(string)
 	if !ok {
@@ -333,6 +334,7 @@ func (d *fastDecoder) ruleOf(m map[string]any) *Fields {
 	if !ok {
 		return nil
 	}
+	d.ruled = true
 	return d.fields(apiVersion, kind)
 }
 

@@ -33,7 +33,8 @@ var fastPaths = true
 // it to the full path (fastdecode_test.go).
 //
 // Scalars that are not plainly strings are resolved by yaml.v3 itself, and
-// strings are slices of the document text, which the Document keeps anyway.
+// strings are copied out of the text (detach), once per decoder where they
+// recur (plain, quoted).
 func fastDecode(text string, limits Limits) (map[string]any, bool) {
 	m, _, ok := fastDecodeFields(text, limits, nil)
 	return m, ok

@@ -102,7 +102,7 @@ func load(b *testing.B, dir string) (*loader.Result, *graph.Builder) {
 	// As lint.Run loads: each object read ahead into the model and
 	// released, and the texts released.
 	gb := graph.NewBuilder(graph.DefaultSettings())
-	res, err := loader.Load([]string{dir}, loader.Options{Kinds: graph.ReadsKind, Read: gb.Read, ReleaseTexts: true})
+	res, err := loader.Load([]string{dir}, loader.Options{Kinds: graph.ReadsKind, Fields: graph.ReadsFields, Read: gb.Read, ReleaseTexts: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -121,6 +121,17 @@ func loadGraph(b *testing.B, dir string) *graph.Graph {
 // BenchmarkLoad: walk, read, split, decide kinds, decode.
 func BenchmarkLoad(b *testing.B) {
 	forSizes(b, corpus.ProfileApps, func(b *testing.B, dir string) {
+		for i := 0; i < b.N; i++ {
+			load(b, dir)
+		}
+	})
+}
+
+// BenchmarkLoadAdoption: the same on a first adoption's repository, whose
+// Deployments carry what real ones do (env, probes, resources, security
+// contexts): most of what is decoded.
+func BenchmarkLoadAdoption(b *testing.B) {
+	forSizes(b, corpus.ProfileAdoption, func(b *testing.B, dir string) {
 		for i := 0; i < b.N; i++ {
 			load(b, dir)
 		}

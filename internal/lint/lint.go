@@ -379,7 +379,7 @@ func enabledSet(eng *engine.Engine, enable, disable []string) map[string]bool {
 // released once read.
 func loadOptions(opts Options, sup *suppressionIndex, gb *graph.Builder) loader.Options {
 	return loader.Options{Stdin: opts.Stdin, WorkDir: opts.WorkDir, Limits: opts.Limits, DetectRoots: true, Root: opts.Root, Exclude: opts.Exclude,
-		Kinds: graph.ReadsKind, ReleaseTexts: true, Read: func(d *loader.Document) {
+		Kinds: graph.ReadsKind, Fields: graph.ReadsFields, ReleaseTexts: true, Read: func(d *loader.Document) {
 			sup.note(d)
 			gb.Read(d)
 		}}

@@ -31,7 +31,8 @@ type Document struct {
 	// Object is the decoded object (map[string]any, []any, string, int64,
 	// float64, bool, nil). It is nil for kinds the caller does not read
 	// (Options.Kinds), which are only checked for being well formed, and
-	// once released (ReleaseObject).
+	// once released (ReleaseObject). With Options.Fields it may hold only
+	// the fields the caller reads; Decode gives the whole object.
 	Object map[string]any
 
 	// Prefix is the JSON pointer of the object within the YAML document:
@@ -42,6 +43,7 @@ type Document struct {
 	file      *fileText // reads text again once released (filetext.go)
 	released  bool      // the text was released
 	dropped   bool      // the object was released
+	partial   bool      // Object holds only what Options.Fields keeps
 	posOnce   sync.Once
 	positions *PositionIndex
 	source    SourceMap // set for documents derived from non-manifest files (derived.go)
@@ -245,7 +247,7 @@ var templateAction = regexp.MustCompile(`\{\{-?\s*(\.|\$|include|template|if|els
 // parseFile splits and parses one file, decoding the objects of kinds.
 // display is the name findings use. data becomes the text's memory: the
 // caller must not change it afterwards.
-func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartTemplates bool) parsedFile {
+func parseFile(display string, data []byte, limits Limits, kinds Kinds, fields FieldsOf, inChartTemplates bool) parsedFile {
 	if bytes.IndexByte(data, 0) >= 0 {
 		return parsedFile{problems: []finding.Problem{{File: display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: "file contains NUL bytes: it is binary, not YAML or JSON"}}}
@@ -289,7 +291,7 @@ func parseFile(display string, data []byte, limits Limits, kinds Kinds, inChartT
 				out.docs = append(out.docs, id.document(display, i, c))
 				continue
 			}
-			if d, ok := fastDocument(display, i, c, limits, kinds); ok {
+			if d, ok := fastDocument(display, i, c, limits, kinds, fields); ok {
 				looksLikeManifest = true
 				out.docs = append(out.docs, d)
 				continue

@@ -33,30 +33,43 @@ var fastPaths = true
 // it to the full path (fastdecode_test.go).
 //
 // Scalars that are not plainly strings are resolved by yaml.v3 itself, and
-// strings are slices of the document text, which the Document keeps anyway.
+// strings are copied out of the text (detach), once per decoder where they
+// recur (plain, quoted).
 func fastDecode(text string, limits Limits) (map[string]any, bool) {
+	m, _, ok := fastDecodeFields(text, limits, nil)
+	return m, ok
+}
+
+// fastDecodeFields is fastDecode building only what fields keeps of the
+// object's kind (Fields), which it learns from the object's apiVersion and
+// kind when they come before the other fields, as they do in manifests.
+// partial reports whether anything was left out. It answers exactly when
+// fastDecode does.
+func fastDecodeFields(text string, limits Limits, fields FieldsOf) (obj map[string]any, partial, ok bool) {
 	if !fastDecodable(text) {
-		return nil, false
+		return nil, false, false
 	}
 	d := fastDecoderPool.Get().(*fastDecoder)
 	defer fastDecoderPool.Put(d)
 	d.reset(text, limits)
+	d.fields = fields
+	defer d.forget()
 	if d.marker {
-		return nil, false
+		return nil, false, false
 	}
 	d.skipEmpty()
 	if d.i >= len(d.lines) || d.lines[d.i].indent != 0 {
-		return nil, false
+		return nil, false, false
 	}
-	m, ok := d.mapping(0, 0)
+	m, ok := d.mapping(0, 0, nil)
 	if !ok {
-		return nil, false
+		return nil, false, false
 	}
 	d.skipEmpty()
 	if d.i != len(d.lines) || d.nodes >= limits.MaxNodes {
-		return nil, false
+		return nil, false, false
 	}
-	return m, true
+	return m, d.partial, true
 }
 
 // fastDecodable rejects, up front, text with characters yaml.v3 refuses or
@@ -100,6 +113,84 @@ type fastDecoder struct {
 	// share rather than copy again: a repository's keys (field names,
 	// label and annotation keys) are few and recur in every document.
 	keys map[string]string
+	// plains and quoteds are the values of the scalars this decoder has
+	// read, by their text, boxed as the object holds them: the same names,
+	// ports and words recur in a document (an app's name in its metadata,
+	// labels, selectors and service account) and in the next ones, and
+	// each would otherwise cost its own copy and its own box. The values
+	// are copies, never slices of a text, so they keep no file alive.
+	plains, quoteds map[string]any
+
+	fields   FieldsOf // the caller's rules, by kind; nil: build everything
+	skipping int      // > 0 inside a value left out: read, checked, not built
+	ruled    bool     // the object's rule is known (and may be nil)
+	partial  bool     // something was left out
+	// left are the keys of the mappings being read that are not in their
+	// maps (left out, or read while skipping), for the duplicate check;
+	// each mapping's are above the mark it took when it started.
+	left []string
+}
+
+// maxLeftKeys bounds the keys one mapping leaves out, as the duplicate
+// check looks through them one by one: past it, the full path decides.
+const maxLeftKeys = 64
+
+// forget drops what the decoder holds of the text it read, as it goes back
+// to the pool.
+func (d *fastDecoder) forget() {
+	clear(d.left[:cap(d.left)])
+	d.left, d.fields = d.left[:0], nil
+}
+
+// maxSharedValues bounds each of a decoder's value caches; a full one is
+// emptied, so that it follows the documents being read.
+const maxSharedValues = 4096
+
+// maxSharedValueLen is the longest scalar shared: longer ones (images,
+// commands, embedded files) seldom recur.
+const maxSharedValueLen = 64
+
+// plain is resolvePlain, shared.
+func (d *fastDecoder) plain(s string) (any, bool) {
+	if v, ok := d.plains[s]; ok {
+		return v, true
+	}
+	v, ok := resolvePlain(s)
+	if ok && len(s) <= maxSharedValueLen {
+		d.plains = share(d.plains, s, v)
+	}
+	return v, ok
+}
+
+// quoted is the value of a quoted scalar whose content is s, shared.
+func (d *fastDecoder) quoted(s string) any {
+	if v, ok := d.quoteds[s]; ok {
+		return v
+	}
+	w := detach(s)
+	var v any = w
+	if len(s) <= maxSharedValueLen {
+		d.quoteds = share(d.quoteds, w, v)
+	}
+	return v
+}
+
+// share adds a value to a cache under its text, emptying the cache first
+// when it is full. A string value is its own text, already copied; the
+// text of any other value is copied for the key.
+func share(cache map[string]any, text string, v any) map[string]any {
+	if cache == nil {
+		cache = make(map[string]any, 256)
+	} else if len(cache) >= maxSharedValues {
+		clear(cache)
+	}
+	if w, ok := v.(string); ok && w == text {
+		text = w
+	} else {
+		text = detach(text)
+	}
+	cache[text] = v
+	return cache
 }
 
 // maxSharedKeys bounds the keys a decoder shares; later ones are copied.
@@ -124,6 +215,7 @@ var fastDecoderPool = sync.Pool{New: func() any { return &fastDecoder{} }}
 
 func (d *fastDecoder) reset(text string, limits Limits) {
 	d.lines, d.i, d.nodes, d.maxNodes, d.maxDepth, d.marker = d.lines[:0], 0, 0, limits.MaxNodes, limits.MaxDepth, false
+	d.skipping, d.ruled, d.partial, d.left = 0, false, false, d.left[:0]
 	for pos := 0; pos < len(text); {
 		end := strings.IndexByte(text[pos:], '\n')
 		nl := end >= 0
@@ -162,22 +254,25 @@ func (d *fastDecoder) node(depth int) bool {
 // isSeqEntry reports whether a line's text is a block sequence entry.
 func isSeqEntry(t string) bool { return t == "-" || strings.HasPrefix(t, "- ") }
 
-// mapping reads a block mapping whose keys are at col; the current line
-// holds its first key.
-func (d *fastDecoder) mapping(col, depth int) (map[string]any, bool) {
+// mapping reads a block mapping whose keys are at col, by rule; the
+// current line holds its first key. While skipping, it builds nothing and
+// returns nil.
+func (d *fastDecoder) mapping(col, depth int, rule *Fields) (map[string]any, bool) {
 	if !d.node(depth) {
 		return nil, false
 	}
-	m := make(map[string]any)
+	var m map[string]any
+	if d.skipping == 0 {
+		m = make(map[string]any)
+	}
+	mark := len(d.left)
 	for {
 		d.skipEmpty()
-		if d.i >= len(d.lines) {
+		if d.i >= len(d.lines) || d.lines[d.i].indent < col {
+			d.left = d.left[:mark]
 			return m, true
 		}
 		l := d.lines[d.i]
-		if l.indent < col {
-			return m, true
-		}
 		if l.indent > col || isSeqEntry(l.text) {
 			return nil, false // mis-indented, or a sequence where keys go
 		}
@@ -185,20 +280,68 @@ func (d *fastDecoder) mapping(col, depth int) (map[string]any, bool) {
 		if !ok {
 			return nil, false
 		}
-		if _, dup := m[key]; dup {
+		if _, dup := m[key]; dup || d.isLeft(mark, key) {
 			return nil, false // the converter reports duplicates
 		}
-		v, ok := d.value(rest, col, depth+1)
+		if depth == 0 && !d.ruled && d.fields != nil {
+			rule = d.ruleOf(m)
+		}
+		leave := d.skipping == 0 && rule.leaves(key)
+		if d.skipping > 0 || leave {
+			if len(d.left)-mark >= maxLeftKeys {
+				return nil, false
+			}
+			d.left = append(d.left, key)
+		}
+		if leave {
+			d.skipping++
+			_, ok = d.value(rest, col, depth+1, nil)
+			d.skipping--
+			d.partial = true
+			if !ok {
+				return nil, false
+			}
+			continue
+		}
+		v, ok := d.value(rest, col, depth+1, rule.of(key))
 		if !ok {
 			return nil, false
 		}
-		m[d.key(key)] = v
+		if d.skipping == 0 {
+			m[d.key(key)] = v
+		}
 	}
 }
 
-// value reads the value after "key:" (rest) for a key at col, and moves to
-// the line after it.
-func (d *fastDecoder) value(rest string, col, depth int) (any, bool) {
+// isLeft reports whether key is among the keys left out of the mapping
+// that took mark.
+func (d *fastDecoder) isLeft(mark int, key string) bool {
+	for _, k := range d.left[mark:] {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleOf is the caller's rule for the object whose top fields read so far
+// are m, once they hold its apiVersion and kind (then ruled is set).
+func (d *fastDecoder) ruleOf(m map[string]any) *Fields {
+	apiVersion, ok := m["apiVersion"].(string)
+	if !ok {
+		return nil
+	}
+	kind, ok := m["kind"].(string)
+	if !ok {
+		return nil
+	}
+	d.ruled = true
+	return d.fields(apiVersion, kind)
+}
+
+// value reads the value after "key:" (rest) for a key at col, by rule, and
+// moves to the line after it.
+func (d *fastDecoder) value(rest string, col, depth int, rule *Fields) (any, bool) {
 	rest = strings.TrimLeft(rest, " ")
 	if rest == "" || rest[0] == '#' {
 		// The value is on the following lines: a deeper mapping or
@@ -209,11 +352,11 @@ func (d *fastDecoder) value(rest string, col, depth int) (any, bool) {
 			l := d.lines[d.i]
 			switch {
 			case l.indent == col && isSeqEntry(l.text):
-				return d.sequence(col, depth)
+				return d.sequence(col, depth, rule)
 			case l.indent > col && isSeqEntry(l.text):
-				return d.sequence(l.indent, depth)
+				return d.sequence(l.indent, depth, rule)
 			case l.indent > col:
-				return d.mapping(l.indent, depth)
+				return d.mapping(l.indent, depth, rule)
 			}
 		}
 		if !d.node(depth) {
@@ -221,14 +364,14 @@ func (d *fastDecoder) value(rest string, col, depth int) (any, bool) {
 		}
 		return nil, true
 	}
-	return d.inline(rest, col, depth)
+	return d.inline(rest, col, depth, rule)
 }
 
 // inline reads a value that starts on the current line, owned by a node at
 // col (a key's column, or a sequence's): a scalar, a flow collection or a
 // literal block scalar. Lines after it must not be deeper than col, or it
-// would go on there.
-func (d *fastDecoder) inline(rest string, col, depth int) (any, bool) {
+// would go on there. A flow collection is built whole, then kept by rule.
+func (d *fastDecoder) inline(rest string, col, depth int, rule *Fields) (any, bool) {
 	if !d.node(depth) {
 		return nil, false
 	}
@@ -241,12 +384,19 @@ func (d *fastDecoder) inline(rest string, col, depth int) (any, bool) {
 		if !ok || !endOfValue(after) {
 			return nil, false
 		}
-		v = detach(s)
+		if d.skipping == 0 {
+			v = d.quoted(s)
+		}
 	case '[', '{':
 		f := flowDecoder{text: rest, d: d, depth: depth}
 		x, ok := f.node()
 		if !ok || !endOfValue(f.text[f.pos:]) {
 			return nil, false
+		}
+		if d.skipping == 0 && rule != nil {
+			var partial bool
+			x, partial = rule.Apply(x)
+			d.partial = d.partial || partial
 		}
 		v = x
 	default:
@@ -254,7 +404,10 @@ func (d *fastDecoder) inline(rest string, col, depth int) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		if v, ok = resolvePlain(s); !ok {
+		if d.skipping > 0 && !resolveHint(s) {
+			break // a string: nothing to check, nothing to build
+		}
+		if v, ok = d.plain(s); !ok {
 			return nil, false
 		}
 	}
@@ -266,8 +419,9 @@ func (d *fastDecoder) inline(rest string, col, depth int) (any, bool) {
 	return v, true
 }
 
-// sequence reads a block sequence whose dashes are at col.
-func (d *fastDecoder) sequence(col, depth int) ([]any, bool) {
+// sequence reads a block sequence whose dashes are at col, each item by
+// rule's. While skipping, it builds nothing and returns nil.
+func (d *fastDecoder) sequence(col, depth int, rule *Fields) ([]any, bool) {
 	if !d.node(depth) {
 		return nil, false
 	}
@@ -296,9 +450,9 @@ func (d *fastDecoder) sequence(col, depth int) ([]any, bool) {
 			d.skipEmpty()
 			switch {
 			case d.i < len(d.lines) && d.lines[d.i].indent > col && isSeqEntry(d.lines[d.i].text):
-				v, ok = d.sequence(d.lines[d.i].indent, depth+1)
+				v, ok = d.sequence(d.lines[d.i].indent, depth+1, rule.item())
 			case d.i < len(d.lines) && d.lines[d.i].indent > col:
-				v, ok = d.mapping(d.lines[d.i].indent, depth+1)
+				v, ok = d.mapping(d.lines[d.i].indent, depth+1, rule.item())
 			default:
 				v, ok = nil, d.node(depth+1)
 			}
@@ -309,15 +463,17 @@ func (d *fastDecoder) sequence(col, depth int) ([]any, bool) {
 			if _, _, isKey := splitKey(rest); isKey {
 				// "- key: value": a mapping whose keys align with this one.
 				d.lines[d.i] = fastLine{indent: itemCol, text: rest, nl: l.nl}
-				v, ok = d.mapping(itemCol, depth+1)
+				v, ok = d.mapping(itemCol, depth+1, rule.item())
 			} else {
-				v, ok = d.inline(rest, col, depth+1)
+				v, ok = d.inline(rest, col, depth+1, rule.item())
 			}
 		}
 		if !ok {
 			return nil, false
 		}
-		out = append(out, v)
+		if d.skipping == 0 {
+			out = append(out, v)
+		}
 	}
 }
 
@@ -583,7 +739,7 @@ func (f *flowDecoder) scalar() (any, bool) {
 			return nil, false
 		}
 		f.pos = len(f.text) - len(after)
-		return detach(s), true
+		return f.d.quoted(s), true
 	case 0, ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '%', '@', '`', '?', ':', '-':
 		if c != '-' || f.pos+1 >= len(f.text) || f.text[f.pos+1] == ' ' || f.text[f.pos+1] == ',' {
 			return nil, false
@@ -600,7 +756,7 @@ func (f *flowDecoder) scalar() (any, bool) {
 		}
 		f.pos++
 	}
-	return resolvePlain(strings.TrimRight(f.text[start:f.pos], " "))
+	return f.d.plain(strings.TrimRight(f.text[start:f.pos], " "))
 }
 
 // enter steps over a collection's opening bracket and says whether the
@@ -726,8 +882,8 @@ func (f *flowDecoder) mapping() (any, bool) {
 // fastDocument is what readDocument makes of a document that fastDecode
 // reads: one Document of a kind the caller reads. ok is false when the full
 // path must decide, including every case in which it reports a problem.
-func fastDocument(display string, index int, c chunk, limits Limits, kinds Kinds) (*Document, bool) {
-	obj, ok := fastDecode(c.text, limits)
+func fastDocument(display string, index int, c chunk, limits Limits, kinds Kinds, fields FieldsOf) (*Document, bool) {
+	obj, partial, ok := fastDecodeFields(c.text, limits, fields)
 	if !ok {
 		return nil, false
 	}
@@ -738,5 +894,9 @@ func fastDocument(display string, index int, c chunk, limits Limits, kinds Kinds
 		return nil, false
 	}
 	d, bad := newDocument(display, index, -1, c, obj, "")
-	return d, bad == nil
+	if bad != nil {
+		return nil, false
+	}
+	d.partial = partial
+	return d, true
 }

@@ -20,6 +20,7 @@ import (
 // It reports whether fastDecode answered.
 func fastDecodeAgrees(t *testing.T, text string, limits Limits) bool {
 	t.Helper()
+	fieldsAgree(t, text, limits)
 	got, ok := fastDecode(text, limits)
 	if !ok {
 		return false
@@ -38,6 +39,43 @@ func fastDecodeAgrees(t *testing.T, text string, limits Limits) bool {
 	return true
 }
 
+// testFields leaves out most of a document, at several depths, so that
+// what the decoder reads without building (skipping) meets every shape.
+var testFields = Only(map[string]*Fields{
+	"apiVersion": nil, "kind": nil, "keep": nil,
+	"a":    Only(map[string]*Fields{"b": nil, "c": Each(Only(map[string]*Fields{"d": nil}))}),
+	"spec": Within(map[string]*Fields{"list": Each(Only(map[string]*Fields{"name": nil})), "m": Each(nil)}),
+	"list": Each(Within(map[string]*Fields{"x": Only(nil)})),
+})
+
+// fieldsAgree checks fastDecodeFields against fastDecode: it answers
+// exactly when fastDecode does (what it leaves out is checked all the
+// same), and builds what testFields keeps of fastDecode's object. The rule
+// applies once apiVersion and kind are read, so the text is tried as it is
+// (where the rule may apply to only some fields, or to none) and after
+// them.
+func fieldsAgree(t *testing.T, text string, limits Limits) {
+	t.Helper()
+	rule := func(_, _ string) *Fields { return testFields }
+	for i, x := range []string{text, "apiVersion: v1\nkind: K\n" + text} {
+		whole, wholeOK := fastDecode(x, limits)
+		got, partial, ok := fastDecodeFields(x, limits, rule)
+		if ok != wholeOK {
+			t.Fatalf("fastDecodeFields answers %v, fastDecode %v, for:\n%s", ok, wholeOK, x)
+		}
+		if !ok {
+			continue
+		}
+		want, wantPartial := testFields.Apply(whole)
+		if again, _ := testFields.Apply(got); !reflect.DeepEqual(again, want) {
+			t.Fatalf("fastDecodeFields built what the rule leaves out, for:\n%s\ngot:  %#v\nwant: %#v", x, got, want)
+		}
+		if i == 1 && (!reflect.DeepEqual(any(got), want) || partial != wantPartial) {
+			t.Fatalf("fastDecodeFields and the rule differ for:\n%s\ngot:  %#v (partial %v)\nwant: %#v (partial %v)", x, got, partial, want, wantPartial)
+		}
+	}
+}
+
 // parseFileAgrees runs parseFile with and without the fast paths: the
 // results must be the same, but for the documented trade-off (broken YAML
 // in a kind no rule reads, which prescan does not see).
@@ -45,9 +83,9 @@ func parseFileAgrees(t *testing.T, data []byte, limits Limits) {
 	t.Helper()
 	defer func() { fastPaths = true }()
 	fastPaths = true
-	fast := parseFile("f.yaml", data, limits, testKinds, false)
+	fast := parseFile("f.yaml", data, limits, testKinds, nil, false)
 	fastPaths = false
-	full := parseFile("f.yaml", data, limits, testKinds, false)
+	full := parseFile("f.yaml", data, limits, testKinds, nil, false)
 	for _, d := range fast.docs {
 		if d.Object == nil && yaml.Unmarshal([]byte(d.text), new(yaml.Node)) != nil {
 			return // the trade-off: see prescan.go
@@ -168,11 +206,17 @@ spec:
 		"a: \"x\"#c\n",
 		"%YAML 1.1\na: 1\n",
 		strings.Repeat("k", 1100) + ": v\n",
+		// Duplicates among fields a rule leaves out (testFields).
+		"z: 1\nz: 2\n",
+		"z:\n  y: 1\n  y: 2\n",
+		"z:\n- w: 1\n  w: 2\n",
+		"a:\n  q: 1\n  b: 2\n  q: 3\n",
 	}
 	for _, text := range fallBack {
 		if v, ok := fastDecode(text, DefaultLimits); ok {
 			t.Errorf("fastDecode answered %#v; want the full path for:\n%s", v, text)
 		}
+		fieldsAgree(t, text, DefaultLimits)
 	}
 
 	deep := "a:\n"
@@ -185,6 +229,8 @@ spec:
 	if _, ok := fastDecode(accepted[0], Limits{MaxNodes: 20, MaxDepth: 100}); ok {
 		t.Error("fastDecode accepted a document with more than MaxNodes nodes")
 	}
+	fieldsAgree(t, deep, Limits{MaxNodes: 1 << 20, MaxDepth: 10})
+	fieldsAgree(t, accepted[0], Limits{MaxNodes: 20, MaxDepth: 100})
 }
 
 // TestFastPathsGeneratedCorpus: on the benchmark corpus, every document is
@@ -195,12 +241,12 @@ func TestFastPathsGeneratedCorpus(t *testing.T) {
 		err := corpus.Walk(corpus.Options{Apps: 30, Profile: profile}, func(f corpus.File) error {
 			files++
 			parseFileAgrees(t, f.Data, DefaultLimits)
-			pf := parseFile("f.yaml", f.Data, DefaultLimits, testKinds, false)
+			pf := parseFile("f.yaml", f.Data, DefaultLimits, testKinds, nil, false)
 			for _, c := range splitDocuments(string(f.Data)) {
 				docs++
 				if _, ok := prescan(c.text, DefaultLimits, testKinds); ok {
 					fast++
-				} else if _, ok := fastDocument("f.yaml", 0, c, DefaultLimits, testKinds); ok {
+				} else if _, ok := fastDocument("f.yaml", 0, c, DefaultLimits, testKinds, nil); ok {
 					fast++
 				}
 			}

@@ -87,8 +87,8 @@ func TestChangedFileFallsBackToTheDocumentStart(t *testing.T) {
 // the file's text alive once it is released.
 func TestDetachedStringsDoNotPinTheText(t *testing.T) {
 	text := "apiVersion: v1\nkind: Service\nmetadata:\n  name: shop-frontend-xyz\n  labels:\n    tier: frontend-special\nspec:\n  ports:\n  - name: metrics-special\n    port: 80\n"
-	pf := parseFile("a.yaml", []byte(text), DefaultLimits, testKinds, false)
-	cm := parseFile("b.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-xyz\n  namespace: ns-xyz\n"), DefaultLimits, testKinds, false)
+	pf := parseFile("a.yaml", []byte(text), DefaultLimits, testKinds, nil, false)
+	cm := parseFile("b.yaml", []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config-xyz\n  namespace: ns-xyz\n"), DefaultLimits, testKinds, nil, false)
 	if len(pf.docs) != 1 || len(cm.docs) != 1 || pf.decoded+pf.prescanned != 0 && cm.prescanned != 1 {
 		t.Fatalf("unexpected parse: %+v %+v", pf, cm)
 	}

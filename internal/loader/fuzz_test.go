@@ -51,7 +51,7 @@ func FuzzParseFile(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		wholeFileAgrees(t, data, fuzzLimits)
-		pf := parseFile("fuzz.yaml", data, fuzzLimits, testKinds, false)
+		pf := parseFile("fuzz.yaml", data, fuzzLimits, testKinds, nil, false)
 		lines := fileLines(data)
 		if pf.skipped != "" && (len(pf.docs) > 0 || len(pf.problems) > 0) {
 			t.Fatalf("skipped file (%s) still has %d documents and %d problems", pf.skipped, len(pf.docs), len(pf.problems))

@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
@@ -39,7 +41,7 @@ func TestCallerChoosesDecodedKinds(t *testing.T) {
 	for name, text := range docs {
 		for _, fast := range []bool{true, false} {
 			fastPaths = fast
-			pf := parseFile("f.yaml", []byte(text), DefaultLimits, widgets, false)
+			pf := parseFile("f.yaml", []byte(text), DefaultLimits, widgets, nil, false)
 			fastPaths = true
 			if len(pf.docs) != 1 || len(pf.problems) != 0 {
 				t.Fatalf("%s (fast paths %v): %d documents, problems %v", name, fast, len(pf.docs), pf.problems)
@@ -53,7 +55,7 @@ func TestCallerChoosesDecodedKinds(t *testing.T) {
 			}
 		}
 		// Without Kinds, every object is decoded.
-		if pf := parseFile("f.yaml", []byte(text), DefaultLimits, nil, false); len(pf.docs) != 1 || pf.docs[0].Object == nil {
+		if pf := parseFile("f.yaml", []byte(text), DefaultLimits, nil, nil, false); len(pf.docs) != 1 || pf.docs[0].Object == nil {
 			t.Errorf("%s: not decoded without Kinds", name)
 		}
 	}
@@ -68,7 +70,7 @@ func (pf parsedFile) decodedSize() int64 {
 // TestSkippedDocumentsNameTheirKind: a document skipped as not an object
 // carries its apiVersion and kind, for callers that know more about it.
 func TestSkippedDocumentsNameTheirKind(t *testing.T) {
-	pf := parseFile("f.yaml", []byte("apiVersion: tools.example.com/v1\nkind: Profile\nspec: {}\n"), DefaultLimits, testKinds, false)
+	pf := parseFile("f.yaml", []byte("apiVersion: tools.example.com/v1\nkind: Profile\nspec: {}\n"), DefaultLimits, testKinds, nil, false)
 	if len(pf.notObjects) != 1 {
 		t.Fatalf("skips: %+v", pf.notObjects)
 	}
@@ -87,7 +89,7 @@ func TestIdentitiesAreShared(t *testing.T) {
 		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: c\n---\n" + // fastDecode
 		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: d\n"
 	widgets := func(_, kind string) bool { return kind == "Widget" }
-	pf := parseFile("f.yaml", []byte(text), DefaultLimits, widgets, false)
+	pf := parseFile("f.yaml", []byte(text), DefaultLimits, widgets, nil, false)
 	if len(pf.docs) != 4 {
 		t.Fatalf("%d documents", len(pf.docs))
 	}
@@ -122,5 +124,66 @@ func TestDecoderSharesKeys(t *testing.T) {
 	}
 	if len(d.keys) > maxSharedKeys {
 		t.Errorf("%d keys shared, bound %d", len(d.keys), maxSharedKeys)
+	}
+}
+
+// TestDecoderSharesValues: a decoder boxes and copies a recurring scalar
+// once, keeping plain and quoted scalars apart (8080 is a number, "8080" a
+// string), never sharing a slice of a text, and within its bound.
+func TestDecoderSharesValues(t *testing.T) {
+	decode := func(d *fastDecoder, text string) map[string]any {
+		t.Helper()
+		d.reset(text, DefaultLimits)
+		m, ok := d.mapping(0, 0, nil)
+		if !ok {
+			t.Fatalf("not decoded:\n%s", text)
+		}
+		return m
+	}
+	d := &fastDecoder{}
+	text1 := "a: app-shop-xyz\nb: 8080\nc: \"8080\"\nd: 'app-shop-xyz'\ne: [8080, \"8080\", app-shop-xyz]\n"
+	text2 := "b: \"8080\"\nc: 8080\na: app-shop-xyz\n"
+	m1, m2 := decode(d, text1), decode(d, text2)
+	want1 := map[string]any{"a": "app-shop-xyz", "b": int64(8080), "c": "8080", "d": "app-shop-xyz", "e": []any{int64(8080), "8080", "app-shop-xyz"}}
+	want2 := map[string]any{"a": "app-shop-xyz", "b": "8080", "c": int64(8080)}
+	if !reflect.DeepEqual(m1, want1) || !reflect.DeepEqual(m2, want2) {
+		t.Fatalf("decoded %#v and %#v", m1, m2)
+	}
+	same := func(a, b any) bool { return unsafe.StringData(a.(string)) == unsafe.StringData(b.(string)) }
+	if !same(m1["a"], m2["a"]) || !same(m1["c"], m2["b"]) || !same(m1["a"], m1["e"].([]any)[2]) {
+		t.Error("a recurring scalar copied again")
+	}
+	for _, s := range []string{m1["a"].(string), m1["c"].(string), m1["d"].(string)} {
+		for _, text := range []string{text1, text2} {
+			if p, start := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(text))); p >= start && p < start+uintptr(len(text)) {
+				t.Errorf("%q is a slice of a text", s)
+			}
+		}
+	}
+	for k := range d.plains {
+		if strings.Contains(text1, k) && unsafe.StringData(k) == unsafe.StringData(text1[strings.Index(text1, k):]) {
+			t.Errorf("cache key %q is a slice of a text", k)
+		}
+	}
+	for i := 0; i < 3*maxSharedValues; i++ {
+		d.plain(fmt.Sprintf("value-%d", i))
+		d.quoted(fmt.Sprintf("value-%d", i))
+	}
+	if len(d.plains) > maxSharedValues || len(d.quoteds) > maxSharedValues {
+		t.Errorf("%d and %d values shared, bound %d", len(d.plains), len(d.quoteds), maxSharedValues)
+	}
+
+	// Counted: twenty recurring values cost far fewer allocations than
+	// twenty different ones, the mappings being the same.
+	var distinct, recurring strings.Builder
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&distinct, "k%02d: name-%02d\n", i, i)
+		fmt.Fprintf(&recurring, "k%02d: name-00\n", i)
+	}
+	allocs := func(text string) float64 {
+		return testing.AllocsPerRun(20, func() { decode(&fastDecoder{}, text) })
+	}
+	if a, b := allocs(distinct.String()), allocs(recurring.String()); b+30 > a {
+		t.Errorf("%v allocations for recurring values, %v for distinct ones", b, a)
 	}
 }

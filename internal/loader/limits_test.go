@@ -60,7 +60,7 @@ func TestAliasBombIsBoundedBeforeConversion(t *testing.T) {
 	for _, kind := range []string{"ServiceMonitor", "Widget"} {
 		text := billionLaughs(kind, 9)
 		var pf parsedFile
-		bytes := allocatedBy(func() { pf = parseFile("bomb.yaml", []byte(text), DefaultLimits, testKinds, false) })
+		bytes := allocatedBy(func() { pf = parseFile("bomb.yaml", []byte(text), DefaultLimits, testKinds, nil, false) })
 		if len(pf.problems) != 1 || !strings.Contains(pf.problems[0].Message, "more than the limit of 1000000 YAML nodes") ||
 			!strings.Contains(pf.problems[0].Message, "--max-nodes raises it") {
 			t.Fatalf("%s: problems %+v", kind, pf.problems)
@@ -99,7 +99,7 @@ func TestLimitsAreEnforced(t *testing.T) {
 		{"nodes over the limit", nodes(50 - 10), "document expands to more than the limit of 50 YAML nodes"},
 	}
 	for _, c := range cases {
-		pf := parseFile("f.yaml", []byte(c.text), limits, testKinds, false)
+		pf := parseFile("f.yaml", []byte(c.text), limits, testKinds, nil, false)
 		var msgs []string
 		for _, p := range pf.problems {
 			msgs = append(msgs, p.Message)
@@ -119,7 +119,7 @@ func TestDocumentLimitCountsContent(t *testing.T) {
 	doc := func(name string) string { return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: " + name + "}\n" }
 	empties := strings.Repeat("---\n# nothing\n---\n", 50)
 	text := empties + doc("a") + empties + "---\n" + doc("b") + "---\n" + doc("c") + empties + "---\n" + doc("d") + "---\n" + doc("e")
-	pf := parseFile("f.yaml", []byte(text), limits, testKinds, false)
+	pf := parseFile("f.yaml", []byte(text), limits, testKinds, nil, false)
 	var names []string
 	for _, d := range pf.docs {
 		names = append(names, d.Name)
@@ -134,7 +134,7 @@ func TestDocumentLimitCountsContent(t *testing.T) {
 	}
 
 	onlyEmpty := strings.Repeat("---\n", 10) + doc("a") + strings.Repeat("---\n...\n", 10)
-	if pf := parseFile("f.yaml", []byte(onlyEmpty), limits, testKinds, false); len(pf.docs) != 1 || len(pf.problems) != 0 {
+	if pf := parseFile("f.yaml", []byte(onlyEmpty), limits, testKinds, nil, false); len(pf.docs) != 1 || len(pf.problems) != 0 {
 		t.Errorf("empty documents counted: %d documents, problems %+v", len(pf.docs), pf.problems)
 	}
 }
@@ -150,7 +150,7 @@ func TestShapeLimitsDropOnlyTheirDocument(t *testing.T) {
 		"nodes":        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: &a [x, x, x, x, x, x, x, x]\nmore: [*a, *a, *a, *a, *a, *a, *a, *a]\n",
 	} {
 		text := fmt.Sprintf(sm, "before") + "---\n" + bad + "---\n" + fmt.Sprintf(sm, "after")
-		pf := parseFile("f.yaml", []byte(text), limits, testKinds, false)
+		pf := parseFile("f.yaml", []byte(text), limits, testKinds, nil, false)
 		var names []string
 		for _, d := range pf.docs {
 			names = append(names, d.Name)

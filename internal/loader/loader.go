@@ -62,6 +62,11 @@ type Options struct {
 	DetectRoots bool
 	// Kinds are the kinds whose objects the caller reads; nil reads all.
 	Kinds Kinds
+	// Fields, when set, gives the fields the caller reads of the objects
+	// of a kind (Fields): the others are checked as YAML, as always, but
+	// not built. Document.Object then holds only those, and Decode the
+	// whole object. nil builds every field.
+	Fields FieldsOf
 	// Read, when set, is called on each document of a file as soon as it
 	// is read, on the worker that read it (so concurrently), before the
 	// file's text is released: the caller takes what it needs and may
@@ -308,7 +313,7 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 		return parsedFile{problems: []finding.Problem{{File: in.display, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: sizeLimitMessage(opts.Limits.MaxFileBytes)}}}
 	}
-	pf = parseFile(in.display, data, opts.Limits, opts.Kinds, in.inChartTemplates)
+	pf = parseFile(in.display, data, opts.Limits, opts.Kinds, opts.Fields, in.inChartTemplates)
 	var file *fileText
 	if (opts.ReleaseTexts || opts.RecordFiles) && in.path != "-" && len(pf.docs) > 0 {
 		file = newFileText(opts.Root, in.path, pf.text, opts.Limits.MaxFileBytes)

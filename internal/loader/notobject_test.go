@@ -26,7 +26,7 @@ func TestToolConfigsAreSkipped(t *testing.T) {
 	}
 	for name, text := range cases {
 		t.Run(name, func(t *testing.T) {
-			pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, false)
+			pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, nil, false)
 			if len(pf.problems) != 0 || len(pf.docs) != 0 {
 				t.Fatalf("problems %+v, %d documents; want none", pf.problems, len(pf.docs))
 			}
@@ -53,7 +53,7 @@ func TestObjectsMeshlintReadsStayInvalid(t *testing.T) {
 		"apiVersion: v1\nkind:\nmetadata:\n  name: x\n",
 		"apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n",
 	} {
-		pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, false)
+		pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, nil, false)
 		if len(pf.problems) != 1 || len(pf.notObjects) != 0 {
 			t.Errorf("%q: problems %+v, skips %+v; want one problem", text, pf.problems, pf.notObjects)
 		}
@@ -67,7 +67,7 @@ func TestObjectsMeshlintReadsStayInvalid(t *testing.T) {
 func TestTemplatePlaceholdersAreSkipped(t *testing.T) {
 	text := "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  k: {{ .Value }}\n---\n" +
 		"{{ if .on }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: x\n---\n" + serviceMonitorDoc
-	pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, false)
+	pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, nil, false)
 	if len(pf.problems) != 0 || len(pf.docs) != 1 || pf.docs[0].Kind != "ServiceMonitor" {
 		t.Fatalf("problems %+v, %d documents; want the ServiceMonitor alone", pf.problems, len(pf.docs))
 	}
@@ -77,7 +77,7 @@ func TestTemplatePlaceholdersAreSkipped(t *testing.T) {
 	}
 
 	plain := "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  {a: b}: c\n"
-	pf = parseFile("f.yaml", []byte(plain), DefaultLimits, testKinds, false)
+	pf = parseFile("f.yaml", []byte(plain), DefaultLimits, testKinds, nil, false)
 	if len(pf.problems) != 1 || len(pf.notObjects) != 0 {
 		t.Errorf("no template: problems %+v, skips %+v; want one problem", pf.problems, pf.notObjects)
 	}

@@ -107,7 +107,7 @@ func ParseRendered(r Rendered, limits Limits, kinds Kinds) ([]*Document, []findi
 		return nil, []finding.Problem{{File: r.File, Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
 			Message: "rendered output is larger than the --max-file-size limit"}}
 	}
-	pf := parseFile(r.File, []byte(r.Text), limits, kinds, false)
+	pf := parseFile(r.File, []byte(r.Text), limits, kinds, nil, false)
 	for i := range pf.problems {
 		p := &pf.problems[i]
 		if r.Line != nil {
@@ -169,10 +169,10 @@ func (d *Document) ReleaseObject() {
 func (d *Document) ObjectReleased() bool { return d.dropped }
 
 // Decode returns the object, decoding it from the text when the loader did
-// not keep it (kinds no rule reads, such as ConfigMap and HelmRelease) or
-// released it.
+// not keep it (kinds no rule reads, such as ConfigMap and HelmRelease),
+// kept only some of its fields (Options.Fields) or released it.
 func (d *Document) Decode() (map[string]any, bool) {
-	if d.Object != nil {
+	if d.Object != nil && !d.partial {
 		return d.Object, true
 	}
 	var v any

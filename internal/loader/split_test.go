@@ -33,7 +33,7 @@ func wholeFileAgrees(t *testing.T, data []byte, limits Limits) {
 	if !ok {
 		return
 	}
-	pf := parseFile("f.yaml", data, limits, testKinds, false)
+	pf := parseFile("f.yaml", data, limits, testKinds, nil, false)
 	var got []string
 	for _, d := range pf.docs {
 		got = append(got, describeIdentity(d))
@@ -135,7 +135,7 @@ func TestUnterminatedQuoteHidesNothing(t *testing.T) {
 	for _, end := range []string{"---\n", "...\n---\n", "--- # next\n"} {
 		for _, b := range broken {
 			text := b + end + serviceMonitorDoc
-			pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, false)
+			pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, nil, false)
 			var kinds []string
 			for _, d := range pf.docs {
 				kinds = append(kinds, d.Kind)
@@ -157,7 +157,7 @@ func TestUnterminatedQuoteInReadKind(t *testing.T) {
 		"apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: sm\nspec:\n  k: \"unterminated\n",
 		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  k: \"unterminated\n",
 	} {
-		pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, false)
+		pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, nil, false)
 		if len(pf.docs) != 0 || len(pf.problems) != 1 || !strings.Contains(pf.problems[0].Message, "invalid YAML") {
 			t.Errorf("%q: %d documents, problems %+v; want one invalid YAML problem", text, len(pf.docs), pf.problems)
 		}
@@ -169,7 +169,7 @@ func TestUnterminatedQuoteInReadKind(t *testing.T) {
 // block scalar holding a fake ServiceMonitor is the real one.
 func TestMarkersInsideScalars(t *testing.T) {
 	text := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: |\n    ---\n    apiVersion: monitoring.coreos.com/v1\n    kind: ServiceMonitor\n    ...\n  b: >-\n    --- x\n  c: \"q\n    --- y\"\n  d: plain\n    --- z\n---\n" + serviceMonitorDoc
-	pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, false)
+	pf := parseFile("f.yaml", []byte(text), DefaultLimits, testKinds, nil, false)
 	var got []string
 	for _, d := range pf.docs {
 		got = append(got, d.Kind+"/"+d.Name)

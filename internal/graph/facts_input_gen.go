@@ -245,7 +245,7 @@ func (x *ScrapeFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyCertsUnavailable, e.String(x.CertsUnavailable)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PrometheusFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -277,7 +277,7 @@ func (x *PrometheusFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyInjection, x.Injection.inputTerm(e)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PeerAuthFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -299,7 +299,7 @@ func (x *PeerAuthFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyPortLevel, input.List(e, x.PortLevel, (*PortEntryFact).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *MonitorFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -349,7 +349,7 @@ func (x *MonitorFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyPortProblems, input.List(e, x.PortProblems, (*PortProblemFact).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *ControllerFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -365,7 +365,7 @@ func (x *ControllerFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyKeys, input.List(e, x.Keys, (*MetadataKey).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PrometheusConfigFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -397,7 +397,7 @@ func (x *PrometheusConfigFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyDefaultClasses, input.List(e, x.DefaultClasses, (*DefaultClassFact).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PeerAuthReview) inputTerm(e *input.Encoder) *ast.Term {
@@ -413,7 +413,7 @@ func (x *PeerAuthReview) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyRemovedPolicies, input.List(e, x.RemovedPolicies, (*RemovedPolicyFact).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *MergeFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -459,7 +459,7 @@ func (x *MergeFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyAssumptions, e.Strings(x.Assumptions)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *AmbientAnnotationScrapeFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -481,7 +481,7 @@ func (x *AmbientAnnotationScrapeFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyAssumptions, e.Strings(x.Assumptions)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *Loc) inputTerm(e *input.Encoder) *ast.Term {
@@ -495,7 +495,7 @@ func (x *Loc) inputTerm(e *input.Encoder) *ast.Term {
 		p[n] = [2]*ast.Term{inputKeyMessage, e.String(x.Message)}
 		n++
 	}
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *TLSFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -525,7 +525,7 @@ func (x *TLSFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyDroppedFiles, input.List(e, x.DroppedFiles, (*Loc).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *TargetFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -557,7 +557,7 @@ func (x *TargetFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyAppTLS, e.String(x.AppTLS)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *CertDirFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -575,7 +575,7 @@ func (x *CertDirFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyUsersText, e.String(x.UsersText)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *ExportFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -597,7 +597,7 @@ func (x *ExportFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyWrittenPath, e.String(x.WrittenPath)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *VolumeFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -613,7 +613,7 @@ func (x *VolumeFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyMediumPointer, e.String(x.MediumPointer)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *InjectionFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -627,7 +627,7 @@ func (x *InjectionFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyAssumed, e.String(x.Assumed)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PortEntryFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -643,7 +643,7 @@ func (x *PortEntryFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyShared, input.List(e, x.Shared, (*SharedFact).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *RejectionFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -653,7 +653,7 @@ func (x *RejectionFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyReason, e.String(x.Reason)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *DeniedFilesFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -667,7 +667,7 @@ func (x *DeniedFilesFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyPrometheus, x.Prometheus.inputTerm(e)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *HintFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -679,7 +679,7 @@ func (x *HintFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyRelated, input.List(e, x.Related, (*Loc).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PortProblemFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -701,7 +701,7 @@ func (x *PortProblemFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyRelated, input.List(e, x.Related, (*Loc).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *MetadataKey) inputTerm(e *input.Encoder) *ast.Term {
@@ -713,7 +713,7 @@ func (x *MetadataKey) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyPointer, e.String(x.Pointer)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *DefaultClassFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -723,7 +723,7 @@ func (x *DefaultClassFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyPointer, e.String(x.Pointer)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PolicyFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -749,7 +749,7 @@ func (x *PolicyFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyPorts, input.List(e, x.Ports, (*PortCheckFact).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *ConflictFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -773,7 +773,7 @@ func (x *ConflictFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyDifference, e.String(x.Difference)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *ProxylessStrictFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -805,7 +805,7 @@ func (x *ProxylessStrictFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyRelated, input.List(e, x.Related, (*Loc).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *ProxylessNamespaceFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -827,7 +827,7 @@ func (x *ProxylessNamespaceFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyRelated, input.List(e, x.Related, (*Loc).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *RemovedPolicyFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -845,7 +845,7 @@ func (x *RemovedPolicyFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyOrigins, input.Bool(x.Origins)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *MergeScrapeFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -865,7 +865,7 @@ func (x *MergeScrapeFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyDown, input.Bool(x.Down)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *StrictPortFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -877,7 +877,7 @@ func (x *StrictPortFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeySource, input.Ptr(e, x.Source, (*Loc).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *AmbientJobFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -891,7 +891,7 @@ func (x *AmbientJobFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyDecider, input.Ptr(e, x.Decider, (*Loc).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *UserMount) inputTerm(e *input.Encoder) *ast.Term {
@@ -903,7 +903,7 @@ func (x *UserMount) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyVolumeExists, input.Bool(x.VolumeExists)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *MisuseFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -917,7 +917,7 @@ func (x *MisuseFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyWorkload, e.String(x.Workload)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *SharedFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -931,7 +931,7 @@ func (x *SharedFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyRelated, input.List(e, x.Related, (*Loc).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *SelectorFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -945,7 +945,7 @@ func (x *SelectorFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyLabels, e.String(x.Labels)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PortLevelFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -957,7 +957,7 @@ func (x *PortLevelFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyPointer, e.String(x.Pointer)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *SelectionFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -969,7 +969,7 @@ func (x *SelectionFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyElsewhere, input.List(e, x.Elsewhere, (*Loc).inputTerm)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PortCheckFact) inputTerm(e *input.Encoder) *ast.Term {
@@ -1003,7 +1003,7 @@ func (x *PortCheckFact) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyAssumptions, e.Strings(x.Assumptions)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }
 
 func (x *PolicyRef) inputTerm(e *input.Encoder) *ast.Term {
@@ -1023,5 +1023,5 @@ func (x *PolicyRef) inputTerm(e *input.Encoder) *ast.Term {
 	n++
 	p[n] = [2]*ast.Term{inputKeyEmptySelector, input.Bool(x.EmptySelector)}
 	n++
-	return input.Object(p[:n]...)
+	return e.Object(p[:n]...)
 }

@@ -17,14 +17,17 @@ type item struct {
 	Next  *item    `json:"next"`
 }
 
+// The keys of item, one term each, as the generated encoders share them.
+var keyName, keyN, keyOn, keyTags, keyEmpty, keyNext = Key("name"), Key("n"), Key("on"), Key("tags"), Key("empty"), Key("next")
+
 func (x *item) term(e *Encoder) *ast.Term {
-	return Object(
-		[2]*ast.Term{Key("name"), e.String(x.Name)},
-		[2]*ast.Term{Key("n"), e.Int(x.N)},
-		[2]*ast.Term{Key("on"), Bool(x.On)},
-		[2]*ast.Term{Key("tags"), e.Strings(x.Tags)},
-		[2]*ast.Term{Key("empty"), e.Strings(x.Empty)},
-		[2]*ast.Term{Key("next"), Ptr(e, x.Next, (*item).term)},
+	return e.Object(
+		[2]*ast.Term{keyName, e.String(x.Name)},
+		[2]*ast.Term{keyN, e.Int(x.N)},
+		[2]*ast.Term{keyOn, Bool(x.On)},
+		[2]*ast.Term{keyTags, e.Strings(x.Tags)},
+		[2]*ast.Term{keyEmpty, e.Strings(x.Empty)},
+		[2]*ast.Term{keyNext, Ptr(e, x.Next, (*item).term)},
 	)
 }
 
@@ -54,7 +57,9 @@ func TestListMatchesJSON(t *testing.T) {
 			list[i].Next = &item{Name: "next", N: -i}
 		}
 	}
-	for _, e := range []*Encoder{NewEncoder(), {strings: map[string]*ast.Term{}, ints: map[int64]*ast.Term{}, parallel: 3}, newEncoder()} {
+	three := newEncoder()
+	three.parallel = 3
+	for _, e := range []*Encoder{NewEncoder(), three, newEncoder()} {
 		got := List(e, list, (*item).term)
 		if want := viaJSON(t, list); got.Value.Compare(want) != 0 {
 			t.Fatalf("list converted with %d goroutines differs from its JSON", e.parallel)
@@ -84,5 +89,39 @@ func TestInputSections(t *testing.T) {
 	in.Release("b")
 	if in.Term(NewEncoder(), "b") != nil || strings.Join(in.Keys(), ",") != "a,gone" {
 		t.Errorf("after release: keys %v", in.Keys())
+	}
+}
+
+// TestEqualValuesShared: equal objects and lists are built once and
+// shared, the objects that hold them too; a difference anywhere in an
+// object, a key, a value or one more pair, gives it a term of its own.
+func TestEqualValuesShared(t *testing.T) {
+	e := newEncoder()
+	a := item{Name: "a", N: 123456, Tags: []string{"x", "y"}, Next: &item{Name: "next", Empty: []string{}}}
+	b := a
+	b.Tags = []string{"x", "y"}
+	b.Next = &item{Name: "next", Empty: []string{}}
+	ta, tb := a.term(e), b.term(e)
+	if ta != tb {
+		t.Errorf("equal objects built twice: %v", ta)
+	}
+	if ta.Value.(ast.Object).Get(keyTags) != e.Strings([]string{"x", "y"}) {
+		t.Error("equal lists built twice")
+	}
+	c := a
+	c.Next = &item{Name: "other"}
+	if tc := c.term(e); tc == ta || tc.Value.Compare(ta.Value) == 0 {
+		t.Errorf("objects that differ in a nested value share a term: %v", tc)
+	}
+	pairs := [][2]*ast.Term{{keyN, e.Int(1)}}
+	one := e.Object(pairs...)
+	if two := e.Object(append(pairs, [2]*ast.Term{keyOn, e.Int(1)})...); two == one || two.Value.(ast.Object).Len() != 2 {
+		t.Errorf("an object with one more pair is %v", two)
+	}
+	if other := e.Object([2]*ast.Term{keyOn, e.Int(1)}); other == one {
+		t.Errorf("an object with another key is %v", other)
+	}
+	if got := e.Object(pairs...); got != one {
+		t.Error("an object built again from the same terms is not shared")
 	}
 }

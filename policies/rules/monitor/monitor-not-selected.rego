@@ -25,8 +25,8 @@ import data.meshlint.lib
 
 report contains finding if {
 	some m in input.monitors
+	count(m.selectedBy) == 0 # the selective test first: most monitors are selected
 	m.prometheusCount > 0
-	count(m.selectedBy) == 0
 	count(m.undecided) == 0
 	msg := sprintf("no %s in the input selects %s, so it is never scraped: %s", [m.scrapers, m.name, reasons(m)])
 	related := [lib.loc(r.prometheus.resource, r.prometheus.pointer, "does not select the monitor") | some r in m.notSelectedBy]

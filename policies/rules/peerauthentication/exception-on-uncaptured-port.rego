@@ -21,9 +21,7 @@ package meshlint.rules.peerauthentication.exception_on_uncaptured_port
 import data.meshlint.lib
 
 report contains finding if {
-	some pa in input.peerAuthReview.policies
-	pa.scope == "workload"
-	some p in pa.ports
+	some [pa, p] in workload_ports
 	p.istioPort
 	msg := sprintf(
 		"portLevelMtls key %d of PeerAuthentication %s is an Istio port that the sidecar never intercepts, so this %s entry has no effect (Istio's own metrics and health ports already accept plaintext under STRICT)",
@@ -33,9 +31,7 @@ report contains finding if {
 }
 
 report contains finding if {
-	some pa in input.peerAuthReview.policies
-	pa.scope == "workload"
-	some p in pa.ports
+	some [pa, p] in workload_ports
 	not p.istioPort
 	count(p.uncaptured) > 0
 	p.captured == 0
@@ -45,3 +41,11 @@ report contains finding if {
 	)
 	finding := lib.finding(pa.resource, p.pointer, msg, pa.workloads.selected, [])
 }
+
+# workload_ports are the portLevelMtls entries of workload policies, found
+# in one walk of the policies for both reports.
+workload_ports := [[pa, p] |
+	some pa in input.peerAuthReview.policies
+	pa.scope == "workload"
+	some p in pa.ports
+]

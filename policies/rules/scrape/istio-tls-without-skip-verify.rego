@@ -24,9 +24,9 @@ import data.meshlint.lib
 
 report contains finding if {
 	some s in input.scrapes
-	mesh_target(s)
-	s.scheme == "https"
+	s.scheme == "https" # the cheap and selective tests first: every rule walks every scrape
 	not s.tls.skipVerify
+	mesh_target(s)
 	not lib.no_client_cert_to_strict(s) # app-tls-scrape-of-strict-port's: the handshake fails before verification matters
 	msg := sprintf(
 		"endpoint %d scrapes over https with Istio certs (%s)%s but does not set insecureSkipVerify: true; Istio certificates name a SPIFFE identity, not the pod address, so verification fails",

@@ -26,11 +26,8 @@ package meshlint.rules.scrape.tls_scrape_of_istio_plaintext_port
 import data.meshlint.lib
 
 report contains finding if {
-	some s in input.scrapes
-	s.port != ""
+	some [s, t] in istio_port_targets
 	s.scheme == "https"
-	some t in s.targets
-	t.istioPort
 	msg := sprintf("endpoint %d scrapes %s over https, but %d is %s: the sidecar never captures it and it serves plaintext, so the TLS handshake fails", [
 		s.endpoint, t.chain, t.port, port_role(t.port),
 	])
@@ -38,18 +35,25 @@ report contains finding if {
 }
 
 report contains finding if {
-	some s in input.scrapes
-	s.port != ""
+	some [s, t] in istio_port_targets
 	s.scheme != "https"
 	s.tls.istio
 	s.tls.istioIntent
-	some t in s.targets
-	t.istioPort
 	msg := sprintf("endpoint %d carries Istio cert TLS (%s)%s for %s, but %d is %s and serves plaintext: the TLS settings are unused over http, and scheme: https would break the scrape; drop the tlsConfig", [
 		s.endpoint, lib.cert_files(s.tls), lib.class_note(s.tls), t.chain, t.port, port_role(t.port),
 	])
 	finding := lib.finding(s.monitor, s.tls.pointer, msg, t.related, [])
 }
+
+# istio_port_targets are the targets on one of the sidecar's own ports of
+# the endpoints that name a port, found in one walk of the scrapes for both
+# reports: few targets are, and the walk is most of the rule's cost.
+istio_port_targets := [[s, t] |
+	some s in input.scrapes
+	some t in s.targets
+	t.istioPort
+	s.port != ""
+]
 
 port_role(15090) := "Envoy's stats port (http-envoy-prom)"
 

@@ -187,7 +187,7 @@ func (g *generator) writeTerm(name string) error {
 		}
 		fmt.Fprintf(&g.body, "\t%s", set)
 	}
-	g.body.WriteString("\treturn input.Object(p[:n]...)\n}\n")
+	g.body.WriteString("\treturn e.Object(p[:n]...)\n}\n")
 	return nil
 }
 

@@ -31,6 +31,7 @@ const aheadShards = 16
 // NewBuilder starts a graph under these settings.
 func NewBuilder(s Settings) *Builder {
 	b := &Builder{g: newGraph(s), seed: maphash.MakeSeed()}
+	b.g.labelSets, b.g.annotationSets = newLabelSets(), newLabelSets()
 	for i := range b.ahead {
 		b.ahead[i].m = map[*loader.Document]*reading{}
 	}
@@ -57,7 +58,7 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 // and releases the object; Add places what was read. It is safe for
 // concurrent use, as the loader's workers call it.
 func (b *Builder) Read(d *loader.Document) {
-	rd := read(d, b.g.Settings)
+	rd := read(d, b.g)
 	if annotationJobKinds[d.Kind] {
 		hinted := *rd
 		hinted.annotationJob = hintOf(mentionsAnnotationJob(d.Text(), d.Kind == "Secret"))
@@ -92,7 +93,7 @@ func (b *Builder) Add(d *loader.Document) {
 		return
 	}
 	if !ok {
-		rd = read(d, g.Settings)
+		rd = read(d, g)
 	}
 	g.place(rd, r)
 }
@@ -124,12 +125,13 @@ type reading struct {
 var nothing reading
 
 // read reads one document into the model, as resource 0 of a graph of its
-// own.
-func read(d *loader.Document, s Settings) *reading {
+// own, under g's settings and sharing g's label maps.
+func read(d *loader.Document, g *Graph) *reading {
+	s := g.Settings
 	if d.Object == nil && !isIstioGroup(d.APIVersion) {
 		return &nothing // what addUndecoded would find
 	}
-	mini := &Graph{Settings: s}
+	mini := &Graph{Settings: s, labelSets: g.labelSets, annotationSets: g.annotationSets}
 	r := newResource(0, d, s)
 	rd := &reading{}
 	if d.Object == nil {

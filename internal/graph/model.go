@@ -413,4 +413,17 @@ type Graph struct {
 	incomplete     map[string]bool // incompleteNamespaces, once worked out
 	hidden         map[string]bool // hiddenNamespaces, once worked out
 	operatorPodNS  map[string]bool // operatorPods, once worked out
+	// labelSets and annotationSets share equal maps among the documents
+	// a Builder reads (labelsets.go); nil shares none.
+	labelSets, annotationSets *labelSets
+}
+
+// labels reads labels or a selector's labels (labelMap), shared.
+func (g *Graph) labels(v any, pointer string) (map[string]string, *fieldError) {
+	return g.labelSets.read(v, pointer, labelMap)
+}
+
+// annotations reads annotations (annotationMap), shared.
+func (g *Graph) annotations(v any, pointer string) (map[string]string, *fieldError) {
+	return g.annotationSets.read(v, pointer, annotationMap)
 }

@@ -564,7 +564,7 @@ func (g *Graph) peerAuthConflicts() []ConflictFact {
 	for _, w := range g.workloadsAndPrometheusPods() {
 		var sel []*PeerAuthentication
 		pas := g.peerAuthsByNS[w.Namespace]
-		for _, i := range g.selection().peerAuthsFor(w) {
+		for _, i := range g.selection().peerAuthsFor(w, len(pas)) {
 			if pa := pas[i]; pa.Scope == ScopeWorkload && subsetOf(pa.MatchLabels, w.Labels) {
 				sel = append(sel, pa)
 			}

@@ -10,7 +10,8 @@ import (
 
 // TestSelectionIndexAgreesWithScans builds namespaces of objects with
 // overlapping labels and selectors and holds every indexed selection to a
-// scan of the whole namespace, in the scan's order.
+// scan of the whole namespace, in the scan's order; and so every selection
+// in a namespace too small to be indexed.
 func TestSelectionIndexAgreesWithScans(t *testing.T) {
 	rng := rand.New(rand.NewSource(16))
 	labels := func() string {
@@ -23,10 +24,16 @@ func TestSelectionIndexAgreesWithScans(t *testing.T) {
 		return "{" + strings.Join(kv, ", ") + "}"
 	}
 	var b strings.Builder
-	for _, ns := range []string{"a", "b"} {
+	// a and b are indexed; c, of fewer than smallNamespace objects of
+	// each kind, is scanned.
+	for _, c := range []struct {
+		ns string
+		n  int
+	}{{"a", 25}, {"b", 25}, {"c", smallNamespace - 2}} {
+		ns, n := c.ns, c.n
 		b.WriteString(namespace(ns, "{istio-injection: enabled}"))
 		b.WriteString(pa(ns, "default", "mtls: {mode: STRICT}"))
-		for i := 0; i < 25; i++ {
+		for i := 0; i < n; i++ {
 			b.WriteString(deploy(ns, fmt.Sprintf("d%d", i), labels(), "", ""))
 			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s%d, namespace: %s, labels: %s}\nspec:\n  selector: %s\n  ports: [{name: metrics, port: 9090}]\n", i, ns, labels(), labels())
 			if i%3 == 0 {
@@ -61,7 +68,7 @@ func TestSelectionIndexAgreesWithScans(t *testing.T) {
 			}
 		}
 		var gotPA []*PeerAuthentication
-		for _, i := range g.selection().peerAuthsFor(w) {
+		for _, i := range g.selection().peerAuthsFor(w, len(g.peerAuthsByNS[w.Namespace])) {
 			if pa := g.peerAuthsByNS[w.Namespace][i]; pa.Scope != ScopeWorkload || subsetOf(pa.MatchLabels, w.Labels) {
 				gotPA = append(gotPA, pa)
 			}

@@ -97,7 +97,7 @@ func (w *Workload) ports() []ContainerPort {
 // and those without a selector whose endpoint objects name its pods.
 func (g *Graph) ServicesOf(w *Workload) []*Service {
 	svcs := g.servicesByNS[w.Namespace]
-	pos := g.selection().servicesBehind(w)
+	pos := g.selection().servicesBehind(w, svcs)
 	if endpointed := g.endpointedServices(w); len(endpointed) > 0 {
 		pos = append(pos, endpointed...)
 		sort.Ints(pos)
@@ -145,7 +145,10 @@ func (g *Graph) BackendsOf(svc *Service) []*Workload {
 	}
 	var out []*Workload
 	ws := g.workloadsByNS[svc.Namespace]
-	pos, _ := g.selection().workloadLabels[svc.Namespace].narrow(svc.Selector, nil) // a non-empty selector narrows
+	pos, all := g.selection().workloadLabels[svc.Namespace].narrow(svc.Selector, nil)
+	if all {
+		pos = allPositions(len(ws))
+	}
 	for _, i := range pos {
 		if w := ws[i]; subsetOf(svc.Selector, w.Labels) {
 			out = append(out, w)

@@ -165,3 +165,31 @@ func TestMonitorSelectorMatchLiteralsAndPatterns(t *testing.T) {
 		}
 	}
 }
+
+// TestDedupeTargetsKeepsFirstOfEachPort: the first target of each workload
+// and port, in order, in short lists and in lists long enough to need a set.
+func TestDedupeTargetsKeepsFirstOfEachPort(t *testing.T) {
+	ws := []*Workload{{Resource: 0}, {Resource: 1}, {Resource: 2}}
+	for _, n := range []int{3, 40} {
+		var ts, want []Target
+		seen := map[[2]int]bool{}
+		for i := 0; i < n; i++ {
+			tg := Target{Workload: ws[i%3], Port: 9000 + i%7, ServicePort: &ServicePort{Name: fmt.Sprint(i)}}
+			ts = append(ts, tg)
+			if k := [2]int{tg.Workload.Resource, tg.Port}; !seen[k] {
+				seen[k] = true
+				want = append(want, tg)
+			}
+		}
+		got := dedupeTargets(ts)
+		if len(got) != len(want) {
+			t.Fatalf("%d targets: kept %d, want %d", n, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Workload != want[i].Workload || got[i].Port != want[i].Port || got[i].ServicePort != want[i].ServicePort {
+				t.Errorf("%d targets: #%d is %d/%d (%s), want %d/%d (%s)", n, i, got[i].Workload.Resource, got[i].Port, got[i].ServicePort.Name,
+					want[i].Workload.Resource, want[i].Port, want[i].ServicePort.Name)
+			}
+		}
+	}
+}

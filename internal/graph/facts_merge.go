@@ -101,7 +101,13 @@ var istioReservedPorts = map[int]string{
 // mergeFacts computes the merging facts of every sidecar workload, given
 // the scrapes Facts resolved and who scrapes which port.
 func (g *Graph) mergeFacts(scrapes []ScrapeFact, scraped scrapedPorts) []MergeFact {
-	out := []MergeFact{}
+	sidecars := 0
+	for _, w := range g.Workloads {
+		if w.Injection.Dataplane == DataplaneSidecar {
+			sidecars++
+		}
+	}
+	out := make([]MergeFact, 0, sidecars) // grown by appending, twice that allocated
 	jobs := g.annotationScrapeJobs()
 	for _, w := range g.Workloads {
 		if w.Injection.Dataplane != DataplaneSidecar {

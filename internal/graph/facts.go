@@ -655,16 +655,35 @@ func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped scrapedPorts) (
 }
 
 func dedupeLocs(in []Loc) []Loc {
-	seen := map[Ref]bool{}
+	var seen map[Ref]bool // past a few; most lists hold one or two
 	var out []Loc
 	for _, l := range in {
 		k := Ref{l.Resource, l.Pointer}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, l)
+		if len(out) > 8 && seen == nil {
+			seen = make(map[Ref]bool, len(in))
+			for _, o := range out {
+				seen[Ref{o.Resource, o.Pointer}] = true
+			}
 		}
+		if seen != nil && seen[k] || seen == nil && hasLoc(out, k) {
+			continue
+		}
+		if seen != nil {
+			seen[k] = true
+		}
+		out = append(out, l)
 	}
 	return out
+}
+
+// hasLoc reports whether locs holds one at k.
+func hasLoc(locs []Loc, k Ref) bool {
+	for _, l := range locs {
+		if l.Resource == k.Resource && l.Pointer == k.Pointer {
+			return true
+		}
+	}
+	return false
 }
 
 // uniqueSorted is in sorted, each string once (nil when in is empty).

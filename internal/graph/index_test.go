@@ -193,3 +193,24 @@ func TestDedupeTargetsKeepsFirstOfEachPort(t *testing.T) {
 		}
 	}
 }
+
+// TestDedupeLocsKeepsFirstOfEachPlace: the first location of each resource
+// and pointer, in order, in short lists and in lists long enough to need a
+// set.
+func TestDedupeLocsKeepsFirstOfEachPlace(t *testing.T) {
+	for _, n := range []int{4, 40} {
+		var in, want []Loc
+		seen := map[Ref]bool{}
+		for i := 0; i < n; i++ {
+			l := Loc{Resource: i % 3, Pointer: fmt.Sprintf("/spec/%d", i%5), Message: fmt.Sprint(i)}
+			in = append(in, l)
+			if k := (Ref{l.Resource, l.Pointer}); !seen[k] {
+				seen[k] = true
+				want = append(want, l)
+			}
+		}
+		if got := dedupeLocs(in); !slices.Equal(got, want) {
+			t.Errorf("%d locations: kept %v, want %v", n, got, want)
+		}
+	}
+}

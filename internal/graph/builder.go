@@ -122,10 +122,15 @@ type reading struct {
 // It is shared, and never changed.
 var nothing reading
 
-// miniGraphs are the graphs read reads one document into, used again: a
-// Graph is half a kilobyte, and one for every document was a tenth of
-// what loading allocated.
-var miniGraphs = sync.Pool{New: func() any { return &Graph{} }}
+// miniGraphs are the graphs read reads one document into, with the
+// resource it reads, used again: a Graph is half a kilobyte, and one for
+// every document was a tenth of what loading allocated.
+var miniGraphs = sync.Pool{New: func() any { return &miniGraph{} }}
+
+type miniGraph struct {
+	g Graph
+	r Resource
+}
 
 // read reads one document into the model, as resource 0 of a graph of its
 // own, under g's settings and sharing g's label maps.
@@ -134,13 +139,15 @@ func read(d *loader.Document, g *Graph) *reading {
 	if d.Object == nil && !isIstioGroup(d.APIVersion) {
 		return &nothing // what addUndecoded would find
 	}
-	mini := miniGraphs.Get().(*Graph)
+	m := miniGraphs.Get().(*miniGraph)
 	defer func() {
-		mini.empty()
-		miniGraphs.Put(mini)
+		m.g.empty()
+		m.r = Resource{}
+		miniGraphs.Put(m)
 	}()
+	mini, r := &m.g, &m.r
 	mini.Settings, mini.labelSets, mini.annotationSets = s, g.labelSets, g.annotationSets
-	r := newResource(0, d, s)
+	*r = *newResource(0, d, s) // newResource is inlined and its Resource copied: nothing allocated
 	rd := &reading{}
 	if d.Object == nil {
 		mini.addUndecoded(r)

@@ -60,9 +60,10 @@ func Build(docs []*loader.Document, s Settings) *Graph {
 func (b *Builder) Read(d *loader.Document) {
 	rd := read(d, b.g)
 	if annotationJobKinds[d.Kind] {
-		hinted := *rd
-		hinted.annotationJob = hintOf(mentionsAnnotationJob(d.Text(), d.Kind == "Secret"))
-		rd = &hinted
+		if rd == &nothing { // shared: never changed
+			rd = &reading{}
+		}
+		rd.annotationJob = hintOf(mentionsAnnotationJob(d.Text(), d.Kind == "Secret"))
 	}
 	if rd == &nothing {
 		return // nothing to keep: Add reads it again, without its text

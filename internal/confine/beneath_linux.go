@@ -90,7 +90,7 @@ func readRegular(fd int, name string, max int64, flag string) (data []byte, info
 	if err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return nil, nil, nil
 	}
-	info = &statInfo{name: filepath.Base(name), st: st}
+	info = &statInfo{name: filepath.Base(name), size: st.Size, mtim: st.Mtim, dev: uint64(st.Dev), ino: uint64(st.Ino), mode: st.Mode}
 	if st.Size > max {
 		return nil, info, &TooLargeError{Limit: max, Flag: flag}
 	}
@@ -116,19 +116,31 @@ func (r fdReader) Read(b []byte) (int, error) {
 	}
 }
 
-// statInfo is the fs.FileInfo of a file readRegular read, with the same
-// Sys as os.Stat's, so SameFile compares it with any other.
+// statInfo is the fs.FileInfo of a file readRegular read. The Root keeps
+// one for every file it gave out, for the life of the run (Opened): it keeps
+// only what FileInfo and SameFile read of the stat, 64 bytes where the whole
+// syscall.Stat_t took 160 (6 MB at 40,000 files).
 type statInfo struct {
-	name string
-	st   syscall.Stat_t
+	name     string
+	size     int64
+	mtim     syscall.Timespec
+	dev, ino uint64
+	mode     uint32
 }
 
 func (i *statInfo) Name() string       { return i.name }
-func (i *statInfo) Size() int64        { return i.st.Size }
-func (i *statInfo) Mode() fs.FileMode  { return fs.FileMode(i.st.Mode & 0o777) }
-func (i *statInfo) ModTime() time.Time { return time.Unix(i.st.Mtim.Unix()) }
+func (i *statInfo) Size() int64        { return i.size }
+func (i *statInfo) Mode() fs.FileMode  { return fs.FileMode(i.mode & 0o777) }
+func (i *statInfo) ModTime() time.Time { return time.Unix(i.mtim.Unix()) }
 func (i *statInfo) IsDir() bool        { return false }
-func (i *statInfo) Sys() any           { return &i.st }
+
+// Sys is a syscall.Stat_t, as os.Stat's is, with the fields statInfo keeps
+// (device, inode, mode, size, modification time) and the others zero.
+func (i *statInfo) Sys() any {
+	st := &syscall.Stat_t{Mode: i.mode, Size: i.size, Mtim: i.mtim}
+	st.Dev, st.Ino = i.dev, i.ino
+	return st
+}
 
 // SameFile reports whether a and b describe the same file: os.SameFile,
 // which knows only os.Stat's own results, and the device and inode of any
@@ -137,7 +149,19 @@ func SameFile(a, b fs.FileInfo) bool {
 	if os.SameFile(a, b) {
 		return true
 	}
-	sa, okA := a.Sys().(*syscall.Stat_t)
-	sb, okB := b.Sys().(*syscall.Stat_t)
-	return okA && okB && sa.Dev == sb.Dev && sa.Ino == sb.Ino
+	devA, inoA, okA := fileID(a)
+	devB, inoB, okB := fileID(b)
+	return okA && okB && devA == devB && inoA == inoB
+}
+
+// fileID is the device and inode of a FileInfo that carries them.
+func fileID(fi fs.FileInfo) (dev, ino uint64, ok bool) {
+	if i, isStat := fi.(*statInfo); isStat {
+		return i.dev, i.ino, true
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, 0, false
+	}
+	return st.Dev, st.Ino, true
 }

@@ -116,7 +116,7 @@ func (g *Graph) add(r *Resource) *fieldError {
 	}
 	switch r.Kind {
 	case "Namespace":
-		labels, err := labelMap(dig(obj, "metadata", "labels"), "/metadata/labels")
+		labels, err := g.labels(dig(obj, "metadata", "labels"), "/metadata/labels")
 		if err != nil {
 			return err
 		}
@@ -194,10 +194,10 @@ func (g *Graph) addWorkload(r *Resource, tmpl string) *fieldError {
 	w := &Workload{Resource: r.ID, Kind: r.Kind, Namespace: r.Namespace, Name: r.Name, Template: tmpl,
 		Meta: tmpl + "/metadata", Spec: tmpl + "/spec"}
 	var err *fieldError
-	if w.Labels, err = labelMap(dig(tm, "metadata", "labels"), tmpl+"/metadata/labels"); err != nil {
+	if w.Labels, err = g.labels(dig(tm, "metadata", "labels"), tmpl+"/metadata/labels"); err != nil {
 		return err
 	}
-	if w.Annotations, err = annotationMap(dig(tm, "metadata", "annotations"), tmpl+"/metadata/annotations"); err != nil {
+	if w.Annotations, err = g.annotations(dig(tm, "metadata", "annotations"), tmpl+"/metadata/annotations"); err != nil {
 		return err
 	}
 	spec, err := mapAt(tm, "spec", tmpl)
@@ -277,7 +277,7 @@ func (g *Graph) addService(r *Resource) *fieldError {
 	obj := r.Doc.Object
 	svc := &Service{Resource: r.ID, Namespace: r.Namespace, Name: r.Name}
 	var err *fieldError
-	if svc.Labels, err = labelMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
+	if svc.Labels, err = g.labels(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
 		return err
 	}
 	spec, err := mapAt(obj, "spec", "")
@@ -291,7 +291,7 @@ func (g *Graph) addService(r *Resource) *fieldError {
 	if t, _ := spec["type"].(string); t == "ExternalName" {
 		return nil // no pods behind it
 	}
-	if svc.Selector, err = labelMap(spec["selector"], "/spec/selector"); err != nil {
+	if svc.Selector, err = g.labels(spec["selector"], "/spec/selector"); err != nil {
 		return err
 	}
 	svc.Headless = asString(spec["clusterIP"]) == "None"
@@ -345,7 +345,7 @@ func (g *Graph) addPeerAuthentication(r *Resource) *fieldError {
 	if sel, err := mapAt(spec, "selector", "/spec"); err != nil {
 		return err
 	} else if sel != nil {
-		if pa.MatchLabels, err = labelMap(sel["matchLabels"], "/spec/selector/matchLabels"); err != nil {
+		if pa.MatchLabels, err = g.labels(sel["matchLabels"], "/spec/selector/matchLabels"); err != nil {
 			return err
 		}
 		pa.HasSelector = len(pa.MatchLabels) > 0

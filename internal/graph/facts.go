@@ -229,14 +229,14 @@ func (g *Graph) Facts() *Facts {
 	f := &Facts{Scrapes: []ScrapeFact{}, Prometheuses: []PrometheusFact{}, PeerAuthentications: []PeerAuthFact{}}
 	ctx := g.wiringContext()
 	perMonitor := make([]monitorPart, len(g.Monitors))
+	f.Monitors = make([]MonitorFact, len(g.Monitors)) // each monitor's, in place
 	parallel.ForEach(len(g.Monitors), func(mi int) {
-		perMonitor[mi] = g.monitorPart(mi, ctx)
+		perMonitor[mi] = g.monitorPart(mi, ctx, &f.Monitors[mi])
 	})
 	g.countedTargets, g.selecting = nil, nil
 	scraped := scrapedPorts{}
 	certUsers := map[int][]Loc{} // Prometheus -> monitor fields with Istio cert files
 	certDirUsers := map[int]map[string][]Loc{}
-	f.Monitors = make([]MonitorFact, 0, len(g.Monitors))
 	n := 0
 	for i := range perMonitor {
 		n += len(perMonitor[i].scrapes)
@@ -258,7 +258,6 @@ func (g *Graph) Facts() *Facts {
 				certDirUsers[u.prometheus][dir] = append(certDirUsers[u.prometheus][dir], cf)
 			}
 		}
-		f.Monitors = append(f.Monitors, mf.wiring)
 		*mf = monitorPart{} // let go of the targets
 	}
 	for _, p := range g.Prometheus {
@@ -276,14 +275,13 @@ func (g *Graph) Facts() *Facts {
 
 // monitorPart is the facts of one monitor: its scrape facts (variants per
 // endpoint, endpoint by endpoint), its endpoints' targets for the index of
-// scraped ports, the Istio cert files it reads from each Prometheus, and
-// its wiring fact.
+// scraped ports, and the Istio cert files it reads from each Prometheus.
+// Its wiring fact goes straight to its place in Facts.Monitors.
 type monitorPart struct {
 	scrapes  []ScrapeFact
 	variants int
 	targets  [][]Target
 	certUses []certUse
-	wiring   MonitorFact
 }
 
 // certUse is a scrape fact that reads Istio's cert files from a Prometheus.
@@ -293,8 +291,9 @@ type certUse struct {
 	files      []Loc
 }
 
-// monitorPart works out the facts of monitor mi (the index in g.Monitors).
-func (g *Graph) monitorPart(mi int, ctx *wiring) monitorPart {
+// monitorPart works out the facts of monitor mi (the index in g.Monitors),
+// its wiring fact into wiring.
+func (g *Graph) monitorPart(mi int, ctx *wiring, wiring *MonitorFact) monitorPart {
 	m := g.Monitors[mi]
 	selecting, targets := g.countedFor(mi)
 	variants := selecting
@@ -331,7 +330,7 @@ func (g *Graph) monitorPart(mi int, ctx *wiring) monitorPart {
 			out.scrapes = append(out.scrapes, sf)
 		}
 	}
-	out.wiring = g.monitorFact(m, ctx)
+	*wiring = g.monitorFact(m, ctx)
 	return out
 }
 
@@ -656,16 +655,35 @@ func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped scrapedPorts) (
 }
 
 func dedupeLocs(in []Loc) []Loc {
-	seen := map[Ref]bool{}
+	var seen map[Ref]bool // past a few; most lists hold one or two
 	var out []Loc
 	for _, l := range in {
 		k := Ref{l.Resource, l.Pointer}
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, l)
+		if len(out) > 8 && seen == nil {
+			seen = make(map[Ref]bool, len(in))
+			for _, o := range out {
+				seen[Ref{o.Resource, o.Pointer}] = true
+			}
 		}
+		if seen != nil && seen[k] || seen == nil && hasLoc(out, k) {
+			continue
+		}
+		if seen != nil {
+			seen[k] = true
+		}
+		out = append(out, l)
 	}
 	return out
+}
+
+// hasLoc reports whether locs holds one at k.
+func hasLoc(locs []Loc, k Ref) bool {
+	for _, l := range locs {
+		if l.Resource == k.Resource && l.Pointer == k.Pointer {
+			return true
+		}
+	}
+	return false
 }
 
 // uniqueSorted is in sorted, each string once (nil when in is empty).

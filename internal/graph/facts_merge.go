@@ -101,7 +101,13 @@ var istioReservedPorts = map[int]string{
 // mergeFacts computes the merging facts of every sidecar workload, given
 // the scrapes Facts resolved and who scrapes which port.
 func (g *Graph) mergeFacts(scrapes []ScrapeFact, scraped scrapedPorts) []MergeFact {
-	out := []MergeFact{}
+	sidecars := 0
+	for _, w := range g.Workloads {
+		if w.Injection.Dataplane == DataplaneSidecar {
+			sidecars++
+		}
+	}
+	out := make([]MergeFact, 0, sidecars) // grown by appending, twice that allocated
 	jobs := g.annotationScrapeJobs()
 	for _, w := range g.Workloads {
 		if w.Injection.Dataplane != DataplaneSidecar {
@@ -129,8 +135,11 @@ func (g *Graph) mergeFact(w *Workload, jobs []annotationJob) MergeFact {
 	annPtr := func(key string) string { return w.Meta + "/annotations/" + escape(key) }
 	mf := MergeFact{Resource: w.Resource, Workload: w.Display(), StatusPort: 15020, Monitors: []MergeScrapeFact{},
 		AnnotationJobs: []Loc{}, AnnotationJobNames: []string{}, StrictPorts: []StrictPortFact{}, Assumptions: []string{}, MergePointer: w.Meta}
-	if v, err := strconv.Atoi(strings.TrimSpace(w.Annotations["status.sidecar.istio.io/port"])); err == nil {
-		mf.StatusPort = v
+	// Most pods have no such annotation: Atoi of "" would build an error.
+	if s := strings.TrimSpace(w.Annotations["status.sidecar.istio.io/port"]); s != "" {
+		if v, err := strconv.Atoi(s); err == nil {
+			mf.StatusPort = v
+		}
 	}
 	if w.Injection.Assumed != "" {
 		mf.Assumptions = append(mf.Assumptions, w.Injection.Assumed)

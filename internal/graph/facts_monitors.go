@@ -157,7 +157,7 @@ const annotationIncludeOutbound = "traffic.sidecar.istio.io/includeOutboundIPRan
 var undeclaredIstioPorts = map[int]string{15020: "pilot-agent's status and merged metrics port", 15021: "the health check port"}
 
 // selectablePorts are the ports a PodMonitor endpoint can pick on w.
-func (w *Workload) selectablePorts(e *Endpoint) []ContainerPort {
+func (w *Workload) selectablePorts(e *Endpoint) (declared, proxy []ContainerPort) {
 	return w.ports()
 }
 

@@ -529,15 +529,18 @@ func deployTarget(r *Resource) (string, bool) {
 // peerAuthConflicts finds the levels where more than one policy applies.
 func (g *Graph) peerAuthConflicts() []ConflictFact {
 	out := []ConflictFact{}
-	byLevel := map[string][]*PeerAuthentication{}
-	var keys []string
+	type levelKey struct {
+		level, ns string // "mesh" with no namespace, or "namespace"
+	}
+	byLevel := map[levelKey][]*PeerAuthentication{}
+	var keys []levelKey
 	for _, pa := range g.PeerAuths {
-		var key string
+		var key levelKey
 		switch pa.Scope {
 		case ScopeMesh:
-			key = "mesh\x00"
+			key = levelKey{level: "mesh"}
 		case ScopeNamespace:
-			key = "namespace\x00" + pa.Namespace
+			key = levelKey{level: "namespace", ns: pa.Namespace}
 		default:
 			continue
 		}
@@ -547,13 +550,15 @@ func (g *Graph) peerAuthConflicts() []ConflictFact {
 		byLevel[key] = append(byLevel[key], pa)
 	}
 	for _, key := range keys {
-		level, ns, _ := strings.Cut(key, "\x00")
-		where := "namespace " + ns
-		if level == "mesh" {
+		if len(byLevel[key]) < 2 {
+			continue // one policy: no conflict (peerAuthConflict), the case of almost every namespace
+		}
+		where := "namespace " + key.ns
+		if key.level == "mesh" {
 			where = "the mesh (root namespace " + g.Settings.RootNamespace + ")"
 		}
 		for _, set := range g.appliedTogether(byLevel[key]) {
-			if c, ok := g.peerAuthConflict(level, where, set); ok {
+			if c, ok := g.peerAuthConflict(key.level, where, set); ok {
 				out = append(out, c)
 			}
 		}
@@ -564,7 +569,7 @@ func (g *Graph) peerAuthConflicts() []ConflictFact {
 	for _, w := range g.workloadsAndPrometheusPods() {
 		var sel []*PeerAuthentication
 		pas := g.peerAuthsByNS[w.Namespace]
-		for _, i := range g.selection().peerAuthsFor(w) {
+		for _, i := range g.selection().peerAuthsFor(w, len(pas)) {
 			if pa := pas[i]; pa.Scope == ScopeWorkload && subsetOf(pa.MatchLabels, w.Labels) {
 				sel = append(sel, pa)
 			}

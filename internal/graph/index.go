@@ -59,8 +59,16 @@ func labelPair(k, v string) string { return k + "\x00" + v }
 // so what is found, and in which order, is what a scan finds.
 
 // nsLabelIndex maps a label pair ("key\x00value") to the positions, in
-// order, of the objects of one namespace that carry it.
+// order, of the objects of one namespace that carry it. A namespace of at
+// most smallNamespace objects of a kind has none (nil): each selection
+// tries all of them, which costs no more than a look-up in an index that
+// would take a map, keys and lists for every one of them (at 10,000 apps of
+// one namespace each, 15 MB of the heap while the model is built).
 type nsLabelIndex map[string][]int
+
+// smallNamespace is the most objects of a kind a namespace holds and is
+// still scanned rather than indexed.
+const smallNamespace = 8
 
 // selectionIndex holds the indexes of every namespace, built on first use,
 // after Build has filled servicesByNS and workloadsByNS.
@@ -81,20 +89,22 @@ func (g *Graph) selection() *selectionIndex {
 	}
 	// The namespaces are indexed apart from each other, in parallel, and
 	// then put together.
+	seen := map[string]bool{}
 	var names []string
-	for ns := range g.servicesByNS {
-		names = append(names, ns)
-	}
-	for ns := range g.workloadsByNS {
-		if _, ok := g.servicesByNS[ns]; !ok {
+	note := func(ns string, n int) {
+		if n > smallNamespace && !seen[ns] {
+			seen[ns] = true
 			names = append(names, ns)
 		}
 	}
-	for ns := range g.peerAuthsByNS {
-		_, svc := g.servicesByNS[ns]
-		if _, wl := g.workloadsByNS[ns]; !svc && !wl {
-			names = append(names, ns)
-		}
+	for ns, svcs := range g.servicesByNS {
+		note(ns, len(svcs))
+	}
+	for ns, ws := range g.workloadsByNS {
+		note(ns, len(ws))
+	}
+	for ns, pas := range g.peerAuthsByNS {
+		note(ns, len(pas))
 	}
 	perNS := make([]namespaceIndex, len(names))
 	parallel.ForEach(len(names), func(i int) { perNS[i] = g.indexNamespace(names[i]) })
@@ -102,13 +112,13 @@ func (g *Graph) selection() *selectionIndex {
 		peerAuthsAlways: map[string][]int{}, peerAuthsSelector: map[string]nsLabelIndex{}}
 	for i, ns := range names {
 		n := &perNS[i]
-		if _, ok := g.servicesByNS[ns]; ok {
+		if n.serviceLabels != nil {
 			x.serviceLabels[ns], x.serviceSelector[ns] = n.serviceLabels, n.serviceSelector
 		}
-		if _, ok := g.workloadsByNS[ns]; ok {
+		if n.workloadLabels != nil {
 			x.workloadLabels[ns] = n.workloadLabels
 		}
-		if _, ok := g.peerAuthsByNS[ns]; ok {
+		if n.peerAuthsSelector != nil {
 			if n.peerAuthsAlways != nil {
 				x.peerAuthsAlways[ns] = n.peerAuthsAlways
 			}
@@ -130,7 +140,7 @@ type namespaceIndex struct {
 // PeerAuthentications of one namespace.
 func (g *Graph) indexNamespace(ns string) namespaceIndex {
 	var x namespaceIndex
-	if svcs, ok := g.servicesByNS[ns]; ok {
+	if svcs := g.servicesByNS[ns]; len(svcs) > smallNamespace {
 		x.serviceLabels, x.serviceSelector = nsLabelIndex{}, nsLabelIndex{}
 		for i, svc := range svcs {
 			x.serviceLabels.add(svc.Labels, i)
@@ -140,13 +150,13 @@ func (g *Graph) indexNamespace(ns string) namespaceIndex {
 			}
 		}
 	}
-	if ws, ok := g.workloadsByNS[ns]; ok {
+	if ws := g.workloadsByNS[ns]; len(ws) > smallNamespace {
 		x.workloadLabels = nsLabelIndex{}
 		for i, w := range ws {
 			x.workloadLabels.add(w.Labels, i)
 		}
 	}
-	if pas, ok := g.peerAuthsByNS[ns]; ok {
+	if pas := g.peerAuthsByNS[ns]; len(pas) > smallNamespace {
 		x.peerAuthsSelector = nsLabelIndex{}
 		for i, pa := range pas {
 			if pa.Scope != ScopeWorkload || len(pa.MatchLabels) == 0 {
@@ -161,10 +171,14 @@ func (g *Graph) indexNamespace(ns string) namespaceIndex {
 }
 
 // peerAuthsFor are the positions, in order, of the PeerAuthentications of
-// w's namespace that can apply to w: every one that is not workload-level,
-// and the workload-level ones whose selector's first pair w's labels carry.
-func (x *selectionIndex) peerAuthsFor(w *Workload) []int {
-	idx := x.peerAuthsSelector[w.Namespace]
+// w's namespace (n of them) that can apply to w: every one that is not
+// workload-level, and the workload-level ones whose selector's first pair
+// w's labels carry. Callers only read it.
+func (x *selectionIndex) peerAuthsFor(w *Workload, n int) []int {
+	idx, indexed := x.peerAuthsSelector[w.Namespace]
+	if !indexed {
+		return allPositions(n) // a small namespace: every one can
+	}
 	if len(idx) == 0 {
 		return x.peerAuthsAlways[w.Namespace] // in order; callers only read it
 	}
@@ -194,9 +208,13 @@ func firstKey(m map[string]string) string {
 
 // narrow returns the positions of the objects that can match every pair
 // of sel that literal accepts: the list of the rarest such pair. all is
-// true when no pair of sel is literal, and every object must be tried.
+// true when no pair of sel is literal, or the namespace is not indexed, and
+// every object must be tried.
 func (x nsLabelIndex) narrow(sel map[string]string, literal func(string) bool) (pos []int, all bool) {
 	all = true
+	if x == nil {
+		return nil, true // a small namespace (or none): scanned
+	}
 	for k, v := range sel {
 		if literal != nil && !literal(v) {
 			continue
@@ -209,11 +227,19 @@ func (x nsLabelIndex) narrow(sel map[string]string, literal func(string) bool) (
 }
 
 // servicesBehind are the positions, in order, of the Services of w's
-// namespace whose selector's first pair w's labels carry: every Service
-// that selects w is among them.
-func (x *selectionIndex) servicesBehind(w *Workload) []int {
-	idx := x.serviceSelector[w.Namespace]
+// namespace (svcs) whose selector's first pair w's labels carry: every
+// Service that selects w is among them, and none without a selector.
+func (x *selectionIndex) servicesBehind(w *Workload, svcs []*Service) []int {
+	idx, indexed := x.serviceSelector[w.Namespace]
 	var pos []int
+	if !indexed {
+		for i, svc := range svcs { // a small namespace: every one with a selector
+			if len(svc.Selector) > 0 {
+				pos = append(pos, i)
+			}
+		}
+		return pos
+	}
 	for k, v := range w.Labels {
 		pos = append(pos, idx[labelPair(k, v)]...)
 	}
@@ -235,10 +261,23 @@ func candidates(x nsLabelIndex, s *LabelSelector, n int, literal func(string) bo
 	return allPositions(n)
 }
 
+// allPositions are 0 to n-1, for callers that only read them: shared up to
+// smallNamespace, for the selections of small namespaces.
 func allPositions(n int) []int {
+	if n <= smallNamespace {
+		return firstPositions[:n:n]
+	}
 	pos := make([]int, n)
 	for i := range pos {
 		pos[i] = i
 	}
 	return pos
 }
+
+var firstPositions = func() []int {
+	pos := make([]int, smallNamespace)
+	for i := range pos {
+		pos[i] = i
+	}
+	return pos
+}()

@@ -10,7 +10,8 @@ import (
 
 // TestSelectionIndexAgreesWithScans builds namespaces of objects with
 // overlapping labels and selectors and holds every indexed selection to a
-// scan of the whole namespace, in the scan's order.
+// scan of the whole namespace, in the scan's order; and so every selection
+// in a namespace too small to be indexed.
 func TestSelectionIndexAgreesWithScans(t *testing.T) {
 	rng := rand.New(rand.NewSource(16))
 	labels := func() string {
@@ -23,10 +24,16 @@ func TestSelectionIndexAgreesWithScans(t *testing.T) {
 		return "{" + strings.Join(kv, ", ") + "}"
 	}
 	var b strings.Builder
-	for _, ns := range []string{"a", "b"} {
+	// a and b are indexed; c, of fewer than smallNamespace objects of
+	// each kind, is scanned.
+	for _, c := range []struct {
+		ns string
+		n  int
+	}{{"a", 25}, {"b", 25}, {"c", smallNamespace - 2}} {
+		ns, n := c.ns, c.n
 		b.WriteString(namespace(ns, "{istio-injection: enabled}"))
 		b.WriteString(pa(ns, "default", "mtls: {mode: STRICT}"))
-		for i := 0; i < 25; i++ {
+		for i := 0; i < n; i++ {
 			b.WriteString(deploy(ns, fmt.Sprintf("d%d", i), labels(), "", ""))
 			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s%d, namespace: %s, labels: %s}\nspec:\n  selector: %s\n  ports: [{name: metrics, port: 9090}]\n", i, ns, labels(), labels())
 			if i%3 == 0 {
@@ -61,7 +68,7 @@ func TestSelectionIndexAgreesWithScans(t *testing.T) {
 			}
 		}
 		var gotPA []*PeerAuthentication
-		for _, i := range g.selection().peerAuthsFor(w) {
+		for _, i := range g.selection().peerAuthsFor(w, len(g.peerAuthsByNS[w.Namespace])) {
 			if pa := g.peerAuthsByNS[w.Namespace][i]; pa.Scope != ScopeWorkload || subsetOf(pa.MatchLabels, w.Labels) {
 				gotPA = append(gotPA, pa)
 			}
@@ -155,6 +162,55 @@ func TestMonitorSelectorMatchLiteralsAndPatterns(t *testing.T) {
 		}
 		if exact := s.Matches(l); exact != (want == exactMatch) {
 			t.Errorf("Matches(%v) = %v, but the monitor matcher says %v", l, exact, want)
+		}
+	}
+}
+
+// TestDedupeTargetsKeepsFirstOfEachPort: the first target of each workload
+// and port, in order, in short lists and in lists long enough to need a set.
+func TestDedupeTargetsKeepsFirstOfEachPort(t *testing.T) {
+	ws := []*Workload{{Resource: 0}, {Resource: 1}, {Resource: 2}}
+	for _, n := range []int{3, 40} {
+		var ts, want []Target
+		seen := map[[2]int]bool{}
+		for i := 0; i < n; i++ {
+			tg := Target{Workload: ws[i%3], Port: 9000 + i%7, ServicePort: &ServicePort{Name: fmt.Sprint(i)}}
+			ts = append(ts, tg)
+			if k := [2]int{tg.Workload.Resource, tg.Port}; !seen[k] {
+				seen[k] = true
+				want = append(want, tg)
+			}
+		}
+		got := dedupeTargets(ts)
+		if len(got) != len(want) {
+			t.Fatalf("%d targets: kept %d, want %d", n, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Workload != want[i].Workload || got[i].Port != want[i].Port || got[i].ServicePort != want[i].ServicePort {
+				t.Errorf("%d targets: #%d is %d/%d (%s), want %d/%d (%s)", n, i, got[i].Workload.Resource, got[i].Port, got[i].ServicePort.Name,
+					want[i].Workload.Resource, want[i].Port, want[i].ServicePort.Name)
+			}
+		}
+	}
+}
+
+// TestDedupeLocsKeepsFirstOfEachPlace: the first location of each resource
+// and pointer, in order, in short lists and in lists long enough to need a
+// set.
+func TestDedupeLocsKeepsFirstOfEachPlace(t *testing.T) {
+	for _, n := range []int{4, 40} {
+		var in, want []Loc
+		seen := map[Ref]bool{}
+		for i := 0; i < n; i++ {
+			l := Loc{Resource: i % 3, Pointer: fmt.Sprintf("/spec/%d", i%5), Message: fmt.Sprint(i)}
+			in = append(in, l)
+			if k := (Ref{l.Resource, l.Pointer}); !seen[k] {
+				seen[k] = true
+				want = append(want, l)
+			}
+		}
+		if got := dedupeLocs(in); !slices.Equal(got, want) {
+			t.Errorf("%d locations: kept %v, want %v", n, got, want)
 		}
 	}
 }

@@ -159,7 +159,10 @@ func (w *Workload) Captured(port int) (bool, string) {
 }
 
 func inPortList(list string, port int) bool {
-	for _, p := range strings.Split(list, ",") {
+	if list == "" {
+		return false // most pods: no error to build for an empty number
+	}
+	for p := range strings.SplitSeq(list, ",") {
 		p = strings.TrimSpace(p)
 		if p == "*" {
 			return true

@@ -116,6 +116,7 @@ type Workload struct {
 	Kind      string
 	Namespace string
 	Name      string
+	display   string // Display, set when the graph is frozen
 	Template  string // JSON pointer of the pod template ("" for a Pod)
 	// Meta is the JSON pointer of the pod metadata (labels, annotations) and
 	// Spec of the pod spec: "/spec/template/metadata" and "/spec/template/spec"
@@ -140,7 +141,12 @@ type Workload struct {
 }
 
 // Display is "Deployment shop/cart".
-func (w *Workload) Display() string { return w.Kind + " " + w.Namespace + "/" + w.Name }
+func (w *Workload) Display() string {
+	if w.display != "" {
+		return w.display
+	}
+	return w.Kind + " " + w.Namespace + "/" + w.Name
+}
 
 // ServicePort is one entry of a Service's spec.ports.
 type ServicePort struct {
@@ -285,6 +291,7 @@ type Endpoint struct {
 type Monitor struct {
 	Resource           int
 	Kind               string
+	display            string // Display, set when the graph is frozen
 	Source             *SourceKind
 	Role               Role // how its endpoints find targets
 	Namespace          string
@@ -300,7 +307,12 @@ type Monitor struct {
 }
 
 // Display is "ServiceMonitor shop/cart".
-func (m *Monitor) Display() string { return m.Kind + " " + m.Namespace + "/" + m.Name }
+func (m *Monitor) Display() string {
+	if m.display != "" {
+		return m.display
+	}
+	return m.Kind + " " + m.Namespace + "/" + m.Name
+}
 
 // Volume is a pod volume, as far as the cert recipe needs it.
 type Volume struct {
@@ -336,6 +348,7 @@ type StaticTarget struct {
 type Prometheus struct {
 	Resource  int
 	Kind      string
+	display   string // Display, set when the graph is frozen
 	Scraper   *ScraperKind
 	Namespace string
 	Name      string
@@ -373,7 +386,12 @@ type LegacyPolicy struct {
 }
 
 // Display is "Prometheus monitoring/k8s".
-func (p *Prometheus) Display() string { return p.Kind + " " + p.Namespace + "/" + p.Name }
+func (p *Prometheus) Display() string {
+	if p.display != "" {
+		return p.display
+	}
+	return p.Kind + " " + p.Namespace + "/" + p.Name
+}
 
 // Graph is the resolved model of the input.
 type Graph struct {
@@ -413,4 +431,17 @@ type Graph struct {
 	incomplete     map[string]bool // incompleteNamespaces, once worked out
 	hidden         map[string]bool // hiddenNamespaces, once worked out
 	operatorPodNS  map[string]bool // operatorPods, once worked out
+	// labelSets and annotationSets share equal maps among the documents
+	// a Builder reads (labelsets.go); nil shares none.
+	labelSets, annotationSets *labelSets
+}
+
+// labels reads labels or a selector's labels (labelMap), shared.
+func (g *Graph) labels(v any, pointer string) (map[string]string, *fieldError) {
+	return g.labelSets.read(v, pointer, labelMap)
+}
+
+// annotations reads annotations (annotationMap), shared.
+func (g *Graph) annotations(v any, pointer string) (map[string]string, *fieldError) {
+	return g.annotationSets.read(v, pointer, annotationMap)
 }

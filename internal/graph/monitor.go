@@ -10,7 +10,7 @@ func (g *Graph) addMonitor(r *Resource, k *SourceKind) *fieldError {
 	obj := r.Doc.Object
 	m := &Monitor{Resource: r.ID, Kind: r.Kind, Source: k, Role: k.Role, Namespace: r.Namespace, Name: r.Name, SelectorPointer: "/spec/selector"}
 	var err *fieldError
-	if m.Labels, err = labelMap(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
+	if m.Labels, err = g.labels(dig(obj, "metadata", "labels"), "/metadata/labels"); err != nil {
 		return err
 	}
 	spec, err := mapAt(obj, "spec", "")
@@ -20,7 +20,7 @@ func (g *Graph) addMonitor(r *Resource, k *SourceKind) *fieldError {
 	if spec == nil {
 		return &fieldError{"", r.Kind + " has no spec"}
 	}
-	if m.Selector, err = parseLabelSelector(spec["selector"], "/spec/selector"); err != nil {
+	if m.Selector, err = readLabelSelector(spec["selector"], "/spec/selector", g.labels); err != nil {
 		return err
 	}
 	if m.Selector == nil {

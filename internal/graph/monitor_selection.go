@@ -92,7 +92,8 @@ func (s *monitorSelection) decide(g *Graph, p *Prometheus, m *Monitor) {
 		}
 		return
 	}
-	matches := s.nsSel.Matches(g.namespaceLabels(m.Namespace))
+	// An empty selector matches every namespace: no labels to gather.
+	matches := s.nsSel.IsEmpty() || s.nsSel.Matches(g.namespaceLabels(m.Namespace))
 	s.asWritten = matches
 	if s.nsSel.IsEmpty() || matches && g.explicitNamespace(m.Resource) {
 		s.verdict, s.at = selected, s.field

@@ -88,7 +88,7 @@ func (g *Graph) policiesFor(w *Workload) (mesh, ns, wl *PeerAuthentication, ambi
 		}
 	}
 	pas := g.peerAuthsByNS[w.Namespace]
-	for _, i := range g.selection().peerAuthsFor(w) {
+	for _, i := range g.selection().peerAuthsFor(w, len(pas)) {
 		switch pa := pas[i]; pa.Scope {
 		case ScopeNamespace:
 			nsC = append(nsC, pa)

@@ -18,6 +18,7 @@ func (g *Graph) freeze() {
 	if g.frozen {
 		return
 	}
+	g.nameObjects()
 	// Each part fills its own fields.
 	parts := []func(){
 		func() { g.selection() },
@@ -54,4 +55,23 @@ func (g *Graph) freeze() {
 		}
 	}
 	g.frozen = true
+}
+
+// nameObjects keeps the Display of every workload, monitor and Prometheus:
+// the facts name each many times (every scrape, target and policy that
+// reaches it), and shared, the name is built once and held once. Set
+// before anything runs in parallel, read only after.
+func (g *Graph) nameObjects() {
+	for _, w := range g.Workloads {
+		w.display = w.Display()
+	}
+	for _, m := range g.Monitors {
+		m.display = m.Display()
+	}
+	for _, p := range g.Prometheus {
+		p.display = p.Display()
+		if p.Pod != nil {
+			p.Pod.display = p.Pod.Display()
+		}
+	}
 }

@@ -177,6 +177,11 @@ func (s *LabelSelector) String() string {
 // gives nil. A value of the wrong shape is a fieldError at the offending
 // field, since the API server would reject the object.
 func parseLabelSelector(v any, pointer string) (*LabelSelector, *fieldError) {
+	return readLabelSelector(v, pointer, labelMap)
+}
+
+// readLabelSelector is parseLabelSelector with labels reading matchLabels.
+func readLabelSelector(v any, pointer string, labels func(any, string) (map[string]string, *fieldError)) (*LabelSelector, *fieldError) {
 	if v == nil {
 		return nil, nil
 	}
@@ -186,7 +191,7 @@ func parseLabelSelector(v any, pointer string) (*LabelSelector, *fieldError) {
 	}
 	sel := &LabelSelector{}
 	if ml, exists := m["matchLabels"]; exists && ml != nil {
-		labels, err := labelMap(ml, pointer+"/matchLabels")
+		labels, err := labels(ml, pointer+"/matchLabels")
 		if err != nil {
 			return nil, err
 		}

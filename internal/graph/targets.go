@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"fmt"
 	"path"
 	"slices"
 	"sort"
@@ -64,10 +63,12 @@ var istioProxyPorts = []ContainerPort{
 func ResolveTargetPort(sp *ServicePort, w *Workload) (port int, cp *ContainerPort, ok bool) {
 	if sp.TargetPort.IsName {
 		// The injected istio-proxy's declared port is on the pod too.
-		ports := w.ports()
-		for i := range ports {
-			if ports[i].Name == sp.TargetPort.Name {
-				return ports[i].Port, &ports[i], true
+		declared, proxy := w.ports()
+		for _, ports := range [2][]ContainerPort{declared, proxy} {
+			for i := range ports {
+				if ports[i].Name == sp.TargetPort.Name {
+					return ports[i].Port, &ports[i], true
+				}
 			}
 		}
 		return 0, nil, false
@@ -84,12 +85,15 @@ func (w *Workload) declared(port int) *ContainerPort {
 	return nil
 }
 
-// ports lists declared ports plus, on sidecar pods, the proxy's own.
-func (w *Workload) ports() []ContainerPort {
+// ports are the declared ports and then, on sidecar pods, the proxy's own
+// (or nil): two lists rather than one, which a copy for every target of
+// every sidecar pod would make (10 MB at 10,000 apps). Callers only read
+// them.
+func (w *Workload) ports() (declared, proxy []ContainerPort) {
 	if w.Injection.Dataplane != DataplaneSidecar || w.HasProxy {
-		return w.Ports
+		return w.Ports, nil
 	}
-	return append(append([]ContainerPort(nil), w.Ports...), istioProxyPorts...)
+	return w.Ports, istioProxyPorts
 }
 
 // ServicesOf lists the Services a workload sits behind, in input order:
@@ -97,7 +101,7 @@ func (w *Workload) ports() []ContainerPort {
 // and those without a selector whose endpoint objects name its pods.
 func (g *Graph) ServicesOf(w *Workload) []*Service {
 	svcs := g.servicesByNS[w.Namespace]
-	pos := g.selection().servicesBehind(w)
+	pos := g.selection().servicesBehind(w, svcs)
 	if endpointed := g.endpointedServices(w); len(endpointed) > 0 {
 		pos = append(pos, endpointed...)
 		sort.Ints(pos)
@@ -145,7 +149,10 @@ func (g *Graph) BackendsOf(svc *Service) []*Workload {
 	}
 	var out []*Workload
 	ws := g.workloadsByNS[svc.Namespace]
-	pos, _ := g.selection().workloadLabels[svc.Namespace].narrow(svc.Selector, nil) // a non-empty selector narrows
+	pos, all := g.selection().workloadLabels[svc.Namespace].narrow(svc.Selector, nil)
+	if all {
+		pos = allPositions(len(ws))
+	}
 	for _, i := range pos {
 		if w := ws[i]; subsetOf(svc.Selector, w.Labels) {
 			out = append(out, w)
@@ -330,8 +337,17 @@ func additionalPortTargets(svc *Service, w *Workload, match func(ContainerPort) 
 
 func podTargets(w *Workload, e *Endpoint) []Target {
 	var out []Target
-	for _, cp := range w.selectablePorts(e) {
-		cp := cp
+	declared, proxy := w.selectablePorts(e)
+	for _, ports := range [2][]ContainerPort{declared, proxy} {
+		out = appendPodTargets(out, w, e, ports)
+	}
+	return dedupeTargets(out)
+}
+
+// appendPodTargets appends the targets of e among ports, ports of w.
+func appendPodTargets(out []Target, w *Workload, e *Endpoint, ports []ContainerPort) []Target {
+	for i := range ports {
+		cp := &ports[i]
 		match := false
 		switch {
 		case e.Port != "":
@@ -346,24 +362,44 @@ func podTargets(w *Workload, e *Endpoint) []Target {
 			match = true
 		}
 		if match {
-			out = append(out, Target{Workload: w, Port: cp.Port, ContainerPort: &cp})
+			out = append(out, Target{Workload: w, Port: cp.Port, ContainerPort: cp})
 		}
 	}
-	return dedupeTargets(out)
+	return out
 }
 
 func dedupeTargets(ts []Target) []Target {
-	seen := map[string]bool{}
+	type key struct{ resource, port int }
+	var seen map[key]bool // past a few targets; most lists hold one or two
 	out := ts[:0]
 	for _, t := range ts {
-		k := fmt.Sprintf("%d/%d", t.Workload.Resource, t.Port)
-		if seen[k] {
+		k := key{t.Workload.Resource, t.Port}
+		if len(out) > 8 && seen == nil {
+			seen = make(map[key]bool, len(ts))
+			for _, o := range out {
+				seen[key{o.Workload.Resource, o.Port}] = true
+			}
+		}
+		if seen != nil && seen[k] || seen == nil && hasTarget(out, k.resource, k.port) {
 			continue
 		}
-		seen[k] = true
+		if seen != nil {
+			seen[k] = true
+		}
 		out = append(out, t)
 	}
 	return out
+}
+
+// hasTarget reports whether ts holds a target of port on the workload of
+// resource.
+func hasTarget(ts []Target, resource, port int) bool {
+	for _, t := range ts {
+		if t.Workload.Resource == resource && t.Port == port {
+			return true
+		}
+	}
+	return false
 }
 
 // namespaceLabels are a namespace's labels, with the kubernetes.io/metadata.name

@@ -27,31 +27,40 @@ type duplicate struct {
 // depending on the order they are applied in, so both are linted (neither
 // copy's findings are hidden) and the duplicate is reported.
 func dedupe(docs []*loader.Document) ([]*loader.Document, []duplicate) {
-	first := make(map[identity]*loader.Document, len(docs))
+	first := newFirstCopies(len(docs))
 	content := contents{}
 	var dups []duplicate
-	var out []*loader.Document
-	for _, d := range docs {
+	var out []*loader.Document // nil while every document is kept: docs[:i]
+	for i, d := range docs {
 		id, ok := identityOf(d)
 		if !ok || d.IsDerived() {
-			out = append(out, d)
+			if out != nil {
+				out = append(out, d)
+			}
 			continue
 		}
-		kept, seen := first[id]
+		kept, seen := first.first(id, d)
 		if !seen {
-			first[id] = d
-			out = append(out, d)
+			if out != nil {
+				out = append(out, d)
+			}
 			continue
 		}
 		if content.of(kept) != content.of(d) {
 			if !sameSource(kept, d) && !alternativeInstalls(kept, d) {
 				dups = append(dups, duplicate{doc: d, kept: kept})
 			}
-			out = append(out, d)
+			if out != nil {
+				out = append(out, d)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]*loader.Document, 0, len(docs)-1), docs[:i]...)
 		}
 	}
-	if len(dups) == 0 && len(out) == len(docs) {
-		return docs, nil
+	if out == nil {
+		return docs, dups
 	}
 	return out, dups
 }

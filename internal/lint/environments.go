@@ -474,7 +474,7 @@ func (c contents) of(d *loader.Document) string {
 func collidingFolders(docs []*loader.Document) []string {
 	// Most objects have one copy: only the second and later copies make
 	// a group, so a large repository costs one map entry per object.
-	first := make(map[identity]*loader.Document, len(docs))
+	first := newFirstCopies(len(docs))
 	copies := map[identity][]*loader.Document{}
 	var order []identity
 	for _, d := range docs {
@@ -482,9 +482,8 @@ func collidingFolders(docs []*loader.Document) []string {
 		if !ok || d.File == "-" {
 			continue
 		}
-		f, seen := first[id]
+		f, seen := first.first(id, d)
 		if !seen {
-			first[id] = d
 			continue
 		}
 		if copies[id] == nil {

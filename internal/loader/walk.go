@@ -77,11 +77,14 @@ type place struct {
 // is the templates directory next to a Chart.yaml: inChartTemplates's
 // climb, one step per directory.
 func (w *walker) child(pl place, p, path, name string, isDir bool) place {
-	c := place{display: displayJoin(pl.display, name), chartTemplates: pl.chartTemplates}
-	if pl.display == ".." || strings.HasPrefix(pl.display, "../") {
-		// Outside the work directory a name may lead back into it
-		// (../app seen from app is .): only DisplayPath knows.
+	c := place{chartTemplates: pl.chartTemplates}
+	if aboveWorkDir(pl.display) {
+		// A name in a directory above the work directory may lead back
+		// into it (.. and then app, seen from app, is .): only DisplayPath
+		// knows.
 		c.display = DisplayPath(path, w.workDir)
+	} else {
+		c.display = displayJoin(pl.display, name, path)
 	}
 	if isDir && !c.chartTemplates && name == "templates" {
 		c.chartTemplates = chartBeside(p)
@@ -171,18 +174,45 @@ func childPath(dir, name string) string {
 	return dir + string(filepath.Separator) + name
 }
 
-// displayJoin is the display path of the entry name in a directory shown
-// as dir: DisplayPath of the joined path, without making it relative again,
-// when dir is the work directory or below it (or shown as it was named,
-// when it cannot be made relative).
-func displayJoin(dir, name string) string {
+// aboveWorkDir reports whether a display path names a directory above the
+// work directory: nothing but "..".
+func aboveWorkDir(display string) bool {
+	for {
+		rest, ok := strings.CutPrefix(display, "..")
+		if !ok || (rest != "" && rest[0] != '/') {
+			return false
+		}
+		if rest == "" {
+			return true
+		}
+		display = rest[1:]
+	}
+}
+
+// displayJoin is the display path of the entry name, at path, in a
+// directory shown as dir: DisplayPath of path, without making it relative
+// again, when dir is not above the work directory (aboveWorkDir). A name
+// read from a listing holds no separator, so it needs no ToSlash. Where
+// path ends with what DisplayPath would make (a tree below the work
+// directory, with / for a separator), the display path is that end of
+// path, which is kept anyway: no string is made for it.
+func displayJoin(dir, name, path string) string {
 	switch {
 	case dir == ".":
-		return filepath.ToSlash(name)
+		if strings.HasSuffix(path, name) {
+			return path[len(path)-len(name):]
+		}
+		return name
 	case strings.HasSuffix(dir, "/"):
-		return dir + filepath.ToSlash(name)
+		return dir + name
 	}
-	return dir + "/" + filepath.ToSlash(name)
+	if n := len(dir) + 1 + len(name); len(path) >= n {
+		tail := path[len(path)-n:]
+		if tail[len(dir)] == '/' && tail[:len(dir)] == dir && tail[len(dir)+1:] == name {
+			return tail
+		}
+	}
+	return dir + "/" + name
 }
 
 // rootIn decides rootAt from dir's listing: the same names in the same

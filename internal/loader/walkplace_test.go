@@ -3,7 +3,6 @@ package loader
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -11,8 +10,8 @@ import (
 // from its directory's, and its path from its directory's clean path;
 // both must be what DisplayPath and filepath.Join make of the whole path,
 // for directories above, below and beside the work directory, relative
-// ones, and the filesystem's root. A directory shown above the work
-// directory is left to DisplayPath: a name there may lead back into it.
+// ones, and the filesystem's root. A directory above the work directory
+// is left to DisplayPath: a name there may lead back into it.
 func TestDisplayJoinIsDisplayPath(t *testing.T) {
 	base, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
@@ -26,10 +25,10 @@ func TestDisplayJoinIsDisplayPath(t *testing.T) {
 		for _, dir := range dirs {
 			for _, name := range []string{"app.yaml", "templates", ".hidden", "b", "a"} {
 				want := DisplayPath(filepath.Join(dir, name), wd)
-				if d := DisplayPath(dir, wd); d == ".." || strings.HasPrefix(d, "../") {
+				if aboveWorkDir(DisplayPath(dir, wd)) {
 					continue
 				}
-				if got := displayJoin(DisplayPath(dir, wd), name); got != want {
+				if got := displayJoin(DisplayPath(dir, wd), name, filepath.Join(dir, name)); got != want {
 					t.Errorf("workDir %q, dir %q, name %q: display %q, want %q", wd, dir, name, got, want)
 				}
 				if got, want := childPath(filepath.Clean(dir), name), filepath.Join(dir, name); got != want {
@@ -86,6 +85,17 @@ func TestWalkDecidesChartTemplatesAsTheClimb(t *testing.T) {
 		if root == "." && (!in["templates/a.yaml"] || !in["templates/sub/b.yaml"] || in["other/d.yaml"] ||
 			!in["../notchart/templates/templates/f.yaml"] || in["../notchart/templates/e.yaml"] || in["../templates/g.yaml"]) {
 			t.Errorf("walk from %q: in chart templates %v", root, in)
+		}
+	}
+}
+
+func TestAboveWorkDir(t *testing.T) {
+	for display, want := range map[string]bool{
+		"..": true, "../..": true, "../../..": true, ".": false, "../x": false, "../..x": false, "..x": false,
+		"x/..": false, "...": false, "../../x/..": false, "": false, "/": false, "../": false,
+	} {
+		if got := aboveWorkDir(display); got != want {
+			t.Errorf("aboveWorkDir(%q) = %v, want %v", display, got, want)
 		}
 	}
 }

@@ -90,7 +90,7 @@ func readRegular(fd int, name string, max int64, flag string) (data []byte, info
 	if err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return nil, nil, nil
 	}
-	info = &statInfo{name: filepath.Base(name), st: st}
+	info = newStatInfo(filepath.Base(name), &st)
 	if st.Size > max {
 		return nil, info, &TooLargeError{Limit: max, Flag: flag}
 	}
@@ -116,28 +116,46 @@ func (r fdReader) Read(b []byte) (int, error) {
 	}
 }
 
-// statInfo is the fs.FileInfo of a file readRegular read, with the same
-// Sys as os.Stat's, so SameFile compares it with any other.
+// statInfo is the fs.FileInfo of a file readRegular read: what a
+// FileInfo tells of it, without the rest of the fstat, since Opened keeps
+// one for every file a run reads (64 bytes each, not 160).
 type statInfo struct {
-	name string
-	st   syscall.Stat_t
+	name     string
+	dev, ino uint64
+	size     int64
+	mode     uint32
+	mtime    syscall.Timespec
+}
+
+func newStatInfo(name string, st *syscall.Stat_t) *statInfo {
+	return &statInfo{name: name, dev: uint64(st.Dev), ino: uint64(st.Ino), size: st.Size, mode: st.Mode, mtime: st.Mtim}
 }
 
 func (i *statInfo) Name() string       { return i.name }
-func (i *statInfo) Size() int64        { return i.st.Size }
-func (i *statInfo) Mode() fs.FileMode  { return fs.FileMode(i.st.Mode & 0o777) }
-func (i *statInfo) ModTime() time.Time { return time.Unix(i.st.Mtim.Unix()) }
+func (i *statInfo) Size() int64        { return i.size }
+func (i *statInfo) Mode() fs.FileMode  { return fs.FileMode(i.mode & 0o777) }
+func (i *statInfo) ModTime() time.Time { return time.Unix(i.mtime.Unix()) }
 func (i *statInfo) IsDir() bool        { return false }
-func (i *statInfo) Sys() any           { return &i.st }
+func (i *statInfo) Sys() any           { return nil }
 
 // SameFile reports whether a and b describe the same file: os.SameFile,
 // which knows only os.Stat's own results, and the device and inode of any
-// other FileInfo that carries them (statInfo).
+// other FileInfo that carries them (statInfo, or a *syscall.Stat_t in Sys).
 func SameFile(a, b fs.FileInfo) bool {
 	if os.SameFile(a, b) {
 		return true
 	}
-	sa, okA := a.Sys().(*syscall.Stat_t)
-	sb, okB := b.Sys().(*syscall.Stat_t)
-	return okA && okB && sa.Dev == sb.Dev && sa.Ino == sb.Ino
+	devA, inoA, okA := devIno(a)
+	devB, inoB, okB := devIno(b)
+	return okA && okB && devA == devB && inoA == inoB
+}
+
+func devIno(info fs.FileInfo) (dev, ino uint64, ok bool) {
+	if s, isStat := info.(*statInfo); isStat {
+		return s.dev, s.ino, true
+	}
+	if st, isStat := info.Sys().(*syscall.Stat_t); isStat {
+		return uint64(st.Dev), uint64(st.Ino), true
+	}
+	return 0, 0, false
 }

@@ -334,8 +334,9 @@ type OpenedFile struct {
 	Info fs.FileInfo // as it was when opened, for SameFile
 }
 
-// Opened lists the files opened through r so far, sorted by path: the inputs
-// of the run, which the CLI must never overwrite with a report.
+// Opened lists the files opened through r so far, sorted by path, each
+// as it was when last opened: the inputs of the run, which the CLI must
+// never overwrite with a report.
 func (r *Root) Opened() []OpenedFile {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -6,9 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -58,7 +60,7 @@ func openBeneathFD(dirfd int, rel string) (int, bool) {
 		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
 	}
 	for {
-		fd, err := unix.Openat2(dirfd, rel, &how)
+		fd, err := openat2(dirfd, rel, &how)
 		switch {
 		case err == nil:
 			return fd, true
@@ -69,6 +71,23 @@ func openBeneathFD(dirfd int, rel string) (int, bool) {
 		}
 		return -1, false
 	}
+}
+
+// openat2 is unix.Openat2 with the path copied into a buffer on the stack
+// when it fits (a repository's paths, nearly all), not into one allocated
+// for each file opened.
+func openat2(dirfd int, rel string, how *unix.OpenHow) (int, error) {
+	var path [256]byte
+	if len(rel) >= len(path) || strings.IndexByte(rel, 0) >= 0 {
+		return unix.Openat2(dirfd, rel, how)
+	}
+	copy(path[:], rel) // NUL-terminated: the rest of path is zero
+	fd, _, errno := syscall.Syscall6(unix.SYS_OPENAT2, uintptr(dirfd), uintptr(unsafe.Pointer(&path[0])),
+		uintptr(unsafe.Pointer(how)), unsafe.Sizeof(*how), 0, 0)
+	if errno != 0 {
+		return -1, errno
+	}
+	return int(fd), nil
 }
 
 // readRegular reads the file fd is open on, at most max bytes, and closes

@@ -268,3 +268,27 @@ func TestReadFileFromTheDescriptor(t *testing.T) {
 		t.Errorf("a file refused for its size is not recorded: %+v", r.Opened())
 	}
 }
+
+// TestLinkFreeOpensOfLongAndOddPaths: a path copied for openat2 into a
+// buffer on the stack is opened as one too long for it is, and a name
+// with a NUL byte, which no file can have, is not opened.
+func TestLinkFreeOpensOfLongAndOddPaths(t *testing.T) {
+	repo, _, r := hostileTree(t)
+	for _, n := range []int{250, 255, 256, 300} {
+		rel := filepath.Join("long", strings.Repeat("d", 100), strings.Repeat("e", 100))
+		rel = filepath.Join(rel, strings.Repeat("f", n-len(rel)-1))
+		if len(rel) != n {
+			t.Fatalf("made a path of %d bytes, want %d", len(rel), n)
+		}
+		write(t, filepath.Join(repo, rel), rel)
+		before := r.linkFree.Load()
+		data, err := r.ReadFile(filepath.Join(repo, rel), 1<<20, "")
+		requireLinkFreeOpens(t, r)
+		if err != nil || string(data) != rel || r.linkFree.Load() != before+1 {
+			t.Errorf("%d bytes: read %q, %v, link-free opens %d to %d", n, data, err, before, r.linkFree.Load())
+		}
+	}
+	if _, err := r.ReadFile(filepath.Join(repo, "app", "monitor.yaml\x00x"), 1<<20, ""); err == nil {
+		t.Error("read a name with a NUL byte")
+	}
+}

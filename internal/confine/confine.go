@@ -212,10 +212,12 @@ func within(p, dir string) bool {
 	if p == dir {
 		return true
 	}
-	if !strings.HasSuffix(dir, string(filepath.Separator)) {
-		dir += string(filepath.Separator)
+	if !strings.HasPrefix(p, dir) {
+		return false
 	}
-	return strings.HasPrefix(p, dir)
+	// Checked in place rather than against dir plus a separator, which
+	// would allocate once per file read.
+	return strings.HasSuffix(dir, string(filepath.Separator)) || p[len(dir)] == filepath.Separator
 }
 
 // Open opens a regular file inside the root for reading. The file is opened
@@ -332,8 +334,9 @@ type OpenedFile struct {
 	Info fs.FileInfo // as it was when opened, for SameFile
 }
 
-// Opened lists the files opened through r so far, sorted by path: the inputs
-// of the run, which the CLI must never overwrite with a report.
+// Opened lists the files opened through r so far, sorted by path, each
+// as it was when last opened: the inputs of the run, which the CLI must
+// never overwrite with a report.
 func (r *Root) Opened() []OpenedFile {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -368,15 +371,32 @@ func (r *Root) ReadFile(p string, max int64, flag string) ([]byte, error) {
 }
 
 // ReadAll reads r to its end, at most max bytes (a file may grow while it is
-// read); size is the expected size, for one allocation.
+// read); size is the size the file had when opened (fstat), for one
+// allocation and, most often, one read: see readAll.
 func ReadAll(r io.Reader, size, max int64, flag string) ([]byte, error) {
+	return readAll(r, size, max, flag)
+}
+
+// readAll is ReadAll for any reader type, so that a descriptor is read
+// without boxing it in an interface, and without an io.LimitedReader: the
+// bound is kept on the slice each read is given.
+//
+// The buffer has room for one byte more than size. A read that fills
+// exactly size bytes and no more (asked for at least one more) found the
+// file ending where fstat said it did: a regular file's read returns less
+// than asked only at its end (read(2)), so the read of nothing that would
+// confirm it is left out, one system call of the four a small file costs.
+// A file that grew since fstat fills the extra byte, and is read on to its
+// end, at most max bytes; one that shrank, or any other short read, is read
+// on to a read of nothing, as before.
+func readAll[R io.Reader](r R, size, max int64, flag string) ([]byte, error) {
 	if size < 0 || size > max {
 		size = 0
 	}
 	data := make([]byte, 0, size+1)
-	lr := io.LimitReader(r, max+1)
 	for {
-		n, err := lr.Read(data[len(data):cap(data)])
+		room := min(int64(cap(data)-len(data)), max+1-int64(len(data)))
+		n, err := r.Read(data[len(data) : len(data)+int(room)])
 		data = data[:len(data)+n]
 		if int64(len(data)) > max {
 			return nil, &TooLargeError{Limit: max, Flag: flag}
@@ -386,6 +406,9 @@ func ReadAll(r io.Reader, size, max int64, flag string) ([]byte, error) {
 		}
 		if err != nil {
 			return nil, UnwrapPath(err)
+		}
+		if size > 0 && int64(len(data)) == size && int64(n) < room {
+			return data, nil
 		}
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]

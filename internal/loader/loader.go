@@ -161,11 +161,7 @@ func Load(paths []string, opts Options) (*Result, error) {
 	// of workers: on a large tree the walk alone takes a good part of a
 	// second, during which the other cores would otherwise wait. Results
 	// keep the order in which the walk found the files.
-	type job struct {
-		in  input
-		out *parsedFile
-	}
-	work := make(chan job, 256)
+	work := make(chan *job, 256)
 	var stdinErr error
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -173,21 +169,28 @@ func Load(paths []string, opts Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for j := range work {
-				*j.out = readAndParse(j.in, opts, &stdinErr)
+				j.out = readAndParse(j.in, opts, &stdinErr)
 			}
 		}()
 	}
-	var inputs []input
-	var parsed []*parsedFile
-	var stdin []job // read only once every path is known to exist
-	seen := map[string]bool{}
+	var jobs []*job
+	var stdin []*job // read only once every path is known to exist
+	// One walk finds every file once, under a name of its own; only a
+	// file reached from two of the paths (or "-" named twice) is found
+	// again, so the names found are kept only when there are several.
+	var seen map[string]bool
+	if len(paths) > 1 {
+		seen = map[string]bool{}
+	}
 	emit := func(in input) {
-		if seen[in.display] {
-			return // the same file named twice
+		if seen != nil {
+			if seen[in.display] {
+				return // the same file named twice
+			}
+			seen[in.display] = true
 		}
-		seen[in.display] = true
-		j := job{in, new(parsedFile)}
-		inputs, parsed = append(inputs, in), append(parsed, j.out)
+		j := &job{in: in}
+		jobs = append(jobs, j)
 		if in.path == "-" {
 			stdin = append(stdin, j)
 			return
@@ -224,23 +227,32 @@ func Load(paths []string, opts Options) (*Result, error) {
 	if stdinErr != nil {
 		return nil, stdinErr
 	}
-	for _, pf := range parsed {
-		if pf.readErr != nil {
-			return nil, pf.readErr
+	for _, j := range jobs {
+		if j.out.readErr != nil {
+			return nil, j.out.readErr
 		}
 	}
 
-	res.collect(inputs, parsed)
+	res.collect(jobs)
 	return res, nil
+}
+
+// job is one file to read and what reading it found: one allocation, the
+// input and its result together, passed by pointer, so that the list of
+// them grows by a word per file.
+type job struct {
+	in  input
+	out parsedFile
 }
 
 // collect adds the parsed files to res in the order the walk found them:
 // skipped files as skips, the rest as documents and problems, sorted by
 // place.
-func (res *Result) collect(inputs []input, parsed []*parsedFile) {
-	for i, pf := range parsed {
+func (res *Result) collect(jobs []*job) {
+	for _, j := range jobs {
+		pf := &j.out
 		if pf.skipped != "" {
-			res.Skipped = append(res.Skipped, Skip{File: inputs[i].display, Reason: pf.skipped})
+			res.Skipped = append(res.Skipped, Skip{File: j.in.display, Reason: pf.skipped})
 			res.SkippedFiles++
 			continue
 		}
@@ -338,13 +350,15 @@ func readAndParse(in input, opts Options, stdinErr *error) (pf parsedFile) {
 
 // inChartTemplates reports whether a file sits in a Helm chart's templates
 // directory (a "templates" folder next to a Chart.yaml).
-func inChartTemplates(p string) bool {
-	dir := filepath.Dir(p)
+func inChartTemplates(p string) bool { return dirInChartTemplates(filepath.Dir(p)) }
+
+// dirInChartTemplates reports whether the files of dir are
+// inChartTemplates: dir or a directory above it, as named, is a templates
+// directory with a Chart.yaml beside it.
+func dirInChartTemplates(dir string) bool {
 	for d := dir; ; {
-		if filepath.Base(d) == "templates" {
-			if _, err := os.Stat(filepath.Join(filepath.Dir(d), "Chart.yaml")); err == nil {
-				return true
-			}
+		if filepath.Base(d) == "templates" && chartBeside(filepath.Dir(d)) {
+			return true
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
@@ -352,6 +366,12 @@ func inChartTemplates(p string) bool {
 		}
 		d = parent
 	}
+}
+
+// chartBeside reports whether dir holds a Chart.yaml.
+func chartBeside(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "Chart.yaml"))
+	return err == nil
 }
 
 // DisplayPath makes a filesystem path the way findings show it: relative to

@@ -43,7 +43,7 @@ func walk(root, workDir string, ex *exclude.Matcher, roots *[]Root, emit func(in
 		w.cannotRead(root, err)
 		return w.problems, nil
 	}
-	w.visit(root, fs.FileInfoToDirEntry(self))
+	w.visit(root, fs.FileInfoToDirEntry(self), place{display: DisplayPath(root, workDir), chartTemplates: dirInChartTemplates(filepath.Clean(root))})
 	return w.problems, nil
 }
 
@@ -62,16 +62,46 @@ type walker struct {
 	problems      []finding.Problem
 }
 
-func (w *walker) visit(p string, d fs.DirEntry) {
+// place is what an entry's names are derived from: its display path and
+// whether it lies in a chart's templates, decided once per directory and
+// carried down, rather than from its full path for every file (an
+// absolute path made relative, and a climb to the top of the path, for
+// each of 40,000 files).
+type place struct {
+	display        string // DisplayPath of the entry
+	chartTemplates bool   // the entry, or a file in it when it is a directory, is inChartTemplates
+}
+
+// child is the place of the entry name, at path, in the directory p at
+// pl. A directory is in a chart's templates when its parent is, or when it
+// is the templates directory next to a Chart.yaml: inChartTemplates's
+// climb, one step per directory.
+func (w *walker) child(pl place, p, path, name string, isDir bool) place {
+	c := place{chartTemplates: pl.chartTemplates}
+	if aboveWorkDir(pl.display) {
+		// A name in a directory above the work directory may lead back
+		// into it (.. and then app, seen from app, is .): only DisplayPath
+		// knows.
+		c.display = DisplayPath(path, w.workDir)
+	} else {
+		c.display = displayJoin(pl.display, name, path)
+	}
+	if isDir && !c.chartTemplates && name == "templates" {
+		c.chartTemplates = chartBeside(p)
+	}
+	return c
+}
+
+func (w *walker) visit(p string, d fs.DirEntry, pl place) {
 	if !d.IsDir() {
-		w.file(p, d)
+		w.file(p, d, pl)
 		return
 	}
 	if p != w.root && strings.HasPrefix(d.Name(), ".") {
 		return
 	}
 	if pat, excluded := w.ex.Match(p, true); excluded && p != w.root {
-		w.emit(input{path: p, display: DisplayPath(p, w.workDir), skip: pat.Reason()})
+		w.emit(input{path: p, display: pl.display, skip: pat.Reason()})
 		return
 	}
 	list, err := os.ReadDir(p)
@@ -91,8 +121,10 @@ func (w *walker) visit(p string, d fs.DirEntry) {
 		w.cannotRead(p, err)
 		return
 	}
+	clean := filepath.Clean(p)
 	for _, e := range list {
-		w.visit(filepath.Join(p, e.Name()), e)
+		path := childPath(clean, e.Name())
+		w.visit(path, e, w.child(pl, p, path, e.Name(), e.IsDir()))
 	}
 }
 
@@ -101,12 +133,14 @@ func (w *walker) cannotRead(p string, err error) {
 		Message: fmt.Sprintf("cannot read: %v", confine.UnwrapPath(err))})
 }
 
-func (w *walker) file(p string, d fs.DirEntry) {
+// file emits the file p of the directory entry d, at pl.
+func (w *walker) file(p string, d fs.DirEntry, pl place) {
+	display := pl.display
 	if !manifestExt[strings.ToLower(filepath.Ext(d.Name()))] {
 		return
 	}
 	if pat, excluded := w.ex.Match(p, false); excluded {
-		w.emit(input{path: p, display: DisplayPath(p, w.workDir), skip: pat.Reason()})
+		w.emit(input{path: p, display: display, skip: pat.Reason()})
 		return
 	}
 	if d.Type()&fs.ModeSymlink != 0 {
@@ -114,7 +148,7 @@ func (w *walker) file(p string, d fs.DirEntry) {
 		if err != nil {
 			// A dangling link or a loop: skipped (README.md, "Usage"), and listed
 			// by --verbose.
-			w.emit(input{path: p, display: DisplayPath(p, w.workDir),
+			w.emit(input{path: p, display: display,
 				skip: fmt.Sprintf("symbolic link that cannot be followed (%v)", confine.UnwrapPath(err))})
 			return
 		}
@@ -124,7 +158,61 @@ func (w *walker) file(p string, d fs.DirEntry) {
 	} else if !d.Type().IsRegular() {
 		return
 	}
-	w.emit(input{path: p, display: DisplayPath(p, w.workDir), inChartTemplates: inChartTemplates(p)})
+	w.emit(input{path: p, display: display, inChartTemplates: pl.chartTemplates})
+}
+
+// childPath is filepath.Join(dir, name) for a clean dir and a name read
+// from its listing (never empty, ".", ".." or holding a separator), without
+// cleaning again what is clean.
+func childPath(dir, name string) string {
+	switch dir {
+	case ".":
+		return name
+	case string(filepath.Separator):
+		return dir + name
+	}
+	return dir + string(filepath.Separator) + name
+}
+
+// aboveWorkDir reports whether a display path names a directory above the
+// work directory: nothing but "..".
+func aboveWorkDir(display string) bool {
+	for {
+		rest, ok := strings.CutPrefix(display, "..")
+		if !ok || (rest != "" && rest[0] != '/') {
+			return false
+		}
+		if rest == "" {
+			return true
+		}
+		display = rest[1:]
+	}
+}
+
+// displayJoin is the display path of the entry name, at path, in a
+// directory shown as dir: DisplayPath of path, without making it relative
+// again, when dir is not above the work directory (aboveWorkDir). A name
+// read from a listing holds no separator, so it needs no ToSlash. Where
+// path ends with what DisplayPath would make (a tree below the work
+// directory, with / for a separator), the display path is that end of
+// path, which is kept anyway: no string is made for it.
+func displayJoin(dir, name, path string) string {
+	switch {
+	case dir == ".":
+		if strings.HasSuffix(path, name) {
+			return path[len(path)-len(name):]
+		}
+		return name
+	case strings.HasSuffix(dir, "/"):
+		return dir + name
+	}
+	if n := len(dir) + 1 + len(name); len(path) >= n {
+		tail := path[len(path)-n:]
+		if tail[len(dir)] == '/' && tail[:len(dir)] == dir && tail[len(dir)+1:] == name {
+			return tail
+		}
+	}
+	return dir + "/" + name
 }
 
 // rootIn decides rootAt from dir's listing: the same names in the same

@@ -288,7 +288,7 @@ func runLintAs(args []string, env Env, f *lintFlags, fr *fixRun) (int, error) {
 		}
 		return ExitError, err
 	}
-	if err := r.plan.checkInputs(r.root.Opened()); err != nil {
+	if err := r.plan.checkInputs(r.root.Opened); err != nil {
 		return ExitError, err
 	}
 	if fr != nil {

@@ -154,11 +154,18 @@ func configFilePath(display string) string {
 
 // checkInputs refuses an output that is a file the run read: an input
 // manifest, a chart template, a values file. Run after the lint and before
-// any write.
-func (p *outputPlan) checkInputs(read []confine.OpenedFile) error {
+// any write. opened lists the files read (confine.Root.Opened); it is
+// asked only when an output is already there: a run reads every file of
+// the repository, and a report to stdout or to a new file needs no sorted
+// list of them.
+func (p *outputPlan) checkInputs(opened func() []confine.OpenedFile) error {
+	var read []confine.OpenedFile
 	for _, o := range p.files {
 		if o.info == nil || o.direct {
 			continue // nothing is there yet: nothing was read from it
+		}
+		if read == nil {
+			read = opened()
 		}
 		for _, r := range read {
 			if p.baselineRead != "" && o.target.format == "" && sameFile(p.baselineRead, r.Path) {

@@ -123,10 +123,25 @@ func (w *walker) visit(p string, d fs.DirEntry, pl place) {
 	}
 	clean := filepath.Clean(p)
 	for _, e := range list {
+		if !visited(e) {
+			continue // no path or place made for what visit would pass over
+		}
 		path := childPath(clean, e.Name())
 		w.visit(path, e, w.child(pl, p, path, e.Name(), e.IsDir()))
 	}
 }
+
+// visited reports whether visit does anything with an entry below the
+// walk's root: a directory not hidden, or a file with a manifest's
+// extension.
+func visited(e fs.DirEntry) bool {
+	if e.IsDir() {
+		return !strings.HasPrefix(e.Name(), ".")
+	}
+	return isManifestName(e.Name())
+}
+
+func isManifestName(name string) bool { return manifestExt[strings.ToLower(filepath.Ext(name))] }
 
 func (w *walker) cannotRead(p string, err error) {
 	w.problems = append(w.problems, finding.Problem{File: DisplayPath(p, w.workDir), Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
@@ -136,7 +151,7 @@ func (w *walker) cannotRead(p string, err error) {
 // file emits the file p of the directory entry d, at pl.
 func (w *walker) file(p string, d fs.DirEntry, pl place) {
 	display := pl.display
-	if !manifestExt[strings.ToLower(filepath.Ext(d.Name()))] {
+	if !isManifestName(d.Name()) {
 		return
 	}
 	if pat, excluded := w.ex.Match(p, false); excluded {

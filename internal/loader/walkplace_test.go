@@ -3,6 +3,7 @@ package loader
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -97,5 +98,36 @@ func TestAboveWorkDir(t *testing.T) {
 		if got := aboveWorkDir(display); got != want {
 			t.Errorf("aboveWorkDir(%q) = %v, want %v", display, got, want)
 		}
+	}
+}
+
+// TestWalkEmitsManifestsOutsideHiddenDirectories: the walk names the
+// files with a manifest's extension, in any case, in lexical order,
+// below directories that are not hidden (whatever their own names), and
+// nothing else.
+func TestWalkEmitsManifestsOutsideHiddenDirectories(t *testing.T) {
+	base, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{
+		".hidden/a.yaml", "app/.b.yaml", "app/c.YML", "app/d.json", "app/e.md", "app/f.yaml.bak", "app/g",
+		"dir.yaml/h.yaml", "dir.md/i.yml", "app/.git/j.yaml", "k.yaml",
+	} {
+		full := filepath.Join(base, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte("a: 1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	if _, err := walk(base, base, nil, nil, func(in input) { got = append(got, in.display) }); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"app/.b.yaml", "app/c.YML", "app/d.json", "dir.md/i.yml", "dir.yaml/h.yaml", "k.yaml"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("walked %q, want %q", got, want)
 	}
 }

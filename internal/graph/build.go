@@ -20,6 +20,7 @@ func (b *Builder) Graph() *Graph {
 	for i := range b.ahead {
 		b.ahead[i].m = nil
 	}
+	g.labelSets, g.annotationSets = nil, nil // every document is read: the maps stay shared, the tables go
 	for _, w := range g.Workloads {
 		g.workloadsByNS[w.Namespace] = append(g.workloadsByNS[w.Namespace], w)
 	}

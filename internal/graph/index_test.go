@@ -214,3 +214,25 @@ func TestDedupeLocsKeepsFirstOfEachPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestModeDecisionExplainsEachLevel pins the wording of Explain at every
+// level, with a note and with ambiguous policies.
+func TestModeDecisionExplainsEachLevel(t *testing.T) {
+	pa := &PeerAuthentication{Namespace: "shop", Name: "default"}
+	for _, c := range []struct {
+		d    ModeDecision
+		want string
+	}{
+		{ModeDecision{Mode: ModePermissive, Level: "default"}, "PERMISSIVE (no PeerAuthentication applies; mesh default)"},
+		{ModeDecision{Mode: ModeStrict, Level: "port", Policy: pa}, "STRICT (PeerAuthentication shop/default, portLevelMtls)"},
+		{ModeDecision{Mode: ModeStrict, Level: "workload", Policy: pa}, "STRICT (PeerAuthentication shop/default, workload selector)"},
+		{ModeDecision{Mode: ModeStrict, Level: "namespace", Policy: pa, Note: "its port entry for 8080 has no effect"},
+			"STRICT (PeerAuthentication shop/default, namespace-wide; its port entry for 8080 has no effect)"},
+		{ModeDecision{Mode: ModeDisable, Level: "mesh", Policy: pa, Ambiguous: []*PeerAuthentication{pa, pa}},
+			"DISABLE (PeerAuthentication shop/default, mesh-wide); 2 other policies at that level also apply and Istio uses only the oldest, so this is a best guess"},
+	} {
+		if got := c.d.Explain(); got != c.want {
+			t.Errorf("Explain() = %q, want %q", got, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -41,27 +42,24 @@ type ModeDecision struct {
 // Explain renders the decision for a message, e.g.
 // "STRICT (PeerAuthentication shop/default, namespace-wide)".
 func (d ModeDecision) Explain() string {
+	// Built for every target of every scrape: by concatenation, not fmt.
 	var s string
-	switch d.Level {
-	case "default":
-		s = fmt.Sprintf("%s (no PeerAuthentication applies; mesh default)", d.Mode)
-	case "port":
-		s = fmt.Sprintf("%s (PeerAuthentication %s/%s, portLevelMtls)", d.Mode, d.Policy.Namespace, d.Policy.Name)
-	case "workload":
-		s = fmt.Sprintf("%s (PeerAuthentication %s/%s, workload selector)", d.Mode, d.Policy.Namespace, d.Policy.Name)
-	case "namespace":
-		s = fmt.Sprintf("%s (PeerAuthentication %s/%s, namespace-wide)", d.Mode, d.Policy.Namespace, d.Policy.Name)
-	case "mesh":
-		s = fmt.Sprintf("%s (PeerAuthentication %s/%s, mesh-wide)", d.Mode, d.Policy.Namespace, d.Policy.Name)
+	if d.Level == "default" {
+		s = string(d.Mode) + " (no PeerAuthentication applies; mesh default)"
+	} else if how, ok := levelExplained[d.Level]; ok {
+		s = string(d.Mode) + " (PeerAuthentication " + d.Policy.Namespace + "/" + d.Policy.Name + ", " + how + ")"
 	}
 	if d.Note != "" {
 		s = strings.TrimSuffix(s, ")") + "; " + d.Note + ")"
 	}
 	if len(d.Ambiguous) > 0 {
-		s += fmt.Sprintf("; %d other policies at that level also apply and Istio uses only the oldest, so this is a best guess", len(d.Ambiguous))
+		s += "; " + strconv.Itoa(len(d.Ambiguous)) + " other policies at that level also apply and Istio uses only the oldest, so this is a best guess"
 	}
 	return s
 }
+
+// levelExplained says how a policy of each level reaches the workload.
+var levelExplained = map[string]string{"port": "portLevelMtls", "workload": "workload selector", "namespace": "namespace-wide", "mesh": "mesh-wide"}
 
 // policiesFor returns the mesh, namespace and workload policy that apply to
 // a workload, each the winner of its level by precedence; when the order

@@ -205,7 +205,7 @@ func foundEnvironments(loaded *loader.Result, bases []string) ([]*environment, [
 			roots = append(roots, &environment{Environment: Environment{Name: root, How: "Kustomize root"}, roots: map[string]bool{root: true}})
 		}
 	}
-	var plain []*loader.Document
+	plain := make([]*loader.Document, 0, len(loaded.Documents)) // mostly all: grown by appending, twice that allocated
 	for _, d := range loaded.Documents {
 		if d.Origin == "" && !d.IsDerived() && !heldByAny(envs, d) {
 			plain = append(plain, d)

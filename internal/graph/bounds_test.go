@@ -257,3 +257,17 @@ func buildBounded(t *testing.T, text string) (*Graph, []string) {
 func entities(g *Graph) int {
 	return len(g.Workloads) + len(g.Services) + len(g.Monitors) + len(g.PeerAuths)
 }
+
+// TestStringMapNamesTheFirstBadKey: of several values that are not strings,
+// the report names the first key in sorted order, every time (map order
+// would change the finding from run to run).
+func TestStringMapNamesTheFirstBadKey(t *testing.T) {
+	m := map[string]any{"d": []any{int64(2)}, "b": []any{int64(1)}, "a": "ok", "c": map[string]any{"y": int64(2)},
+		"e": map[string]any{"x": int64(1)}, "f": []any{}, "g": map[string]any{}, "h": []any{"z"}}
+	for i := 0; i < 100; i++ {
+		_, err := stringMap(m, "/metadata/labels")
+		if err == nil || err.Pointer != "/metadata/labels/b" || !strings.Contains(err.Message, `"b"`) {
+			t.Fatalf("run %d: %+v, want the key b", i, err)
+		}
+	}
+}

@@ -253,12 +253,21 @@ func stringMap(v any, pointer string) (map[string]string, *fieldError) {
 		return nil, &fieldError{pointer, "expected a mapping of strings"}
 	}
 	out := make(map[string]string, len(m))
+	bad, found := "", false
 	for k, val := range m {
 		switch val.(type) {
 		case map[string]any, []any:
-			return nil, &fieldError{pointer + "/" + escape(k), fmt.Sprintf("value of %q is not a string", k)}
+			// The first bad key in sorted order, not in map order: the
+			// report must not change from run to run.
+			if !found || k < bad {
+				bad, found = k, true
+			}
+			continue
 		}
 		out[k] = scalarString(val)
+	}
+	if found {
+		return nil, &fieldError{pointer + "/" + escape(bad), fmt.Sprintf("value of %q is not a string", bad)}
 	}
 	return out, nil
 }

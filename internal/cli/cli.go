@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -361,6 +362,11 @@ func prepareLint(fs *pflag.FlagSet, f *lintFlags, env Env) (*preparedLint, error
 	}
 	if f.limits.MaxFileBytes <= 0 || f.limits.MaxDocuments <= 0 || f.limits.MaxDepth <= 0 || f.limits.MaxNodes <= 0 || f.limits.MaxFacts <= 0 {
 		return nil, usagef("limits (--max-file-size, --max-documents, --max-depth, --max-nodes, --max-facts) must be positive")
+	}
+	if f.limits.MaxFileBytes == math.MaxInt64 {
+		// A reader asks for one byte more than the limit, to tell a file of
+		// the limit's size from a larger one.
+		return nil, usagef("--max-file-size must be less than %d", int64(math.MaxInt64))
 	}
 	if f.policyTimeout <= 0 {
 		return nil, usagef("--policy-timeout must be positive")

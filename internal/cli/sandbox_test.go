@@ -82,6 +82,19 @@ func TestPolicyTimeoutStopsAHangingPolicy(t *testing.T) {
 	}
 }
 
+// TestMaxFileSizeBelowTheLargestInt: readers ask for one byte more than
+// --max-file-size, so the largest int64 is refused as a usage error (exit
+// 2) rather than overflowing into a panic or an empty read of every file.
+func TestMaxFileSizeBelowTheLargestInt(t *testing.T) {
+	app := writeFile(t, t.TempDir(), "app.yaml", appWith("labels: {}"))
+	if r := lintArgs(t, "--max-file-size", "9223372036854775807", app); r.code != ExitError || !strings.Contains(r.stderr, "--max-file-size must be less than") {
+		t.Errorf("--max-file-size of the largest int64: exit %d %s", r.code, r.stderr)
+	}
+	if r := lintArgs(t, "--max-file-size", "9223372036854775806", app); r.code == ExitError {
+		t.Errorf("--max-file-size one below the largest int64: exit %d %s", r.code, r.stderr)
+	}
+}
+
 // TestPolicyMemoryBudgetStopsABomb: numbers.range over 10^11 numbers
 // would take the heap to terabytes long before --policy-timeout; the
 // watchdog stops it at --max-policy-memory with exit 2, naming the policy

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -367,19 +368,14 @@ func (r *Root) ReadFile(p string, max int64, flag string) ([]byte, error) {
 	if info.Size() > max {
 		return nil, &TooLargeError{Limit: max, Flag: flag}
 	}
-	return ReadAll(f, info.Size(), max, flag)
+	return readAll(f, info.Size(), max, flag)
 }
 
-// ReadAll reads r to its end, at most max bytes (a file may grow while it is
+// readAll reads r to its end, at most max bytes (a file may grow while it is
 // read); size is the size the file had when opened (fstat), for one
-// allocation and, most often, one read: see readAll.
-func ReadAll(r io.Reader, size, max int64, flag string) ([]byte, error) {
-	return readAll(r, size, max, flag)
-}
-
-// readAll is ReadAll for any reader type, so that a descriptor is read
-// without boxing it in an interface, and without an io.LimitedReader: the
-// bound is kept on the slice each read is given.
+// allocation and, most often, one read. It takes any reader type, so that a
+// descriptor is read without boxing it in an interface, and no
+// io.LimitedReader: the bound is kept on the slice each read is given.
 //
 // The buffer has room for one byte more than size. A read that fills
 // exactly size bytes and no more (asked for at least one more) found the
@@ -390,6 +386,8 @@ func ReadAll(r io.Reader, size, max int64, flag string) ([]byte, error) {
 // end, at most max bytes; one that shrank, or any other short read, is read
 // on to a read of nothing, as before.
 func readAll[R io.Reader](r R, size, max int64, flag string) ([]byte, error) {
+	// max+1 bytes are asked for, to tell a file of max bytes from a larger one.
+	max = min(max, math.MaxInt64-1)
 	if size < 0 || size > max {
 		size = 0
 	}

@@ -3,6 +3,7 @@ package confine
 import (
 	"errors"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,13 +35,23 @@ func openText(t *testing.T, text string) *os.File {
 	return f
 }
 
+// TestReadAllAtTheLargestBound: a bound of the largest int64 reads the
+// file whole (asking for one byte more than the bound overflowed).
+func TestReadAllAtTheLargestBound(t *testing.T) {
+	text := "kind: ConfigMap\n"
+	data, err := readAll(openText(t, text), int64(len(text)), math.MaxInt64, "")
+	if err != nil || string(data) != text {
+		t.Fatalf("read %q, %v", data, err)
+	}
+}
+
 // TestReadAllReadsAFileOfItsSizeInOneRead: a file that ends where fstat
 // said is read in one read, not two (the read of nothing at its end is
 // left out).
 func TestReadAllReadsAFileOfItsSizeInOneRead(t *testing.T) {
 	text := "kind: ConfigMap\n"
 	c := &countingReader{r: openText(t, text)}
-	data, err := ReadAll(c, int64(len(text)), 1<<20, "")
+	data, err := readAll(c, int64(len(text)), 1<<20, "")
 	if err != nil || string(data) != text {
 		t.Fatalf("read %q, %v", data, err)
 	}
@@ -51,7 +62,7 @@ func TestReadAllReadsAFileOfItsSizeInOneRead(t *testing.T) {
 
 // TestReadAllReadsAFileThatChangedSinceFstat: the size ReadAll is given
 // is what fstat said when the file was opened; the file may have grown or
-// shrunk since. Either way ReadAll reads what the file holds when read, to
+// shrunk since. Either way readAll reads what the file holds when read, to
 // its end, and never more than the bound.
 func TestReadAllReadsAFileThatChangedSinceFstat(t *testing.T) {
 	text := strings.Repeat("kind: ConfigMap\n", 100)
@@ -70,7 +81,7 @@ func TestReadAllReadsAFileThatChangedSinceFstat(t *testing.T) {
 		{"grew to the bound", 16, int64(len(text)), text, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			data, err := ReadAll(openText(t, text), c.size, c.max, "--max-file-size")
+			data, err := readAll(openText(t, text), c.size, c.max, "--max-file-size")
 			var tl *TooLargeError
 			if c.err {
 				if !errors.As(err, &tl) || tl.Limit != c.max || data != nil {
@@ -92,12 +103,12 @@ func TestReadAllReadsOnAfterShortReads(t *testing.T) {
 	for name, r := range map[string]func(io.Reader) io.Reader{
 		"one byte": iotest.OneByteReader, "half": iotest.HalfReader, "data with EOF": iotest.DataErrReader,
 	} {
-		data, err := ReadAll(r(strings.NewReader(text)), int64(len(text)), 1<<20, "")
+		data, err := readAll(r(strings.NewReader(text)), int64(len(text)), 1<<20, "")
 		if err != nil || string(data) != text {
 			t.Errorf("%s: read %q, %v", name, data, err)
 		}
 	}
-	_, err := ReadAll(iotest.ErrReader(errors.New("broken")), 10, 1<<20, "")
+	_, err := readAll(iotest.ErrReader(errors.New("broken")), 10, 1<<20, "")
 	if err == nil || err.Error() != "broken" {
 		t.Errorf("a failing read: %v", err)
 	}

@@ -153,13 +153,10 @@ func (i *statInfo) Mode() fs.FileMode  { return fs.FileMode(i.mode & 0o777) }
 func (i *statInfo) ModTime() time.Time { return time.Unix(i.mtim.Unix()) }
 func (i *statInfo) IsDir() bool        { return false }
 
-// Sys is a syscall.Stat_t, as os.Stat's is, with the fields statInfo keeps
-// (device, inode, mode, size, modification time) and the others zero.
-func (i *statInfo) Sys() any {
-	st := &syscall.Stat_t{Mode: i.mode, Size: i.size, Mtim: i.mtim}
-	st.Dev, st.Ino = i.dev, i.ino
-	return st
-}
+// Sys is nil: a Stat_t made of the fields kept would claim an owner (uid 0)
+// and a link count it does not know. SameFile reads the device and inode
+// from the statInfo itself.
+func (i *statInfo) Sys() any { return nil }
 
 // SameFile reports whether a and b describe the same file: os.SameFile,
 // which knows only os.Stat's own results, and the device and inode of any

@@ -44,7 +44,8 @@ func fastDecode(text string, limits Limits) (map[string]any, bool) {
 // object's kind (Fields), which it learns from the object's apiVersion and
 // kind when they come before the other fields, as they do in manifests.
 // partial reports whether anything was left out. It answers exactly when
-// fastDecode does.
+// fastDecode does, except when one mapping leaves out more than
+// maxLeftKeys keys: then it declines, and the full path decides.
 func fastDecodeFields(text string, limits Limits, fields FieldsOf) (obj map[string]any, partial, ok bool) {
 	if !fastDecodable(text) {
 		return nil, false, false
@@ -136,10 +137,12 @@ type fastDecoder struct {
 const maxLeftKeys = 64
 
 // forget drops what the decoder holds of the text it read, as it goes back
-// to the pool.
+// to the pool: its lines and left-out keys are slices of that text, and a
+// pooled decoder holding them would keep a released file's text alive.
 func (d *fastDecoder) forget() {
 	clear(d.left[:cap(d.left)])
-	d.left, d.fields = d.left[:0], nil
+	clear(d.lines)
+	d.left, d.lines, d.fields = d.left[:0], d.lines[:0], nil
 }
 
 // maxSharedValues bounds each of a decoder's value caches; a full one is

@@ -97,9 +97,6 @@ func (w *walker) visit(p string, d fs.DirEntry, pl place) {
 		w.file(p, d, pl)
 		return
 	}
-	if p != w.root && strings.HasPrefix(d.Name(), ".") {
-		return
-	}
 	if pat, excluded := w.ex.Match(p, true); excluded && p != w.root {
 		w.emit(input{path: p, display: pl.display, skip: pat.Reason()})
 		return
@@ -121,12 +118,11 @@ func (w *walker) visit(p string, d fs.DirEntry, pl place) {
 		w.cannotRead(p, err)
 		return
 	}
-	clean := filepath.Clean(p)
 	for _, e := range list {
 		if !visited(e) {
 			continue // no path or place made for what visit would pass over
 		}
-		path := childPath(clean, e.Name())
+		path := filepath.Join(p, e.Name())
 		w.visit(path, e, w.child(pl, p, path, e.Name(), e.IsDir()))
 	}
 }
@@ -174,19 +170,6 @@ func (w *walker) file(p string, d fs.DirEntry, pl place) {
 		return
 	}
 	w.emit(input{path: p, display: display, inChartTemplates: pl.chartTemplates})
-}
-
-// childPath is filepath.Join(dir, name) for a clean dir and a name read
-// from its listing (never empty, ".", ".." or holding a separator), without
-// cleaning again what is clean.
-func childPath(dir, name string) string {
-	switch dir {
-	case ".":
-		return name
-	case string(filepath.Separator):
-		return dir + name
-	}
-	return dir + string(filepath.Separator) + name
 }
 
 // aboveWorkDir reports whether a display path names a directory above the

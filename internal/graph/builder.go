@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"hash/maphash"
 	"sync"
 
@@ -230,6 +231,10 @@ func (g *Graph) place(rd *reading, r *Resource) {
 		case *LegacyPolicy:
 			x.Resource = r.ID
 			g.LegacyPolicies = append(g.LegacyPolicies, x)
+		default:
+			// A kind read learned to make and place did not: it would
+			// vanish from the graph without a word.
+			panic(fmt.Sprintf("graph: a reading holds a part of type %T that place does not know", part))
 		}
 	}
 	for _, pr := range rd.problems {

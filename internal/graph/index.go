@@ -173,7 +173,8 @@ func (g *Graph) indexNamespace(ns string) namespaceIndex {
 // peerAuthsFor are the positions, in order, of the PeerAuthentications of
 // w's namespace (n of them) that can apply to w: every one that is not
 // workload-level, and the workload-level ones whose selector's first pair
-// w's labels carry. Callers only read it.
+// w's labels carry; in a namespace too small to be indexed, every one.
+// Callers test each, and only read the list.
 func (x *selectionIndex) peerAuthsFor(w *Workload, n int) []int {
 	idx, indexed := x.peerAuthsSelector[w.Namespace]
 	if !indexed {
@@ -228,7 +229,9 @@ func (x nsLabelIndex) narrow(sel map[string]string, literal func(string) bool) (
 
 // servicesBehind are the positions, in order, of the Services of w's
 // namespace (svcs) whose selector's first pair w's labels carry: every
-// Service that selects w is among them, and none without a selector.
+// Service that selects w is among them, and none without a selector; in a
+// namespace too small to be indexed, every Service with a selector. Callers
+// test each.
 func (x *selectionIndex) servicesBehind(w *Workload, svcs []*Service) []int {
 	idx, indexed := x.serviceSelector[w.Namespace]
 	var pos []int

@@ -654,36 +654,37 @@ func (g *Graph) sharedMetricsPort(port int, w *Workload, scraped scrapedPorts) (
 	return sf, sf.Other != ""
 }
 
+// dedupeLocs keeps the first of the locations at each place.
 func dedupeLocs(in []Loc) []Loc {
-	var seen map[Ref]bool // past a few; most lists hold one or two
-	var out []Loc
-	for _, l := range in {
-		k := Ref{l.Resource, l.Pointer}
-		if len(out) > 8 && seen == nil {
-			seen = make(map[Ref]bool, len(in))
-			for _, o := range out {
-				seen[Ref{o.Resource, o.Pointer}] = true
-			}
-		}
-		if seen != nil && seen[k] || seen == nil && hasLoc(out, k) {
-			continue
-		}
-		if seen != nil {
-			seen[k] = true
-		}
-		out = append(out, l)
-	}
-	return out
+	return firstOfEach(in, nil, func(l Loc) Ref { return Ref{l.Resource, l.Pointer} })
 }
 
-// hasLoc reports whether locs holds one at k.
-func hasLoc(locs []Loc, k Ref) bool {
-	for _, l := range locs {
-		if l.Resource == k.Resource && l.Pointer == k.Pointer {
-			return true
+// firstOfEach appends to out the first element of in for each key, in
+// order; out may be in[:0]. A short list is searched, a longer one gets a
+// set: most lists hold one or two, and a map for each was most of what
+// deduplicating allocated.
+func firstOfEach[T any, K comparable](in, out []T, key func(T) K) []T {
+	const searched = 8
+	var seen map[K]bool
+	for _, x := range in {
+		k := key(x)
+		if len(out) > searched && seen == nil {
+			seen = make(map[K]bool, len(in))
+			for _, o := range out {
+				seen[key(o)] = true
+			}
 		}
+		if seen != nil {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		} else if slices.ContainsFunc(out, func(o T) bool { return key(o) == k }) {
+			continue
+		}
+		out = append(out, x)
 	}
-	return false
+	return out
 }
 
 // uniqueSorted is in sorted, each string once (nil when in is empty).

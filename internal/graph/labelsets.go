@@ -95,9 +95,7 @@ func (x *labelSets) store(h uint64, m map[string]string) {
 // pairHash is the hash of one label; a map's hash is the sum of its
 // labels', whatever their order.
 func pairHash(seed maphash.Seed, k, v string) uint64 {
-	hk := maphash.String(seed, k)
-	hv := maphash.String(seed, v)
-	return hk ^ (hv*0x9e3779b97f4a7c15 + 0x632be59bd9b4e019)
+	return maphash.Comparable(seed, [2]string{k, v})
 }
 
 // sameLabels reports whether c holds exactly m's keys and string values.

@@ -368,38 +368,11 @@ func appendPodTargets(out []Target, w *Workload, e *Endpoint, ports []ContainerP
 	return out
 }
 
+// dedupeTargets keeps, in place, the first target of each port of each
+// workload.
 func dedupeTargets(ts []Target) []Target {
 	type key struct{ resource, port int }
-	var seen map[key]bool // past a few targets; most lists hold one or two
-	out := ts[:0]
-	for _, t := range ts {
-		k := key{t.Workload.Resource, t.Port}
-		if len(out) > 8 && seen == nil {
-			seen = make(map[key]bool, len(ts))
-			for _, o := range out {
-				seen[key{o.Workload.Resource, o.Port}] = true
-			}
-		}
-		if seen != nil && seen[k] || seen == nil && hasTarget(out, k.resource, k.port) {
-			continue
-		}
-		if seen != nil {
-			seen[k] = true
-		}
-		out = append(out, t)
-	}
-	return out
-}
-
-// hasTarget reports whether ts holds a target of port on the workload of
-// resource.
-func hasTarget(ts []Target, resource, port int) bool {
-	for _, t := range ts {
-		if t.Workload.Resource == resource && t.Port == port {
-			return true
-		}
-	}
-	return false
+	return firstOfEach(ts, ts[:0], func(t Target) key { return key{t.Workload.Resource, t.Port} })
 }
 
 // namespaceLabels are a namespace's labels, with the kubernetes.io/metadata.name

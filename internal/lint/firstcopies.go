@@ -44,9 +44,4 @@ func (x *firstCopies) first(id identity, d *loader.Document) (*loader.Document, 
 	return d, false
 }
 
-func (x *firstCopies) hash(id identity) uint64 {
-	h := maphash.String(x.seed, id.name)
-	h = h*0x9e3779b97f4a7c15 ^ maphash.String(x.seed, id.namespace)
-	h = h*0x9e3779b97f4a7c15 ^ maphash.String(x.seed, id.kind)
-	return h*0x9e3779b97f4a7c15 ^ maphash.String(x.seed, id.group)
-}
+func (x *firstCopies) hash(id identity) uint64 { return maphash.Comparable(x.seed, id) }

@@ -30,13 +30,7 @@ func BenchmarkFacts(b *testing.B) {
 				b.ResetTimer()
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
-					// A builder is used up by its graph, and reading takes
-					// each document's decoded object: load afresh each time.
-					gb := graph.NewBuilder(s)
-					res, err := loader.Load([]string{dir}, loader.Options{Kinds: graph.ReadsKind, Read: gb.Read, ReleaseTexts: true})
-					if err != nil {
-						b.Fatal(err)
-					}
+					gb, res := loadAhead(b, dir, s)
 					b.StartTimer()
 					t0 := time.Now()
 					for _, d := range res.Documents {
